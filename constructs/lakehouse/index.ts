@@ -1,0 +1,3 @@
+export * from './lakehouse';
+export * from './lakehouse-storage';
+export * from './lakehouse-storage-props';

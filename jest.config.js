@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', decorators: true } } }],
+  },
+  // hyparquet and its companions ship ES modules only; let @swc/jest compile them to CommonJS for the test runtime.
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-compressors|hyparquet-writer|hysnappy)/)'],
+  testEnvironment: 'node',
+  // CDK synth with every policy gate on is CPU heavy; this machine has 2 cores.
+  maxWorkers: 2,
+  testTimeout: 120000,
+};

@@ -1,0 +1,21 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/** Metric namespace shared by every platform function; dimensions tell them apart. */
+export const METRICS_NAMESPACE = 'MlopsBlueprint';
+
+export interface Observability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly tracer: Tracer;
+}
+
+/** Logger, Metrics and Tracer for one function; call once at module scope. */
+export function createObservability(serviceName: string): Observability {
+  return {
+    logger: new Logger({ serviceName }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName }),
+    tracer: new Tracer({ serviceName }),
+  };
+}

@@ -1,0 +1,33 @@
+import { ConfigError } from './errors';
+import { formatIssues } from './format-issues';
+import { environmentSchema, type EnvironmentConfig } from './schema';
+
+export const DEFAULT_ENVIRONMENT = 'dev';
+
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly config: EnvironmentConfig;
+}
+
+/**
+ * Picks one environment out of the `environments` context and validates it.
+ * Throws a ConfigError whose message lists every problem at once, one per line.
+ */
+export function loadEnvironment(environments: unknown, requestedName: string | undefined): ResolvedEnvironment {
+  const name = requestedName ?? DEFAULT_ENVIRONMENT;
+  if (environments === null || typeof environments !== 'object' || Array.isArray(environments)) {
+    throw new ConfigError(`environments: got ${JSON.stringify(environments)}; expected an object of named environments in cdk.json context`);
+  }
+  const known = Object.keys(environments);
+  if (!Object.prototype.hasOwnProperty.call(environments, name)) {
+    throw new ConfigError(`Unknown environment '${name}' (-c env=${name}); known environments: ${known.join(', ')}`);
+  }
+  const raw = (environments as Record<string, unknown>)[name];
+  const parsed = environmentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = formatIssues(parsed.error.issues, raw, ['environments', name]);
+    const heading = `Invalid configuration for environment '${name}' (${problems.length} problem${problems.length === 1 ? '' : 's'}):`;
+    throw new ConfigError([heading, ...problems.map((p) => `  - ${p}`)].join('\n'), problems);
+  }
+  return { name, config: parsed.data };
+}

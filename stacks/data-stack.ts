@@ -1,0 +1,29 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { LakehouseStorage } from '../constructs/lakehouse';
+import type { EnvironmentConfig } from '../lib/config';
+
+export interface DataStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** The lakehouse of one environment. */
+export class DataStack extends Stack {
+  readonly lakehouse: LakehouseStorage;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const destroy = config.removalPolicy === 'destroy';
+    this.lakehouse = new LakehouseStorage(this, 'Lakehouse', {
+      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      autoDeleteObjects: destroy,
+      bronzeInfrequentAccessAfter: Duration.days(config.lakehouse.bronzeInfrequentAccessDays),
+      bronzeArchiveAfter: Duration.days(config.lakehouse.bronzeArchiveDays),
+      silverInfrequentAccessAfter: Duration.days(config.lakehouse.silverInfrequentAccessDays),
+      noncurrentVersionExpiration: Duration.days(config.lakehouse.noncurrentVersionExpirationDays),
+      abortIncompleteMultipartUploadAfter: Duration.days(config.lakehouse.abortIncompleteMultipartUploadDays),
+      accessLogRetention: Duration.days(config.lakehouse.accessLogRetentionDays),
+    });
+  }
+}
