@@ -1,4 +1,4 @@
-import type { App, Environment } from 'aws-cdk-lib';
+import type { App, Environment, Stack } from 'aws-cdk-lib';
 import { loadEnvironment, type ResolvedEnvironment } from '../lib/config';
 import { DataStack } from './data-stack';
 import { registerPolicyGates } from './policy-gates';
@@ -7,6 +7,7 @@ import { tagStack } from './tags';
 export interface PlatformStacks {
   readonly environment: ResolvedEnvironment;
   readonly data: DataStack;
+  readonly allStacks: readonly Stack[];
 }
 
 /** Validates the chosen environment's config, then builds its stacks with every policy gate registered. */
@@ -18,7 +19,8 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
 
   const data = new DataStack(app, `mlops-${name}-data`, { ...stackProps, description: `mlops-blueprint ${name}: lakehouse storage` });
 
-  for (const stack of [data]) tagStack(stack, name, config);
+  const allStacks = [data];
+  for (const stack of allStacks) tagStack(stack, name, config);
   registerPolicyGates(app);
-  return { environment, data };
+  return { environment, data, allStacks };
 }

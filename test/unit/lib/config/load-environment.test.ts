@@ -1,0 +1,101 @@
+import { ConfigError, loadEnvironment, type EnvironmentConfig } from '../../../../lib/config';
+import { cdkContext } from '../../../support/cdk-context';
+
+const sampleEnvironments = () => structuredClone(cdkContext().environments) as Record<string, EnvironmentConfig>;
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadEnvironment', () => {
+  test.each(['dev', 'staging', 'prod'])('the sample %s environment is valid', (name) => {
+    expect(loadEnvironment(sampleEnvironments(), name).name).toBe(name);
+  });
+
+  test('dev is the default environment', () => {
+    expect(loadEnvironment(sampleEnvironments(), undefined).name).toBe('dev');
+  });
+
+  test('the sample environments differ the way their purpose says', () => {
+    const envs = sampleEnvironments();
+    expect([envs.dev.removalPolicy, envs.staging.removalPolicy, envs.prod.removalPolicy]).toEqual(['destroy', 'retain', 'retain']);
+    expect([envs.dev.approvalMode, envs.prod.approvalMode]).toEqual(['auto', 'manual']);
+    const peak = (name: string) => Math.max(...envs[name].models.map((m) => m.traffic.monthlyRequests));
+    expect(peak('dev')).toBeLessThan(peak('staging'));
+    expect(peak('staging')).toBeLessThan(peak('prod'));
+  });
+
+  test('an unknown environment names it and lists the known ones, on one line', () => {
+    const error = errorOf(() => loadEnvironment(sampleEnvironments(), 'nope'));
+    expect(error.message).toBe("Unknown environment 'nope' (-c env=nope); known environments: dev, staging, prod");
+  });
+
+  test('a missing key names the path and says it is missing', () => {
+    const envs = sampleEnvironments();
+    delete (envs.staging as Partial<EnvironmentConfig>).approvalMode;
+    const error = errorOf(() => loadEnvironment(envs, 'staging'));
+    expect(error.problems).toEqual([expect.stringMatching(/^environments\.staging\.approvalMode: got nothing \(the key is missing\); .*"auto"\|"manual"/)]);
+  });
+
+  test('a wrong type names the path, the value and the expected type', () => {
+    const envs = sampleEnvironments();
+    (envs.prod.models[1].traffic as unknown as Record<string, unknown>).peakRps = 'lots';
+    const error = errorOf(() => loadEnvironment(envs, 'prod'));
+    expect(error.problems).toEqual([expect.stringMatching(/^environments\.prod\.models\[1\]\.traffic\.peakRps: got "lots"; .*expected number/)]);
+  });
+
+  test('a negative number names the path, the value and the bound', () => {
+    const envs = sampleEnvironments();
+    envs.dev.models[0].traffic.monthlyRequests = -5;
+    const error = errorOf(() => loadEnvironment(envs, 'dev'));
+    expect(error.problems).toEqual([expect.stringMatching(/^environments\.dev\.models\[0\]\.traffic\.monthlyRequests: got -5; .*>=0/)]);
+  });
+
+  test('an unknown field is reported at its own path', () => {
+    const envs = sampleEnvironments();
+    (envs.dev.lakehouse as unknown as Record<string, unknown>).bronzeArchveDays = 90;
+    const error = errorOf(() => loadEnvironment(envs, 'dev'));
+    expect(error.problems).toEqual([expect.stringMatching(/^environments\.dev\.lakehouse\.bronzeArchveDays: got 90; unknown key/)]);
+  });
+
+  test('an invalid enum value lists the allowed values', () => {
+    const envs = sampleEnvironments();
+    (envs.dev as unknown as Record<string, unknown>).removalPolicy = 'delete';
+    const error = errorOf(() => loadEnvironment(envs, 'dev'));
+    expect(error.problems).toEqual([expect.stringMatching(/^environments\.dev\.removalPolicy: got "delete"; .*"retain"\|"destroy"/)]);
+  });
+
+  test('cross-field rules: archive after infrequent access, unique model names', () => {
+    const envs = sampleEnvironments();
+    envs.prod.lakehouse.bronzeArchiveDays = 10;
+    envs.prod.models[1].name = envs.prod.models[0].name;
+    const error = errorOf(() => loadEnvironment(envs, 'prod'));
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^environments\.prod\.lakehouse\.bronzeArchiveDays: got 10; must be greater than lakehouse\.bronzeInfrequentAccessDays \(30\)/),
+      expect.stringMatching(/^environments\.prod\.models\[1\]\.name: got "churn-classifier"; must be unique/),
+    ]);
+  });
+
+  test('every problem is reported at once, in one message', () => {
+    const envs = sampleEnvironments();
+    envs.staging.account = '12345';
+    envs.staging.models[0].traffic.teamSize = 0;
+    const error = errorOf(() => loadEnvironment(envs, 'staging'));
+    expect(error.problems).toHaveLength(2);
+    expect(error.message.split('\n')).toEqual([
+      "Invalid configuration for environment 'staging' (2 problems):",
+      expect.stringContaining('environments.staging.account: got "12345"; a 12-digit AWS account ID'),
+      expect.stringContaining('environments.staging.models[0].traffic.teamSize: got 0;'),
+    ]);
+  });
+
+  test('a context without environments is rejected', () => {
+    expect(() => loadEnvironment(undefined, 'dev')).toThrow(/^environments: got undefined; expected an object of named environments/);
+  });
+});
