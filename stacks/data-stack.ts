@@ -1,15 +1,17 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LakehouseStorage } from '../constructs/lakehouse';
+import { ModelRepository } from '../constructs/model-registry';
 import type { EnvironmentConfig } from '../lib/config';
 
 export interface DataStackProps extends StackProps {
   readonly config: EnvironmentConfig;
 }
 
-/** The lakehouse of one environment. */
+/** The lakehouse and the serving model repository of one environment. */
 export class DataStack extends Stack {
   readonly lakehouse: LakehouseStorage;
+  readonly modelRepository: ModelRepository;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -24,6 +26,12 @@ export class DataStack extends Stack {
       noncurrentVersionExpiration: Duration.days(config.lakehouse.noncurrentVersionExpirationDays),
       abortIncompleteMultipartUploadAfter: Duration.days(config.lakehouse.abortIncompleteMultipartUploadDays),
       accessLogRetention: Duration.days(config.lakehouse.accessLogRetentionDays),
+    });
+    this.modelRepository = new ModelRepository(this, 'ModelRepository', {
+      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      autoDeleteObjects: destroy,
+      encryptionKey: this.lakehouse.encryptionKey,
+      serverAccessLogsBucket: this.lakehouse.accessLogsBucket,
     });
   }
 }

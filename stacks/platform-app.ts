@@ -1,12 +1,18 @@
 import type { App, Environment, Stack } from 'aws-cdk-lib';
 import { loadEnvironment, type ResolvedEnvironment } from '../lib/config';
 import { DataStack } from './data-stack';
+import { NetworkStack } from './network-stack';
+import { PlatformStack } from './platform-stack';
+import { ServingStack } from './serving-stack';
 import { registerPolicyGates } from './policy-gates';
 import { tagStack } from './tags';
 
 export interface PlatformStacks {
   readonly environment: ResolvedEnvironment;
   readonly data: DataStack;
+  readonly network: NetworkStack;
+  readonly platform: PlatformStack;
+  readonly serving: ServingStack;
   readonly allStacks: readonly Stack[];
 }
 
@@ -19,8 +25,25 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
 
   const data = new DataStack(app, `mlops-${name}-data`, { ...stackProps, description: `mlops-blueprint ${name}: lakehouse storage` });
 
-  const allStacks = [data];
+  const network = new NetworkStack(app, `mlops-${name}-network`, { ...stackProps, description: `mlops-blueprint ${name}: VPC and flow logs` });
+
+  const vpc = network.network.vpc;
+  const platform = new PlatformStack(app, `mlops-${name}-platform`, {
+    ...stackProps,
+    description: `mlops-blueprint ${name}: ingestion, feature store, model registry and promotion`,
+    lakehouse: data.lakehouse,
+    modelRepository: data.modelRepository,
+    vpc,
+  });
+  const serving = new ServingStack(app, `mlops-${name}-serving`, {
+    ...stackProps,
+    description: `mlops-blueprint ${name}: model serving on the targets the decision matrix chose`,
+    modelRepository: data.modelRepository,
+    vpc,
+  });
+
+  const allStacks = [data, network, platform, serving];
   for (const stack of allStacks) tagStack(stack, name, config);
   registerPolicyGates(app);
-  return { environment, data, allStacks };
+  return { environment, data, network, platform, serving, allStacks };
 }

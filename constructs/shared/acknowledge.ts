@@ -8,6 +8,7 @@ export const Rule = {
   s3DefaultEncryptionKmsGuard: 'cdk-validator-cfnguard::s3_bucket_default_encryption_kms_check',
   s3LoggingGuard: 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
   lambdaInsideVpcGuard: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+  vpcRouteToIgw: 'NIST.800.53.R5::NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
 } as const;
 
 /**

@@ -1,0 +1,2 @@
+export * from './model-repository';
+export * from './model-repository-props';

@@ -1,0 +1,88 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { acknowledgeFinding, Rule } from '../shared/acknowledge';
+import { createPlatformKey } from '../shared/platform-key';
+import { InvalidPropError } from '../shared/prop-validation';
+import { retentionDays } from '../shared/retention';
+import type { PlatformNetworkProps } from './platform-network-props';
+
+/**
+ * The VPC that platform workloads run in: public subnets only for load balancers and NAT, private subnets for
+ * everything else, an S3 gateway endpoint so lakehouse traffic stays off the internet, and flow logs to an encrypted
+ * log group.
+ */
+export class PlatformNetwork extends Construct {
+  readonly vpc: ec2.Vpc;
+  readonly encryptionKey: kms.IKey;
+  readonly flowLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: PlatformNetworkProps = {}) {
+    super(scope, id);
+    const maxAzs = props.maxAzs ?? 2;
+    const natGateways = props.natGateways ?? 1;
+    const flowLogRetention = props.flowLogRetention ?? Duration.days(365);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (maxAzs < 2) throw new InvalidPropError('PlatformNetwork', 'maxAzs', maxAzs, 'at least 2: load balancers and HA serving need two zones');
+    if (natGateways < 1 || natGateways > maxAzs) {
+      throw new InvalidPropError('PlatformNetwork', 'natGateways', natGateways, `between 1 and maxAzs (${maxAzs})`);
+    }
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      createPlatformKey(this, 'EncryptionKey', { description: `Encrypts the ${Stack.of(this).stackName} VPC flow logs`, removalPolicy });
+    this.encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`));
+
+    this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      encryptionKey: this.encryptionKey,
+      retention: retentionDays(flowLogRetention),
+      removalPolicy,
+    });
+
+    const flowLogRole = new ManagedPolicyRole(this, 'FlowLogRole', {
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
+      description: 'Delivers VPC flow logs to the encrypted flow-log group',
+    });
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs,
+      natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+      flowLogs: {
+        all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup, flowLogRole), trafficType: ec2.FlowLogTrafficType.ALL },
+      },
+    });
+    this.acknowledgeFindings();
+  }
+
+  private acknowledgeFindings(): void {
+    for (const subnet of this.vpc.publicSubnets) {
+      const route = subnet.node.tryFindChild('DefaultRoute');
+      if (!route) continue;
+      acknowledgeFinding(
+        route,
+        Rule.vpcRouteToIgw,
+        'Public subnets exist only for the NAT gateways and internet-facing load balancers, which need a route to the internet ' +
+          'gateway; no workload runs in them and instances launched there get no public IP.',
+      );
+    }
+    const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    const handler = provider?.node.tryFindChild('Handler');
+    if (handler) {
+      acknowledgeFinding(
+        handler,
+        Rule.lambdaInsideVpcGuard,
+        'CDK-managed provider that removes all rules from the VPC default security group at deployment; it only calls the EC2 API ' +
+          'for this VPC, serves no traffic, and must exist before the VPC can host anything.',
+      );
+    }
+  }
+}

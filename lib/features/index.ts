@@ -1,0 +1,3 @@
+export * from './feature-group';
+export * from './feature-values';
+export * from './to-feature-record';

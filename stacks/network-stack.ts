@@ -1,0 +1,23 @@
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { PlatformNetwork } from '../constructs/network';
+import type { EnvironmentConfig } from '../lib/config';
+
+export interface NetworkStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** The VPC of one environment; HA environments get three zones and a NAT gateway in each. */
+export class NetworkStack extends Stack {
+  readonly network: PlatformNetwork;
+
+  constructor(scope: Construct, id: string, props: NetworkStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.network = new PlatformNetwork(this, 'Network', {
+      maxAzs: config.highAvailability ? 3 : 2,
+      natGateways: config.highAvailability ? 3 : 1,
+      removalPolicy: config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+  }
+}

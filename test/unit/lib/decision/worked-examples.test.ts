@@ -1,0 +1,71 @@
+import { decideServing, type TrafficProfile } from '../../../../lib/decision';
+
+// Expected costs are worked out by hand from lib/decision/pricing.ts and assumptions.ts (730 h/month,
+// 2,628,000 s/month, 512 MB runtime overhead, 60% target utilization, 0.25 vCPU / 512 MiB ADOT sidecar on
+// Fargate, 0.25 vCPU / 1,536 MiB reserved per EKS node). Arithmetic in the comments.
+
+const devChurn: TrafficProfile = { monthlyRequests: 200_000, peakRps: 5, p99LatencyMs: 1500, payloadKb: 4, computeMsPerInference: 8, memoryMb: 1024, gpu: false, teamSize: 1 };
+const churn: TrafficProfile = { monthlyRequests: 40_000_000, peakRps: 60, p99LatencyMs: 150, payloadKb: 4, computeMsPerInference: 8, memoryMb: 2048, gpu: false, teamSize: 3 };
+const fraud: TrafficProfile = { monthlyRequests: 900_000_000, peakRps: 1200, p99LatencyMs: 50, payloadKb: 2, computeMsPerInference: 3, memoryMb: 2048, gpu: false, teamSize: 8 };
+const embedder: TrafficProfile = { monthlyRequests: 50_000_000, peakRps: 150, p99LatencyMs: 300, payloadKb: 64, computeMsPerInference: 25, memoryMb: 8192, gpu: true, teamSize: 8 };
+
+describe('worked examples (costs computed by hand)', () => {
+  test('dev churn-classifier: on-demand Lambda, the only target a team of one may run', () => {
+    const decision = decideServing(devChurn, { highAvailability: false });
+    // memory = max(1769 full-vCPU MB, 1024 + 512) = 1769 MB; p99 1500 >= 1000 cold start + 8 ms: no provisioned concurrency
+    // requests: 0.2 M x $0.20 = $0.04
+    // duration: 200,000 x 0.008 s x 1769/1024 GB = 2,764.0625 GB-s x $0.0000133334 = $0.036854
+    expect(decision.costs.lambda).toBeCloseTo(0.04 + 2764.0625 * 0.0000133334, 2);
+    expect(decision.target).toBe('lambda');
+    expect(decision.options.lambda?.sizing).toMatchObject({ memoryMb: 1769, provisionedConcurrency: 0, billedDurationMs: 8 });
+    expect(decision.rejected.map((r) => `${r.target}:${r.kind}`)).toEqual(['fargate:team', 'eks:team']);
+  });
+
+  test('staging/prod churn-classifier: Fargate beats Lambda once Lambda needs provisioned concurrency', () => {
+    const decision = decideServing(churn, { highAvailability: true });
+    // Lambda: 2048 + 512 = 2560 MB = 2.5 GB. p99 150 < 1000 + 8: provisioned concurrency.
+    // peak load 60 RPS x 0.008 s = 0.48; 0.48 + 3 x sqrt(0.48) = 2.56 -> 3 environments
+    // PC: 3 x 2.5 GB x 2,628,000 s = 19,710,000 GB-s x $0.0000033334 = $65.701314
+    // duration on PC: 40M x 0.008 s x 2.5 GB = 800,000 GB-s x $0.0000077778 = $6.22224
+    // requests: 40 M x $0.20 = $8
+    expect(decision.costs.lambda).toBeCloseTo(65.701314 + 6.22224 + 8, 2);
+    // Fargate: 0.5 vCPU task (0.25 for the model), 2560 + 512 sidecar = 3072 MiB -> 3 GB.
+    // one task: 0.25 vCPU x 1000/8 x 0.6 = 18.75 RPS; average 40M / 2,628,000 = 15.2 RPS -> 0.82 tasks -> HA minimum 2
+    // vCPU 2 x 0.5 x 730 = 730 x $0.03238 = $23.6374; memory 2 x 3 x 730 = 4,380 GB-h x $0.00356 = $15.5928
+    // ALB 730 h x $0.0225 = $16.425; LCU 40M x 4 KB x 2 / 10^6 = 320 GB x $0.008 = $2.56
+    expect(decision.costs.fargate).toBeCloseTo(23.6374 + 15.5928 + 16.425 + 2.56, 2);
+    expect(decision.target).toBe('fargate');
+    expect(decision.options.fargate?.sizing).toMatchObject({ taskCpuUnits: 512, taskMemoryMiB: 3072, appCpuUnits: 256, minTasks: 2, maxTasks: 4 });
+  });
+
+  test('prod fraud-scorer on the environment cluster: EKS pods bin-packed onto shared m7g nodes', () => {
+    const decision = decideServing(fraud, { highAvailability: true, eksClusterInEnvironment: true });
+    // pod 1 vCPU / 2560 MiB on m7g.xlarge (allocatable 3.75 vCPU, 16384 - 1536 = 14,848 MiB)
+    // share = max(1/3.75, 2560/14848) = 0.266667 node; one pod: 1000/3 x 0.6 = 200 RPS
+    // average 900M / 2,628,000 = 342.47 RPS -> 1.72 pods -> HA minimum 2; peak 1200 / 200 = 6 pods
+    // nodes: 2 x 0.266667 x 730 h = 389.33 h x $0.1632 = $63.5392; no control plane, no ALB hours (shared ingress)
+    // LCU: 900M x 2 KB x 2 / 10^6 = 3,600 GB x $0.008 = $28.80
+    expect(decision.costs.eks).toBeCloseTo(63.5392 + 28.8, 2);
+    // Fargate: 1 vCPU / 3 GB task, 0.75 vCPU for the model: 0.75 x 1000/3 x 0.6 = 150 RPS -> 342.47/150 = 2.29 tasks
+    // vCPU 2.29 x 730 = 1,671.7 x $0.03238 = $54.1296; memory 2.29 x 3 x 730 = 5,015.1 x $0.00356 = $17.8538; ALB $16.425; LCU $28.80
+    expect(decision.costs.fargate).toBeCloseTo(54.1296 + 17.8538 + 16.425 + 28.8, 2);
+    expect(decision.target).toBe('eks');
+    expect(decision.options.eks?.sizing).toMatchObject({ nodeInstanceType: 'm7g.xlarge', clusterMode: 'environment-cluster', minReplicas: 2, maxReplicas: 6, gpuPerPod: 0 });
+  });
+
+  test('fraud-scorer with no cluster to share: the control plane and whole nodes make Fargate cheaper', () => {
+    const decision = decideServing(fraud, { highAvailability: true });
+    // EKS: $73 control plane + 2 c7g.xlarge x 730 h x $0.145 = $211.70 + ALB $16.425 + LCU $28.80
+    expect(decision.costs.eks).toBeCloseTo(73 + 211.7 + 16.425 + 28.8, 2);
+    expect(decision.target).toBe('fargate');
+    expect(decision.seedGuidance).toMatchObject({ target: 'eks', agrees: false });
+  });
+
+  test('doc-embedder (GPU): only EKS, on the cheaper g6.xlarge', () => {
+    const decision = decideServing(embedder, { highAvailability: true });
+    // one GPU: 1000/25 x 0.6 = 24 RPS; average 50M / 2,628,000 = 19.0 RPS -> 0.8 pods -> HA minimum 2 nodes
+    // $73 control plane + 2 x 730 h x $0.8048 = $1,175.008 + ALB $16.425 + LCU 50M x 64 x 2 / 10^6 = 6,400 x $0.008 = $51.20
+    expect(decision.costs).toEqual({ lambda: null, fargate: null, eks: Math.round((73 + 1175.008 + 16.425 + 51.2) * 100) / 100 });
+    expect(decision.options.eks?.sizing).toMatchObject({ nodeGroup: 'gpu', nodeInstanceType: 'g6.xlarge', gpuPerPod: 1, minReplicas: 2, maxReplicas: 7, maxGpus: 7 });
+  });
+});
