@@ -7,6 +7,8 @@ module.exports = {
   // hyparquet and its companions ship ES modules only; let @swc/jest compile them to CommonJS for the test runtime.
   transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-compressors|hyparquet-writer|hysnappy)/)'],
   testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   // CDK synth with every policy gate on is CPU heavy; this machine has 2 cores.
   maxWorkers: 2,
   testTimeout: 120000,

@@ -1,0 +1,74 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { PlatformNetwork, type PlatformNetworkProps } from '../../../../constructs/network';
+import { fastCdkContext } from '../../../support/cdk-context';
+
+function build(props?: PlatformNetworkProps) {
+  const stack = new Stack(new App({ context: fastCdkContext() }), 'Net', { env: { account: '111122223333', region: 'us-east-1' } });
+  const network = new PlatformNetwork(stack, 'Network', props);
+  return { network, template: Template.fromStack(stack) };
+}
+
+describe('PlatformNetwork defaults', () => {
+  const { template, network } = build();
+
+  test('two zones with public and private subnets, and one NAT gateway', () => {
+    expect(network.vpc.availabilityZones).toHaveLength(2);
+    expect(network.vpc.publicSubnets).toHaveLength(2);
+    expect(network.vpc.privateSubnets).toHaveLength(2);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+  });
+
+  test('public subnets do not hand out public IPs', () => {
+    for (const subnet of Object.values(template.findResources('AWS::EC2::Subnet'))) {
+      expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+    }
+  });
+
+  test('an S3 gateway endpoint keeps lakehouse traffic off the internet', () => {
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
+    });
+  });
+
+  test('all traffic is flow-logged to a KMS-encrypted group kept 365 days, through a role without inline policies', () => {
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['logs:PutLogEvents']) })]) },
+    });
+  });
+
+  test('the default security group is stripped of its rules', () => {
+    template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+  });
+
+  test('flow logs and their key are retained', () => {
+    for (const type of ['AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
+      for (const resource of Object.values(template.findResources(type))) expect(resource.DeletionPolicy).toBe('Retain');
+    }
+  });
+});
+
+describe('PlatformNetwork with custom props', () => {
+  test('three zones with a NAT gateway each, shorter retention, destroyable', () => {
+    const { template, network } = build({ maxAzs: 3, natGateways: 3, flowLogRetention: Duration.days(90), removalPolicy: RemovalPolicy.DESTROY });
+    expect(network.vpc.availabilityZones).toHaveLength(3);
+    template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    for (const resource of Object.values(template.findResources('AWS::Logs::LogGroup'))) expect(resource.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('PlatformNetwork validation', () => {
+  test.each<[PlatformNetworkProps, RegExp]>([
+    [{ maxAzs: 1 }, /PlatformNetwork: invalid maxAzs = 1; at least 2/],
+    [{ natGateways: 0 }, /PlatformNetwork: invalid natGateways = 0; between 1 and maxAzs \(2\)/],
+    [{ natGateways: 3 }, /PlatformNetwork: invalid natGateways = 3/],
+    [{ flowLogRetention: Duration.days(100) }, /invalid retention = "100 days"; one of 1, 3, 5, 7/],
+  ])('%j is rejected', (props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});

@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildPlatform } from '../../../stacks/platform-app';
+import { fastCdkContext, REPO_ROOT } from '../../support/cdk-context';
+
+function platformFor(env?: string) {
+  return buildPlatform(new App({ context: { ...fastCdkContext(), ...(env ? { env } : {}) } }));
+}
+
+describe('the CDK app', () => {
+  test('without -c env it builds dev, with stack names that carry the environment', () => {
+    const platform = platformFor();
+    expect(platform.environment.name).toBe('dev');
+    expect(platform.allStacks.map((s) => s.stackName)).toEqual(['mlops-dev-data', 'mlops-dev-network', 'mlops-dev-platform', 'mlops-dev-serving']);
+  });
+
+  test.each([
+    ['dev', 'Delete', false],
+    ['staging', 'Retain', true],
+    ['prod', 'Retain', true],
+  ])('%s: buckets %s on deletion, termination protection %s', (env, deletionPolicy, protection) => {
+    const platform = platformFor(env);
+    const buckets = Template.fromStack(platform.data).findResources('AWS::S3::Bucket');
+    expect(new Set(Object.values(buckets).map((b) => b.DeletionPolicy))).toEqual(new Set([deletionPolicy]));
+    expect(platform.allStacks.every((s) => s.terminationProtection === protection)).toBe(true);
+  });
+
+  test('every stack carries Project, Environment, DataClassification, CostCenter and Owner tags', () => {
+    const platform = platformFor('prod');
+    const expected = [
+      { Key: 'CostCenter', Value: 'ml-platform-prod' },
+      { Key: 'DataClassification', Value: 'restricted' },
+      { Key: 'Environment', Value: 'prod' },
+      { Key: 'Owner', Value: 'ml-platform-team' },
+      { Key: 'Project', Value: 'mlops-blueprint' },
+    ];
+    for (const stack of platform.allStacks) {
+      const resources = Object.values(Template.fromStack(stack).toJSON().Resources ?? {}) as Array<{ Properties?: { Tags?: unknown } }>;
+      const tagged = resources.filter((r) => Array.isArray(r.Properties?.Tags));
+      for (const resource of tagged) expect(resource.Properties?.Tags).toEqual(expect.arrayContaining(expected));
+    }
+    const bucket = Object.values(Template.fromStack(platform.data).findResources('AWS::S3::Bucket'))[0];
+    expect(bucket.Properties.Tags).toEqual(expect.arrayContaining(expected));
+  });
+
+  test('lifecycle days come from the environment config', () => {
+    const platform = platformFor('prod');
+    const buckets = Template.fromStack(platform.data).findResources('AWS::S3::Bucket');
+    const rendered = JSON.stringify(buckets);
+    expect(rendered).toContain('"TransitionInDays":365');
+    expect(rendered).toContain('"ExpirationInDays":400');
+  });
+
+  test('`cdk synth -c env=nope` fails with one line naming the environment and the known ones', async () => {
+    const run = promisify(execFile)('npx', ['cdk', 'synth', '-q', '-c', 'env=nope'], { cwd: REPO_ROOT, env: { ...process.env, CI: 'true' } });
+    await expect(run).rejects.toMatchObject({
+      stderr: expect.stringMatching(/^Unknown environment 'nope' \(-c env=nope\); known environments: dev, staging, prod$/m),
+    });
+  });
+});
