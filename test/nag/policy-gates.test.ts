@@ -1,21 +1,7 @@
-import { CfnResource, type Stack, Validations } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import type { IConstruct } from 'constructs';
+import { isCfnResource } from '../../stacks/gated-synth';
 import { environmentNames } from '../support/cdk-context';
 import { synthWithGates } from '../support/synth-with-gates';
-
-interface Acknowledgment {
-  readonly id: string;
-  readonly reason: string;
-}
-
-function acknowledgmentsUnder(root: IConstruct): Array<{ construct: IConstruct; ack: Acknowledgment }> {
-  return root.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ construct, ack: { id, reason } }))),
-  );
-}
 
 describe.each(environmentNames())('every policy gate on the %s environment', (environmentName) => {
   const result = synthWithGates(environmentName);
@@ -26,17 +12,13 @@ describe.each(environmentNames())('every policy gate on the %s environment', (en
   });
 
   test('every acknowledgment names one rule on one resource and gives an auditor a reason', () => {
-    const stacks = result.platform.allStacks as Stack[];
-    const acknowledgments = stacks.flatMap(acknowledgmentsUnder);
-    expect(acknowledgments.length).toBeGreaterThan(0);
-    for (const { construct, ack } of acknowledgments) {
-      expect(ack.id).toMatch(/^[\w.-]+::[\w.\-[\]:*<>/]+$/);
-      expect(ack.reason.length).toBeGreaterThanOrEqual(60);
+    expect(result.acknowledgments.length).toBeGreaterThan(0);
+    for (const { construct, ruleId, reason } of result.acknowledgments) {
+      const where = construct.node.path;
+      expect({ where, ruleId }).toEqual({ where, ruleId: expect.stringMatching(/^[\w.-]+::[^\s]+$/) });
+      expect({ where, reasonLength: reason.length >= 60 }).toEqual({ where, reasonLength: true });
       // On the CloudFormation resource itself, never on a stack or a construct tree where it could hide other findings.
-      expect({ path: construct.node.path, isResource: construct instanceof CfnResource }).toEqual({
-        path: construct.node.path,
-        isResource: true,
-      });
+      expect({ where, isResource: isCfnResource(construct) }).toEqual({ where, isResource: true });
     }
   });
 });
@@ -49,5 +31,13 @@ describe('the gates themselves', () => {
     expect(result.synthError?.message).toMatch(/Validation failed/);
     const plugins = new Set(result.findings.filter((f) => f.constructPath.includes('UnencryptedUnloggedBucket')).map((f) => f.plugin));
     expect([...plugins].sort()).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'cdk-validator-cfnguard']);
+  });
+
+  test('CloudFormation schema validation runs as an error gate', () => {
+    const result = synthWithGates('dev', (platform) => {
+      platform.data.lakehouse.workGroup.addPropertyOverride('WorkGroupConfiguration.BytesScannedCutoffPerQuery', 'not-a-number');
+    });
+    expect(result.synthError?.message).toMatch(/Validation failed/);
+    expect(result.findings.some((f) => f.plugin.includes('CloudFormation'))).toBe(true);
   });
 });
