@@ -1,0 +1,68 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/s3';
+import type { SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { RecordsNotWrittenError } from './errors';
+import { materializeSilverObject, type MaterializeDeps, type MaterializeSummary } from './materialize';
+import { parseSilverObject } from './silver-object';
+
+/** The SQS body: the EventBridge "Object Created" event of a silver object. */
+const objectCreatedSchema = S3EventNotificationEventBridgeSchema.extend({
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal('Object Created'),
+});
+
+export interface RecordHandlerObservability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/** One EMF document per count, each with the FeatureGroup dimension (a single metric is flushed as soon as it is added). */
+function emitMetrics(metrics: Metrics, summary: MaterializeSummary): void {
+  const counts: Record<string, number> = {
+    FeatureRowsRead: summary.rows,
+    FeatureRecordsWritten: summary.written,
+    FeatureRecordsRejected: summary.rejected,
+    FeatureRecordsFailed: summary.failed,
+    FeatureRecordRetries: summary.retries,
+  };
+  for (const [name, value] of Object.entries(counts)) {
+    const metric = metrics.singleMetric();
+    metric.addDimension('FeatureGroup', summary.featureGroup);
+    metric.addMetric(name, MetricUnit.Count, value);
+  }
+}
+
+/**
+ * Handles one SQS message. Throwing marks the message as a batch item failure: SQS redelivers it and,
+ * after the queue's maxReceiveCount, moves it to the DLQ with the event (bucket, key, version) as context.
+ */
+export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: RecordHandlerObservability) {
+  return async (record: SQSRecord): Promise<void> => {
+    const event = objectCreatedSchema.parse(JSON.parse(record.body));
+    const { bucket, object: s3Object } = event.detail;
+    const silverObject = parseSilverObject(bucket.name, s3Object.key, s3Object.size ?? 0);
+    if (silverObject === undefined || s3Object.size === undefined) {
+      logger.info('Not a silver Parquet object; nothing to materialize', { bucket: bucket.name, key: s3Object.key });
+      metrics.addMetric('SilverObjectsSkipped', MetricUnit.Count, 1);
+      return;
+    }
+    const summaries = await materializeSilverObject(deps, silverObject, s3Object.etag);
+    if (summaries.length === 0) {
+      logger.info('No feature group reads this dataset', { dataset: silverObject.dataset, key: silverObject.key });
+      metrics.addMetric('SilverObjectsSkipped', MetricUnit.Count, 1);
+      return;
+    }
+    for (const summary of summaries) {
+      const { failedRecords, ...counts } = summary;
+      emitMetrics(metrics, summary);
+      if (summary.rejected > 0) logger.warn('Rows rejected by the feature group; see the failure report', { key: silverObject.key, ...counts });
+      if (failedRecords.length > 0) {
+        logger.error('Records not written after retries; the message will be redelivered', { key: silverObject.key, ...counts, firstFailures: failedRecords.slice(0, 10) });
+        throw new RecordsNotWrittenError(summary.featureGroup, silverObject.key, failedRecords.length, failedRecords[failedRecords.length - 1]!.error);
+      }
+      logger.info('Silver object materialized', { key: silverObject.key, ...counts });
+    }
+  };
+}
