@@ -1,0 +1,62 @@
+// One measurement in a fresh process, so that its peak RSS is its own:
+// `floor <csv>`, `split <csv>`, `validate <csv>` (parse + contract, no Parquet) or `ingest <csv> <outDir>`.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { customerEventsContract } from '../../lib/contracts';
+import { ingestObject } from '../../lambdas/ingest/ingest-object';
+import { createRecordDecoder } from '../../lambdas/ingest/read-records';
+
+async function readlineFloor(path: string): Promise<Record<string, number>> {
+  let lines = 0;
+  for await (const _line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) lines++;
+  return { lines };
+}
+
+async function rawSplitFloor(path: string): Promise<Record<string, number>> {
+  let lines = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
+  }
+  return { lines };
+}
+
+async function parseAndValidate(path: string): Promise<Record<string, number>> {
+  const decoder = createRecordDecoder('csv', customerEventsContract);
+  let rowsValid = 0;
+  let lineNumber = 0;
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    if (decoder.push(line, ++lineNumber)?.validation.ok) rowsValid++;
+  }
+  decoder.end();
+  return { rowsValid };
+}
+
+async function ingest(path: string, outDir: string): Promise<Record<string, number>> {
+  const store = (name: string) => (body: Readable) => pipeline(body, createWriteStream(join(outDir, name)));
+  const counts = await ingestObject({
+    input: createReadStream(path),
+    format: 'csv',
+    contract: customerEventsContract,
+    sinks: { storeParquet: store('out.parquet'), storeQuarantine: store('quarantine.jsonl') },
+  });
+  return { ...counts };
+}
+
+async function main(): Promise<void> {
+  const [mode, path, outDir] = process.argv.slice(2);
+  const started = performance.now();
+  const modes: Record<string, () => Promise<Record<string, number>>> = {
+    floor: () => readlineFloor(path),
+    split: () => rawSplitFloor(path),
+    validate: () => parseAndValidate(path),
+    ingest: () => ingest(path, outDir),
+  };
+  const result = await modes[mode]();
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(JSON.stringify({ mode, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, ...result }));
+}
+
+void main();

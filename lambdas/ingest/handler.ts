@@ -1,0 +1,16 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { requireEnv } from '../shared/env';
+import { createObservability } from '../shared/powertools';
+import { makeIngestHandler } from './make-ingest-handler';
+import { S3ObjectStore } from './s3-object-store';
+
+const { logger, metrics, tracer } = createObservability('ingest');
+const s3 = tracer.captureAWSv3Client(new S3Client({ maxAttempts: 5 }));
+
+/** Lambda entry point: SQS (EventBridge "Object Created" events from bronze) with ReportBatchItemFailures. */
+export const handler = makeIngestHandler({
+  store: new S3ObjectStore(s3),
+  silverBucket: requireEnv('SILVER_BUCKET'),
+  logger,
+  metrics,
+});

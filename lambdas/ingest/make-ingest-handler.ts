@@ -1,0 +1,70 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { PoisonObjectError } from './errors';
+import { INGEST_METRICS, publishObjectCounts } from './ingest-metrics';
+import { InvalidEventError, parseObjectCreatedEvent } from './object-created-event';
+import { processObject, type ProcessObjectDeps } from './process-object';
+import type { SourceObjectRef } from './source-object';
+
+export interface IngestHandlerDeps extends ProcessObjectDeps {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * The SQS handler: each message is one bronze object. A failed message is reported as a batch item failure, so SQS
+ * redelivers it (transient errors) until maxReceiveCount moves it to the DLQ (poison objects, logged with context).
+ * A batch whose every message failed is reported the same way rather than thrown, so the response always names them.
+ */
+export function makeIngestHandler(deps: IngestHandlerDeps): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  const { logger, metrics } = deps;
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    let ref: SourceObjectRef;
+    try {
+      ref = parseObjectCreatedEvent(record.body);
+    } catch (error) {
+      if (error instanceof InvalidEventError) {
+        logger.error('Poison message: not an S3 Object Created event', { messageId: record.messageId, reason: error.problems });
+        metrics.addMetric(INGEST_METRICS.poisonMessages, MetricUnit.Count, 1);
+      }
+      throw error;
+    }
+    const context = { bucket: ref.bucket, key: ref.key, versionId: ref.versionId, etag: ref.etag, messageId: record.messageId };
+    try {
+      const outcome = await processObject(deps, ref);
+      if (outcome.status === 'already-ingested') {
+        logger.info('Object version already ingested; nothing written', { ...context, parquetKey: outcome.parquetKey });
+        metrics.addMetric(INGEST_METRICS.objectsAlreadyIngested, MetricUnit.Count, 1);
+        return;
+      }
+      logger.info('Object ingested', { ...context, ...outcome.counts, parquetKey: outcome.parquetKey, quarantineKey: outcome.quarantineKey });
+      publishObjectCounts(metrics, outcome.source.dataset, outcome.counts);
+    } catch (error) {
+      if (error instanceof PoisonObjectError) {
+        logger.error('Poison object: nothing written, message left to reach the DLQ', { ...context, reason: error.reason });
+        metrics.addMetric(INGEST_METRICS.poisonMessages, MetricUnit.Count, 1);
+      } else {
+        logger.warn('Ingest failed; SQS will redeliver', { ...context, error: error as Error });
+      }
+      throw error;
+    }
+  };
+
+  return async (event, context) => {
+    logger.addContext(context);
+    try {
+      return await processPartialResponse(event, handleRecord, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+        // One object at a time: memory stays that of one stream whatever the batch size.
+        processInParallel: false,
+      });
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}
