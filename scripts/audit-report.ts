@@ -47,6 +47,7 @@ function main(): void {
         constructPath: a.construct.node.path,
         ruleId: a.ruleId,
         reason: a.reason,
+        source: a.source,
       }));
       const gates: GateOutcome[] = GATES.map((plugin) => ({
         plugin,

@@ -3,6 +3,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IConstruct } from 'constructs';
+import { isPlatformAcknowledgment } from '../constructs/shared/acknowledge';
 import { buildPlatform, type PlatformStacks } from './platform-app';
 
 export interface Finding {
@@ -15,6 +16,8 @@ export interface Acknowledgment {
   readonly construct: IConstruct;
   readonly ruleId: string;
   readonly reason: string;
+  /** `platform`: made by this repository with `acknowledgeFinding`; `aws-cdk-lib`: built into CDK's own constructs. */
+  readonly source: 'platform' | 'aws-cdk-lib';
 }
 
 export interface GatedSynthResult {
@@ -40,7 +43,14 @@ export function acknowledgmentsIn(stacks: readonly Stack[]): Acknowledgment[] {
     stack.node.findAll().flatMap((construct) =>
       construct.node.metadata
         .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([ruleId, reason]) => ({ construct, ruleId, reason }))),
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([ruleId, reason]) => ({
+            construct,
+            ruleId,
+            reason,
+            source: isPlatformAcknowledgment(construct, ruleId) ? ('platform' as const) : ('aws-cdk-lib' as const),
+          })),
+        ),
     ),
   );
 }

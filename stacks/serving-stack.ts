@@ -1,18 +1,72 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { ModelRepository } from '../constructs/model-registry';
+import { createServingImage, EksCluster, type IEksCluster, ModelServing } from '../constructs/serving';
+import { createPlatformKey } from '../constructs/shared/platform-key';
 import type { EnvironmentConfig } from '../lib/config';
+import { type Architecture, decideEnvironment } from '../lib/decision';
+
+/** The serving image is built for x86_64: GPU nodes are x86_64 only, and one image serves every target. */
+export const SERVING_ARCHITECTURE: Architecture = 'x86_64';
 
 export interface ServingStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly modelRepository: ModelRepository;
   readonly vpc: ec2.IVpc;
+  /**
+   * Build context of the serving image.
+   * @default SERVING_IMAGE_DIRECTORY (the repository's `serving/` folder)
+   */
+  readonly imageDirectory?: string;
 }
 
 /** One `ModelServing` per configured model, on the target the decision matrix picks. */
 export class ServingStack extends Stack {
+  readonly models: readonly ModelServing[];
+  readonly eksCluster?: IEksCluster;
+
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
+    const { config, modelRepository, vpc } = props;
+    const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    // Decided together, so a model in an environment that already pays for a cluster is priced on it.
+    const decisions = decideEnvironment(config, { architecture: SERVING_ARCHITECTURE });
+    if (decisions.models.length === 0) {
+      this.models = [];
+      return;
+    }
+
+    const image = createServingImage(this, 'ServingImage', { architecture: SERVING_ARCHITECTURE, directory: props.imageDirectory });
+    const logKey = createPlatformKey(this, 'ServingLogKey', { description: `Encrypts the ${this.stackName} serving logs`, removalPolicy });
+    if (decisions.models.some(({ decision }) => decision.target === 'eks')) {
+      this.eksCluster = config.sharedEksClusterName
+        ? EksCluster.fromEksClusterAttributes(this, 'SharedCluster', { clusterName: config.sharedEksClusterName, vpc })
+        : new EksCluster(this, 'ServingCluster', { vpc, clusterName: `${this.stackName}-cluster`, removalPolicy });
+    }
+
+    this.models = decisions.models.map(({ modelName, decision }) => {
+      const model = config.models.find((m) => m.name === modelName)!;
+      return new ModelServing(this, constructIdOf(modelName), {
+        modelName,
+        traffic: model.traffic,
+        decision,
+        modelRepository,
+        vpc,
+        image,
+        eksCluster: this.eksCluster,
+        removalPolicy,
+        lambdaOptions: { encryptionKey: logKey },
+        fargateOptions: { encryptionKey: logKey, deletionProtection: removalPolicy === RemovalPolicy.RETAIN },
+      });
+    });
   }
+}
+
+/** `fraud-scorer` → `FraudScorer`: a stable construct ID (model names are unique within an environment). */
+function constructIdOf(modelName: string): string {
+  return modelName
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }

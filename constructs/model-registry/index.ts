@@ -1,2 +1,4 @@
+export * from './model-registry';
+export * from './model-registry-props';
 export * from './model-repository';
 export * from './model-repository-props';

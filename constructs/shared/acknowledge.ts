@@ -9,6 +9,27 @@ export const Rule = {
   s3LoggingGuard: 'cdk-validator-cfnguard::s3_bucket_logging_enabled_check',
   lambdaInsideVpcGuard: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
   vpcRouteToIgw: 'NIST.800.53.R5::NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+  iam4EksClusterPolicy: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]',
+  iam4EksWorkerNodePolicy: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy]',
+  iam4EcrPullOnly: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly]',
+  iam4EksCniPolicy: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy]',
+  lambdaDlq: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ',
+  alarmActionNist: 'NIST.800.53.R5::NIST.800.53.R5-CloudWatchAlarmAction',
+  alarmActionGuard: 'cdk-validator-cfnguard::cloudwatch_alarm_action_check',
+  iam4LambdaVpcAccess: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+  iam4CodeDeployLambda: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+  iam5AnyResource: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+  sqsDlqGuard: 'cdk-validator-cfnguard::sqs_dlq_check',
+  sqsDlqAwsSolutions: 'AwsSolutions::AwsSolutions-SQS3',
+  iam5NetworkInterfaces: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
+  cfnDeprecatedProperty: 'CloudFormation-Validate::W9009',
+  ecsEnvironmentVariables: 'AwsSolutions::AwsSolutions-ECS2',
+  albHttpToHttpsNist: 'NIST.800.53.R5::NIST.800.53.R5-ALBHttpToHttpsRedirection',
+  albHttpToHttpsGuard: 'cdk-validator-cfnguard::alb_http_to_https_redirection_check',
+  elbAcmCertificateNist: 'NIST.800.53.R5::NIST.800.53.R5-ELBv2ACMCertificateRequired',
+  albWafNist: 'NIST.800.53.R5::NIST.800.53.R5-ALBWAFEnabled',
+  elbDeletionProtectionNist: 'NIST.800.53.R5::NIST.800.53.R5-ELBDeletionProtectionEnabled',
+  elbDeletionProtectionGuard: 'cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
 } as const;
 
 /**
@@ -17,4 +38,17 @@ export const Rule = {
  */
 export function acknowledgeFinding(construct: IConstruct, ruleId: string, reason: string): void {
   Validations.of(construct).acknowledge({ id: ruleId, reason });
+  const rules = platformAcknowledgments.get(construct) ?? new Set<string>();
+  rules.add(ruleId);
+  platformAcknowledgments.set(construct, rules);
 }
+
+/**
+ * aws-cdk-lib acknowledges some of its own schema-validation warnings (e.g. on the VPC flow log and on stacks);
+ * this tells the platform's acknowledgments, which this repository must justify, apart from those.
+ */
+export function isPlatformAcknowledgment(construct: IConstruct, ruleId: string): boolean {
+  return platformAcknowledgments.get(construct)?.has(ruleId) ?? false;
+}
+
+const platformAcknowledgments = new WeakMap<IConstruct, Set<string>>();

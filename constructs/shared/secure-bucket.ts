@@ -15,6 +15,11 @@ export interface SecureBucketOptions {
   readonly lifecycleRules: s3.LifecycleRule[];
   /** Object events to Amazon EventBridge; default true. */
   readonly eventBridgeEnabled?: boolean;
+  /**
+   * For a log target without `encryptionKey`: what it receives and why that delivery needs SSE-S3, for the acknowledgment
+   * reason; default: S3 server access logs.
+   */
+  readonly sseS3LogDeliveryReason?: string;
 }
 
 /**
@@ -51,14 +56,15 @@ export function createSecureBucket(scope: Construct, id: string, options: Secure
     'Cross-region replication is a per-organisation disaster-recovery choice (destination region, destination key, cost). ' +
       'The bucket is versioned, Object Lock capable and retained outside dev; teams that need CRR add a replication rule to the exposed bucket.',
   );
-  if (!options.encryptionKey) acknowledgeSseS3LogTarget(cfnBucket);
+  if (!options.encryptionKey) acknowledgeSseS3LogTarget(cfnBucket, options.sseS3LogDeliveryReason);
   if (!options.serverAccessLogsBucket) acknowledgeLogBucketNotLogged(cfnBucket);
   if (options.removalPolicy === RemovalPolicy.DESTROY && options.autoDeleteObjects) acknowledgeAutoDeleteProvider(scope);
   return bucket;
 }
 
-function acknowledgeSseS3LogTarget(cfnBucket: s3.CfnBucket): void {
+function acknowledgeSseS3LogTarget(cfnBucket: s3.CfnBucket, customReason?: string): void {
   const reason =
+    customReason ??
     'This bucket only receives S3 server access logs, and S3 log delivery supports only SSE-S3 (AES-256) on the target bucket; ' +
     'it holds no platform data.';
   acknowledgeFinding(cfnBucket, Rule.s3DefaultEncryptionKmsNist, reason);

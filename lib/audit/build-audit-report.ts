@@ -21,10 +21,10 @@ export function buildAuditReport(input: AuditInput): string {
     '## Acknowledged findings',
     'Each acknowledgment covers one rule on one resource, with the reason recorded beside the construct that needs it.',
     markdownTable(
-      ['stack', 'resource', 'rule', 'reason'],
+      ['stack', 'resource', 'rule', 'made by', 'reason'],
       [...input.acknowledgments]
         .sort((a, b) => `${a.constructPath}${a.ruleId}`.localeCompare(`${b.constructPath}${b.ruleId}`))
-        .map((a) => [a.stackName, a.constructPath, a.ruleId, a.reason]),
+        .map((a) => [a.stackName, a.constructPath, a.ruleId, a.source, a.reason]),
     ),
     '## Serving decisions',
     'Chosen by the decision matrix (`lib/decision/`) from each model\'s traffic profile; also recorded in the serving template metadata.',

@@ -22,6 +22,8 @@ export interface AcknowledgedFinding {
   readonly constructPath: string;
   readonly ruleId: string;
   readonly reason: string;
+  /** `platform`: made by this repository; `aws-cdk-lib`: built into CDK's own constructs. */
+  readonly source: 'platform' | 'aws-cdk-lib';
 }
 
 export interface GateOutcome {

@@ -77,6 +77,8 @@ export const environmentSchema = z
     sharedEksClusterName: z.string().min(1).optional(),
     lakehouse: lakehouseConfigSchema,
     models: z.array(modelSchema),
+    /** Production account (12 digits) allowed to read this environment's model registry across accounts. */
+    productionReaderAccountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account ID').optional(),
     /** SageMaker feature groups materialized from silver datasets (see lib/features/feature-group.ts). */
     featureGroups: featureGroupsSchema.default([]),
   })

@@ -1,7 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ModelRepository, type ModelRepositoryProps } from '../../../../constructs/model-registry/model-repository';
+import { ModelRepository, type ModelRepositoryProps } from '../../../../constructs/model-registry';
 import { fastCdkContext } from '../../../support/cdk-context';
 
 function build(props?: ModelRepositoryProps) {

@@ -81,7 +81,7 @@ describe('buildAuditReport', () => {
     environmentName: 'prod',
     generatedAt: '2026-11-23T00:00:00.000Z',
     stacks,
-    acknowledgments: [{ stackName: 'mlops-test-data', constructPath: 'mlops-test-data/LogBucket/Resource', ruleId: 'NIST::S3KMS', reason: 'log delivery | needs SSE-S3' }],
+    acknowledgments: [{ stackName: 'mlops-test-data', constructPath: 'mlops-test-data/LogBucket/Resource', ruleId: 'NIST::S3KMS', reason: 'log delivery | needs SSE-S3', source: 'platform' }],
     gates: [
       { plugin: 'AwsSolutions', unacknowledgedFindings: 0 },
       { plugin: 'NIST.800.53.R5', unacknowledgedFindings: 0 },
@@ -96,7 +96,7 @@ describe('buildAuditReport', () => {
   });
 
   test('lists every acknowledgment with its reason, escaping table syntax', () => {
-    expect(buildAuditReport(input)).toContain('| mlops-test-data | mlops-test-data/LogBucket/Resource | NIST::S3KMS | log delivery \\| needs SSE-S3 |');
+    expect(buildAuditReport(input)).toContain('| mlops-test-data | mlops-test-data/LogBucket/Resource | NIST::S3KMS | platform | log delivery \\| needs SSE-S3 |');
   });
 
   test('records every model decision with its costs and the rejected targets', () => {

@@ -1,0 +1,4 @@
+export * from './feature-group';
+export * from './feature-group-props';
+export * from './feature-store';
+export * from './feature-store-props';

@@ -1,0 +1,108 @@
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { EksSizing } from '../../lib/decision';
+import { ClusterAutoscaler } from './cluster-autoscaler';
+import { NvidiaDevicePlugin } from './nvidia-device-plugin';
+import { ServingWorkload } from './serving-workload';
+import { SERVING_CONTAINER } from './workload-names';
+
+export interface EksServedModel {
+  readonly modelName: string;
+  readonly sizing: EksSizing;
+}
+
+export interface ServingKubernetesStackProps {
+  /** The models whose decision target is EKS; the stack is empty of workloads (provider only) when there are none. */
+  readonly models: readonly EksServedModel[];
+
+  /**
+   * Default of the `cluster_name` variable.
+   * @default - none: `-var cluster_name=` is required (CDK output `ClusterNameOutput`)
+   */
+  readonly clusterName?: string;
+
+  /**
+   * Default of the `aws_region` variable.
+   * @default - none: `-var aws_region=` is required
+   */
+  readonly awsRegion?: string;
+
+  /**
+   * CIDR blocks (e.g. an internal load balancer's subnets) allowed to call the servers besides inference-client namespaces.
+   * @default - none
+   */
+  readonly ingressCidrs?: string[];
+
+  /**
+   * Deploy the Cluster Autoscaler (its AWS role comes from `EksCluster`) when there are models. A shared cluster run by
+   * another team has its own.
+   * @default true
+   */
+  readonly clusterAutoscaler?: boolean;
+
+  /**
+   * Server drain timeout after SIGTERM (env `DRAIN_TIMEOUT_SECONDS`).
+   * @default - the server's own default (`SERVING_CONTAINER.drainTimeoutSeconds`, 25)
+   */
+  readonly drainTimeoutSeconds?: number;
+}
+
+/**
+ * The Kubernetes side of EKS serving for one environment, as a Terraform stack: the kubernetes provider (private
+ * endpoint, `aws eks get-token` auth), the Cluster Autoscaler, the NVIDIA device plugin when a model needs GPUs, and one `ServingWorkload`
+ * per EKS model. Values only known after the CDK deploy (endpoint, CA, image URI, repository URI) are variables
+ * that the CDK stack outputs fill in.
+ */
+export class ServingKubernetesStack extends TerraformStack {
+  readonly models: readonly EksServedModel[];
+  readonly workloads: readonly ServingWorkload[];
+  readonly devicePlugin?: NvidiaDevicePlugin;
+  readonly clusterAutoscaler?: ClusterAutoscaler;
+
+  constructor(scope: Construct, id: string, props: ServingKubernetesStackProps) {
+    super(scope, id);
+    this.models = props.models;
+    const variable = (name: string, description: string, defaultValue?: string) =>
+      new TerraformVariable(this, name, { type: 'string', description, default: defaultValue, nullable: false });
+    const clusterName = variable('cluster_name', 'EKS cluster name (CDK output ClusterNameOutput)', props.clusterName);
+    const clusterEndpoint = variable('cluster_endpoint', 'Private API endpoint of the cluster (CDK output ClusterEndpointOutput)');
+    const clusterCa = variable('cluster_ca_certificate', 'Base64 cluster certificate authority (CDK output ClusterCertificateAuthorityOutput)');
+    const awsRegion = variable('aws_region', 'Region of the cluster and the model repository', props.awsRegion);
+    const image = variable('serving_image', 'Serving container image URI (CDK output ImageUriOutput)');
+    const modelRepository = variable('model_repository_uri', 'MODEL_REPOSITORY, s3://bucket/prefix/ (CDK output ModelRepositoryOutput)');
+
+    new KubernetesProvider(this, 'kubernetes', {
+      host: clusterEndpoint.stringValue,
+      clusterCaCertificate: Fn.base64decode(clusterCa.stringValue),
+      exec: [
+        {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: 'aws',
+          args: ['eks', 'get-token', '--cluster-name', clusterName.stringValue, '--region', awsRegion.stringValue, '--output', 'json'],
+        },
+      ],
+    });
+
+    if ((props.clusterAutoscaler ?? true) && props.models.length > 0) {
+      this.clusterAutoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', { clusterName: clusterName.stringValue, awsRegion: awsRegion.stringValue });
+    }
+    if (props.models.some((model) => model.sizing.gpuPerPod > 0)) this.devicePlugin = new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
+    this.workloads = props.models.map(({ modelName, sizing }) => {
+      const workload = new ServingWorkload(this, modelName, {
+        modelName,
+        sizing,
+        image: image.stringValue,
+        modelRepositoryUri: modelRepository.stringValue,
+        awsRegion: awsRegion.stringValue,
+        ingressCidrs: props.ingressCidrs,
+        drainTimeoutSeconds: props.drainTimeoutSeconds,
+      });
+      new TerraformOutput(this, `${modelName}-endpoint`, {
+        description: `In-cluster inference endpoint of ${modelName}`,
+        value: `http://model-server.${workload.namespace.metadata.name}.svc.cluster.local:${SERVING_CONTAINER.port}`,
+      });
+      return workload;
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+
+/** `auto`: a passing evaluation gate approves; `manual`: only the approver role approves. */
+export type ApprovalMode = 'auto' | 'manual';
+
+export interface ModelRegistryProps {
+  /** One model package group per model (SageMaker names: letters, digits, hyphens; 1-63 characters). */
+  readonly modelNames: readonly string[];
+
+  /**
+   * Who may approve a model package.
+   * - `manual`: an approver role is created, and each group's resource policy denies everyone else setting or creating
+   *   the status `Approved`.
+   * - `auto`: no approver role; `grantApprove()` lets the evaluation gate approve.
+   * @default 'manual'
+   */
+  readonly approvalMode?: ApprovalMode;
+
+  /**
+   * Principal allowed to assume the approver role (manual mode), e.g. a release-manager SSO role.
+   * @default - IAM principals of this account whose own policies allow them to assume it
+   */
+  readonly approverPrincipal?: iam.IPrincipal;
+
+  /**
+   * A production account (12 digits) that may read the groups and their packages across accounts.
+   * @default - no cross-account reader
+   */
+  readonly productionReaderAccountId?: string;
+
+  /**
+   * Function invoked (asynchronously) when a package of one of the groups becomes `Approved`.
+   * @default - no rule
+   */
+  readonly promotionFunction?: lambda.IFunction;
+
+  /**
+   * Queue for approval events EventBridge could not deliver to the promotion function.
+   * @default - none: EventBridge drops them after its retries
+   */
+  readonly promotionDeadLetterQueue?: sqs.IQueue;
+
+  /**
+   * How long EventBridge keeps retrying delivery of an approval event.
+   * @default Duration.hours(24)
+   */
+  readonly promotionMaxEventAge?: Duration;
+
+  /**
+   * What happens to the groups (and their packages) when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}

@@ -1,0 +1,178 @@
+import { ArnFormat, type CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from '../serving/wildcard-findings';
+import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { pascalCase } from '../shared/construct-id';
+import { InvalidPropError } from '../shared/prop-validation';
+import type { ApprovalMode, ModelRegistryProps } from './model-registry-props';
+import {
+  APPROVAL_STATUS_KEY,
+  APPROVE_PACKAGE_ACTIONS,
+  CROSS_ACCOUNT_READ_ACTIONS,
+  DESCRIBE_PACKAGE_ACTIONS,
+  REGISTER_PACKAGE_ACTIONS,
+} from './registry-perms';
+
+const NAME = 'ModelRegistry';
+const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/**
+ * The model registry of one environment: a SageMaker model package group per model, the approval mode turned into
+ * IAM (an approver role and a deny on everyone else in manual mode; a grant for the evaluation gate in auto mode), an
+ * optional cross-account production reader, and an EventBridge rule that hands every `Approved` package to promotion.
+ */
+export class ModelRegistry extends Construct {
+  readonly approvalMode: ApprovalMode;
+  readonly modelNames: readonly string[];
+  /** Model package groups by model name. */
+  readonly groups: ReadonlyMap<string, sagemaker.CfnModelPackageGroup>;
+  /** Manual mode only: the one role allowed to approve packages. */
+  readonly approverRole?: iam.Role;
+  /** The rule on `Approved` packages, when a promotion function is given. */
+  readonly approvedRule?: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ModelRegistryProps) {
+    super(scope, id);
+    this.approvalMode = props.approvalMode ?? 'manual';
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const promotionMaxEventAge = props.promotionMaxEventAge ?? Duration.hours(24);
+    validateModelNames(props.modelNames);
+    validateAccountId(props.productionReaderAccountId);
+    this.modelNames = [...props.modelNames];
+
+    if (this.approvalMode === 'manual') {
+      this.approverRole = new ManagedPolicyRole(this, 'ApproverRole', {
+        assumedBy: props.approverPrincipal ?? new iam.AccountRootPrincipal(),
+        description: `The only principal that may approve model packages of ${Stack.of(this).stackName} (manual approval mode)`,
+      });
+      this.approverRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'ApproveModelPackages', actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS], resources: this.packageArns() }),
+      );
+      const policy = this.approverRole.node.findChild('Permissions').node.defaultChild as CfnResource;
+      for (const modelName of this.modelNames) {
+        acknowledgeWildcardResource(
+          policy,
+          this.packageArnPattern(modelName),
+          `The approver approves any version of the ${modelName} group; SageMaker numbers versions as they are registered, ` +
+            'so the ARN names the group and leaves the version open.',
+        );
+      }
+    }
+
+    const groups = new Map<string, sagemaker.CfnModelPackageGroup>();
+    for (const modelName of props.modelNames) {
+      const group = new sagemaker.CfnModelPackageGroup(this, `Group${pascalCase(modelName)}`, {
+        modelPackageGroupName: modelName,
+        modelPackageGroupDescription: `Versions of the ${modelName} model; approval mode ${this.approvalMode}`,
+        modelPackageGroupPolicy: this.groupPolicy(modelName, props.productionReaderAccountId),
+      });
+      group.applyRemovalPolicy(removalPolicy);
+      groups.set(modelName, group);
+    }
+    this.groups = groups;
+
+    if (props.promotionFunction) {
+      this.approvedRule = new events.Rule(this, 'ApprovedRule', {
+        description: `Model package Approved in a ${Stack.of(this).stackName} group -> promotion to the serving model repository`,
+        eventPattern: {
+          source: ['aws.sagemaker'],
+          detailType: ['SageMaker Model Package State Change'],
+          detail: { ModelPackageGroupName: [...props.modelNames], ModelApprovalStatus: ['Approved'] },
+        },
+      });
+      this.approvedRule.addTarget(
+        new targets.LambdaFunction(props.promotionFunction, {
+          deadLetterQueue: props.promotionDeadLetterQueue,
+          maxEventAge: promotionMaxEventAge,
+          retryAttempts: 185,
+        }),
+      );
+    }
+  }
+
+  /** ARN of one group (built from its name, so policies do not depend on the group resource). */
+  groupArn(modelName: string): string {
+    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: modelName.toLowerCase(), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  }
+
+  /** ARN pattern of every package version of one group: `model-package/<group>/*`. */
+  packageArnPattern(modelName: string): string {
+    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${modelName.toLowerCase()}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  }
+
+  /** DescribeModelPackage on every package of every group (promotion). */
+  grantDescribe(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: DESCRIBE_PACKAGE_ACTIONS, resourceArns: this.packageArns() });
+  }
+
+  /** CreateModelPackage in every group, only with the status `PendingManualApproval` (training pipelines). */
+  grantRegister(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: REGISTER_PACKAGE_ACTIONS,
+      resourceArns: this.packageArns(),
+      conditions: { StringEquals: { [APPROVAL_STATUS_KEY]: 'PendingManualApproval' } },
+    });
+  }
+
+  /** UpdateModelPackage (approve or reject) on every group: the evaluation gate, in auto mode only. */
+  grantApprove(grantee: iam.IGrantable): iam.Grant {
+    if (this.approvalMode === 'manual') {
+      throw new InvalidPropError(NAME, 'approvalMode', this.approvalMode, 'grantApprove is for auto mode; in manual mode only approverRole approves');
+    }
+    return iam.Grant.addToPrincipal({ grantee, actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS], resourceArns: this.packageArns() });
+  }
+
+  private packageArns(): string[] {
+    return this.modelNames.map((name) => this.packageArnPattern(name));
+  }
+
+  private groupPolicy(modelName: string, readerAccountId: string | undefined): Record<string, unknown> | undefined {
+    const statements: iam.PolicyStatement[] = [];
+    const packages = this.packageArnPattern(modelName);
+    if (this.approverRole) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'OnlyTheApproverMayApprove',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: [...APPROVE_PACKAGE_ACTIONS, ...REGISTER_PACKAGE_ACTIONS],
+          resources: [packages],
+          conditions: { StringEquals: { [APPROVAL_STATUS_KEY]: 'Approved' }, ArnNotEquals: { 'aws:PrincipalArn': this.approverRole.roleArn } },
+        }),
+      );
+    }
+    if (readerAccountId) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ProductionAccountReads',
+          principals: [new iam.AccountPrincipal(readerAccountId)],
+          actions: CROSS_ACCOUNT_READ_ACTIONS,
+          resources: [this.groupArn(modelName), packages],
+        }),
+      );
+    }
+    if (statements.length === 0) return undefined;
+    return new iam.PolicyDocument({ statements }).toJSON();
+  }
+}
+
+function validateModelNames(names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!Token.isUnresolved(name) && !GROUP_NAME.test(name)) {
+      throw new InvalidPropError(NAME, 'modelNames', name, 'letters, digits and hyphens, starting and ending with a letter or digit, 1-63 characters');
+    }
+    if (seen.has(name)) throw new InvalidPropError(NAME, 'modelNames', name, 'each model once');
+    seen.add(name);
+  }
+}
+
+function validateAccountId(accountId: string | undefined): void {
+  if (accountId === undefined || Token.isUnresolved(accountId)) return;
+  if (!/^\d{12}$/.test(accountId)) throw new InvalidPropError(NAME, 'productionReaderAccountId', accountId, 'a 12-digit AWS account ID');
+}

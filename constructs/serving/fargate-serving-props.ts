@@ -1,0 +1,94 @@
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { FargateSizing } from '../../lib/decision';
+import type { ModelRepository } from '../model-registry';
+import type { PrometheusWorkspace } from './prometheus-workspace';
+
+export const DEFAULT_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.42.0';
+
+export interface FargateServingProps {
+  /** The model this service serves; used in descriptions and metric labels. */
+  readonly modelName: string;
+  /** Task size, container shares, task counts and scaling targets, as the decision matrix sized them. */
+  readonly sizing: FargateSizing;
+  /** Where the serving container reads approved models (`MODEL_REPOSITORY`); the task role gets read access. */
+  readonly modelRepository: ModelRepository;
+  /** Tasks run in this VPC's private subnets (with egress). */
+  readonly vpc: ec2.IVpc;
+  /** The serving image, built for `sizing.architecture`. */
+  readonly image: ecr_assets.DockerImageAsset;
+
+  /**
+   * Workspace the ADOT collector sidecar remote-writes the serving metrics to.
+   * @default - a new workspace for this service
+   */
+  readonly prometheusWorkspace?: PrometheusWorkspace;
+
+  /**
+   * Put the load balancer in the public subnets with a public address. Requires `certificate`: an internet-facing
+   * endpoint only speaks HTTPS.
+   * @default false
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * Certificate of an HTTPS listener on 443 (TLS 1.2+ policy). Without it an internal load balancer listens on HTTP 80
+   * inside the VPC.
+   * @default - no HTTPS listener
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * Who may connect to the load balancer's listener.
+   * @default - members of `clientSecurityGroup` (a new security group that callers attach to their workloads) for an
+   * internal load balancer; any IPv4 address for an internet-facing one
+   */
+  readonly allowedClients?: ec2.IPeer;
+
+  /**
+   * Bucket (SSE-S3: load balancer log delivery supports no KMS key) that receives the load balancer's access logs.
+   * @default - a new bucket, with its own server-access-log bucket
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * Image of the ADOT collector sidecar.
+   * @default ContainerImage.fromRegistry(DEFAULT_COLLECTOR_IMAGE)
+   */
+  readonly collectorImage?: ecs.ContainerImage;
+
+  /**
+   * Seconds between two scrapes of the serving container's metrics.
+   * @default 15
+   */
+  readonly scrapeIntervalSeconds?: number;
+
+  /**
+   * Key that encrypts the service's log group.
+   * @default - a new KMS key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Time the service's logs are kept.
+   * @default Duration.days(365)
+   */
+  readonly logRetention?: Duration;
+
+  /**
+   * Protect the load balancer from deletion.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the log group, the key and the buckets this construct creates when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}

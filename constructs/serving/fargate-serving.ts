@@ -1,0 +1,252 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as aps from 'aws-cdk-lib/aws-aps';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
+import { adotCollectorConfig } from './adot-collector-config';
+import { acknowledgeFargateServingFindings } from './fargate-serving-findings';
+import { DEFAULT_COLLECTOR_IMAGE, type FargateServingProps } from './fargate-serving-props';
+import { enableLoadBalancerAccessLogs } from './load-balancer-access-logs';
+import { prometheusWorkspaceFromCfn, type PrometheusWorkspace } from './prometheus-workspace';
+import { SERVING_CONTAINER } from './serving-image';
+import { createServingLogGroup, resolveLogKey } from './serving-logs';
+import { validateFargateServingProps } from './validate-fargate-serving-props';
+
+const SERVING_CONTAINER_NAME = 'Serving';
+const SCRATCH_VOLUME = 'scratch';
+/** The non-root user the ADOT collector image is built with. */
+const COLLECTOR_USER = '10001';
+
+/**
+ * A model served by ECS on Fargate: tasks in the VPC's private subnets behind an internal Application Load Balancer
+ * (internet-facing only with HTTPS), autoscaled on requests per task and CPU, deployed with a circuit breaker that
+ * rolls back, with an ADOT collector sidecar that remote-writes the container's Prometheus metrics to Amazon
+ * Managed Prometheus.
+ */
+export class FargateServing extends Construct {
+  readonly cluster: ecs.Cluster;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly servingContainer: ecs.ContainerDefinition;
+  readonly collectorContainer: ecs.ContainerDefinition;
+  readonly service: ecs.FargateService;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly listener: elbv2.ApplicationListener;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly scaling: ecs.ScalableTaskCount;
+  readonly taskRole: iam.Role;
+  readonly executionRole: iam.Role;
+  readonly serviceSecurityGroup: ec2.SecurityGroup;
+  readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+  /** Callers that attach this security group may reach the load balancer; absent when `allowedClients` was given. */
+  readonly clientSecurityGroup?: ec2.SecurityGroup;
+  readonly encryptionKey: kms.IKey;
+  readonly logGroup: logs.LogGroup;
+  readonly accessLogsBucket: s3.IBucket;
+  readonly prometheusWorkspace: PrometheusWorkspace;
+  /** Set when this construct created the workspace. */
+  readonly cfnWorkspace?: aps.CfnWorkspace;
+  /** `http://` (internal, no certificate) or `https://` URL of the load balancer. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: FargateServingProps) {
+    super(scope, id);
+    const { sizing, modelName } = props;
+    const internetFacing = props.internetFacing ?? false;
+    const collectorImage = props.collectorImage ?? ecs.ContainerImage.fromRegistry(DEFAULT_COLLECTOR_IMAGE);
+    const scrapeIntervalSeconds = props.scrapeIntervalSeconds ?? 15;
+    const logRetention = props.logRetention ?? Duration.days(365);
+    const deletionProtection = props.deletionProtection ?? true;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    validateFargateServingProps(props, scrapeIntervalSeconds);
+
+    this.encryptionKey = resolveLogKey(this, props.encryptionKey, `Encrypts the logs of the ${modelName} Fargate serving service`, removalPolicy);
+    this.logGroup = createServingLogGroup(this, 'Logs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
+    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(removalPolicy);
+    if (props.prometheusWorkspace) {
+      this.prometheusWorkspace = props.prometheusWorkspace;
+    } else {
+      this.cfnWorkspace = new aps.CfnWorkspace(this, 'MetricsWorkspace', { alias: `${modelName}-serving` });
+      this.cfnWorkspace.applyRemovalPolicy(removalPolicy);
+      this.prometheusWorkspace = prometheusWorkspaceFromCfn(this.cfnWorkspace);
+    }
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+
+    this.taskRole = new ManagedPolicyRole(this, 'TaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: `${modelName} serving tasks: read the model repository, remote-write metrics to Amazon Managed Prometheus`,
+    });
+    this.executionRole = new ManagedPolicyRole(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: `ECS agent for the ${modelName} serving tasks: pulls the images, writes the log group`,
+    });
+    props.modelRepository.grantRead(this.taskRole);
+    this.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['aps:RemoteWrite'], resources: [this.prometheusWorkspace.workspaceArn] }),
+    );
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: sizing.taskCpuUnits,
+      memoryLimitMiB: sizing.taskMemoryMiB,
+      runtimePlatform: {
+        cpuArchitecture: sizing.architecture === 'arm64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+      taskRole: this.taskRole,
+      executionRole: this.executionRole,
+      // Task-local scratch space, so both containers can keep a read-only root filesystem.
+      volumes: [{ name: SCRATCH_VOLUME }],
+    });
+
+    this.servingContainer = this.taskDefinition.addContainer(SERVING_CONTAINER_NAME, {
+      image: ecs.ContainerImage.fromDockerImageAsset(props.image),
+      cpu: sizing.appCpuUnits,
+      memoryLimitMiB: sizing.appMemoryMiB,
+      essential: true,
+      readonlyRootFilesystem: true,
+      user: SERVING_CONTAINER.user,
+      portMappings: [{ containerPort: SERVING_CONTAINER.port, protocol: ecs.Protocol.TCP }],
+      environment: {
+        MODEL_REPOSITORY: props.modelRepository.repositoryUri,
+        HOST: '0.0.0.0',
+        PORT: String(SERVING_CONTAINER.port),
+        DRAIN_TIMEOUT_SECONDS: String(SERVING_CONTAINER.drainTimeoutSeconds),
+      },
+      // ECS waits this long after SIGTERM before SIGKILL: the server's drain timeout plus a margin.
+      stopTimeout: Duration.seconds(SERVING_CONTAINER.drainTimeoutSeconds + 5),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'serving' }),
+    });
+    this.collectorContainer = this.taskDefinition.addContainer('MetricsCollector', {
+      image: collectorImage,
+      cpu: sizing.sidecarCpuUnits,
+      memoryLimitMiB: sizing.sidecarMemoryMiB,
+      // Losing metrics must not take the model down: the collector restarts with the task, never stops it.
+      essential: false,
+      readonlyRootFilesystem: true,
+      user: COLLECTOR_USER,
+      environment: {
+        AOT_CONFIG_CONTENT: Stack.of(this).toJsonString(
+          adotCollectorConfig({
+            modelName,
+            remoteWriteUrl: this.prometheusWorkspace.remoteWriteUrl,
+            region: Stack.of(this).region,
+            scrapeIntervalSeconds,
+          }),
+        ),
+      },
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'collector' }),
+    });
+    for (const container of [this.servingContainer, this.collectorContainer]) {
+      container.addMountPoints({ containerPath: '/tmp', sourceVolume: SCRATCH_VOLUME, readOnly: false });
+    }
+
+    this.serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc: props.vpc,
+      description: `${modelName} serving tasks: inbound only from the load balancer; outbound HTTPS (S3, ECR, Prometheus, logs)`,
+      allowAllOutbound: false,
+    });
+    this.serviceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (S3 through the gateway endpoint)');
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: sizing.minTasks,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.serviceSecurityGroup],
+      assignPublicIp: false,
+      platformVersion: ecs.FargatePlatformVersion.LATEST,
+      healthCheckGracePeriod: Duration.seconds(60),
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+    });
+
+    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: props.vpc,
+      description: `${modelName} serving load balancer: inbound from the allowed clients on the listener port, outbound to the tasks`,
+      allowAllOutbound: false,
+    });
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing,
+      vpcSubnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroup: this.loadBalancerSecurityGroup,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: elbv2.DesyncMitigationMode.DEFENSIVE,
+      deletionProtection,
+    });
+    enableLoadBalancerAccessLogs(this.loadBalancer, this.accessLogsBucket, modelName);
+
+    const https = props.certificate !== undefined;
+    const listenerPort = https ? 443 : 80;
+    this.listener = https
+      ? this.loadBalancer.addListener('Https', {
+          port: 443,
+          protocol: elbv2.ApplicationProtocol.HTTPS,
+          certificates: [props.certificate!],
+          sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+          open: false,
+        })
+      : this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, open: false });
+    if (!props.allowedClients && !internetFacing) {
+      this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
+        vpc: props.vpc,
+        description: `Workloads that call the ${modelName} model: attach this group to reach its load balancer`,
+        allowAllOutbound: false,
+      });
+    }
+    const allowedClients = props.allowedClients ?? this.clientSecurityGroup ?? ec2.Peer.anyIpv4();
+    this.loadBalancerSecurityGroup.addIngressRule(allowedClients, ec2.Port.tcp(listenerPort), 'Model clients');
+
+    this.targetGroup = this.listener.addTargets('Serving', {
+      port: SERVING_CONTAINER.port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [this.service.loadBalancerTarget({ containerName: SERVING_CONTAINER_NAME, containerPort: SERVING_CONTAINER.port })],
+      healthCheck: {
+        path: SERVING_CONTAINER.readinessPath,
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+      // Longer than the server's drain timeout, so in-flight requests finish before the target is gone.
+      deregistrationDelay: Duration.seconds(SERVING_CONTAINER.drainTimeoutSeconds + 5),
+    });
+
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: sizing.minTasks, maxCapacity: sizing.maxTasks });
+    this.scaling.scaleOnRequestCount('RequestsPerTask', {
+      requestsPerTarget: sizing.targetRequestsPerTaskPerMinute,
+      targetGroup: this.targetGroup,
+    });
+    this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: sizing.targetCpuUtilizationPercent });
+
+    this.url = `${https ? 'https' : 'http'}://${this.loadBalancer.loadBalancerDnsName}`;
+    acknowledgeFargateServingFindings(this, props.modelRepository, { https, internetFacing, deletionProtection });
+  }
+
+  private createAccessLogsBucket(removalPolicy: RemovalPolicy): s3.IBucket {
+    const common = { removalPolicy, autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY };
+    const serverAccessLogs = createSecureBucket(this, 'AccessLogsBucketLogs', {
+      ...common,
+      lifecycleRules: [housekeepingRule(Duration.days(30), Duration.days(7)), { id: 'expire-access-logs', expiration: Duration.days(365) }],
+    });
+    return createSecureBucket(this, 'AccessLogsBucket', {
+      ...common,
+      serverAccessLogsBucket: serverAccessLogs,
+      serverAccessLogsPrefix: 'load-balancer-logs/',
+      lifecycleRules: [housekeepingRule(Duration.days(30), Duration.days(7)), { id: 'expire-load-balancer-logs', expiration: Duration.days(365) }],
+      sseS3LogDeliveryReason:
+        'This bucket only receives Application Load Balancer access logs, and load balancer log delivery supports only SSE-S3 ' +
+        '(AES-256) on the target bucket; it holds no platform data.',
+    });
+  }
+}

@@ -1,0 +1,209 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { InvalidPropError } from '../shared/prop-validation';
+import { acknowledgeLambdaServingFindings } from './lambda-serving-findings';
+import { acknowledgeAlarmWithoutAction } from './serving-findings';
+import type { LambdaServingEndpoint, LambdaServingProps } from './lambda-serving-props';
+import { SERVING_CONTAINER } from './serving-image';
+import { createServingLogGroup, resolveLogKey } from './serving-logs';
+
+const ALIAS_NAME = 'live';
+
+/**
+ * A model served by AWS Lambda: the serving image as a container function in the VPC's private subnets, a `live`
+ * alias (with provisioned concurrency when the decision priced it) that CodeDeploy shifts by canary and rolls back on
+ * error-rate or latency alarms, and an IAM-authenticated Function URL or HTTP API in front of the alias.
+ */
+export class LambdaServing extends Construct {
+  readonly function: lambda.DockerImageFunction;
+  readonly alias: lambda.Alias;
+  readonly role: iam.Role;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly encryptionKey: kms.IKey;
+  readonly logGroup: logs.LogGroup;
+  readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
+  readonly errorRateAlarm: cloudwatch.Alarm;
+  readonly latencyAlarm: cloudwatch.Alarm;
+  readonly endpoint: LambdaServingEndpoint;
+  /** Set when `endpoint` is `function-url`. */
+  readonly functionUrl?: lambda.FunctionUrl;
+  /** Set when `endpoint` is `http-api`. */
+  readonly httpApi?: apigwv2.HttpApi;
+  /** The base URL callers sign requests to (SigV4). */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: LambdaServingProps) {
+    super(scope, id);
+    const { sizing } = props;
+    this.endpoint = props.endpoint ?? 'function-url';
+    const timeout = Duration.seconds(sizing.timeoutSeconds);
+    const latencyObjective = props.latencyObjective ?? Duration.millis(Math.floor(timeout.toMilliseconds() * 0.8));
+    const errorRateThresholdPercent = props.errorRateThresholdPercent ?? 1;
+    const deploymentConfig = props.deploymentConfig ?? codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES;
+    const logRetention = props.logRetention ?? Duration.days(365);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    validateLambdaServingProps(props, latencyObjective, timeout, errorRateThresholdPercent);
+
+    this.encryptionKey = resolveLogKey(this, props.encryptionKey, `Encrypts the logs of the ${props.modelName} Lambda serving function`, removalPolicy);
+    this.logGroup = createServingLogGroup(this, 'Logs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `${props.modelName} Lambda serving: no inbound; outbound HTTPS only (S3 model reads, X-Ray, CloudWatch)`,
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs (S3 through the gateway endpoint)');
+
+    this.role = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.modelName} Lambda serving function: reads the model repository, writes its log group`,
+      // Lambda itself creates and deletes the function's network interfaces in the VPC with these permissions.
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
+    });
+
+    this.function = new lambda.DockerImageFunction(this, 'Function', {
+      description: `Serves the ${props.modelName} model (Open Inference Protocol) from the model repository`,
+      code: lambda.DockerImageCode.fromEcr(props.image.repository, {
+        tagOrDigest: props.image.imageTag,
+        entrypoint: [...SERVING_CONTAINER.lambdaEntrypoint],
+        cmd: [...SERVING_CONTAINER.lambdaCommand],
+      }),
+      architecture: sizing.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+      memorySize: sizing.memoryMb,
+      timeout,
+      reservedConcurrentExecutions: sizing.reservedConcurrency,
+      role: this.role,
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.securityGroup],
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        MODEL_REPOSITORY: props.modelRepository.repositoryUri,
+        // The first invocation scans the repository; later ones re-scan at this interval to pick up new versions.
+        MODEL_POLL_INTERVAL_SECONDS: '60',
+      },
+    });
+    props.modelRepository.grantRead(this.role);
+
+    this.alias = new lambda.Alias(this, 'LiveAlias', {
+      aliasName: ALIAS_NAME,
+      version: this.function.currentVersion,
+      provisionedConcurrentExecutions: sizing.provisionedConcurrency > 0 ? sizing.provisionedConcurrency : undefined,
+      description: `Traffic of the ${props.modelName} model; CodeDeploy shifts it between versions`,
+    });
+
+    this.errorRateAlarm = this.createErrorRateAlarm(props.modelName, errorRateThresholdPercent);
+    this.latencyAlarm = this.alias
+      .metricDuration({ statistic: 'p99', period: Duration.minutes(1) })
+      .createAlarm(this, 'LatencyAlarm', {
+        alarmDescription: `${props.modelName}: p99 duration of the live alias above ${latencyObjective.toMilliseconds()} ms; rolls back a canary deployment`,
+        threshold: latencyObjective.toMilliseconds(),
+        evaluationPeriods: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
+    this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
+      alias: this.alias,
+      deploymentConfig,
+      alarms: [this.errorRateAlarm, this.latencyAlarm],
+      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+    });
+
+    if (this.endpoint === 'function-url') {
+      this.functionUrl = this.alias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+      this.url = this.functionUrl.url;
+    } else {
+      this.httpApi = this.createHttpApi(props.modelName, logRetention, removalPolicy);
+      this.url = this.httpApi.apiEndpoint;
+    }
+    for (const alarm of [this.errorRateAlarm, this.latencyAlarm]) {
+      if (props.alarmAction) alarm.addAlarmAction(props.alarmAction);
+      else acknowledgeAlarmWithoutAction(alarm, 'the CodeDeploy deployment group (automatic rollback of a canary)');
+    }
+    acknowledgeLambdaServingFindings(this, props.modelRepository);
+  }
+
+  /** Lets a caller invoke the model through the endpoint (SigV4-signed requests). */
+  grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    if (this.functionUrl) return this.alias.grantInvokeUrl(grantee);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [this.httpApi!.arnForExecuteApi()],
+    });
+  }
+
+  private createErrorRateAlarm(modelName: string, thresholdPercent: number): cloudwatch.Alarm {
+    const period = Duration.minutes(1);
+    const errorRate = new cloudwatch.MathExpression({
+      expression: '100 * errors / MAX([invocations, 1])',
+      usingMetrics: {
+        errors: this.alias.metricErrors({ statistic: 'Sum', period }),
+        invocations: this.alias.metricInvocations({ statistic: 'Sum', period }),
+      },
+      label: 'Error rate (%)',
+      period,
+    });
+    return errorRate.createAlarm(this, 'ErrorRateAlarm', {
+      alarmDescription: `${modelName}: more than ${thresholdPercent}% of live-alias invocations failed; rolls back a canary deployment`,
+      threshold: thresholdPercent,
+      evaluationPeriods: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  private createHttpApi(modelName: string, logRetention: Duration, removalPolicy: RemovalPolicy): apigwv2.HttpApi {
+    const accessLogs = createServingLogGroup(this, 'ApiAccessLogs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
+    const api = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: `Open Inference Protocol endpoint of the ${modelName} model (IAM auth)`,
+      defaultIntegration: new HttpLambdaIntegration('Live', this.alias, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 }),
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      createDefaultStage: false,
+    });
+    new apigwv2.HttpStage(this, 'HttpApiStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs) },
+    });
+    return api;
+  }
+}
+
+function validateLambdaServingProps(props: LambdaServingProps, latencyObjective: Duration, timeout: Duration, errorRate: number): void {
+  const { sizing } = props;
+  if (sizing.provisionedConcurrency > sizing.reservedConcurrency) {
+    throw new InvalidPropError(
+      'LambdaServing',
+      'sizing.provisionedConcurrency',
+      sizing.provisionedConcurrency,
+      `at most sizing.reservedConcurrency (${sizing.reservedConcurrency}): provisioned environments count against the reserved ones`,
+    );
+  }
+  if (latencyObjective.toMilliseconds() <= 0 || latencyObjective.toMilliseconds() >= timeout.toMilliseconds()) {
+    throw new InvalidPropError(
+      'LambdaServing',
+      'latencyObjective',
+      `${latencyObjective.toMilliseconds()} ms`,
+      `above 0 and below the function timeout (${timeout.toMilliseconds()} ms)`,
+    );
+  }
+  if (!(errorRate > 0 && errorRate <= 100)) {
+    throw new InvalidPropError('LambdaServing', 'errorRateThresholdPercent', errorRate, 'a percentage above 0 and at most 100');
+  }
+}

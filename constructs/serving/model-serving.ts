@@ -1,0 +1,78 @@
+import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { decideServing, type ServingDecision, type ServingTarget, type TargetSizing } from '../../lib/decision';
+import { InvalidPropError } from '../shared/prop-validation';
+import { SERVING_DECISION_METADATA_KEY, servingDecisionMetadata } from './decision-metadata';
+import { EksServing } from './eks-serving';
+import { FargateServing } from './fargate-serving';
+import { LambdaServing } from './lambda-serving';
+import type { ModelServingProps } from './model-serving-props';
+
+const MODEL_NAME = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
+
+/**
+ * Serves one model on the target the decision matrix picks (or the one forced), and records the decision — target,
+ * monthly cost of every target, reasons, rejected targets, flip points — in the template metadata of the target's
+ * main resource (`mlops:ServingDecision`), where auditors read why the model runs there.
+ */
+export class ModelServing extends Construct {
+  readonly decision: ServingDecision;
+  readonly target: ServingTarget;
+  /** Set when the target is Lambda. */
+  readonly lambda?: LambdaServing;
+  /** Set when the target is Fargate. */
+  readonly fargate?: FargateServing;
+  /** Set when the target is EKS. */
+  readonly eks?: EksServing;
+  /** The resource whose template metadata carries the decision: the function, the ECS service or the pod identity association. */
+  readonly decisionRecord: CfnResource;
+
+  constructor(scope: Construct, id: string, props: ModelServingProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const decisionContext = props.decisionContext ?? { highAvailability: true, architecture: 'x86_64' };
+    if (!MODEL_NAME.test(props.modelName)) {
+      throw new InvalidPropError('ModelServing', 'modelName', props.modelName, 'lower-case letters, digits and hyphens, 3-40 characters, starting with a letter');
+    }
+    if (props.decision && (props.forceTarget !== undefined || props.decisionContext !== undefined)) {
+      throw new InvalidPropError(
+        'ModelServing',
+        props.forceTarget !== undefined ? 'forceTarget' : 'decisionContext',
+        props.forceTarget ?? props.decisionContext,
+        'not together with decision: force the target or set the context when the decision is made (decideServing / decideEnvironment)',
+      );
+    }
+    this.decision = props.decision ?? decideServing(props.traffic, { ...decisionContext, forceTarget: props.forceTarget });
+    this.target = this.decision.target;
+    const sizing = this.decision.options[this.target]?.sizing;
+    if (!sizing) {
+      throw new InvalidPropError('ModelServing', 'decision', this.target, `a decision whose options include a sizing for its target '${this.target}'`);
+    }
+    const common = { modelName: props.modelName, modelRepository: props.modelRepository, vpc: props.vpc, image: props.image };
+
+    switch (sizing.target) {
+      case 'lambda': {
+        const timeoutMs = sizing.timeoutSeconds * 1000;
+        const latencyObjective = props.traffic.p99LatencyMs < timeoutMs ? Duration.millis(props.traffic.p99LatencyMs) : undefined;
+        this.lambda = new LambdaServing(this, 'Lambda', { removalPolicy, latencyObjective, ...props.lambdaOptions, ...common, sizing });
+        this.decisionRecord = this.lambda.function.node.defaultChild as CfnResource;
+        break;
+      }
+      case 'fargate':
+        this.fargate = new FargateServing(this, 'Fargate', { removalPolicy, ...props.fargateOptions, ...common, sizing });
+        this.decisionRecord = this.fargate.service.node.defaultChild as CfnResource;
+        break;
+      case 'eks':
+        this.eks = new EksServing(this, 'Eks', { ...common, decision: sizing, cluster: props.eksCluster, removalPolicy });
+        this.decisionRecord = this.eks.podIdentityAssociation;
+        break;
+      default:
+        throw unknownTarget(sizing);
+    }
+    this.decisionRecord.addMetadata(SERVING_DECISION_METADATA_KEY, servingDecisionMetadata(props.modelName, this.decision));
+  }
+}
+
+function unknownTarget(sizing: never): Error {
+  return new Error(`ModelServing: no construct for target ${(sizing as TargetSizing).target}`);
+}

@@ -1,0 +1,35 @@
+'use strict';
+// Bundles the two entry points (HTTP server and Lambda handler) into `<outdir>/main.js`
+// and `<outdir>/lambda.js`, with the session worker beside them. onnxruntime-node stays
+// external: it is a native addon and ships in node_modules. Used by the Dockerfile and
+// by the test that runs the bundle under node.
+const { copyFileSync, mkdirSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+const esbuild = require('esbuild');
+
+const SRC = resolve(__dirname, '..', 'src');
+
+async function bundle(outdir) {
+  mkdirSync(outdir, { recursive: true });
+  await esbuild.build({
+    entryPoints: [join(SRC, 'main.ts'), join(SRC, 'lambda.ts')],
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['onnxruntime-node'],
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  copyFileSync(join(SRC, 'runtime', 'session-worker.js'), join(outdir, 'session-worker.js'));
+}
+
+module.exports = { bundle };
+
+if (require.main === module) {
+  bundle(resolve(process.argv[2] ?? 'dist')).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

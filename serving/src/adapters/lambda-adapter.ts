@@ -1,0 +1,55 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import { PayloadTooLargeError } from '../errors';
+import type { ServingLogger } from '../logger';
+import type { CoreRequest, CoreResponse } from './core-types';
+import { errorResponse } from './error-response';
+import type { ServingCore } from './serving-core';
+
+/** API Gateway HTTP API (payload format 2.0) and Lambda Function URL events share this shape. */
+export type HttpLambdaEvent = APIGatewayProxyEventV2 | LambdaFunctionURLEvent;
+
+export interface LambdaAdapterOptions {
+  readonly core: ServingCore;
+  readonly logger: ServingLogger;
+  readonly maxBodyBytes: number;
+  /** Resolves once the first repository scan is done (started at init, awaited by the first invocation). */
+  readonly started: Promise<unknown>;
+}
+
+/** The Lambda adapter: same routes and core as the HTTP server, no HTTP server inside Lambda. */
+export function createLambdaHandler(options: LambdaAdapterOptions) {
+  return async (event: HttpLambdaEvent, context?: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyStructuredResultV2> => {
+    await options.started;
+    const requestId = event.requestContext.requestId ?? context?.awsRequestId ?? 'unknown';
+    let response: CoreResponse;
+    try {
+      response = await options.core.handle(toCoreRequest(event, requestId, options.maxBodyBytes));
+    } catch (error) {
+      response = errorResponse(error, options.logger, requestId);
+    }
+    return { statusCode: response.status, headers: { ...response.headers, 'x-request-id': requestId }, body: response.body, isBase64Encoded: false };
+  };
+}
+
+export function toCoreRequest(event: HttpLambdaEvent, requestId: string, maxBodyBytes: number): CoreRequest {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : undefined;
+  const size = bytes?.length ?? Buffer.byteLength(raw, 'utf8');
+  if (size > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    path: stripStage(event.rawPath, event.requestContext.stage),
+    headers,
+    body: bytes === undefined ? raw : bytes.toString('utf8'),
+    requestId,
+  };
+}
+
+/** HTTP API named stages prefix rawPath with `/{stage}`; `$default` stages and Function URLs do not. */
+function stripStage(rawPath: string, stage: string | undefined): string {
+  if (stage === undefined || stage === '$default') return rawPath;
+  const prefix = `/${stage}`;
+  return rawPath === prefix ? '/' : rawPath.startsWith(`${prefix}/`) ? rawPath.slice(prefix.length) : rawPath;
+}

@@ -1,0 +1,174 @@
+import { BadRequestError, MethodNotAllowedError, ModelNotFoundError, NotReadyError, RouteNotFoundError } from '../errors';
+import type { ServingLogger } from '../logger';
+import { UNKNOWN_MODEL, type ServingMetrics } from '../metrics';
+import { encodeInferResponse } from '../protocol/infer-response';
+import type { ModelRepository } from '../repository/model-repository';
+import type { ModelVersion } from '../runtime/model-version';
+import { jsonResponse, type CoreRequest, type CoreResponse } from './core-types';
+import { errorResponse } from './error-response';
+
+export const SERVER_NAME = 'onnx-serving';
+export const SERVER_VERSION = '0.1.0';
+const PLATFORM = 'onnx_onnxv1';
+const MODEL_ROUTE = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(?:\/(ready|infer))?\/?$/;
+
+export interface ServingCoreOptions {
+  readonly repository: ModelRepository;
+  readonly metrics: ServingMetrics;
+  readonly logger: ServingLogger;
+  /** Model answering SageMaker's POST /invocations; defaults to the only model when exactly one is loaded. */
+  readonly sagemakerModel?: string;
+}
+
+/**
+ * The protocol routes, independent of transport: the HTTP server and the Lambda
+ * handler both turn their requests into a CoreRequest and call `handle`.
+ */
+export class ServingCore {
+  private draining = false;
+  private inflight = 0;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: ServingCoreOptions) {
+    options.metrics.ready.set(0);
+  }
+
+  get ready(): boolean {
+    const ready = !this.draining && this.options.repository.ready;
+    this.options.metrics.ready.set(ready ? 1 : 0);
+    return ready;
+  }
+
+  /** Readiness goes false and new inference requests get 503; running ones continue. */
+  startDraining(): void {
+    this.draining = true;
+    this.options.metrics.ready.set(0);
+  }
+
+  /** Resolves when no inference request is in flight. */
+  whenIdle(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async handle(request: CoreRequest): Promise<CoreResponse> {
+    try {
+      return await this.route(request);
+    } catch (error) {
+      return errorResponse(error, this.options.logger, request.requestId);
+    }
+  }
+
+  private async route(request: CoreRequest): Promise<CoreResponse> {
+    const { method, path } = request;
+    switch (path) {
+      case '/v2':
+        allow(request, 'GET');
+        return jsonResponse(200, { name: SERVER_NAME, version: SERVER_VERSION, extensions: [] });
+      case '/v2/health/live':
+        allow(request, 'GET');
+        return jsonResponse(200, { live: true });
+      case '/v2/health/ready':
+      case '/ping':
+        allow(request, 'GET');
+        this.assertReady();
+        return jsonResponse(200, { ready: true });
+      case '/metrics': {
+        allow(request, 'GET');
+        const rendered = await this.options.metrics.render();
+        return { status: 200, headers: { 'content-type': rendered.contentType }, body: rendered.body };
+      }
+      case '/invocations':
+        allow(request, 'POST');
+        return this.infer(request, this.sagemakerModel(request));
+    }
+    const match = MODEL_ROUTE.exec(path);
+    if (match === null) throw new RouteNotFoundError(method, path);
+    const [, rawModel, rawVersion, action] = match;
+    const model = decodePathSegment(rawModel!);
+    const version = rawVersion === undefined ? undefined : decodePathSegment(rawVersion);
+    if (action === 'infer') {
+      allow(request, 'POST');
+      return this.infer(request, model, version);
+    }
+    allow(request, 'GET');
+    const served = this.resolve(model, version);
+    if (action === 'ready') return jsonResponse(200, { name: served.model, versions: [served.version], ready: true });
+    return jsonResponse(200, {
+      name: served.model,
+      versions: [served.version],
+      platform: PLATFORM,
+      inputs: served.signature.inputs,
+      outputs: served.signature.outputs,
+    });
+  }
+
+  private async infer(request: CoreRequest, model: string, version?: string): Promise<CoreResponse> {
+    const { metrics } = this.options;
+    const started = process.hrtime.bigint();
+    let labels = { model: UNKNOWN_MODEL, version: '' };
+    this.inflight++;
+    try {
+      if (this.draining) throw new NotReadyError('server is shutting down', 1);
+      const served = this.resolve(model, version);
+      labels = { model: served.model, version: served.version };
+      metrics.inflight.inc({ model: served.model });
+      try {
+        const decoded = served.decode(request.body);
+        const outputs = await served.infer(decoded);
+        const response: CoreResponse = {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: encodeInferResponse({ modelName: served.model, modelVersion: served.version, id: decoded.id, outputs }),
+        };
+        metrics.requestDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+        metrics.requests.inc({ ...labels, status: '200' });
+        return response;
+      } finally {
+        metrics.inflight.dec({ model: served.model });
+      }
+    } catch (error) {
+      const response = errorResponse(error, this.options.logger, request.requestId);
+      metrics.requests.inc({ ...labels, status: String(response.status) });
+      if (response.status >= 500) this.options.logger.warn('inference request failed', { requestId: request.requestId, ...labels, status: response.status, reason: response.body });
+      return response;
+    } finally {
+      if (--this.inflight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  private resolve(model: string, version: string | undefined): ModelVersion {
+    const served = this.options.repository.get(model);
+    if (served === undefined && !this.options.repository.ready) throw new NotReadyError('models are still loading');
+    if (served === undefined || (version !== undefined && version !== served.version)) throw new ModelNotFoundError(model, version);
+    return served;
+  }
+
+  private assertReady(): void {
+    if (this.draining) throw new NotReadyError('server is shutting down', 1);
+    if (!this.ready) throw new NotReadyError('models are still loading');
+  }
+
+  private sagemakerModel(request: CoreRequest): string {
+    const target = request.headers['x-amzn-sagemaker-target-model'] ?? this.options.sagemakerModel;
+    if (target !== undefined) return target;
+    const models = this.options.repository.list();
+    if (models.length === 1) return models[0]!.model;
+    throw new BadRequestError(
+      `POST /invocations needs a model: ${models.length} are loaded; set SAGEMAKER_MODEL or the X-Amzn-SageMaker-Target-Model header`,
+    );
+  }
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadRequestError(`malformed percent-encoding in path segment '${segment}'`);
+  }
+}
+
+function allow(request: CoreRequest, method: 'GET' | 'POST'): void {
+  if (request.method === method || (method === 'GET' && request.method === 'HEAD')) return;
+  throw new MethodNotAllowedError(request.method, request.path, [method]);
+}

@@ -1,0 +1,18 @@
+import { createLambdaHandler } from './adapters/lambda-adapter';
+import { createServingApp } from './app';
+import { loadSettings } from './settings';
+
+/**
+ * Lambda entry point (container image CMD `lambda.handler`): settings from the
+ * environment, the first repository scan starts at init and the first invocation awaits it.
+ */
+const settings = loadSettings(process.env);
+/** Exported so tests can close its sessions; Lambda itself only calls `handler`. */
+export const servingApp = createServingApp(settings);
+
+export const handler = createLambdaHandler({
+  core: servingApp.core,
+  logger: servingApp.logger,
+  maxBodyBytes: settings.maxBodyBytes,
+  started: servingApp.repository.start(),
+});

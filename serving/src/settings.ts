@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { effectiveCpuCount } from './cpu-quota';
+import { SettingsError } from './errors';
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+/** Server settings from environment variables; the CLI flags of `npm run serve` override some of them. */
+const settingsSchema = z.object({
+  MODEL_REPOSITORY: z.string({ error: 'is required: a folder or s3://bucket/prefix' }).min(1),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0).max(65535).default(8080),
+  MODEL_POLL_INTERVAL_SECONDS: z.coerce.number().min(0).default(30),
+  ORT_INTRA_OP_THREADS: int(1).optional(),
+  ORT_INTER_OP_THREADS: int(1).default(1),
+  MAX_BODY_BYTES: int(1).default(6 * 1024 * 1024),
+  MAX_HEADER_BYTES: int(1024).default(16 * 1024),
+  HEADERS_TIMEOUT_MS: int(1).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(1).default(60_000),
+  KEEP_ALIVE_TIMEOUT_MS: int(1).default(65_000),
+  DRAIN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(25),
+  SAGEMAKER_MODEL: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'debug', 'info', 'warn', 'error']).default('INFO'),
+});
+
+export interface ServingSettings {
+  readonly modelRepository: string;
+  readonly host: string;
+  readonly port: number;
+  readonly pollIntervalMs: number;
+  readonly intraOpThreads: number;
+  readonly interOpThreads: number;
+  readonly maxBodyBytes: number;
+  readonly maxHeaderBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly httpRequestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly drainTimeoutMs: number;
+  readonly sagemakerModel?: string;
+  readonly s3ForcePathStyle: boolean;
+  readonly logLevel: string;
+}
+
+const CLI_FLAGS = {
+  'model-repository': 'MODEL_REPOSITORY',
+  host: 'HOST',
+  port: 'PORT',
+  'poll-interval-seconds': 'MODEL_POLL_INTERVAL_SECONDS',
+} as const;
+
+/** Resolves settings from the environment and CLI flags (flags win); throws SettingsError naming every bad key. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = [], cpus: () => number = effectiveCpuCount): ServingSettings {
+  let flags: Record<string, string | undefined>;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(Object.keys(CLI_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+      allowPositionals: true,
+    }).values as Record<string, string | undefined>;
+  } catch (error) {
+    throw new SettingsError(`${(error as Error).message}; flags: ${Object.keys(CLI_FLAGS).map((f) => `--${f}`).join(', ')}`);
+  }
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [flag, variable] of Object.entries(CLI_FLAGS)) {
+    if (flags[flag] !== undefined) merged[variable] = flags[flag];
+  }
+  for (const key of Object.keys(merged)) if (merged[key] === '') delete merged[key];
+  const parsed = settingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(merged[String(issue.path[0])] ?? null)}: ${issue.message}`);
+    throw new SettingsError(`invalid serving settings: ${problems.join('; ')}`);
+  }
+  const s = parsed.data;
+  return {
+    modelRepository: s.MODEL_REPOSITORY,
+    host: s.HOST,
+    port: s.PORT,
+    pollIntervalMs: s.MODEL_POLL_INTERVAL_SECONDS * 1000,
+    intraOpThreads: s.ORT_INTRA_OP_THREADS ?? cpus(),
+    interOpThreads: s.ORT_INTER_OP_THREADS,
+    maxBodyBytes: s.MAX_BODY_BYTES,
+    maxHeaderBytes: s.MAX_HEADER_BYTES,
+    headersTimeoutMs: s.HEADERS_TIMEOUT_MS,
+    httpRequestTimeoutMs: s.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: s.KEEP_ALIVE_TIMEOUT_MS,
+    drainTimeoutMs: s.DRAIN_TIMEOUT_SECONDS * 1000,
+    sagemakerModel: s.SAGEMAKER_MODEL,
+    s3ForcePathStyle: s.S3_FORCE_PATH_STYLE === 'true',
+    logLevel: s.LOG_LEVEL.toUpperCase(),
+  };
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+/**
+ * The cdktf app: writes the Kubernetes objects of EKS serving for one environment as Terraform JSON.
+ *   npm run synth:k8s -- -c env=prod          (or --env prod)
+ *   [--outdir cdktf.out] [--ingress-cidr 10.0.0.0/24 ...] [--cdk-json cdk.json]
+ * Uses the same environment loading and serving decisions as the CDK app, so it deploys exactly the models the
+ * CDK serving stack put on EKS. Bad flags: one line on stderr and exit code 2; a bad config: exit code 1.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { App } from 'cdktf';
+import { ServingKubernetesStack, type EksServedModel } from '../constructs/kubernetes/serving-kubernetes-stack';
+import { ConfigError, loadEnvironment } from '../lib/config';
+import { decideEnvironment, type EksSizing } from '../lib/decision';
+import { SERVING_ARCHITECTURE } from './serving-stack';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface KubernetesAppOptions {
+  readonly environment?: string;
+  readonly outdir: string;
+  readonly cdkJsonPath: string;
+  readonly ingressCidrs: string[];
+}
+
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+
+export function parseArguments(argv: readonly string[]): KubernetesAppOptions {
+  let values;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        context: { type: 'string', short: 'c', multiple: true },
+        env: { type: 'string' },
+        outdir: { type: 'string' },
+        'ingress-cidr': { type: 'string', multiple: true },
+        'cdk-json': { type: 'string' },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}; allowed flags: -c env=NAME, --env NAME, --outdir DIR, --ingress-cidr CIDR, --cdk-json PATH`);
+  }
+  let environment = values.env;
+  for (const entry of values.context ?? []) {
+    const match = /^([^=]+)=(.*)$/.exec(entry);
+    if (!match) throw new UsageError(`-c ${entry}: expected KEY=VALUE, e.g. -c env=prod`);
+    if (match[1] !== 'env') throw new UsageError(`-c ${match[1]}: the only context key is env`);
+    environment = match[2];
+  }
+  const ingressCidrs = values['ingress-cidr'] ?? [];
+  for (const cidr of ingressCidrs) if (!CIDR.test(cidr)) throw new UsageError(`--ingress-cidr ${cidr}: expected an IPv4 CIDR block such as 10.0.0.0/24`);
+  return { environment, outdir: values.outdir ?? 'cdktf.out', cdkJsonPath: values['cdk-json'] ?? 'cdk.json', ingressCidrs };
+}
+
+/** Builds and synthesizes the app; returns the stack so callers can report on it. */
+export function synthKubernetes(options: KubernetesAppOptions): { stack: ServingKubernetesStack; stackName: string } {
+  const environments = JSON.parse(readFileSync(options.cdkJsonPath, 'utf8')).context?.environments;
+  const { name, config } = loadEnvironment(environments, options.environment);
+  const models: EksServedModel[] = decideEnvironment(config, { architecture: SERVING_ARCHITECTURE })
+    .models.filter(({ decision }) => decision.target === 'eks')
+    .map(({ modelName, decision }) => ({ modelName, sizing: decision.options.eks!.sizing as EksSizing }));
+  const app = new App({ outdir: options.outdir, stackTraces: false });
+  const stackName = `mlops-${name}-serving-k8s`;
+  const stack = new ServingKubernetesStack(app, stackName, {
+    models,
+    // The serving stack names its cluster `<stack name>-cluster`; a shared cluster keeps its own name.
+    clusterName: config.sharedEksClusterName ?? `mlops-${name}-serving-cluster`,
+    awsRegion: config.region,
+    // A shared cluster belongs to the team that runs it, autoscaler included.
+    clusterAutoscaler: config.sharedEksClusterName === undefined,
+    ingressCidrs: options.ingressCidrs,
+  });
+  app.synth();
+  return { stack, stackName };
+}
+
+function main(): void {
+  try {
+    const options = parseArguments(process.argv.slice(2));
+    const { stack, stackName } = synthKubernetes(options);
+    const names = stack.workloads.map((w) => w.node.id);
+    console.log(
+      `${stackName}: ${names.length ? `EKS models ${names.join(', ')}` : 'no model of this environment is served on EKS'}` +
+        `${stack.clusterAutoscaler ? ' + Cluster Autoscaler' : ''}${stack.devicePlugin ? ' + NVIDIA device plugin' : ''} -> ${options.outdir}/stacks/${stackName}/cdk.tf.json`,
+    );
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`synth:k8s: ${error.message}`);
+      process.exit(2);
+    }
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) main();

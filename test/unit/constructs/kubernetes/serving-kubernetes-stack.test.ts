@@ -1,0 +1,122 @@
+import { Testing } from 'cdktf';
+import { ServingKubernetesStack, type ServingKubernetesStackProps } from '../../../../constructs/kubernetes';
+import { countOf, prodEksSizing, resourceOf, type TerraformJson } from './support';
+
+function synth(props: ServingKubernetesStackProps): TerraformJson {
+  const stack = new ServingKubernetesStack(Testing.app(), 'k8s', props);
+  return JSON.parse(Testing.synth(stack)) as TerraformJson;
+}
+
+const BOTH = [
+  { modelName: 'fraud-scorer', sizing: prodEksSizing('fraud-scorer') },
+  { modelName: 'doc-embedder', sizing: prodEksSizing('doc-embedder') },
+];
+
+describe('ServingKubernetesStack defaults', () => {
+  const json = synth({ models: BOTH });
+
+  test('the kubernetes provider talks to the private endpoint with the CA and an aws eks get-token exec credential', () => {
+    expect(json.provider.kubernetes).toEqual([
+      {
+        host: '${var.cluster_endpoint}',
+        cluster_ca_certificate: '${base64decode(var.cluster_ca_certificate)}',
+        exec: [
+          {
+            api_version: 'client.authentication.k8s.io/v1beta1',
+            command: 'aws',
+            args: ['eks', 'get-token', '--cluster-name', '${var.cluster_name}', '--region', '${var.aws_region}', '--output', 'json'],
+          },
+        ],
+      },
+    ]);
+  });
+
+  test('values known only after the CDK deploy are required, non-null string variables', () => {
+    for (const name of ['cluster_name', 'cluster_endpoint', 'cluster_ca_certificate', 'aws_region', 'serving_image', 'model_repository_uri']) {
+      expect([name, json.variable[name]]).toEqual([name, expect.objectContaining({ type: 'string', nullable: false })]);
+      expect(json.variable[name].default).toBeUndefined();
+    }
+  });
+
+  test('one workload per EKS model, wired to the image and repository variables', () => {
+    expect(countOf(json, 'kubernetes_namespace_v1')).toBe(2);
+    const container = resourceOf(json, 'kubernetes_deployment_v1', 'doc-embedder_').spec.template.spec.container[0];
+    expect(container.image).toBe('${var.serving_image}');
+    expect(container.env).toContainEqual({ name: 'MODEL_REPOSITORY', value: '${var.model_repository_uri}' });
+  });
+
+  test('the NVIDIA device plugin runs on GPU nodes only, tolerating their taint, without privileges', () => {
+    const daemonSet = resourceOf(json, 'kubernetes_daemon_set_v1');
+    expect(daemonSet.metadata).toMatchObject({ name: 'nvidia-device-plugin', namespace: 'kube-system' });
+    const spec = daemonSet.spec.template.spec;
+    expect(spec.node_selector).toEqual({ 'mlops.blueprint/accelerator': 'nvidia' });
+    expect(spec.toleration).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(spec.container[0].image).toBe('nvcr.io/nvidia/k8s-device-plugin:v0.17.1');
+    expect(spec.container[0].security_context).toEqual({ allow_privilege_escalation: false, capabilities: { drop: ['ALL'] }, read_only_root_filesystem: true });
+    expect(spec.volume).toEqual([{ name: 'device-plugin', host_path: { path: '/var/lib/kubelet/device-plugins', type: 'Directory' } }]);
+  });
+
+  test('the Cluster Autoscaler discovers this cluster\'s node groups with the pod-identity service account and least RBAC', () => {
+    const deployment = resourceOf(json, 'kubernetes_deployment_v1', 'ClusterAutoscaler_');
+    expect(deployment.metadata).toMatchObject({ name: 'cluster-autoscaler', namespace: 'kube-system' });
+    const spec = deployment.spec.template.spec;
+    expect(spec.service_account_name).toMatch(/kubernetes_service_account_v1\.ClusterAutoscaler_ServiceAccount_\w+\.metadata\[0\]\.name/);
+    expect(spec.priority_class_name).toBe('system-cluster-critical');
+    expect(spec.security_context).toMatchObject({ run_as_non_root: true, seccomp_profile: { type: 'RuntimeDefault' } });
+    const container = spec.container[0];
+    expect(container.image).toBe('registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.0');
+    expect(container.command).toEqual(
+      expect.arrayContaining([
+        '--cloud-provider=aws',
+        '--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/${var.cluster_name}',
+        '--balance-similar-node-groups',
+      ]),
+    );
+    expect(container.env).toEqual([{ name: 'AWS_REGION', value: '${var.aws_region}' }]);
+    expect(container.security_context).toEqual({ allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(resourceOf(json, 'kubernetes_service_account_v1', 'ClusterAutoscaler_').metadata).toMatchObject({ name: 'cluster-autoscaler', namespace: 'kube-system' });
+    const rules = resourceOf(json, 'kubernetes_cluster_role_v1', 'ClusterAutoscaler_').rule as Array<{ resources: string[]; verbs: string[]; resource_names?: string[] }>;
+    expect(rules).toContainEqual({ api_groups: [''], resources: ['nodes'], verbs: ['watch', 'list', 'get', 'update'] });
+    expect(rules.flatMap((rule) => rule.verbs)).not.toContain('*');
+    expect(resourceOf(json, 'kubernetes_cluster_role_binding_v1', 'ClusterAutoscaler_').subject).toEqual([{ kind: 'ServiceAccount', name: 'cluster-autoscaler', namespace: 'kube-system' }]);
+    expect(resourceOf(json, 'kubernetes_role_binding_v1', 'ClusterAutoscaler_').role_ref).toMatchObject({ kind: 'Role' });
+  });
+
+  test('an output per model names its in-cluster endpoint', () => {
+    expect(json.output?.['fraud-scorer-endpoint'].value).toMatch(/^http:\/\/model-server\.\$\{kubernetes_namespace_v1\.fraud-scorer_Namespace_\w+\.metadata\[0\]\.name\}\.svc\.cluster\.local:8080$/);
+  });
+});
+
+describe('ServingKubernetesStack custom props', () => {
+  test('cluster name and region defaults come from the environment', () => {
+    const json = synth({ models: BOTH, clusterName: 'team-cluster', awsRegion: 'eu-west-1' });
+    expect(json.variable.cluster_name.default).toBe('team-cluster');
+    expect(json.variable.aws_region.default).toBe('eu-west-1');
+  });
+
+  test('no GPU model: no device plugin', () => {
+    const json = synth({ models: [BOTH[0]] });
+    expect(countOf(json, 'kubernetes_daemon_set_v1')).toBe(0);
+    expect(countOf(json, 'kubernetes_namespace_v1')).toBe(1);
+  });
+
+  test('clusterAutoscaler false (a shared cluster): no autoscaler objects', () => {
+    const json = synth({ models: BOTH, clusterAutoscaler: false });
+    expect(countOf(json, 'kubernetes_cluster_role_v1')).toBe(0);
+    expect(countOf(json, 'kubernetes_deployment_v1')).toBe(2);
+  });
+
+  test('no EKS model: the provider and variables only', () => {
+    const json = synth({ models: [] });
+    expect(json.resource ?? {}).toEqual({});
+    expect(json.provider.kubernetes).toHaveLength(1);
+  });
+
+  test('ingress CIDRs and the drain timeout reach every workload', () => {
+    const json = synth({ models: BOTH, ingressCidrs: ['10.0.1.0/24'], drainTimeoutSeconds: 5 });
+    for (const model of ['fraud-scorer_', 'doc-embedder_']) {
+      expect(resourceOf(json, 'kubernetes_network_policy_v1', model).spec.ingress[0].from).toContainEqual({ ip_block: { cidr: '10.0.1.0/24' } });
+      expect(resourceOf(json, 'kubernetes_deployment_v1', model).spec.template.spec.termination_grace_period_seconds).toBe(20);
+    }
+  });
+});

@@ -1,0 +1,162 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ModelRegistry, type ModelRegistryProps } from '../../../../constructs/model-registry';
+import { fastCdkContext } from '../../../support/cdk-context';
+
+function build(props: Partial<ModelRegistryProps> = {}) {
+  const stack = new Stack(new App({ context: fastCdkContext() }), 'Registry');
+  const registry = new ModelRegistry(stack, 'ModelRegistry', { modelNames: ['churn-classifier', 'fraud-scorer'], ...props });
+  return { stack, registry };
+}
+
+const packagesOf = (group: string) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:model-package/${group}/*`]],
+});
+
+describe('ModelRegistry defaults (manual approval)', () => {
+  const { stack, registry } = build();
+  const template = Template.fromStack(stack);
+
+  test('one model package group per model, retained', () => {
+    template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 2);
+    template.hasResource('AWS::SageMaker::ModelPackageGroup', { Properties: Match.objectLike({ ModelPackageGroupName: 'churn-classifier' }), DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'fraud-scorer' });
+  });
+
+  test('manual mode: an approver role may approve packages of every group', () => {
+    expect(registry.approvalMode).toBe('manual');
+    expect(registry.approverRole).toBeDefined();
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Sid: 'ApproveModelPackages',
+            Action: ['sagemaker:DescribeModelPackage', 'sagemaker:UpdateModelPackage'],
+            Resource: [packagesOf('churn-classifier'), packagesOf('fraud-scorer')],
+          }),
+        ],
+      },
+    });
+  });
+
+  test('manual mode: each group denies setting or creating Approved to every principal but the approver role', () => {
+    const approverId = stack.getLogicalId(registry.approverRole!.node.defaultChild as never);
+    template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
+      ModelPackageGroupName: 'churn-classifier',
+      ModelPackageGroupPolicy: {
+        Statement: [
+          {
+            Sid: 'OnlyTheApproverMayApprove',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: ['sagemaker:UpdateModelPackage', 'sagemaker:CreateModelPackage'],
+            Resource: packagesOf('churn-classifier'),
+            Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'Approved' }, ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [approverId, 'Arn'] } } },
+          },
+        ],
+        Version: '2012-10-17',
+      },
+    });
+  });
+
+  test('manual mode: grantApprove is refused with the reason', () => {
+    const role = new iam.Role(stack, 'Gate', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+    expect(() => registry.grantApprove(role)).toThrow(/invalid approvalMode = "manual"; grantApprove is for auto mode; in manual mode only approverRole approves/);
+  });
+
+  test('no cross-account reader and no rule without a promotion function', () => {
+    expect(JSON.stringify(template.toJSON())).not.toContain('ProductionAccountReads');
+    template.resourceCountIs('AWS::Events::Rule', 0);
+  });
+});
+
+describe('ModelRegistry with custom props', () => {
+  test('auto mode: no approver role and no deny; the evaluation gate is granted UpdateModelPackage', () => {
+    const { stack, registry } = build({ approvalMode: 'auto' });
+    const gate = new iam.Role(stack, 'Gate', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+    registry.grantApprove(gate);
+    const template = Template.fromStack(stack);
+    expect(registry.approverRole).toBeUndefined();
+    expect(JSON.stringify(template.findResources('AWS::SageMaker::ModelPackageGroup'))).not.toContain('ModelPackageGroupPolicy');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Action: ['sagemaker:DescribeModelPackage', 'sagemaker:UpdateModelPackage'], Resource: [packagesOf('churn-classifier'), packagesOf('fraud-scorer')] })],
+      },
+    });
+  });
+
+  test('grantRegister allows CreateModelPackage only as PendingManualApproval; grantDescribe DescribeModelPackage', () => {
+    const { stack, registry } = build();
+    const pipeline = new iam.Role(stack, 'Pipeline', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    registry.grantRegister(pipeline);
+    registry.grantDescribe(pipeline);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Action: 'sagemaker:CreateModelPackage', Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' } } }),
+          Match.objectLike({ Action: 'sagemaker:DescribeModelPackage', Resource: [packagesOf('churn-classifier'), packagesOf('fraud-scorer')] }),
+        ],
+      },
+    });
+  });
+
+  test('a production reader account may describe and list the groups and their packages', () => {
+    const { stack } = build({ productionReaderAccountId: '111122223333', approvalMode: 'auto', removalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::SageMaker::ModelPackageGroup', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
+      ModelPackageGroupName: 'fraud-scorer',
+      ModelPackageGroupPolicy: {
+        Statement: [
+          Match.objectLike({
+            Sid: 'ProductionAccountReads',
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:root']] } },
+            Action: ['sagemaker:DescribeModelPackageGroup', 'sagemaker:DescribeModelPackage', 'sagemaker:ListModelPackages'],
+          }),
+        ],
+      },
+    });
+  });
+
+  test('the Approved rule matches the groups and invokes the promotion function, undeliverable events to its DLQ', () => {
+    const stack = new Stack(new App({ context: fastCdkContext() }), 'Promotion');
+    const fn = new lambda.Function(stack, 'Promote', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
+    const dlq = new sqs.Queue(stack, 'Dlq');
+    new ModelRegistry(stack, 'ModelRegistry', {
+      modelNames: ['churn-classifier'],
+      promotionFunction: fn,
+      promotionDeadLetterQueue: dlq,
+      promotionMaxEventAge: Duration.hours(2),
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Model Package State Change'],
+        detail: { ModelPackageGroupName: ['churn-classifier'], ModelApprovalStatus: ['Approved'] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [stack.getLogicalId(fn.node.defaultChild as never), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [stack.getLogicalId(dlq.node.defaultChild as never), 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 185 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
+  });
+});
+
+describe('ModelRegistry validation', () => {
+  test.each([
+    [{ modelNames: ['bad_name'] }, /invalid modelNames = "bad_name"; letters, digits and hyphens/],
+    [{ modelNames: ['a', 'a'] }, /invalid modelNames = "a"; each model once/],
+    [{ productionReaderAccountId: '1234' }, /invalid productionReaderAccountId = "1234"; a 12-digit AWS account ID/],
+  ])('%o is rejected', (overrides, message) => {
+    expect(() => build(overrides)).toThrow(message);
+  });
+});

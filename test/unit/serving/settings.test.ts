@@ -1,0 +1,54 @@
+import { SettingsError } from '../../../serving/src/errors';
+import { DEFAULT_MODEL_CONFIG, parseModelConfig } from '../../../serving/src/model-config';
+import { loadSettings } from '../../../serving/src/settings';
+
+describe('loadSettings', () => {
+  const cpus = () => 3;
+
+  it('applies the documented defaults', () => {
+    expect(loadSettings({ MODEL_REPOSITORY: 'serving/models' }, [], cpus)).toEqual({
+      modelRepository: 'serving/models',
+      host: '127.0.0.1',
+      port: 8080,
+      pollIntervalMs: 30_000,
+      intraOpThreads: 3,
+      interOpThreads: 1,
+      maxBodyBytes: 6 * 1024 * 1024,
+      maxHeaderBytes: 16 * 1024,
+      headersTimeoutMs: 10_000,
+      httpRequestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 65_000,
+      drainTimeoutMs: 25_000,
+      sagemakerModel: undefined,
+      s3ForcePathStyle: false,
+      logLevel: 'INFO',
+    });
+  });
+
+  it('lets CLI flags override the environment, and ignores a positional "serve" (SageMaker)', () => {
+    const settings = loadSettings({ MODEL_REPOSITORY: 'a', PORT: '9000', ORT_INTRA_OP_THREADS: '1' }, ['serve', '--model-repository', 's3://b/p', '--port', '8081', '--host', '0.0.0.0'], cpus);
+    expect(settings).toMatchObject({ modelRepository: 's3://b/p', port: 8081, host: '0.0.0.0', intraOpThreads: 1 });
+  });
+
+  it('names every bad key, its value and the rule', () => {
+    expect(() => loadSettings({ PORT: 'eighty' }, [], cpus)).toThrow(SettingsError);
+    expect(() => loadSettings({ PORT: 'eighty' }, [], cpus)).toThrow(/MODEL_REPOSITORY=null: .*required.*PORT="eighty"/);
+    expect(() => loadSettings({ MODEL_REPOSITORY: 'a' }, ['--prot', '1'], cpus)).toThrow(/--prot.*flags: --model-repository/);
+  });
+});
+
+describe('parseModelConfig', () => {
+  it('uses the documented defaults for a missing or empty config.json', () => {
+    const defaults = { maxBatchSize: 32, maxQueueDelayMicros: 0, maxQueueSize: 256, requestTimeoutMs: 30_000, instances: 1, executor: 'worker', allowNonFinite: false };
+    expect(parseModelConfig(undefined)).toEqual(defaults);
+    expect(parseModelConfig('{}')).toEqual(defaults);
+    expect(DEFAULT_MODEL_CONFIG).toEqual(defaults);
+  });
+
+  it('rejects unknown keys, bad values and bad JSON with the key named', () => {
+    expect(() => parseModelConfig('{"maxBatchSise": 8}')).toThrow(/config.json is invalid: .*maxBatchSise/);
+    expect(() => parseModelConfig('{"maxBatchSize": -1}')).toThrow(/maxBatchSize: /);
+    expect(() => parseModelConfig('{')).toThrow(/not valid JSON/);
+    expect(() => parseModelConfig('{"executor": "gpu"}')).toThrow(/executor: /);
+  });
+});

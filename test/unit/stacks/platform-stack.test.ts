@@ -1,0 +1,137 @@
+import { readdirSync } from 'node:fs';
+import { App, type AssetStaging } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { loadEnvironment } from '../../../lib/config';
+import { DataStack } from '../../../stacks/data-stack';
+import { NetworkStack } from '../../../stacks/network-stack';
+import { PlatformStack } from '../../../stacks/platform-stack';
+import { fastCdkContext } from '../../support/cdk-context';
+
+/** The platform stack of one configured environment, with its data and network stacks; bundles the real handlers unless told not to. */
+function buildPlatformStack(environmentName: string, bundle: boolean) {
+  const context = { ...fastCdkContext(), ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) };
+  const app = new App({ context });
+  const { config } = loadEnvironment(app.node.tryGetContext('environments'), environmentName);
+  const data = new DataStack(app, 'Data', { config });
+  const network = new NetworkStack(app, 'Network', { config });
+  const platform = new PlatformStack(app, 'Platform', { config, lakehouse: data.lakehouse, modelRepository: data.modelRepository, vpc: network.network.vpc });
+  return { config, platform, template: Template.fromStack(platform) };
+}
+
+function functionProps(template: Template, description: RegExp) {
+  const functions = template.findResources('AWS::Lambda::Function');
+  const match = Object.entries(functions).find(([, f]) => description.test(f.Properties.Description ?? ''));
+  if (!match) throw new Error(`no function ${description}`);
+  return { id: match[0], props: match[1].Properties };
+}
+
+function policyOf(template: Template, logicalIdPrefix: string): string {
+  const policies = template.findResources('AWS::IAM::ManagedPolicy');
+  const entry = Object.entries(policies).find(([id]) => id.startsWith(logicalIdPrefix));
+  if (!entry) throw new Error(`no policy ${logicalIdPrefix}`);
+  return JSON.stringify(entry[1].Properties.PolicyDocument);
+}
+
+describe('PlatformStack (dev, handlers bundled)', () => {
+  const { config, platform, template } = buildPlatformStack('dev', true);
+
+  test('three functions on Node.js 24 / arm64 with the chosen memory, timeout and reserved concurrency', () => {
+    const sizing = [
+      [/^Bronze object/, 1769, 900, 10],
+      [/^Silver Parquet/, 1024, 900, 5],
+      [/^Approved model package/, 256, 120, 2],
+    ] as const;
+    for (const [description, memory, timeout, reserved] of sizing) {
+      const { props } = functionProps(template, description);
+      expect(props).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: memory, Timeout: timeout, ReservedConcurrentExecutions: reserved });
+    }
+  });
+
+  test('environment variables exactly as the handlers read them', () => {
+    expect(Object.keys(functionProps(template, /^Bronze object/).props.Environment.Variables).sort()).toEqual(['NODE_OPTIONS', 'SILVER_BUCKET']);
+    const materialize = functionProps(template, /^Silver Parquet/).props.Environment.Variables;
+    expect(Object.keys(materialize).sort()).toEqual(['FAILURE_REPORT_BUCKET', 'FEATURE_GROUPS', 'NODE_OPTIONS', 'PUT_RECORD_CONCURRENCY']);
+    expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups);
+    expect(materialize.PUT_RECORD_CONCURRENCY).toBe('16');
+    const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
+    expect(Object.keys(promote).sort()).toEqual(['MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'NODE_OPTIONS']);
+    expect(promote.MODEL_REPOSITORY_PREFIX).toBe('models/');
+  });
+
+  test('ingest: bronze Object Created → queue (DLQ after 5 receives) → function with batch item failures', () => {
+    const ingest = functionProps(template, /^Bronze object/);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [{ 'Fn::ImportValue': Match.stringLikeRegexp('LakehouseBronzeBucket') }] } } },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: ingest.id }, FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 1 });
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 5400, RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 } });
+  });
+
+  test('ingest may read bronze, read/write silver datasets/, write quarantine/ — and nothing it does not need', () => {
+    const policy = policyOf(template, 'IngestRolePermissions');
+    expect(policy).toMatch(/LakehouseBronzeBucket[^"]*"},"\/\*"/);
+    expect(policy).toContain('"/datasets/*"');
+    expect(policy).toContain('"/quarantine/*"');
+    expect(policy).toContain('"s3:AbortMultipartUpload","s3:PutObject"');
+    expect(policy).not.toMatch(/s3:DeleteObject|s3:\*|PutObjectLegalHold|sagemaker:/);
+  });
+
+  test('materialize: silver datasets/ Object Created → queue → function; PutRecord on the feature group; failure reports only', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ prefix: 'datasets/' }] } }) }) });
+    const policy = policyOf(template, 'MaterializeFeaturesRolePermissions');
+    expect(policy).toContain('"Action":"sagemaker:PutRecord"');
+    expect(policy).toContain(':feature-group/customer-churn-features');
+    expect(policy).toContain('"/materialization-failures/*"');
+    expect(policy).not.toMatch(/quarantine|s3:DeleteObject|GetRecord/);
+  });
+
+  test('promote: Approved rule → function (async, 2 retries, on-failure destination); describe packages; read artifacts, write repository', () => {
+    const promote = functionProps(template, /^Approved model package/);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Model Package State Change'], detail: { ModelPackageGroupName: ['churn-classifier'], ModelApprovalStatus: ['Approved'] } },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [promote.id, 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: promote.id },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PromoteModelDeadLetterQueue'), 'Arn'] } } },
+    });
+    const policy = policyOf(template, 'PromoteModelRolePermissions');
+    expect(policy).toContain('"Action":"sagemaker:DescribeModelPackage"');
+    expect(policy).toContain(':model-package/churn-classifier/*');
+    expect(policy).toContain('"/model-artifacts/*"');
+    expect(policy).toContain('"/models/*"');
+    expect(policy).not.toMatch(/sagemaker:UpdateModelPackage|sagemaker:CreateModelPackage/);
+  });
+
+  test('dev: auto approval (no approver role), dev resources are deleted with the stack', () => {
+    expect(platform.modelRegistry.approvalMode).toBe('auto');
+    expect(platform.modelRegistry.approverRole).toBeUndefined();
+    template.hasResource('AWS::SageMaker::FeatureGroup', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::SageMaker::ModelPackageGroup', { DeletionPolicy: 'Delete' });
+  });
+
+  test('the ingest bundle carries the parquet-wasm module beside index.js', () => {
+    const staging = platform.ingest.function.node.findChild('Code').node.findChild('Stage') as AssetStaging;
+    expect(readdirSync(staging.absoluteStagedPath).sort()).toEqual(['index.js', 'index.js.map', 'parquet_wasm_bg.wasm']);
+  });
+});
+
+describe('PlatformStack (prod)', () => {
+  const { platform, template } = buildPlatformStack('prod', false);
+
+  test('manual approval: an approver role, and every group denies Approved to anyone else', () => {
+    expect(platform.modelRegistry.approverRole).toBeDefined();
+    template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 3);
+    template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
+      ModelPackageGroupName: 'fraud-scorer',
+      ModelPackageGroupPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'OnlyTheApproverMayApprove', Effect: 'Deny' }), Match.objectLike({ Sid: 'ProductionAccountReads' })]) },
+    });
+  });
+
+  test('prod resources are retained; online TTL from the config', () => {
+    template.hasResource('AWS::SageMaker::FeatureGroup', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::SageMaker::FeatureGroup', { OnlineStoreConfig: Match.objectLike({ TtlDuration: { Unit: 'Days', Value: 90 } }) });
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+  });
+});
