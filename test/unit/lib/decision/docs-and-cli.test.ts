@@ -15,6 +15,14 @@ test('docs/decision-matrix.md carries the current generated tables (npm run docs
   expect(docs).toContain(renderWorkedExamplesMarkdown(WORKED_EXAMPLES));
 });
 
+test('the README worked-examples table is the generated one', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf('| example | profile |');
+  const table = readme.slice(start, readme.indexOf('\n\n', start));
+  expect(start).toBeGreaterThan(0);
+  expect(renderWorkedExamplesMarkdown(WORKED_EXAMPLES)).toContain(table);
+});
+
 describe('decide CLI', () => {
   test('--json prints the decision summary for a profile', () => {
     const result = decide('--monthly-requests', '200000', '--peak-rps', '5', '--p99-latency-ms', '1500', '--payload-kb', '4', '--compute-ms', '8', '--memory-mb', '1024', '--team-size', '1', '--json');
