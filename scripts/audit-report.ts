@@ -1,18 +1,15 @@
 /**
  * Writes the audit report of each environment: `npm run audit -- [--env NAME] [--out DIR]`.
  * Synthesizes with every policy gate on, exactly as `cdk synth -c env=NAME` does, and builds the report only from
- * what was synthesized. Exits 1 if any gate has an unacknowledged finding.
+ * what was synthesized. Exits 1 if any gate has an unacknowledged finding, 2 on a bad flag.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Stack } from 'aws-cdk-lib';
-import { buildAuditReport, type AcknowledgedFinding, type GateOutcome, type StackTemplate } from '../lib/audit';
-import { decideEnvironment } from '../lib/decision';
+import { buildAuditReport } from '../lib/audit';
+import { auditInputFrom } from '../stacks/audit-input';
 import { synthWithGates } from '../stacks/gated-synth';
-
-const GATES = ['AwsSolutions', 'NIST.800.53.R5', 'cdk-validator-cfnguard', 'CloudFormation Validate'];
 
 function usageError(message: string): never {
   console.error(`audit: ${message}`);
@@ -29,7 +26,7 @@ function main(): void {
   const root = resolve(__dirname, '..');
   const context = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
   const known = Object.keys(context.environments as Record<string, unknown>);
-  if (values.env !== undefined && !known.includes(values.env)) usageError(`unknown --env '${values.env}'; known environments: ${known.join(', ')}`);
+  if (values.env !== undefined && !known.includes(values.env)) usageError(`--env: got '${values.env}'; known environments: ${known.join(', ')}`);
   const outDir = resolve(values.out ?? join(root, 'cdk.out', 'audit'));
   mkdirSync(outDir, { recursive: true });
 
@@ -38,33 +35,11 @@ function main(): void {
     const synthDir = mkdtempSync(join(tmpdir(), 'cdk.out-audit-'));
     try {
       const result = synthWithGates(context, environmentName, synthDir);
-      const stacks: StackTemplate[] = result.platform.allStacks.map((stack) => ({
-        stackName: stack.stackName,
-        template: JSON.parse(readFileSync(join(synthDir, stack.templateFile), 'utf8')),
-      }));
-      const acknowledgments: AcknowledgedFinding[] = result.acknowledgments.map((a) => ({
-        stackName: Stack.of(a.construct).stackName,
-        constructPath: a.construct.node.path,
-        ruleId: a.ruleId,
-        reason: a.reason,
-        source: a.source,
-      }));
-      const gates: GateOutcome[] = GATES.map((plugin) => ({
-        plugin,
-        unacknowledgedFindings: result.findings.filter((f) => f.plugin === plugin).length,
-      }));
-      const report = buildAuditReport({
-        environmentName,
-        generatedAt: new Date().toISOString(),
-        stacks,
-        acknowledgments,
-        gates,
-        servingDecisions: decideEnvironment(result.platform.environment.config),
-      });
+      const input = auditInputFrom(result, new Date().toISOString());
       const file = join(outDir, `${environmentName}.md`);
-      writeFileSync(file, report);
+      writeFileSync(file, buildAuditReport(input));
       const status = result.synthError ? `FAIL (${result.findings.length} unacknowledged findings)` : 'PASS';
-      console.log(`${environmentName}: ${status}; ${acknowledgments.length} acknowledged findings; report ${file}`);
+      console.log(`${environmentName}: ${status}; ${input.acknowledgments.length} acknowledged findings; report ${file}`);
       failed ||= result.synthError !== undefined;
     } finally {
       rmSync(synthDir, { recursive: true, force: true });

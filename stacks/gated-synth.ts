@@ -26,7 +26,8 @@ export interface GatedSynthResult {
   readonly plugins: readonly string[];
   readonly findings: readonly Finding[];
   readonly acknowledgments: readonly Acknowledgment[];
-  readonly assembly?: CloudAssembly;
+  /** The synthesized template of each stack, by stack name (empty when synthesis failed). */
+  readonly templates: Readonly<Record<string, unknown>>;
   readonly synthError?: Error;
 }
 
@@ -68,10 +69,11 @@ export function synthWithGates(
   const app = new App({ context: { ...context, env: environmentName }, outdir });
   const platform = buildPlatform(app);
   extend?.(platform);
-  let assembly: CloudAssembly | undefined;
+  const templates: Record<string, unknown> = {};
   let synthError: Error | undefined;
   try {
-    assembly = app.synth();
+    const assembly: CloudAssembly = app.synth();
+    for (const stack of assembly.stacks) templates[stack.stackName] = stack.template;
   } catch (error) {
     synthError = error as Error;
   }
@@ -89,7 +91,7 @@ export function synthWithGates(
       }
     }
   }
-  return { platform, plugins, findings, acknowledgments: acknowledgmentsIn(platform.allStacks), assembly, synthError };
+  return { platform, plugins, findings, acknowledgments: acknowledgmentsIn(platform.allStacks), templates, synthError };
 }
 
 export function isCfnResource(construct: IConstruct): construct is CfnResource {

@@ -5,7 +5,7 @@ import type { ModelRepository } from '../constructs/model-registry';
 import { createServingImage, EksCluster, type IEksCluster, ModelServing } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
 import type { EnvironmentConfig } from '../lib/config';
-import { type Architecture, decideEnvironment } from '../lib/decision';
+import { type Architecture, decideEnvironment, type EnvironmentServingDecision } from '../lib/decision';
 
 /** The serving image is built for x86_64: GPU nodes are x86_64 only, and one image serves every target. */
 export const SERVING_ARCHITECTURE: Architecture = 'x86_64';
@@ -25,6 +25,8 @@ export interface ServingStackProps extends StackProps {
 export class ServingStack extends Stack {
   readonly models: readonly ModelServing[];
   readonly eksCluster?: IEksCluster;
+  /** The decision matrix's output for every model of the environment, as the models were built from it. */
+  readonly decisions: EnvironmentServingDecision;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
@@ -32,6 +34,7 @@ export class ServingStack extends Stack {
     const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     // Decided together, so a model in an environment that already pays for a cluster is priced on it.
     const decisions = decideEnvironment(config, { architecture: SERVING_ARCHITECTURE });
+    this.decisions = decisions;
     if (decisions.models.length === 0) {
       this.models = [];
       return;

@@ -1,4 +1,6 @@
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { buildAuditReport } from '../../lib/audit';
+import { auditInputFrom } from '../../stacks/audit-input';
 import { isCfnResource } from '../../stacks/gated-synth';
 import { environmentNames } from '../support/cdk-context';
 import { synthWithGates } from '../support/synth-with-gates';
@@ -21,6 +23,17 @@ describe.each(environmentNames())('every policy gate on the %s environment', (en
       // On the CloudFormation resource itself, never on a stack or a construct tree where it could hide other findings.
       expect({ where, isResource: isCfnResource(construct) }).toEqual({ where, isResource: true });
     }
+  });
+
+  test('the audit report built from this synth passes, lists every acknowledgment and every model decision', () => {
+    const report = buildAuditReport(auditInputFrom(result, '2026-01-01T00:00:00.000Z'));
+    expect(report).toContain('Result: **PASS**, 0 unacknowledged finding(s)');
+    for (const { ruleId } of result.acknowledgments) expect(report).toContain(ruleId);
+    for (const model of result.platform.environment.config.models) {
+      const { decision } = result.platform.serving.decisions.models.find((m) => m.modelName === model.name)!;
+      expect(report).toContain(`| ${model.name} | ${decision.target} |`);
+    }
+    expect(report).not.toMatch(/NOT ENCRYPTED|ROTATION OFF/);
   });
 });
 
