@@ -61,17 +61,20 @@ export class PlatformStack extends Stack {
     });
 
     // Parsing, validation and Parquet encoding are CPU-bound and memory stays under 256 MB whatever the file size
-    // (bench:ingest), so memory buys CPU: 1769 MB is one full vCPU. One object per invocation, up to 15 minutes.
+    // (bench:ingest), so memory buys CPU: 3538 MB is two full vCPUs, one for parsing and validation and one for the
+    // Parquet encoder's worker thread, which then overlap. One object per invocation, up to 15 minutes.
     this.ingest = new PlatformFunction(this, 'Ingest', {
       ...functionDefaults,
       entry: path.join(LAMBDAS, 'ingest', 'handler.ts'),
       description: 'Bronze object -> contract check -> silver Parquet + quarantine',
-      memorySize: 1769,
+      memorySize: 3538,
       timeout: Duration.minutes(15),
       reservedConcurrentExecutions: 10,
       environment: { SILVER_BUCKET: lakehouse.silverBucket.bucketName },
       // parquet-wasm reads its WebAssembly module from the bundle's folder at load time.
       bundledFiles: ['node_modules/parquet-wasm/node/parquet_wasm_bg.wasm'],
+      // The Parquet encoder runs in a worker thread started from the bundle's folder.
+      additionalEntryPoints: ['lambdas/ingest/parquet-encoder-worker.js'],
     });
     const silver = (keyPattern: string) => ({ bucket: lakehouse.silverBucket, encryptionKey: lakehouse.encryptionKey, keyPattern });
     grantObjectRead(this.ingest.role, { bucket: lakehouse.bronzeBucket, encryptionKey: lakehouse.encryptionKey, keyPattern: '*' });

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { ownCpuSeconds, processCpu } from './cpu-time';
 
 export interface LoadResult {
   readonly concurrency: number;
@@ -6,6 +7,10 @@ export interface LoadResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
+  /** CPU per answered request (whole cell, warm-up included): this load client, and the server when its pid is known. */
+  readonly clientCpuMicros: number;
+  readonly serverCpuMicros: number;
+  readonly serverMainThreadCpuMicros: number;
 }
 
 export interface LoadOptions {
@@ -14,6 +19,8 @@ export interface LoadOptions {
   readonly concurrency: number;
   readonly warmupMs: number;
   readonly measureMs: number;
+  /** The server's process id, to measure its CPU time. */
+  readonly serverPid?: number;
 }
 
 /**
@@ -30,6 +37,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const measureTo = measureFrom + options.measureMs;
   const latencies: number[] = [];
   let errors = 0;
+  let answered = 0;
+  const clientCpuStart = ownCpuSeconds();
+  const serverCpuStart = options.serverPid === undefined ? undefined : processCpu(options.serverPid);
 
   const once = () =>
     new Promise<number>((resolve, reject) => {
@@ -50,12 +60,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const sentAt = performance.now();
       const latency = await once().catch(() => -1);
       const doneAt = performance.now();
+      answered++;
       if (sentAt < measureFrom || doneAt > measureTo) continue;
       if (latency < 0) errors++;
       else latencies.push(latency);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, client));
+  const perRequest = (seconds: number) => (seconds * 1e6) / answered;
+  const clientCpuMicros = perRequest(ownCpuSeconds() - clientCpuStart);
+  const serverCpuEnd = options.serverPid === undefined ? undefined : processCpu(options.serverPid);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
@@ -65,5 +79,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     errors,
+    clientCpuMicros,
+    serverCpuMicros: serverCpuEnd ? perRequest(serverCpuEnd.totalSeconds - serverCpuStart!.totalSeconds) : Number.NaN,
+    serverMainThreadCpuMicros: serverCpuEnd ? perRequest(serverCpuEnd.mainThreadSeconds - serverCpuStart!.mainThreadSeconds) : Number.NaN,
   };
 }

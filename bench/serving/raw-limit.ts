@@ -1,14 +1,25 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { ownCpuSeconds } from './cpu-time';
 
 export interface RawPoint {
   readonly batchSize: number;
   readonly msPerRun: number;
   readonly rowsPerSecond: number;
+  /** CPU time (all onnxruntime threads) per row: what a row costs the machine, not just the wall clock. */
+  readonly cpuMicrosPerRow: number;
 }
 
 /** In-process session.run throughput of one model for each batch size (single-row inputs repeated). */
-export async function measureRaw(modelPath: string, inputName: string, row: readonly number[], batchSizes: readonly number[], threads: number, budgetMs: number): Promise<RawPoint[]> {
-  const session = await InferenceSession.create(modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+export async function measureRaw(
+  modelPath: string,
+  inputName: string,
+  row: readonly number[],
+  batchSizes: readonly number[],
+  threads: number,
+  budgetMs: number,
+  extraOptions: InferenceSession.SessionOptions = {},
+): Promise<RawPoint[]> {
+  const session = await InferenceSession.create(modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...extraOptions });
   const points: RawPoint[] = [];
   for (const batchSize of batchSizes) {
     const data = new Float32Array(batchSize * row.length);
@@ -16,13 +27,15 @@ export async function measureRaw(modelPath: string, inputName: string, row: read
     const feeds = { [inputName]: new Tensor('float32', data, [batchSize, row.length]) };
     for (let i = 0; i < 3; i++) await session.run(feeds);
     let runs = 0;
+    const cpuStart = ownCpuSeconds();
     const start = performance.now();
     while (performance.now() - start < budgetMs) {
       await session.run(feeds);
       runs++;
     }
     const msPerRun = (performance.now() - start) / runs;
-    points.push({ batchSize, msPerRun, rowsPerSecond: (batchSize * 1000) / msPerRun });
+    const cpuMicrosPerRow = ((ownCpuSeconds() - cpuStart) * 1e6) / (runs * batchSize);
+    points.push({ batchSize, msPerRun, rowsPerSecond: (batchSize * 1000) / msPerRun, cpuMicrosPerRow });
   }
   await session.release();
   return points;

@@ -89,6 +89,14 @@ export interface PlatformFunctionProps {
   readonly bundledFiles?: readonly string[];
 
   /**
+   * Further entry points the code starts at run time from the bundle's folder (e.g. a `worker_threads` script), as
+   * paths relative to the project root; each is bundled with esbuild, with its dependencies, to `<name>.js` beside
+   * `index.js`.
+   * @default - none
+   */
+  readonly additionalEntryPoints?: readonly string[];
+
+  /**
    * What happens to the log group, the dead-letter queue and a key created here when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */

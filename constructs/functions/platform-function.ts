@@ -51,6 +51,7 @@ export class PlatformFunction extends Construct {
     const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     const bundledFiles = props.bundledFiles ?? [];
+    const additionalEntryPoints = props.additionalEntryPoints ?? [];
     validate(props, retryAttempts);
     this.timeout = props.timeout;
     this.reservedConcurrentExecutions = props.reservedConcurrentExecutions;
@@ -114,7 +115,14 @@ export class PlatformFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => bundledFiles.map((file) => `cp "${path.join(inputDir, file)}" "${outputDir}/"`),
+          afterBundling: (inputDir, outputDir) => [
+            ...bundledFiles.map((file) => `cp "${path.join(inputDir, file)}" "${outputDir}/"`),
+            ...additionalEntryPoints.map(
+              (entry) =>
+                `"${path.join(inputDir, 'node_modules', '.bin', 'esbuild')}" "${path.join(inputDir, entry)}" --bundle --minify --platform=node ` +
+                `--target=node24 --outfile="${outputDir}/${path.basename(entry).replace(/\.[cm]?[jt]s$/, '')}.js"`,
+            ),
+          ],
         },
       },
     });

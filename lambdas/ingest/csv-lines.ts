@@ -34,6 +34,11 @@ export class CsvRecordSplitter {
   private pendingStart = 0;
   private pendingQuotes = 0;
 
+  /** True while a quoted record spans lines: the next line belongs to it. */
+  get inRecord(): boolean {
+    return this.pending !== undefined;
+  }
+
   push(text: string, lineNumber: number): CsvRecord | undefined {
     if (lineNumber === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (this.pending === undefined) {

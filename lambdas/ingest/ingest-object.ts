@@ -1,10 +1,11 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { DatasetContract } from '../../lib/contracts';
 import { arrowSchemaOf } from './arrow-schema';
-import { DEFAULT_PARQUET_OPTIONS, ParquetStreamWriter, type ParquetStreamWriterOptions } from './parquet-stream-writer';
+import { forEachLine, type LineHandler } from './byte-lines';
+import { ParquetStreamWriter } from './parquet-stream-writer';
 import { QuarantineWriter } from './quarantine-writer';
 import { createRecordDecoder } from './read-records';
+import { RecordBatchBuilder } from './record-batch-builder';
 import type { SourceFormat } from './source-object';
 
 /** Where the outputs of one object go; each store consumes its stream to the end and resolves once it is durable. */
@@ -21,12 +22,21 @@ export interface IngestCounts {
   readonly rowsQuarantined: number;
 }
 
+export interface ParquetOptions {
+  /** Valid rows buffered in Arrow columns before they go to the encoder as one record batch. */
+  readonly batchRows: number;
+  /** Rows per Parquet row group. */
+  readonly rowGroupRows: number;
+}
+
+export const DEFAULT_PARQUET_OPTIONS: ParquetOptions = { batchRows: 16_384, rowGroupRows: 131_072 };
+
 export interface IngestObjectInput {
   readonly input: Readable;
   readonly format: SourceFormat;
   readonly contract: DatasetContract;
   readonly sinks: IngestSinks;
-  readonly parquetOptions?: ParquetStreamWriterOptions;
+  readonly parquetOptions?: ParquetOptions;
 }
 
 /**
@@ -35,52 +45,66 @@ export interface IngestObjectInput {
  * On any error both outputs are aborted (nothing partial is stored) and the error is rethrown.
  */
 export async function ingestObject({ input, format, contract, sinks, parquetOptions }: IngestObjectInput): Promise<IngestCounts> {
-  const parquet = new ParquetStreamWriter(arrowSchemaOf(contract), parquetOptions ?? DEFAULT_PARQUET_OPTIONS);
+  const { batchRows, rowGroupRows } = parquetOptions ?? DEFAULT_PARQUET_OPTIONS;
+  // Enum columns hold few distinct values: dictionary encoding pays there, and only costs elsewhere (see docs/ingest.md).
+  const dictionaryColumns = contract.fields.filter((f) => f.enum !== undefined).map((f) => f.name);
+  const schema = arrowSchemaOf(contract);
+  const parquet = new ParquetStreamWriter(schema, { rowGroupRows, dictionaryColumns });
   const parquetStored = sinks.storeParquet(parquet.output);
   parquetStored.catch((error: Error) => parquet.abort(error));
+  const decoder = createRecordDecoder(format, contract);
+  const rows = new RecordBatchBuilder(contract, schema, batchRows);
+  let rowsIn = 0;
+  let rowsValid = 0;
+  let batchesWritten = 0;
+  const writeBatch = () => {
+    batchesWritten++;
+    return parquet.write(rows.takeBatch());
+  };
   let quarantine: QuarantineWriter | undefined;
   let quarantineStored: Promise<void> | undefined;
-  const decoder = createRecordDecoder(format, contract);
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let inputError: Error | undefined;
-  input.once('error', (error) => {
-    inputError = error;
-    lines.close();
-  });
-  let rowsIn = 0;
-  let lineNumber = 0;
-  try {
-    for await (const text of lines) {
-      const record = decoder.push(text, ++lineNumber);
-      if (!record) continue;
-      rowsIn++;
-      if (record.validation.ok) {
-        const backpressure = parquet.append(record.validation.row);
-        if (backpressure) await backpressure;
-        continue;
-      }
-      if (!quarantine) {
-        const writer = new QuarantineWriter();
-        quarantine = writer;
-        quarantineStored = sinks.storeQuarantine(writer.output);
-        quarantineStored.catch((error: Error) => writer.abort(error));
-      }
-      await quarantine.append({ line: record.line, record: decoder.lastRaw(), reasons: record.validation.reasons });
+  const quarantineRecord = (line: number, reasons: string[]) => {
+    if (!quarantine) {
+      const writer = new QuarantineWriter();
+      quarantine = writer;
+      quarantineStored = sinks.storeQuarantine(writer.output);
+      quarantineStored.catch((error: Error) => writer.abort(error));
     }
-    if (inputError) throw inputError;
+    return quarantine.append({ line, record: decoder.lastRaw(), reasons });
+  };
+  const afterValidRow = () => {
+    rowsValid++;
+    return rows.isFull ? writeBatch() : undefined;
+  };
+  const onLine: LineHandler = (bytes, start, end, lineNumber) => {
+    // The hot path: a plain, valid CSV record goes from its bytes straight into the Arrow column buffers.
+    if (decoder.tryAppendValid(bytes, start, end, rows)) {
+      rowsIn++;
+      return afterValidRow();
+    }
+    const record = decoder.push(bytes.toString('utf8', start, end), lineNumber);
+    if (!record) return undefined;
+    rowsIn++;
+    if (!record.validation.ok) return quarantineRecord(record.line, record.validation.reasons);
+    rows.appendRow(record.validation.row);
+    return afterValidRow();
+  };
+  try {
+    await forEachLine(input, onLine);
     decoder.end();
     quarantine?.close();
     await quarantineStored;
-    await parquet.close();
+    // An empty batch gives the encoder the schema of a file with no rows.
+    if (rows.length > 0 || batchesWritten === 0) await writeBatch();
+    parquet.close();
     await parquetStored;
   } catch (error) {
     const cause = error instanceof Error ? error : new Error(String(error));
-    lines.close();
     input.destroy();
     parquet.abort(cause);
     quarantine?.abort(cause);
     await Promise.allSettled([parquetStored, quarantineStored]);
     throw cause;
   }
-  return { rowsIn, rowsValid: parquet.rowsWritten, rowsQuarantined: quarantine?.rowsWritten ?? 0 };
+  return { rowsIn, rowsValid, rowsQuarantined: quarantine?.rowsWritten ?? 0 };
 }

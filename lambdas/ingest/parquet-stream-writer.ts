@@ -1,99 +1,87 @@
+import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { RecordBatch, Schema, Struct, Table, makeData, tableToIPC } from 'apache-arrow';
-import { Compression, Table as WasmTable, WriterPropertiesBuilder, transformParquetStream, type RecordBatch as WasmRecordBatch } from 'parquet-wasm';
-import type { ValidRow } from '../../lib/contracts';
-import { createColumnBuffer, type ColumnBuffer } from './arrow-columns';
+import { Worker } from 'node:worker_threads';
+import { Table, tableToIPC, type Schema } from 'apache-arrow';
+import { transferablesOf, type ColumnBatch } from './record-batch-builder';
 
-export interface ParquetStreamWriterOptions {
-  /** Rows buffered in JavaScript before they are handed to the encoder as one Arrow record batch. */
-  readonly batchRows: number;
+/** Where the encoder's worker script lives: beside this file in the source tree, and beside the bundle. */
+export const PARQUET_ENCODER_WORKER_PATH = join(__dirname, 'parquet-encoder-worker.js');
+
+/** How the Parquet file is encoded (plain data: it is the worker's `workerData`). */
+export interface ParquetEncoding {
   /** Rows per Parquet row group; a row group is flushed to the output as soon as it is full. */
   readonly rowGroupRows: number;
+  /** Columns that get dictionary encoding (the others are PLAIN): the low-cardinality ones. */
+  readonly dictionaryColumns: readonly string[];
 }
 
-export const DEFAULT_PARQUET_OPTIONS: ParquetStreamWriterOptions = { batchRows: 16_384, rowGroupRows: 131_072 };
+type WorkerMessage = { type: 'taken' } | { type: 'bytes'; chunk: Uint8Array } | { type: 'end' } | { type: 'error'; message: string };
 
 /**
- * Streams rows into one Parquet file (Snappy, via parquet-wasm / arrow-rs): rows are batched into Arrow record
- * batches and row groups are written to `output` as they fill, so memory stays bounded whatever the row count.
- * `append` returns a promise only when the encoder is busy: await it for backpressure.
+ * Batches sent to the encoder and not yet taken by it. A few, so that parsing goes on while the encoder finishes a
+ * row group (it takes no batch meanwhile); each is about 1–2 MB.
+ */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+/**
+ * Streams record batches into one Parquet file (Snappy, via parquet-wasm / arrow-rs in a worker thread, so
+ * that encoding overlaps with parsing): row groups are written to `output` as they fill, so memory stays bounded
+ * whatever the row count. `write` returns a promise only when the encoder is behind or the output is full: await it
+ * for backpressure.
  */
 export class ParquetStreamWriter {
   /** The Parquet bytes; ends after the footer, or errors if the writer is aborted (never a truncated file). */
   readonly output: Readable;
   private readonly stream = new PassThrough();
-  private readonly columns: ColumnBuffer[];
-  private controller!: ReadableStreamDefaultController<WasmRecordBatch>;
-  private inputClosed = false;
+  private readonly worker: Worker;
+  private inFlight = 0;
   private resumeProducer: (() => void) | undefined;
   private failure: Error | undefined;
-  private buffered = 0;
-  rowsWritten = 0;
+  private finished = false;
 
-  constructor(
-    private readonly schema: Schema,
-    private readonly options: ParquetStreamWriterOptions = DEFAULT_PARQUET_OPTIONS,
-  ) {
+  constructor(schema: Schema, encoding: ParquetEncoding) {
     this.output = this.stream;
-    this.columns = schema.fields.map((f) => createColumnBuffer(f, options.batchRows));
-    const batches = new ReadableStream<WasmRecordBatch>(
-      {
-        start: (controller) => {
-          this.controller = controller;
-        },
-        pull: () => this.wakeProducer(),
-      },
-      { highWaterMark: 1 },
-    );
-    const properties = new WriterPropertiesBuilder()
-      .setCompression(Compression.SNAPPY)
-      .setMaxRowGroupSize(options.rowGroupRows)
-      .setCreatedBy('mlops-blueprint ingest (parquet-wasm)')
-      .build();
-    void this.pump(transformParquetStream(batches, properties));
+    // The schema travels as Arrow IPC (a stream with no batches); the worker rebuilds each batch against it.
+    const schemaIpc = tableToIPC(new Table(schema), 'stream');
+    this.worker = new Worker(PARQUET_ENCODER_WORKER_PATH, { workerData: { ...encoding, schemaIpc } });
+    this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));
+    this.worker.on('error', (error) => this.abort(error));
+    this.worker.on('exit', (code) => {
+      if (!this.finished) this.abort(new Error(`Parquet encoder worker exited with code ${code} before the file was complete`));
+    });
+    this.stream.on('drain', () => this.wakeProducer());
   }
 
-  append(row: ValidRow): Promise<void> | undefined {
+  /** Encodes one record batch; its buffers are transferred to the encoder's thread (unusable here afterwards). */
+  write(batch: ColumnBatch): Promise<void> | undefined {
     if (this.failure) throw this.failure;
-    const index = this.buffered++;
-    for (let i = 0; i < row.length; i++) this.columns[i].set(index, row[i]);
-    this.rowsWritten++;
-    if (this.buffered < this.options.batchRows) return undefined;
-    return this.flushBatch();
+    this.inFlight++;
+    this.worker.postMessage({ type: 'batch', batch }, transferablesOf(batch));
+    return this.mustWait() ? this.waitForRoom() : undefined;
   }
 
-  /** Writes the buffered rows and the Parquet footer; the output ends once the footer is out. */
-  async close(): Promise<void> {
-    // An empty batch gives the encoder the schema of a file with no rows.
-    if (this.buffered > 0 || this.rowsWritten === 0) await this.flushBatch();
-    this.closeInput();
+  /** Writes the Parquet footer once every batch is encoded; the output ends once it is out. */
+  close(): void {
+    if (this.failure) throw this.failure;
+    this.worker.postMessage({ type: 'close' });
   }
 
   /** Stops the file: the output errors instead of ending, so no consumer stores a truncated Parquet object. */
   abort(error: Error): void {
-    if (this.failure) return;
+    if (this.failure || this.finished) return;
     this.failure = error;
+    this.finished = true;
     this.stream.destroy(error);
-    // The encoder is let finish on a closed input (erroring its input stream crashes parquet-wasm); its bytes are discarded.
-    this.closeInput();
+    void this.worker.terminate();
     this.wakeProducer();
   }
 
-  private closeInput(): void {
-    if (this.inputClosed) return;
-    this.inputClosed = true;
-    this.controller.close();
+  private mustWait(): boolean {
+    return this.inFlight >= MAX_BATCHES_IN_FLIGHT || this.stream.writableNeedDrain;
   }
 
-  private async flushBatch(): Promise<void> {
-    const length = this.buffered;
-    this.buffered = 0;
-    const children = this.columns.map((c) => c.toData(length));
-    const data = makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children });
-    const wasmTable = WasmTable.fromIPCStream(tableToIPC(new Table([new RecordBatch(this.schema, data)]), 'stream'));
-    for (const batch of wasmTable.recordBatches()) this.controller.enqueue(batch);
-    wasmTable.free();
-    if ((this.controller.desiredSize ?? 1) <= 0) {
+  private async waitForRoom(): Promise<void> {
+    while (this.mustWait() && !this.failure) {
       await new Promise<void>((resolve) => {
         this.resumeProducer = resolve;
       });
@@ -101,24 +89,23 @@ export class ParquetStreamWriter {
     if (this.failure) throw this.failure;
   }
 
-  /** Copies the encoder's bytes to `output` with backpressure; after an abort it drains them so the encoder can finish. */
-  private async pump(encoded: Promise<ReadableStream<Uint8Array>>): Promise<void> {
-    try {
-      const reader = (await encoded).getReader();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-        if (this.failure || this.stream.write(chunk.value)) continue;
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            this.stream.off('drain', done).off('close', done);
-            resolve();
-          };
-          this.stream.on('drain', done).on('close', done);
-        });
-      }
-      if (!this.failure) this.stream.end();
-    } catch (error) {
-      const cause = error instanceof Error ? error : new Error(String(error));
-      this.abort(cause);
+  private onMessage(message: WorkerMessage): void {
+    if (this.finished) return;
+    switch (message.type) {
+      case 'taken':
+        this.inFlight--;
+        this.wakeProducer();
+        return;
+      case 'bytes':
+        this.stream.write(message.chunk);
+        return;
+      case 'end':
+        this.finished = true;
+        this.stream.end();
+        void this.worker.terminate();
+        return;
+      case 'error':
+        this.abort(new Error(`Parquet encoding failed: ${message.message}`));
     }
   }
 

@@ -14,9 +14,10 @@ export class QuarantineWriter {
   readonly output: Readable = this.stream;
   rowsWritten = 0;
 
-  async append(entry: QuarantineEntry): Promise<void> {
+  /** Returns a promise only when the output is full: await it for backpressure. */
+  append(entry: QuarantineEntry): Promise<void> | undefined {
     this.rowsWritten++;
-    if (!this.stream.write(`${JSON.stringify(entry)}\n`)) await once(this.stream, 'drain');
+    return this.stream.write(`${JSON.stringify(entry)}\n`) ? undefined : once(this.stream, 'drain').then(() => undefined);
   }
 
   close(): void {

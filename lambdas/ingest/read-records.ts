@@ -1,6 +1,8 @@
 import { compileObjectValidator, compileValidator, matchHeader, type DatasetContract, type RecordValidation, type RecordValidator } from '../../lib/contracts';
 import { CsvRecordSplitter, type CsvRecord } from './csv-lines';
+import { PlainCsvLine } from './csv-plain-line';
 import { PoisonObjectError } from './errors';
+import type { RecordBatchBuilder } from './record-batch-builder';
 import type { SourceFormat } from './source-object';
 
 /** One record of a source object: where it was and the verdict of the contract. */
@@ -15,6 +17,12 @@ export interface SourceRecord {
  * loop free of per-record promises). `push` returns undefined for lines that are not (yet) a whole record.
  */
 export interface RecordDecoder {
+  /**
+   * The fast path, tried first on every line: appends the line to `rows` straight from its bytes when it is a whole,
+   * plainly written record that surely meets the contract, and returns true; otherwise returns false and changes
+   * nothing, and the line must be decoded to text and given to `push`.
+   */
+  tryAppendValid(bytes: Uint8Array, start: number, end: number, rows: RecordBatchBuilder): boolean;
   push(text: string, lineNumber: number): SourceRecord | undefined;
   /**
    * The last record returned by `push`, as read: a header → value object for CSV (the field list when the column
@@ -35,10 +43,17 @@ export class CsvRecordDecoder implements RecordDecoder {
   private readonly validate: RecordValidator;
   private header: string[] | undefined;
   private columnOfField: number[] = [];
+  private plainLine: PlainCsvLine | undefined;
   private last: CsvRecord | undefined;
 
   constructor(private readonly contract: DatasetContract) {
     this.validate = compileValidator(contract);
+  }
+
+  tryAppendValid(bytes: Uint8Array, start: number, end: number, rows: RecordBatchBuilder): boolean {
+    const line = this.plainLine;
+    if (line === undefined || start === end || this.splitter.inRecord || !line.split(bytes, start, end)) return false;
+    return rows.tryAppendBytes(bytes, line.starts, line.ends);
   }
 
   push(text: string, lineNumber: number): SourceRecord | undefined {
@@ -81,6 +96,7 @@ export class CsvRecordDecoder implements RecordDecoder {
     }
     this.header = fields;
     this.columnOfField = match.columnOfField;
+    this.plainLine = new PlainCsvLine(match.columnOfField);
   }
 }
 
@@ -92,6 +108,10 @@ export class JsonLinesRecordDecoder implements RecordDecoder {
 
   constructor(contract: DatasetContract) {
     this.validate = compileObjectValidator(contract);
+  }
+
+  tryAppendValid(): boolean {
+    return false;
   }
 
   push(text: string, line: number): SourceRecord | undefined {

@@ -112,7 +112,8 @@ export class ServingCore {
       if (this.draining) throw new NotReadyError('server is shutting down', 1);
       const served = this.resolve(model, version);
       labels = { model: served.model, version: served.version };
-      metrics.inflight.inc({ model: served.model });
+      const versionMetrics = served.requestMetrics;
+      versionMetrics.inflight.inc();
       try {
         const decoded = served.decode(request.body);
         const outputs = await served.infer(decoded);
@@ -121,11 +122,11 @@ export class ServingCore {
           headers: { 'content-type': 'application/json' },
           body: encodeInferResponse({ modelName: served.model, modelVersion: served.version, id: decoded.id, outputs }),
         };
-        metrics.requestDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-        metrics.requests.inc({ ...labels, status: '200' });
+        versionMetrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        versionMetrics.succeeded.inc();
         return response;
       } finally {
-        metrics.inflight.dec({ model: served.model });
+        versionMetrics.inflight.dec();
       }
     } catch (error) {
       const response = errorResponse(error, this.options.logger, request.requestId);

@@ -1,4 +1,5 @@
 import { toJsonArray } from './datatypes';
+import { float32ArrayJson } from './float32-json';
 import type { TensorValue } from './signature';
 
 export interface InferResult {
@@ -11,15 +12,14 @@ export interface InferResult {
 
 /** Serializes an infer result as an Open Inference Protocol response body. */
 export function encodeInferResponse(result: InferResult): string {
-  return JSON.stringify({
-    model_name: result.modelName,
-    model_version: result.modelVersion,
-    ...(result.id === undefined ? {} : { id: result.id }),
-    outputs: [...result.outputs].map(([name, tensor]) => ({
-      name,
-      datatype: tensor.datatype,
-      shape: tensor.shape,
-      data: toJsonArray(tensor.datatype, tensor.data),
-    })),
-  });
+  const id = result.id === undefined ? '' : `,"id":${JSON.stringify(result.id)}`;
+  const outputs = [...result.outputs].map(
+    ([name, tensor]) => `{"name":${JSON.stringify(name)},"datatype":"${tensor.datatype}","shape":${JSON.stringify(tensor.shape)},"data":${dataJson(tensor)}}`,
+  );
+  return `{"model_name":${JSON.stringify(result.modelName)},"model_version":${JSON.stringify(result.modelVersion)}${id},"outputs":[${outputs.join(',')}]}`;
+}
+
+function dataJson(tensor: TensorValue): string {
+  if (tensor.datatype === 'FP32') return float32ArrayJson(tensor.data as Float32Array);
+  return JSON.stringify(toJsonArray(tensor.datatype, tensor.data));
 }

@@ -27,6 +27,13 @@ export interface LoadVersionInput {
 
 type Outputs = ReadonlyMap<string, TensorValue>;
 
+/** Per-request metrics of one version, bound to its labels once (no label hashing on the hot path). */
+export interface VersionRequestMetrics {
+  readonly duration: { observe(seconds: number): void };
+  readonly succeeded: { inc(): void };
+  readonly inflight: { inc(): void; dec(): void };
+}
+
 /**
  * One loaded version of a model: its signature, its batching queue and `instances`
  * onnxruntime sessions, each in its own worker thread (or inline, see `executor`).
@@ -34,6 +41,7 @@ type Outputs = ReadonlyMap<string, TensorValue>;
 export class ModelVersion {
   readonly signature: ModelSignature;
   readonly batchable: boolean;
+  readonly requestMetrics: VersionRequestMetrics;
   private readonly batcher: DynamicBatcher<DecodedInferRequest, Outputs>;
   private readonly computeDuration: ReturnType<ServingMetrics['computeDuration']['labels']>;
   private closed = false;
@@ -79,6 +87,11 @@ export class ModelVersion {
     const queueDuration = metrics.queueDuration.labels(labels);
     const queueDepth = metrics.queueDepth.labels(labels);
     this.computeDuration = metrics.computeDuration.labels(labels);
+    this.requestMetrics = {
+      duration: metrics.requestDuration.labels(labels),
+      succeeded: metrics.requests.labels({ ...labels, status: '200' }),
+      inflight: metrics.inflight.labels({ model }),
+    };
     this.batcher = new DynamicBatcher(
       {
         name: model,

@@ -2,21 +2,17 @@
  * @jest-environment ./test/support/onnx-test-environment.js
  */
 // The S3 model repository, with the real AWS SDK against s3rver (an S3-compatible server on loopback).
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { startS3rver, type S3rverFixture } from '../../support/s3rver';
 import { inferBody, send } from './support/http-client';
 import { FIXTURES, startServer, type RunningServer } from './support/test-server';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver');
-
 const BUCKET = 'models';
 const PREFIX = 'serving/prod';
-const storage = mkdtempSync(join(tmpdir(), 's3rver-serving-'));
-const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: storage, configureBuckets: [{ name: BUCKET }] });
 const savedEnv = { ...process.env };
+let s3rver: S3rverFixture;
 let client: S3Client;
 let server: RunningServer;
 
@@ -24,14 +20,10 @@ const put = (key: string, body: Buffer | string) => client.send(new PutObjectCom
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
 
 beforeAll(async () => {
-  const { port } = await s3rver.run();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REGION: 'us-east-1',
-  });
-  client = new S3Client({ forcePathStyle: true });
+  s3rver = await startS3rver([BUCKET]);
+  // The server builds its own SDK client from the environment, as it does in a container.
+  Object.assign(process.env, s3rver.sdkEnvironment);
+  client = s3rver.s3;
   await put('scale/1/model.onnx', fixture('scale-v1.onnx'));
   await put('scale/1/config.json', JSON.stringify({ maxBatchSize: 4 }));
   await put('README.md', 'not a model');
@@ -41,9 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  client?.destroy();
-  await s3rver.close();
-  rmSync(storage, { recursive: true, force: true });
+  await s3rver?.stop();
   process.env = savedEnv;
 });
 

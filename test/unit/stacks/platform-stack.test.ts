@@ -1,4 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { App, type AssetStaging } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadEnvironment } from '../../../lib/config';
@@ -6,6 +10,9 @@ import { DataStack } from '../../../stacks/data-stack';
 import { NetworkStack } from '../../../stacks/network-stack';
 import { PlatformStack } from '../../../stacks/platform-stack';
 import { fastCdkContext } from '../../support/cdk-context';
+import { startS3rver } from '../../support/s3rver';
+import { customerEventsCsv } from '../lambdas/ingest/fixtures/customer-events';
+import { objectCreatedEvent } from '../lambdas/ingest/fixtures/object-created-event';
 
 /** The platform stack of one configured environment, with its data and network stacks; bundles the real handlers unless told not to. */
 function buildPlatformStack(environmentName: string, bundle: boolean) {
@@ -37,7 +44,7 @@ describe('PlatformStack (dev, handlers bundled)', () => {
 
   test('three functions on Node.js 24 / arm64 with the chosen memory, timeout and reserved concurrency', () => {
     const sizing = [
-      [/^Bronze object/, 1769, 900, 10],
+      [/^Bronze object/, 3538, 900, 10],
       [/^Silver Parquet/, 1024, 900, 5],
       [/^Approved model package/, 256, 120, 2],
     ] as const;
@@ -111,9 +118,41 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     template.hasResource('AWS::SageMaker::ModelPackageGroup', { DeletionPolicy: 'Delete' });
   });
 
-  test('the ingest bundle carries the parquet-wasm module beside index.js', () => {
+  test('the ingest bundle carries the parquet-wasm module and the encoder worker beside index.js', () => {
     const staging = platform.ingest.function.node.findChild('Code').node.findChild('Stage') as AssetStaging;
-    expect(readdirSync(staging.absoluteStagedPath).sort()).toEqual(['index.js', 'index.js.map', 'parquet_wasm_bg.wasm']);
+    expect(readdirSync(staging.absoluteStagedPath).sort()).toEqual(['index.js', 'index.js.map', 'parquet-encoder-worker.js', 'parquet_wasm_bg.wasm']);
+    // The worker is bundled with its dependencies: nothing is left to resolve from node_modules at run time.
+    const worker = readFileSync(join(staging.absoluteStagedPath, 'parquet-encoder-worker.js'), 'utf8');
+    expect(worker).not.toMatch(/require\(["'](parquet-wasm|apache-arrow)["']\)/);
+    expect(worker).toContain('parquet_wasm_bg.wasm');
+  });
+
+  test('the bundled ingest function, as deployed, turns a bronze CSV into silver Parquet and quarantine (S3 on loopback)', async () => {
+    const staging = platform.ingest.function.node.findChild('Code').node.findChild('Stage') as AssetStaging;
+    const s3rver = await startS3rver(['bronze', 'silver']);
+    try {
+      const key = 'customer-events/2026/11/events.csv';
+      const { ETag } = await s3rver.s3.send(new PutObjectCommand({ Bucket: 'bronze', Key: key, Body: customerEventsCsv() }));
+      const body = JSON.stringify(objectCreatedEvent({ bucket: 'bronze', key, etag: ETag!.replace(/"/g, '') }));
+      const event = { Records: [{ messageId: 'm-1', receiptHandle: 'h-1', body, attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:ingest', awsRegion: 'us-east-1' }] };
+      // Out of process and asynchronously: s3rver answers from this process's event loop.
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['-e', 'require("./index.js").handler(JSON.parse(process.env.EVENT), { awsRequestId: "r-1" }).then((r) => console.log("RESULT " + JSON.stringify(r)))'],
+        {
+          cwd: staging.absoluteStagedPath,
+          env: { PATH: process.env.PATH, ...s3rver.sdkEnvironment, SILVER_BUCKET: 'silver', EVENT: JSON.stringify(event), POWERTOOLS_TRACE_ENABLED: 'false', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' },
+        },
+      );
+      expect(stdout).toContain('RESULT {"batchItemFailures":[]}');
+      const { Contents = [] } = await s3rver.s3.send(new ListObjectsV2Command({ Bucket: 'silver' }));
+      expect(Contents.map((o) => o.Key).sort()).toEqual([
+        expect.stringMatching(/^datasets\/dataset=customer-events\/ingest_date=\d{4}-\d{2}-\d{2}\/events-[0-9a-f]+\.parquet$/),
+        expect.stringMatching(/^quarantine\/dataset=customer-events\/ingest_date=\d{4}-\d{2}-\d{2}\/events-[0-9a-f]+\.jsonl$/),
+      ]);
+    } finally {
+      await s3rver.stop();
+    }
   });
 });
 

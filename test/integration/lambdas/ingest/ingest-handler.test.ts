@@ -1,52 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { makeIngestHandler } from '../../../../lambdas/ingest/make-ingest-handler';
 import { S3ObjectStore } from '../../../../lambdas/ingest/s3-object-store';
 import { BAD_ROWS, customerEventsCsv, EXPECTED_SILVER_COLUMNS, EXPECTED_SILVER_ROWS } from '../../../unit/lambdas/ingest/fixtures/customer-events';
 import { objectCreatedEvent } from '../../../unit/lambdas/ingest/fixtures/object-created-event';
 import { readParquet } from '../../../unit/lambdas/ingest/fixtures/parquet-read-back';
-
-interface S3rverInstance {
-  run(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
-// s3rver ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
+import { startS3rver, type S3rverFixture } from '../../../support/s3rver';
 
 const BRONZE = 'bronze';
 const SILVER = 'silver';
 const context = { functionName: 'ingest', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ingest' } as Context;
 
-let server: S3rverInstance;
-let directory: string;
+let fixture: S3rverFixture;
 let s3: S3Client;
 let output: string[];
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 's3rver-ingest-'));
-  server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: BRONZE }, { name: SILVER }] });
-  const { port } = await server.run();
-  s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${port}`,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    // s3rver does not understand the aws-chunked checksum trailers the SDK sends by default.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  fixture = await startS3rver([BRONZE, SILVER]);
+  s3 = fixture.s3;
 });
 
 afterAll(async () => {
-  s3?.destroy();
-  await server?.close();
-  rmSync(directory, { recursive: true, force: true });
+  await fixture?.stop();
 });
 
 beforeEach(() => {

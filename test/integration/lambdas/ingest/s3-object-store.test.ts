@@ -1,40 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../../../../lambdas/ingest/s3-object-store';
+import { startS3rver, type S3rverFixture } from '../../../support/s3rver';
 
-interface S3rverInstance {
-  run(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
-
-let server: S3rverInstance;
-let directory: string;
+let fixture: S3rverFixture;
 let s3: S3Client;
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 's3rver-store-'));
-  server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: 'silver' }] });
-  const { port } = await server.run();
-  s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${port}`,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  fixture = await startS3rver(['silver']);
+  s3 = fixture.s3;
 });
 
 afterAll(async () => {
-  s3?.destroy();
-  await server?.close();
-  rmSync(directory, { recursive: true, force: true });
+  await fixture?.stop();
 });
 
 describe('S3ObjectStore against S3 on loopback (s3rver)', () => {

@@ -17,7 +17,7 @@ import { featureGroupSchema } from '../../../../lib/features';
 import { materializeSilverObject, type MaterializeDeps } from '../../../../lambdas/materialize-features/materialize';
 import { createRecordHandler } from '../../../../lambdas/materialize-features/record-handler';
 import { parseSilverObject } from '../../../../lambdas/materialize-features/silver-object';
-import { startS3rver, type S3rverFixture } from '../promote-model/s3rver-fixture';
+import { startS3rver, type S3rverFixture } from '../../../support/s3rver';
 
 const SILVER = 'silver';
 const KEY = 'datasets/dataset=customer-events/ingest_date=2024-03-01/0a1b2c3d.parquet';

@@ -7,7 +7,7 @@ import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sa
 import { mockClient } from 'aws-sdk-client-mock';
 import { createApprovalHandler } from '../../../../lambdas/promote-model/approval-handler';
 import { approvalEvent, describedPackage, PACKAGE_ARN } from '../../../unit/lambdas/promote-model/fixtures';
-import { startS3rver, type S3rverFixture } from './s3rver-fixture';
+import { startS3rver, type S3rverFixture } from '../../../support/s3rver';
 
 const TRAINING = 'training';
 const REPOSITORY = 'model-repository';

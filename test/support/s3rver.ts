@@ -13,9 +13,15 @@ type S3rverConstructor = new (options: Record<string, unknown>) => S3rverServer;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as S3rverConstructor;
 
+/** Dummy credentials s3rver accepts; no request ever leaves loopback. */
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
 /** A real S3-compatible server on loopback (files in a temp dir) and a real SDK client pointed at it. */
 export interface S3rverFixture {
   readonly s3: S3Client;
+  readonly endpoint: string;
+  /** The environment an out-of-process AWS SDK client needs to reach this server. */
+  readonly sdkEnvironment: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -23,14 +29,27 @@ export async function startS3rver(buckets: readonly string[]): Promise<S3rverFix
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
   const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
   const s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     forcePathStyle: true,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: S3RVER_CREDENTIALS,
+    // s3rver does not understand the aws-chunked checksum trailers the SDK sends by default.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   return {
     s3,
+    endpoint,
+    sdkEnvironment: {
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    },
     async stop() {
       s3.destroy();
       await server.close();
