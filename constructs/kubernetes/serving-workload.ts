@@ -102,6 +102,7 @@ export class ServingWorkload extends Construct {
             image: props.image,
             env: {
               MODEL_REPOSITORY: props.modelRepositoryUri,
+              SERVED_MODELS: modelName,
               AWS_REGION: props.awsRegion,
               HOST: '0.0.0.0',
               PORT: String(SERVING_CONTAINER.port),

@@ -115,6 +115,7 @@ export class FargateServing extends Construct {
       portMappings: [{ containerPort: SERVING_CONTAINER.port, protocol: ecs.Protocol.TCP }],
       environment: {
         MODEL_REPOSITORY: props.modelRepository.repositoryUri,
+        SERVED_MODELS: props.modelName,
         HOST: '0.0.0.0',
         PORT: String(SERVING_CONTAINER.port),
         DRAIN_TIMEOUT_SECONDS: String(SERVING_CONTAINER.drainTimeoutSeconds),

@@ -92,6 +92,7 @@ export class LambdaServing extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         MODEL_REPOSITORY: props.modelRepository.repositoryUri,
+        SERVED_MODELS: props.modelName,
         // The first invocation scans the repository; later ones re-scan at this interval to pick up new versions.
         MODEL_POLL_INTERVAL_SECONDS: '60',
       },

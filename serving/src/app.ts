@@ -21,6 +21,7 @@ export function createServingApp(settings: ServingSettings, logger: ServingLogge
     metrics,
     logger,
     pollIntervalMs: settings.pollIntervalMs,
+    servedModels: settings.servedModels,
   });
   const core = new ServingCore({ repository, metrics, logger, sagemakerModel: settings.sagemakerModel });
   return { core, repository, metrics, logger };

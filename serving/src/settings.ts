@@ -20,6 +20,10 @@ const settingsSchema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: int(1).default(65_000),
   DRAIN_TIMEOUT_SECONDS: z.coerce.number().min(0).default(25),
   SAGEMAKER_MODEL: z.string().min(1).optional(),
+  SERVED_MODELS: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*(,[A-Za-z0-9][A-Za-z0-9_.-]*)*$/, 'a comma-separated list of model names, e.g. churn-classifier,fraud-scorer')
+    .optional(),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'debug', 'info', 'warn', 'error']).default('INFO'),
 });
@@ -38,6 +42,8 @@ export interface ServingSettings {
   readonly keepAliveTimeoutMs: number;
   readonly drainTimeoutMs: number;
   readonly sagemakerModel?: string;
+  /** Models this server loads from the repository; undefined = every model there. */
+  readonly servedModels?: readonly string[];
   readonly s3ForcePathStyle: boolean;
   readonly logLevel: string;
 }
@@ -86,6 +92,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
     keepAliveTimeoutMs: s.KEEP_ALIVE_TIMEOUT_MS,
     drainTimeoutMs: s.DRAIN_TIMEOUT_SECONDS * 1000,
     sagemakerModel: s.SAGEMAKER_MODEL,
+    servedModels: s.SERVED_MODELS?.split(','),
     s3ForcePathStyle: s.S3_FORCE_PATH_STYLE === 'true',
     logLevel: s.LOG_LEVEL.toUpperCase(),
   };

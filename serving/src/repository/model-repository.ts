@@ -13,6 +13,8 @@ export interface ModelRepositoryOptions {
   readonly logger: ServingLogger;
   /** 0 disables polling after the first scan. */
   readonly pollIntervalMs: number;
+  /** Only these models are loaded (one deployment per model shares one repository); default: every model. */
+  readonly servedModels?: readonly string[];
 }
 
 export interface PollReport {
@@ -91,7 +93,8 @@ export class ModelRepository {
     const failed: ModelLoadError[] = [];
     let wanted: LatestVersion[];
     try {
-      wanted = latestVersions(await source.listFiles());
+      const served = this.options.servedModels;
+      wanted = latestVersions(await source.listFiles()).filter((latest) => served === undefined || served.includes(latest.model));
     } catch (error) {
       logger.error('model repository listing failed; keeping the loaded versions', { location: source.location, error: error as Error });
       return { loaded, failed };

@@ -20,6 +20,7 @@ describe('loadSettings', () => {
       keepAliveTimeoutMs: 65_000,
       drainTimeoutMs: 25_000,
       sagemakerModel: undefined,
+      servedModels: undefined,
       s3ForcePathStyle: false,
       logLevel: 'INFO',
     });
@@ -28,6 +29,11 @@ describe('loadSettings', () => {
   it('lets CLI flags override the environment, and ignores a positional "serve" (SageMaker)', () => {
     const settings = loadSettings({ MODEL_REPOSITORY: 'a', PORT: '9000', ORT_INTRA_OP_THREADS: '1' }, ['serve', '--model-repository', 's3://b/p', '--port', '8081', '--host', '0.0.0.0'], cpus);
     expect(settings).toMatchObject({ modelRepository: 's3://b/p', port: 8081, host: '0.0.0.0', intraOpThreads: 1 });
+  });
+
+  it('SERVED_MODELS limits the models to a comma-separated list of names', () => {
+    expect(loadSettings({ MODEL_REPOSITORY: 'a', SERVED_MODELS: 'churn-classifier,fraud-scorer' }, [], cpus).servedModels).toEqual(['churn-classifier', 'fraud-scorer']);
+    expect(() => loadSettings({ MODEL_REPOSITORY: 'a', SERVED_MODELS: 'churn classifier' }, [], cpus)).toThrow(/SERVED_MODELS="churn classifier": a comma-separated list of model names/);
   });
 
   it('names every bad key, its value and the rule', () => {

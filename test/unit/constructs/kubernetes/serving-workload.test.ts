@@ -115,9 +115,10 @@ describe('ServingWorkload defaults (CPU model, HA)', () => {
     expect(container(json).volume_mount).toEqual([{ name: 'tmp', mount_path: '/tmp' }]);
   });
 
-  test('env: MODEL_REPOSITORY, region, listen on all interfaces at 8080, the default drain timeout', () => {
+  test('env: MODEL_REPOSITORY, only this model (SERVED_MODELS), region, listen on all interfaces at 8080, the default drain timeout', () => {
     expect(container(json).env).toEqual([
       { name: 'MODEL_REPOSITORY', value: 's3://repo-bucket/models/' },
+      { name: 'SERVED_MODELS', value: 'fraud-scorer' },
       { name: 'AWS_REGION', value: 'us-east-1' },
       { name: 'HOST', value: '0.0.0.0' },
       { name: 'PORT', value: '8080' },

@@ -65,7 +65,7 @@ describe('FargateServing defaults', () => {
     expect(app!.Essential).toBe(true);
     expect(app!.StopTimeout).toBe(30);
     const environment = Object.fromEntries((app!.Environment as Array<{ Name: string; Value: unknown }>).map((e) => [e.Name, e.Value]));
-    expect(environment).toMatchObject({ HOST: '0.0.0.0', PORT: '8080', DRAIN_TIMEOUT_SECONDS: '25' });
+    expect(environment).toMatchObject({ HOST: '0.0.0.0', PORT: '8080', DRAIN_TIMEOUT_SECONDS: '25', SERVED_MODELS: 'churn-classifier' });
     expect(environment.MODEL_REPOSITORY).toBeDefined();
   });
 

@@ -38,7 +38,7 @@ describe('LambdaServing defaults', () => {
       Architectures: ['x86_64'],
       ReservedConcurrentExecutions: sizing.reservedConcurrency,
       TracingConfig: { Mode: 'Active' },
-      Environment: { Variables: Match.objectLike({ MODEL_REPOSITORY: Match.anyValue() }) },
+      Environment: { Variables: Match.objectLike({ MODEL_REPOSITORY: Match.anyValue(), SERVED_MODELS: 'churn-classifier' }) },
     });
   });
 
