@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadEnvironment, servingTargetSchema, trafficProfileSchema, type TrafficProfile } from '../lib/config';
-import { decideEnvironment, decideServing, DecisionError, type Architecture, type DecisionContext } from '../lib/decision';
+import { decideEnvironment, decideServing, DecisionError, type Architecture, type DecisionContext, SERVING_IMAGE_ARCHITECTURE } from '../lib/decision';
 import { decisionJson, describeProfile, renderDecisionText, renderWorkedExamplesMarkdown } from '../lib/decision/render';
 import { WORKED_EXAMPLES } from '../lib/decision/worked-examples';
 
@@ -105,7 +105,8 @@ function run(argv: string[]): string {
     const cdkJsonPath = values['cdk-json'] ?? 'cdk.json';
     const environments = (JSON.parse(readFileSync(cdkJsonPath, 'utf8')) as { context?: { environments?: unknown } }).context?.environments;
     const { config } = loadEnvironment(environments, values.env);
-    const result = decideEnvironment(config, { architecture });
+    // As deployed: the serving stack prices every model on the architecture its one image is built for.
+    const result = decideEnvironment(config, { architecture: values.architecture === undefined ? SERVING_IMAGE_ARCHITECTURE : architecture });
     if (values.json) return JSON.stringify(result.models.map((m) => ({ model: m.modelName, ...decisionJson(m.decision) })), null, 2);
     return result.models.map((m) => renderDecisionText(`${values.env}/${m.modelName}`, m.decision)).join('\n\n');
   }

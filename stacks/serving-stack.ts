@@ -5,10 +5,10 @@ import type { ModelRepository } from '../constructs/model-registry';
 import { createServingImage, EksCluster, type IEksCluster, ModelServing } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
 import type { EnvironmentConfig } from '../lib/config';
-import { type Architecture, decideEnvironment, type EnvironmentServingDecision } from '../lib/decision';
+import { decideEnvironment, type EnvironmentServingDecision, SERVING_IMAGE_ARCHITECTURE } from '../lib/decision';
 
 /** The serving image is built for x86_64: GPU nodes are x86_64 only, and one image serves every target. */
-export const SERVING_ARCHITECTURE: Architecture = 'x86_64';
+export const SERVING_ARCHITECTURE = SERVING_IMAGE_ARCHITECTURE;
 
 export interface ServingStackProps extends StackProps {
   readonly config: EnvironmentConfig;

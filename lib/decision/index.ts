@@ -6,3 +6,4 @@ export { evaluateTargets, SERVING_TARGETS, type TargetEvaluations } from './eval
 export { seedGuidanceTarget } from './seed-guidance';
 export { PRICES, PRICES_CHECKED, PRICING_REGION, type Price, type PriceId } from './pricing';
 export * as assumptions from './assumptions';
+export { SERVING_IMAGE_ARCHITECTURE } from './serving-architecture';
