@@ -2,23 +2,13 @@ import { HttpServingServer } from './adapters/http-server';
 import { createServingApp } from './app';
 import { SettingsError } from './errors';
 import { createLogger } from './logger';
-import { loadSettings } from './settings';
+import { httpLimitsOf, loadSettings } from './settings';
 
 /** HTTP entry point (ECS Fargate, EKS, SageMaker, local): `node main.js [serve] [--model-repository DIR|s3://…] [--port N] [--host H]`. */
 async function main(): Promise<void> {
   const settings = loadSettings(process.env, process.argv.slice(2));
   const app = createServingApp(settings);
-  const http = new HttpServingServer(
-    app.core,
-    {
-      maxBodyBytes: settings.maxBodyBytes,
-      maxHeaderBytes: settings.maxHeaderBytes,
-      headersTimeoutMs: settings.headersTimeoutMs,
-      requestTimeoutMs: settings.httpRequestTimeoutMs,
-      keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
-    },
-    app.logger,
-  );
+  const http = new HttpServingServer(app.core, httpLimitsOf(settings), app.logger);
   // Listen first: liveness answers while models load, readiness turns true after.
   const address = await http.listen(settings.port, settings.host);
   app.logger.info('listening', { host: address.address, port: address.port, modelRepository: settings.modelRepository, intraOpThreads: settings.intraOpThreads });

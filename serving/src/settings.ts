@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { HttpLimits } from './adapters/http-server';
 import { effectiveCpuCount } from './cpu-quota';
 import { SettingsError } from './errors';
 
@@ -54,6 +55,17 @@ const CLI_FLAGS = {
   port: 'PORT',
   'poll-interval-seconds': 'MODEL_POLL_INTERVAL_SECONDS',
 } as const;
+
+/** The limits the HTTP adapter enforces, as the settings give them. */
+export function httpLimitsOf(settings: ServingSettings): HttpLimits {
+  return {
+    maxBodyBytes: settings.maxBodyBytes,
+    maxHeaderBytes: settings.maxHeaderBytes,
+    headersTimeoutMs: settings.headersTimeoutMs,
+    requestTimeoutMs: settings.httpRequestTimeoutMs,
+    keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
+  };
+}
 
 /** Resolves settings from the environment and CLI flags (flags win); throws SettingsError naming every bad key. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = [], cpus: () => number = effectiveCpuCount): ServingSettings {

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { HttpServingServer } from '../../../../serving/src/adapters/http-server';
 import { createServingApp, type ServingApp } from '../../../../serving/src/app';
 import type { ServingLogger } from '../../../../serving/src/logger';
-import { loadSettings } from '../../../../serving/src/settings';
+import { httpLimitsOf, loadSettings } from '../../../../serving/src/settings';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures');
 
@@ -51,17 +51,7 @@ export async function startServer(repository: string, env: Record<string, string
   const settings = loadSettings({ MODEL_REPOSITORY: repository, PORT: '0', MODEL_POLL_INTERVAL_SECONDS: '0', ORT_INTRA_OP_THREADS: '1', ...env });
   const logger = memoryLogger();
   const app = createServingApp(settings, logger);
-  const http = new HttpServingServer(
-    app.core,
-    {
-      maxBodyBytes: settings.maxBodyBytes,
-      maxHeaderBytes: settings.maxHeaderBytes,
-      headersTimeoutMs: settings.headersTimeoutMs,
-      requestTimeoutMs: settings.httpRequestTimeoutMs,
-      keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
-    },
-    logger,
-  );
+  const http = new HttpServingServer(app.core, httpLimitsOf(settings), logger);
   const address = await http.listen(0, '127.0.0.1');
   if (options.scan ?? true) await app.repository.start();
   return {
