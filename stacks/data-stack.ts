@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { LakehouseStorage } from '../constructs/lakehouse';
 import { ModelRepository } from '../constructs/model-registry';
 import type { EnvironmentConfig } from '../lib/config';
+import { removalPolicyOf } from './removal-policy';
 
 export interface DataStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -16,10 +17,11 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const destroy = config.removalPolicy === 'destroy';
+    const removalPolicy = removalPolicyOf(config);
+    const autoDeleteObjects = removalPolicy === RemovalPolicy.DESTROY;
     this.lakehouse = new LakehouseStorage(this, 'Lakehouse', {
-      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      autoDeleteObjects: destroy,
+      removalPolicy,
+      autoDeleteObjects,
       bronzeInfrequentAccessAfter: Duration.days(config.lakehouse.bronzeInfrequentAccessDays),
       bronzeArchiveAfter: Duration.days(config.lakehouse.bronzeArchiveDays),
       silverInfrequentAccessAfter: Duration.days(config.lakehouse.silverInfrequentAccessDays),
@@ -28,8 +30,8 @@ export class DataStack extends Stack {
       accessLogRetention: Duration.days(config.lakehouse.accessLogRetentionDays),
     });
     this.modelRepository = new ModelRepository(this, 'ModelRepository', {
-      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      autoDeleteObjects: destroy,
+      removalPolicy,
+      autoDeleteObjects,
       encryptionKey: this.lakehouse.encryptionKey,
       serverAccessLogsBucket: this.lakehouse.accessLogsBucket,
     });

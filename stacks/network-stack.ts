@@ -1,7 +1,8 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PlatformNetwork } from '../constructs/network';
 import type { EnvironmentConfig } from '../lib/config';
+import { removalPolicyOf } from './removal-policy';
 
 export interface NetworkStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -17,7 +18,7 @@ export class NetworkStack extends Stack {
     this.network = new PlatformNetwork(this, 'Network', {
       maxAzs: config.highAvailability ? 3 : 2,
       natGateways: config.highAvailability ? 3 : 1,
-      removalPolicy: config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicyOf(config),
     });
   }
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -16,6 +16,7 @@ import {
 import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
 import { ModelRegistry, type ModelRepository } from '../constructs/model-registry';
 import type { EnvironmentConfig } from '../lib/config';
+import { removalPolicyOf } from './removal-policy';
 
 const LAMBDAS = path.join(__dirname, '..', 'lambdas');
 /** Silver prefixes the ingest function writes (valid rows) and materialization reads. */
@@ -49,7 +50,7 @@ export class PlatformStack extends Stack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
     const { config, lakehouse, modelRepository, vpc } = props;
-    const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(config);
     const encryptionKey = createFunctionsKey(this, 'FunctionsKey', { description: `Encrypts the ${this.stackName} function logs, environments and queues`, removalPolicy });
     const functionDefaults = { vpc, encryptionKey, removalPolicy };
 

@@ -5,6 +5,7 @@ import type { ModelRepository } from '../constructs/model-registry';
 import { createServingImage, EksCluster, type IEksCluster, ModelServing } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
 import type { EnvironmentConfig } from '../lib/config';
+import { removalPolicyOf } from './removal-policy';
 import { decideEnvironment, type EnvironmentServingDecision, SERVING_IMAGE_ARCHITECTURE } from '../lib/decision';
 
 /** The serving image is built for x86_64: GPU nodes are x86_64 only, and one image serves every target. */
@@ -31,7 +32,7 @@ export class ServingStack extends Stack {
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
     const { config, modelRepository, vpc } = props;
-    const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(config);
     // Decided together, so a model in an environment that already pays for a cluster is priced on it.
     const decisions = decideEnvironment(config, { architecture: SERVING_ARCHITECTURE });
     this.decisions = decisions;

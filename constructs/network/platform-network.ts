@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
-import { acknowledgeFinding, Rule } from '../shared/acknowledge';
+import { acknowledgeFinding, acknowledgeProviderHandlerFinding, Rule } from '../shared/acknowledge';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import { retentionDays } from '../shared/retention';
@@ -74,15 +74,12 @@ export class PlatformNetwork extends Construct {
           'gateway; no workload runs in them and instances launched there get no public IP.',
       );
     }
-    const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
-    const handler = provider?.node.tryFindChild('Handler');
-    if (handler) {
-      acknowledgeFinding(
-        handler,
-        Rule.lambdaInsideVpcGuard,
-        'CDK-managed provider that removes all rules from the VPC default security group at deployment; it only calls the EC2 API ' +
-          'for this VPC, serves no traffic, and must exist before the VPC can host anything.',
-      );
-    }
+    acknowledgeProviderHandlerFinding(
+      this,
+      'Custom::VpcRestrictDefaultSGCustomResourceProvider',
+      Rule.lambdaInsideVpcGuard,
+      'CDK-managed provider that removes all rules from the VPC default security group at deployment; it only calls the EC2 API ' +
+        'for this VPC, serves no traffic, and must exist before the VPC can host anything.',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /** Rule IDs exactly as the policy gates print them after "Acknowledge with". */
@@ -52,3 +52,12 @@ export function isPlatformAcknowledgment(construct: IConstruct, ruleId: string):
 }
 
 const platformAcknowledgments = new WeakMap<IConstruct, Set<string>>();
+
+/**
+ * Acknowledges one finding on the Lambda handler of a CDK-managed singleton custom-resource provider (created once per
+ * stack, e.g. `Custom::S3AutoDeleteObjectsCustomResourceProvider`), if the stack has that provider.
+ */
+export function acknowledgeProviderHandlerFinding(scope: IConstruct, providerId: string, ruleId: string, reason: string): void {
+  const handler = Stack.of(scope).node.tryFindChild(providerId)?.node.tryFindChild('Handler');
+  if (handler) acknowledgeFinding(handler, ruleId, reason);
+}

@@ -1,8 +1,8 @@
-import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { acknowledgeFinding, Rule } from './acknowledge';
+import { acknowledgeFinding, acknowledgeProviderHandlerFinding, Rule } from './acknowledge';
 
 export interface SecureBucketOptions {
   /** Customer-managed key; omitted only for buckets that S3 requires to use SSE-S3 (server access log targets). */
@@ -82,11 +82,9 @@ function acknowledgeLogBucketNotLogged(cfnBucket: s3.CfnBucket): void {
 
 /** CDK's singleton provider that empties DESTROY-policy buckets when the stack is deleted (dev environments only). */
 function acknowledgeAutoDeleteProvider(scope: Construct): void {
-  const provider = Stack.of(scope).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
-  const handler = provider?.node.tryFindChild('Handler');
-  if (!handler) return;
-  acknowledgeFinding(
-    handler,
+  acknowledgeProviderHandlerFinding(
+    scope,
+    'Custom::S3AutoDeleteObjectsCustomResourceProvider',
     Rule.lambdaInsideVpcGuard,
     'CDK-managed auto-delete provider that only runs at stack deletion in environments configured with removalPolicy destroy ' +
       '(dev); it calls only the S3 API of this stack\'s buckets and serves no traffic.',
