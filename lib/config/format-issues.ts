@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeValue } from '../shared/describe-value';
 
 type PathSegment = PropertyKey;
 
@@ -19,10 +20,9 @@ function valueAt(root: unknown, segments: readonly PathSegment[]): unknown {
   return current;
 }
 
-function describeValue(value: unknown): string {
+function describeFoundValue(value: unknown): string {
   if (value === undefined) return 'nothing (the key is missing)';
-  const json = JSON.stringify(value);
-  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+  return describeValue(value);
 }
 
 /**
@@ -34,10 +34,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {
         const path = [...issue.path, key];
-        return `${formatPath([...prefix, ...path])}: got ${describeValue(valueAt(input, path))}; unknown key (allowed keys are listed in lib/config/schema.ts)`;
+        return `${formatPath([...prefix, ...path])}: got ${describeFoundValue(valueAt(input, path))}; unknown key (allowed keys are listed in lib/config/schema.ts)`;
       });
     }
     const value = valueAt(input, issue.path);
-    return [`${formatPath([...prefix, ...issue.path])}: got ${describeValue(value)}; ${issue.message}`];
+    return [`${formatPath([...prefix, ...issue.path])}: got ${describeFoundValue(value)}; ${issue.message}`];
   });
 }

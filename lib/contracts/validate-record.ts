@@ -1,3 +1,4 @@
+import { describeValue } from '../shared/describe-value';
 import type { CellValue, DatasetContract, FieldContract, RecordValidation, ValidRow } from './types';
 
 const INT32_MIN = -(2 ** 31);
@@ -6,7 +7,6 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 // ISO 8601 with an explicit offset: a timestamp without one is ambiguous, so it is rejected.
 const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const SHOWN_VALUE_CHARS = 60;
 
 /** Marks a value that broke its field's rule; the reason is left in `Problem.text`. */
 const INVALID: unique symbol = Symbol('invalid');
@@ -18,11 +18,6 @@ type FieldCheck = (value: unknown, problem: Problem) => CellValue | typeof INVAL
 
 /** Checks a record given as values in contract field order (CSV after header mapping, JSON after picking by name). */
 export type RecordValidator = (values: readonly unknown[]) => RecordValidation;
-
-function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return text.length > SHOWN_VALUE_CHARS ? `${text.slice(0, SHOWN_VALUE_CHARS)}…` : text;
-}
 
 function rangeProblem(field: FieldContract, n: number): string | undefined {
   if (field.min !== undefined && n < field.min) return `below minimum ${field.min} (got ${n})`;
@@ -41,16 +36,16 @@ function typedCheck(field: FieldContract): FieldCheck {
       const allowed = field.enum ? new Set(field.enum) : undefined;
       const { pattern } = field;
       return (value, problem) => {
-        if (typeof value !== 'string') return fail(problem, `expected a string (got ${show(value)})`);
-        if (allowed && !allowed.has(value)) return fail(problem, `must be one of ${field.enum!.join('|')} (got ${show(value)})`);
-        if (pattern && !pattern.test(value)) return fail(problem, `does not match ${pattern} (got ${show(value)})`);
+        if (typeof value !== 'string') return fail(problem, `expected a string (got ${describeValue(value)})`);
+        if (allowed && !allowed.has(value)) return fail(problem, `must be one of ${field.enum!.join('|')} (got ${describeValue(value)})`);
+        if (pattern && !pattern.test(value)) return fail(problem, `does not match ${pattern} (got ${describeValue(value)})`);
         return value;
       };
     }
     case 'integer':
       return (value, problem) => {
         const n = typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : value;
-        if (typeof n !== 'number' || !Number.isInteger(n)) return fail(problem, `expected an integer (got ${show(value)})`);
+        if (typeof n !== 'number' || !Number.isInteger(n)) return fail(problem, `expected an integer (got ${describeValue(value)})`);
         if (n < INT32_MIN || n > INT32_MAX) return fail(problem, `outside the 32-bit integer range (got ${n})`);
         const outOfRange = rangeProblem(field, n);
         return outOfRange ? fail(problem, outOfRange) : n;
@@ -58,7 +53,7 @@ function typedCheck(field: FieldContract): FieldCheck {
     case 'number':
       return (value, problem) => {
         const n = typeof value === 'string' && NUMBER_TEXT.test(value) ? Number(value) : value;
-        if (typeof n !== 'number' || !Number.isFinite(n)) return fail(problem, `expected a number (got ${show(value)})`);
+        if (typeof n !== 'number' || !Number.isFinite(n)) return fail(problem, `expected a number (got ${describeValue(value)})`);
         const outOfRange = rangeProblem(field, n);
         return outOfRange ? fail(problem, outOfRange) : n;
       };
@@ -66,12 +61,12 @@ function typedCheck(field: FieldContract): FieldCheck {
       return (value, problem) => {
         if (value === true || value === 'true') return true;
         if (value === false || value === 'false') return false;
-        return fail(problem, `expected true or false (got ${show(value)})`);
+        return fail(problem, `expected true or false (got ${describeValue(value)})`);
       };
     case 'timestamp':
       return (value, problem) => {
         const ms = typeof value === 'string' && TIMESTAMP_TEXT.test(value) ? Date.parse(value) : Number.NaN;
-        if (Number.isNaN(ms)) return fail(problem, `expected an ISO 8601 timestamp with offset, e.g. 2024-05-01T12:00:00Z (got ${show(value)})`);
+        if (Number.isNaN(ms)) return fail(problem, `expected an ISO 8601 timestamp with offset, e.g. 2024-05-01T12:00:00Z (got ${describeValue(value)})`);
         return ms;
       };
   }

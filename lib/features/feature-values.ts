@@ -1,3 +1,4 @@
+import { describeValue } from '../shared/describe-value';
 import type { FeatureType } from './feature-group';
 
 /**
@@ -19,13 +20,6 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d
 const ok = (value: string): FormatResult => ({ ok: true, value });
 const fail = (reason: string): FormatResult => ({ ok: false, reason });
 
-function describe(value: unknown): string {
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-  const json = JSON.stringify(value);
-  return json === undefined ? String(value) : json.length > 40 ? `${json.slice(0, 37)}...` : json;
-}
-
 /** A cell that holds no value: the feature is left out of the record. */
 export function isMissing(value: unknown): boolean {
   return value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value));
@@ -36,8 +30,8 @@ function formatIntegral(value: unknown): FormatResult {
   if (typeof value === 'bigint') integer = value;
   else if (typeof value === 'number' && Number.isSafeInteger(value)) integer = BigInt(value);
   else if (typeof value === 'string' && INTEGER_TEXT.test(value.trim())) integer = BigInt(value.trim());
-  if (integer === undefined) return fail(`${describe(value)} is not an integer`);
-  if (integer < INT64_MIN || integer > INT64_MAX) return fail(`${describe(value)} does not fit a 64-bit integer`);
+  if (integer === undefined) return fail(`${describeValue(value)} is not an integer`);
+  if (integer < INT64_MIN || integer > INT64_MAX) return fail(`${describeValue(value)} does not fit a 64-bit integer`);
   return ok(integer.toString());
 }
 
@@ -46,7 +40,7 @@ function formatFractional(value: unknown): FormatResult {
   if (typeof value === 'number') number = value;
   else if (typeof value === 'bigint') number = Number(value);
   else if (typeof value === 'string' && value.trim() !== '') number = Number(value);
-  if (number === undefined || !Number.isFinite(number)) return fail(`${describe(value)} is not a finite number`);
+  if (number === undefined || !Number.isFinite(number)) return fail(`${describeValue(value)} is not a finite number`);
   return ok(String(number));
 }
 
@@ -54,7 +48,7 @@ function formatString(value: unknown): FormatResult {
   if (typeof value === 'string') return ok(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return ok(String(value));
   if (value instanceof Date && !Number.isNaN(value.getTime())) return ok(value.toISOString());
-  return fail(`${describe(value)} cannot be written as a string`);
+  return fail(`${describeValue(value)} cannot be written as a string`);
 }
 
 /** Milliseconds since the epoch from a Date, an ISO-8601 string, or a number of seconds since the epoch. */
@@ -77,7 +71,7 @@ function toEpochMillis(value: unknown): number | undefined {
 export function formatEventTime(value: unknown, type: FeatureType): FormatResult {
   const millis = toEpochMillis(value);
   if (millis === undefined || millis < 0 || millis > MAX_EVENT_TIME_MS) {
-    return fail(`${describe(value)} is not a timestamp between 1970 and 9999 (a Date, an ISO-8601 string or seconds since 1970)`);
+    return fail(`${describeValue(value)} is not a timestamp between 1970 and 9999 (a Date, an ISO-8601 string or seconds since 1970)`);
   }
   if (type === 'Fractional') return ok(String(millis / 1000));
   if (type === 'String') return ok(new Date(millis).toISOString());
