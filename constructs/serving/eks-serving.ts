@@ -21,17 +21,13 @@ function validateDecision(modelName: string, decision: EksSizing): void {
   if (decision.minNodes < 1 || decision.maxNodes < decision.minNodes) {
     throw invalid('maxNodes', decision.maxNodes, `at least minNodes (${decision.minNodes}), which must be at least 1`);
   }
+  if (decision.minReplicas >= 2 && decision.minNodes < 2) {
+    // The model's node group is its own: two replicas spread over two zones need a node in each.
+    throw invalid('minNodes', decision.minNodes, `at least 2 when minReplicas is ${decision.minReplicas} (one node per zone the replicas spread over)`);
+  }
   if ((decision.nodeGroup === 'gpu') !== decision.gpuPerPod > 0) {
     throw invalid('gpuPerPod', decision.gpuPerPod, `at least 1 exactly when nodeGroup is 'gpu' (got nodeGroup '${decision.nodeGroup}')`);
   }
-}
-
-/**
- * The pods spread over two zones whenever the decision keeps two or more replicas (HA), and this model's node group is
- * its own, so it keeps a node in each of two zones even when the decision packs both replicas onto one node.
- */
-function haNodeFloor(decision: EksSizing): number {
-  return decision.minReplicas >= 2 ? Math.max(decision.minNodes, 2) : decision.minNodes;
 }
 
 /**
@@ -73,8 +69,8 @@ export class EksServing extends Construct {
       instanceType: decision.nodeInstanceType,
       architecture: decision.architecture,
       gpu: decision.nodeGroup === 'gpu',
-      minSize: haNodeFloor(decision),
-      maxSize: Math.max(decision.maxNodes, haNodeFloor(decision)),
+      minSize: decision.minNodes,
+      maxSize: decision.maxNodes,
     });
 
     const podIdentity = addPodIdentityRole(this, 'Pod', {

@@ -57,21 +57,14 @@ function optionFor(profile: TrafficProfile, context: DecisionContext, candidate:
   const pricedReplicas = averageInstancesFor(averageRps(profile), perPodRps, minReplicas);
   const maxReplicas = instancesFor(profile.peakRps, perPodRps, minReplicas);
   const nodesFor = (replicas: number): number => Math.ceil(replicas / podsPerNode);
-  // A new cluster spreads its dedicated nodes over two zones under HA; GPU nodes are always dedicated.
-  const dedicatedNodes = mode === 'new-cluster' || node.gpus > 0;
-  const minNodes = dedicatedNodes ? Math.max(minReplicas, nodesFor(minReplicas)) : nodesFor(minReplicas);
+  // Every model gets its own node group (EksServing), spread over two zones under HA: one node per replica at minimum.
+  const minNodes = Math.max(minReplicas, nodesFor(minReplicas));
   const maxNodes = Math.max(minNodes, nodesFor(maxReplicas));
+  const pricedNodes = averageInstancesFor(pricedReplicas, podsPerNode, minNodes);
 
   const lines: CostLine[] = [];
   if (mode === 'new-cluster') lines.push(costLine('EKS control plane', HOURS_PER_MONTH, 'cluster-h', 'eksClusterHour'));
-  if (dedicatedNodes) {
-    const pricedNodes = Math.max(minNodes, Math.ceil((pricedReplicas / podsPerNode) * 100) / 100);
-    lines.push(costLine(`${node.instanceType} nodes (${pricedNodes} x ${HOURS_PER_MONTH} h)`, pricedNodes * HOURS_PER_MONTH, 'h', node.priceId));
-  } else {
-    // On a node group shared with other pods, a pod costs the larger of its CPU and memory share of a node.
-    const share = Math.max(podVcpu / room.vcpu, podMemoryMiB / room.memoryMiB);
-    lines.push(costLine(`${node.instanceType} share (${pricedReplicas} pods x ${share.toFixed(4)} node x ${HOURS_PER_MONTH} h)`, pricedReplicas * share * HOURS_PER_MONTH, 'h', node.priceId));
-  }
+  lines.push(costLine(`${node.instanceType} nodes (${pricedNodes} x ${HOURS_PER_MONTH} h)`, pricedNodes * HOURS_PER_MONTH, 'h', node.priceId));
   lines.push(...loadBalancerLines(profile, { ownLoadBalancer: mode === 'new-cluster' }));
 
   const cpuMillicores = Math.round(podVcpu * 1000);

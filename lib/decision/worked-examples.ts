@@ -6,7 +6,7 @@ export interface WorkedExample {
   readonly context: DecisionContext;
 }
 
-const fraudScorer: TrafficProfile = { monthlyRequests: 900_000_000, peakRps: 1200, p99LatencyMs: 50, payloadKb: 2, computeMsPerInference: 3, memoryMb: 2048, gpu: false, teamSize: 8 };
+const fraudScorer: TrafficProfile = { monthlyRequests: 4_000_000_000, peakRps: 4500, p99LatencyMs: 50, payloadKb: 2, computeMsPerInference: 3, memoryMb: 2048, gpu: false, teamSize: 8 };
 
 /** Profiles the docs table shows: the sample environments' models and a few that show the model's edges. */
 export const WORKED_EXAMPLES: readonly WorkedExample[] = [

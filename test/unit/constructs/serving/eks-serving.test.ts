@@ -255,12 +255,12 @@ describe('EksServing on a shared environment cluster (prod decisions: fraud-scor
   });
 
   test('CPU model: the decided instance type on the ARM AL2023 AMI, labelled for its pods, no taint, in private subnets', () => {
-    expect(CPU).toMatchObject({ nodeInstanceType: 'm7g.xlarge', architecture: 'arm64', nodeGroup: 'general' });
+    expect(CPU).toMatchObject({ nodeInstanceType: 'c7g.xlarge', architecture: 'arm64', nodeGroup: 'general' });
     const { Properties } = nodegroup('FraudScorerNodegroup');
     expect(Properties).toMatchObject({
       ClusterName: { Ref: clusterId },
       AmiType: 'AL2023_ARM_64_STANDARD',
-      InstanceTypes: ['m7g.xlarge'],
+      InstanceTypes: ['c7g.xlarge'],
       CapacityType: 'ON_DEMAND',
       Labels: { 'mlops.blueprint/model': 'fraud-scorer' },
       NodeRepairConfig: { Enabled: true },
@@ -270,10 +270,9 @@ describe('EksServing on a shared environment cluster (prod decisions: fraud-scor
     expect(Properties.Taints).toBeUndefined();
   });
 
-  test('an HA model keeps a node in each of two zones even when the decision packs its replicas onto one node', () => {
-    expect(CPU.minReplicas).toBe(2);
-    expect(CPU.minNodes).toBe(1);
-    expect(nodegroup('FraudScorerNodegroup').Properties.ScalingConfig).toEqual({ MinSize: 2, DesiredSize: 2, MaxSize: Math.max(2, CPU.maxNodes) });
+  test('the node group is sized as the decision priced it: a node in each of two zones, up to the decided maximum', () => {
+    expect(CPU).toMatchObject({ minReplicas: 2, minNodes: 2 });
+    expect(nodegroup('FraudScorerNodegroup').Properties.ScalingConfig).toEqual({ MinSize: 2, DesiredSize: 2, MaxSize: CPU.maxNodes });
   });
 
   test('GPU model: the decided GPU instance on the NVIDIA AMI, tainted and labelled for the device plugin, decided node counts', () => {
@@ -404,6 +403,7 @@ describe('EksServing validation', () => {
     ['a bad model name', () => ({ modelName: 'Fraud_Scorer' }), /invalid modelName = "Fraud_Scorer"; lower-case letters, digits and hyphens/],
     ['max replicas below min', () => ({ decision: { ...CPU, minReplicas: 3, maxReplicas: 2 } }), /invalid decision.maxReplicas = 2; at least minReplicas \(3\)/],
     ['max nodes below min', () => ({ decision: { ...CPU, minNodes: 3, maxNodes: 2 } }), /invalid decision.maxNodes = 2; at least minNodes \(3\)/],
+    ['two replicas on one node', () => ({ decision: { ...CPU, minReplicas: 2, minNodes: 1 } }), /invalid decision.minNodes = 1; at least 2 when minReplicas is 2 \(one node per zone/],
     ['a GPU node group without GPUs', () => ({ decision: { ...GPU, gpuPerPod: 0 } }), /invalid decision.gpuPerPod = 0; at least 1 exactly when nodeGroup is 'gpu'/],
     ['GPUs on a general node group', () => ({ decision: { ...CPU, gpuPerPod: 1 } }), /invalid decision.gpuPerPod = 1; .*\(got nodeGroup 'general'\)/],
     ['no cluster for an environment-cluster model', () => ({ cluster: undefined }), /invalid cluster = undefined; required when decision.clusterMode is 'environment-cluster'/],

@@ -93,15 +93,15 @@ describe('seed guidance baseline', () => {
     ['heavy', 500_000, 3, 'lambda', heavy, {}],
     ['heavy', 5_000_000, 3, 'fargate', heavy, {}],
     ['heavy', 50_000_000, 3, 'fargate', heavy, {}],
-    ['light', 500_000_000, 8, 'eks', light, { eksClusterInEnvironment: true }],
+    ['light', 1_500_000_000, 8, 'eks', light, { eksClusterInEnvironment: true }],
   ] as const)('a %s CPU model at %d requests/month (team %d) lands on %s, as the guidance says', (_kind, volume, team, expected, profile, extra) => {
     const decision = decideServing(atVolume(profile, volume, team), { highAvailability: true, ...extra });
     expect(decision.target).toBe(expected);
     expect(decision.seedGuidance).toMatchObject({ applies: true, agrees: true });
   });
 
-  test('a heavy model on a busy cluster: EKS saves under 5%, so the easier Fargate wins the tie', () => {
-    const decision = decideServing(atVolume(heavy, 500_000_000, 8), { highAvailability: true, eksClusterInEnvironment: true });
+  test('a light model at 3B requests/month on a cluster: EKS saves under 5%, so the easier Fargate wins the tie', () => {
+    const decision = decideServing(atVolume(light, 3_000_000_000, 8), { highAvailability: true, eksClusterInEnvironment: true });
     expect(decision.costs.eks!).toBeLessThan(decision.costs.fargate!);
     expect(decision.target).toBe('fargate');
     expect(decision.reasons[0]).toMatch(/within 5% of the cheapest \(eks/);

@@ -6,7 +6,7 @@ import { decideServing, type TrafficProfile } from '../../../../lib/decision';
 
 const devChurn: TrafficProfile = { monthlyRequests: 200_000, peakRps: 5, p99LatencyMs: 1500, payloadKb: 4, computeMsPerInference: 8, memoryMb: 1024, gpu: false, teamSize: 1 };
 const churn: TrafficProfile = { monthlyRequests: 40_000_000, peakRps: 60, p99LatencyMs: 150, payloadKb: 4, computeMsPerInference: 8, memoryMb: 2048, gpu: false, teamSize: 3 };
-const fraud: TrafficProfile = { monthlyRequests: 900_000_000, peakRps: 1200, p99LatencyMs: 50, payloadKb: 2, computeMsPerInference: 3, memoryMb: 2048, gpu: false, teamSize: 8 };
+const fraud: TrafficProfile = { monthlyRequests: 4_000_000_000, peakRps: 4500, p99LatencyMs: 50, payloadKb: 2, computeMsPerInference: 3, memoryMb: 2048, gpu: false, teamSize: 8 };
 const embedder: TrafficProfile = { monthlyRequests: 50_000_000, peakRps: 150, p99LatencyMs: 300, payloadKb: 64, computeMsPerInference: 25, memoryMb: 8192, gpu: true, teamSize: 8 };
 
 describe('worked examples (costs computed by hand)', () => {
@@ -38,27 +38,45 @@ describe('worked examples (costs computed by hand)', () => {
     expect(decision.options.fargate?.sizing).toMatchObject({ taskCpuUnits: 512, taskMemoryMiB: 3072, appCpuUnits: 256, minTasks: 2, maxTasks: 4 });
   });
 
-  test('prod fraud-scorer on the environment cluster: EKS pods bin-packed onto shared m7g nodes', () => {
+  test('prod fraud-scorer on the environment cluster: its own c7g node group, no control plane or ALB hours', () => {
     const decision = decideServing(fraud, { highAvailability: true, eksClusterInEnvironment: true });
-    // pod 1 vCPU / 2560 MiB on m7g.xlarge (allocatable 3.75 vCPU, 16384 - 1536 = 14,848 MiB)
-    // share = max(1/3.75, 2560/14848) = 0.266667 node; one pod: 1000/3 x 0.6 = 200 RPS
-    // average 900M / 2,628,000 = 342.47 RPS -> 1.72 pods -> HA minimum 2; peak 1200 / 200 = 6 pods
-    // nodes: 2 x 0.266667 x 730 h = 389.33 h x $0.1632 = $63.5392; no control plane, no ALB hours (shared ingress)
-    // LCU: 900M x 2 KB x 2 / 10^6 = 3,600 GB x $0.008 = $28.80
-    expect(decision.costs.eks).toBeCloseTo(63.5392 + 28.8, 2);
-    // Fargate: 1 vCPU / 3 GB task, 0.75 vCPU for the model: 0.75 x 1000/3 x 0.6 = 150 RPS -> 342.47/150 = 2.29 tasks
-    // vCPU 2.29 x 730 = 1,671.7 x $0.03238 = $54.1296; memory 2.29 x 3 x 730 = 5,015.1 x $0.00356 = $17.8538; ALB $16.425; LCU $28.80
-    expect(decision.costs.fargate).toBeCloseTo(54.1296 + 17.8538 + 16.425 + 28.8, 2);
+    // c7g.xlarge allocatable 3.75 vCPU / 8192 - 1536 = 6,656 MiB; pod 3.5 vCPU / 2048 + 512 = 2,560 MiB -> 1 pod per node
+    // one pod: 3.5 x 1000/3 x 0.6 = 700 RPS; average 4B / 2,628,000 = 1,522.07 RPS -> 2.18 pods; peak 4500 / 700 -> 7
+    // nodes (the model's own group, one pod each): 2.18 x 730 h = 1,591.4 h x $0.145 = $230.753
+    // LCU: 4B x 2 KB x 2 / 10^6 = 16,000 GB x $0.008 = $128
+    expect(decision.costs.eks).toBeCloseTo(230.753 + 128, 2);
+    // Fargate: 4 vCPU / 8 GB task, 3.75 vCPU for the model: 3.75 x 1000/3 x 0.6 = 750 RPS -> 1,522.07 / 750 = 2.03 tasks
+    // vCPU 2.03 x 4 x 730 = 5,927.6 x $0.03238 = $191.9357; memory 2.03 x 8 x 730 = 11,855.2 x $0.00356 = $42.2045;
+    // ALB $16.425; LCU $128
+    expect(decision.costs.fargate).toBeCloseTo(191.9357 + 42.2045 + 16.425 + 128, 2);
     expect(decision.target).toBe('eks');
-    expect(decision.options.eks?.sizing).toMatchObject({ nodeInstanceType: 'm7g.xlarge', clusterMode: 'environment-cluster', minReplicas: 2, maxReplicas: 6, gpuPerPod: 0 });
+    expect(decision.options.eks?.sizing).toMatchObject({
+      nodeInstanceType: 'c7g.xlarge',
+      clusterMode: 'environment-cluster',
+      podsPerNode: 1,
+      minReplicas: 2,
+      maxReplicas: 7,
+      minNodes: 2,
+      maxNodes: 7,
+      gpuPerPod: 0,
+    });
   });
 
-  test('fraud-scorer with no cluster to share: the control plane and whole nodes make Fargate cheaper', () => {
+  test('fraud-scorer with no cluster to share: the control plane and an ALB of its own make Fargate cheaper', () => {
     const decision = decideServing(fraud, { highAvailability: true });
-    // EKS: $73 control plane + 2 c7g.xlarge x 730 h x $0.145 = $211.70 + ALB $16.425 + LCU $28.80
-    expect(decision.costs.eks).toBeCloseTo(73 + 211.7 + 16.425 + 28.8, 2);
+    // EKS: $73 control plane + the same nodes $230.753 + ALB $16.425 + LCU $128
+    expect(decision.costs.eks).toBeCloseTo(73 + 230.753 + 16.425 + 128, 2);
     expect(decision.target).toBe('fargate');
     expect(decision.seedGuidance).toMatchObject({ target: 'eks', agrees: false });
+  });
+
+  test('a CPU model is priced on whole nodes of its own group: two for HA even when one would hold both pods', () => {
+    const decision = decideServing({ ...fraud, monthlyRequests: 900_000_000, peakRps: 1200 }, { highAvailability: true, eksClusterInEnvironment: true });
+    // 0.5 vCPU pods, 2 per c7g.xlarge by memory (6,656 / 2,560); 3.43 pods priced, but two zones need two nodes:
+    // 2 x 730 h x $0.145 = $211.70 + LCU 900M x 2 KB x 2 / 10^6 = 3,600 GB x $0.008 = $28.80
+    expect(decision.options.eks?.sizing).toMatchObject({ podsPerNode: 2, minReplicas: 2, minNodes: 2 });
+    expect(decision.costs.eks).toBeCloseTo(211.7 + 28.8, 2);
+    expect(decision.target).toBe('fargate');
   });
 
   test('doc-embedder (GPU): only EKS, on the cheaper g6.xlarge', () => {
