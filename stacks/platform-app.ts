@@ -2,6 +2,7 @@ import type { App, Environment, Stack } from 'aws-cdk-lib';
 import { loadEnvironment, type ResolvedEnvironment } from '../lib/config';
 import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
+import { OperationsStack } from './operations-stack';
 import { PlatformStack } from './platform-stack';
 import { ServingStack } from './serving-stack';
 import { registerPolicyGates } from './policy-gates';
@@ -11,6 +12,7 @@ export interface PlatformStacks {
   readonly environment: ResolvedEnvironment;
   readonly data: DataStack;
   readonly network: NetworkStack;
+  readonly operations: OperationsStack;
   readonly platform: PlatformStack;
   readonly serving: ServingStack;
   readonly allStacks: readonly Stack[];
@@ -27,6 +29,8 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
 
   const network = new NetworkStack(app, `mlops-${name}-network`, { ...stackProps, description: `mlops-blueprint ${name}: VPC and flow logs` });
 
+  const operations = new OperationsStack(app, `mlops-${name}-operations`, { ...stackProps, description: `mlops-blueprint ${name}: alert topic` });
+
   const vpc = network.network.vpc;
   const platform = new PlatformStack(app, `mlops-${name}-platform`, {
     ...stackProps,
@@ -40,10 +44,13 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     description: `mlops-blueprint ${name}: model serving on the targets the decision matrix chose`,
     modelRepository: data.modelRepository,
     vpc,
+    alarmAction: operations.alerts.alarmAction,
   });
+  const platformFunctions = [platform.ingest, platform.materializeFeatures, platform.promoteModel].filter((fn) => fn !== undefined);
+  for (const fn of platformFunctions) operations.alerts.watchDeadLetterQueue(fn.deadLetterQueue, `${fn.node.id} failures (${platform.stackName})`);
 
-  const allStacks = [data, network, platform, serving];
+  const allStacks = [data, network, operations, platform, serving];
   for (const stack of allStacks) tagStack(stack, name, config);
   registerPolicyGates(app);
-  return { environment, data, network, platform, serving, allStacks };
+  return { environment, data, network, operations, platform, serving, allStacks };
 }

@@ -1,4 +1,5 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { ModelRepository } from '../constructs/model-registry';
@@ -20,6 +21,11 @@ export interface ServingStackProps extends StackProps {
    * @default SERVING_IMAGE_DIRECTORY (the repository's `serving/` folder)
    */
   readonly imageDirectory?: string;
+  /**
+   * Where the serving alarms (Lambda canary rollback: error rate and latency) notify.
+   * @default - no notification; CodeDeploy still rolls back on them
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
 }
 
 /** One `ModelServing` per configured model, on the target the decision matrix picks. */
@@ -60,7 +66,7 @@ export class ServingStack extends Stack {
         image,
         eksCluster: this.eksCluster,
         removalPolicy,
-        lambdaOptions: { encryptionKey: logKey },
+        lambdaOptions: { encryptionKey: logKey, alarmAction: props.alarmAction },
         fargateOptions: { encryptionKey: logKey, deletionProtection: removalPolicy === RemovalPolicy.RETAIN },
       });
     });

@@ -1,4 +1,4 @@
-import { encryptionInventory, exposureInventory, retentionInventory, wildcardResourceInventory, type InventoryRow } from './inventory';
+import { alarmInventory, encryptionInventory, exposureInventory, retentionInventory, wildcardResourceInventory, type InventoryRow } from './inventory';
 import { markdownTable, usd } from './markdown';
 import type { AuditInput } from './types';
 
@@ -53,6 +53,9 @@ export function buildAuditReport(input: AuditInput): string {
     inventoryTable(wildcardResourceInventory(input.stacks), 'actions'),
     '## Retention on stack deletion',
     inventoryTable(retentionInventory(input.stacks), 'deletion policy'),
+    '## Alarms',
+    'Dead-letter queues and serving rollbacks page the environment\'s alert topic (`mlops-<env>-operations`).',
+    inventoryTable(alarmInventory(input.stacks), 'condition and notification'),
   ];
   return `${sections.join('\n\n')}\n`;
 }

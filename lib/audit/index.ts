@@ -1,3 +1,3 @@
 export * from './types';
 export { buildAuditReport } from './build-audit-report';
-export { encryptionInventory, exposureInventory, retentionInventory, wildcardResourceInventory, type InventoryRow } from './inventory';
+export { alarmInventory, encryptionInventory, exposureInventory, retentionInventory, wildcardResourceInventory, type InventoryRow } from './inventory';

@@ -97,3 +97,23 @@ export function retentionInventory(stacks: readonly StackTemplate[]): InventoryR
     .filter(([, , r]) => stateful.has(r.Type))
     .map(([stackName, logicalId, r]) => ({ stackName, logicalId, type: r.Type, detail: r.DeletionPolicy ?? 'Delete' }));
 }
+
+const COMPARISONS: Record<string, string> = {
+  GreaterThanOrEqualToThreshold: '>=',
+  GreaterThanThreshold: '>',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '<=',
+};
+
+/** Every alarm, what it watches and whether it notifies anyone; "NO NOTIFICATION" rows rely on a poller (e.g. CodeDeploy). */
+export function alarmInventory(stacks: readonly StackTemplate[]): InventoryRow[] {
+  return entries(stacks)
+    .filter(([, , r]) => r.Type === 'AWS::CloudWatch::Alarm')
+    .map(([stackName, logicalId, r]) => {
+      const metric = prop<string>(r, 'MetricName') ?? 'metric math';
+      const comparison = COMPARISONS[prop<string>(r, 'ComparisonOperator') ?? ''] ?? prop<string>(r, 'ComparisonOperator');
+      const actions = [prop(r, 'AlarmActions') ?? []].flat().length;
+      const notifies = actions > 0 ? `notifies ${actions} action(s)` : 'NO NOTIFICATION';
+      return { stackName, logicalId, type: r.Type, detail: `${metric} ${comparison} ${prop(r, 'Threshold')}; ${notifies}` };
+    });
+}

@@ -79,6 +79,8 @@ export const environmentSchema = z
     models: z.array(modelSchema),
     /** Production account (12 digits) allowed to read this environment's model registry across accounts. */
     productionReaderAccountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account ID').optional(),
+    /** Who is emailed when an alarm of the environment fires (dead-letter queues, serving rollbacks); SNS asks each to confirm. */
+    alertEmails: z.array(z.email('an email address such as oncall@example.com')).default([]),
     /** SageMaker feature groups materialized from silver datasets (see lib/features/feature-group.ts). */
     featureGroups: featureGroupsSchema.default([]),
   })

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildPlatform } from '../../../stacks/platform-app';
 import { fastCdkContext, REPO_ROOT } from '../../support/cdk-context';
@@ -13,7 +13,7 @@ describe('the CDK app', () => {
   test('without -c env it builds dev, with stack names that carry the environment', () => {
     const platform = platformFor();
     expect(platform.environment.name).toBe('dev');
-    expect(platform.allStacks.map((s) => s.stackName)).toEqual(['mlops-dev-data', 'mlops-dev-network', 'mlops-dev-platform', 'mlops-dev-serving']);
+    expect(platform.allStacks.map((s) => s.stackName)).toEqual(['mlops-dev-data', 'mlops-dev-network', 'mlops-dev-operations', 'mlops-dev-platform', 'mlops-dev-serving']);
   });
 
   test.each([
@@ -51,6 +51,30 @@ describe('the CDK app', () => {
     const rendered = JSON.stringify(buckets);
     expect(rendered).toContain('"TransitionInDays":365');
     expect(rendered).toContain('"ExpirationInDays":400');
+  });
+
+  test.each([
+    ['dev', 0],
+    ['prod', 2],
+  ])('%s: every platform function\'s dead-letter queue pages the alert topic, which emails %d people', (env, subscribers) => {
+    const platform = platformFor(env);
+    const deadLetterQueues = [platform.platform.ingest, platform.platform.materializeFeatures, platform.platform.promoteModel].map((fn) =>
+      platform.platform.getLogicalId(fn!.deadLetterQueue.node.defaultChild as CfnResource),
+    );
+    const alarms = Object.values(Template.fromStack(platform.platform).findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: Record<string, any> }>;
+    for (const queue of deadLetterQueues) {
+      const watching = alarms.filter((alarm) => JSON.stringify(alarm.Properties.Dimensions).includes(queue));
+      expect(watching.map((alarm) => alarm.Properties.MetricName).sort()).toEqual(['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible']);
+      for (const alarm of watching) expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain(`mlops-${env}-operations:ExportsOutputRefAlertsTopic`);
+    }
+    Template.fromStack(platform.operations).resourceCountIs('AWS::SNS::Subscription', subscribers);
+  });
+
+  test('dev: the Lambda serving rollback alarms notify the alert topic too', () => {
+    const platform = platformFor('dev');
+    const alarms = Object.values(Template.fromStack(platform.serving).findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: Record<string, any> }>;
+    expect(alarms.length).toBeGreaterThanOrEqual(2);
+    for (const alarm of alarms) expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain('mlops-dev-operations:ExportsOutputRefAlertsTopic');
   });
 
   test('`cdk synth -c env=nope` fails with one line naming the environment and the known ones', async () => {

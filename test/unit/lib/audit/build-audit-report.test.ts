@@ -1,4 +1,4 @@
-import { buildAuditReport, encryptionInventory, exposureInventory, retentionInventory, wildcardResourceInventory, type AuditInput, type StackTemplate } from '../../../../lib/audit';
+import { alarmInventory, buildAuditReport, encryptionInventory, exposureInventory, retentionInventory, wildcardResourceInventory, type AuditInput, type StackTemplate } from '../../../../lib/audit';
 import { decideEnvironment } from '../../../../lib/decision';
 import { loadEnvironment } from '../../../../lib/config';
 import { cdkContext } from '../../../support/cdk-context';
@@ -13,6 +13,11 @@ const stacks: StackTemplate[] = [
         PlainBucket: { Type: 'AWS::S3::Bucket', Properties: {} },
         Key: { Type: 'AWS::KMS::Key', DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } },
         Queue: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: 'arn:key' } },
+        PagingAlarm: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: { MetricName: 'ApproximateNumberOfMessagesVisible', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, AlarmActions: [{ 'Fn::ImportValue': 'topic' }] },
+        },
+        SilentAlarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'Errors', ComparisonOperator: 'GreaterThanThreshold', Threshold: 5 } },
       },
     },
   },
@@ -72,6 +77,21 @@ describe('audit inventories', () => {
       ['Key', 'Retain'],
       ['Queue', 'Delete'],
     ]);
+  });
+});
+
+describe('alarm inventory', () => {
+  test('names what each alarm watches and flags the ones that notify nobody', () => {
+    expect(alarmInventory(stacks).map((r) => [r.logicalId, r.detail])).toEqual([
+      ['PagingAlarm', 'ApproximateNumberOfMessagesVisible >= 1; notifies 1 action(s)'],
+      ['SilentAlarm', 'Errors > 5; NO NOTIFICATION'],
+    ]);
+  });
+
+  test('appears in the report', () => {
+    const report = buildAuditReport({ environmentName: 'x', generatedAt: 'now', stacks, acknowledgments: [], gates: [], servingDecisions: { models: [] } as never });
+    expect(report).toContain('## Alarms');
+    expect(report).toContain('| mlops-test-data | SilentAlarm | AWS::CloudWatch::Alarm | Errors > 5; NO NOTIFICATION |');
   });
 });
 

@@ -71,6 +71,13 @@ describe('loadEnvironment', () => {
     expect(error.problems).toEqual([expect.stringMatching(/^environments\.dev\.removalPolicy: got "delete"; .*"retain"\|"destroy"/)]);
   });
 
+  test('a malformed alert email names its index and value', () => {
+    const envs = sampleEnvironments();
+    envs.prod.alertEmails = ['mlops-oncall@example.com', 'ml-platform-team'];
+    const error = errorOf(() => loadEnvironment(envs, 'prod'));
+    expect(error.problems).toEqual(['environments.prod.alertEmails[1]: got "ml-platform-team"; an email address such as oncall@example.com']);
+  });
+
   test('cross-field rules: archive after infrequent access, unique model names', () => {
     const envs = sampleEnvironments();
     envs.prod.lakehouse.bronzeArchiveDays = 10;

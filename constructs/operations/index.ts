@@ -1,0 +1,2 @@
+export * from './operations-alerts';
+export * from './operations-alerts-props';

@@ -1,0 +1,118 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { createPlatformKey } from '../shared/platform-key';
+import { InvalidPropError } from '../shared/prop-validation';
+import type { OperationsAlertsProps } from './operations-alerts-props';
+
+const NAME = 'OperationsAlerts';
+const MESSAGES_ALARM_ID = 'DeadLetterMessagesAlarm';
+const AGE_ALARM_ID = 'DeadLetterAgeAlarm';
+// Deliberately loose: SNS itself rejects what it cannot deliver to; this catches typos such as a missing '@'.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Where an environment's alarms go: one SNS topic, encrypted with its own key, that only CloudWatch alarms of this
+ * account and region may publish to, with optional email subscribers. `watchDeadLetterQueue` raises an alarm as soon
+ * as a failure lands in a dead-letter queue, so a quarantined event or object is looked at, not forgotten.
+ */
+export class OperationsAlerts extends Construct {
+  readonly topic: sns.Topic;
+  readonly encryptionKey: kms.Key;
+  /** Pass to alarms (and to constructs taking an `alarmAction`) to notify the topic. */
+  readonly alarmAction: cloudwatch.IAlarmAction;
+  private readonly deadLetterAgeThreshold: Duration;
+  private readonly watched: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: OperationsAlertsProps = {}) {
+    super(scope, id);
+    const emails = props.emailSubscribers ?? [];
+    for (const email of emails) {
+      if (!EMAIL.test(email)) throw new InvalidPropError(NAME, 'emailSubscribers', email, 'email addresses such as oncall@example.com');
+    }
+    this.deadLetterAgeThreshold = props.deadLetterAgeThreshold ?? Duration.days(1);
+    if (this.deadLetterAgeThreshold.toSeconds() < 300) {
+      throw new InvalidPropError(NAME, 'deadLetterAgeThreshold', this.deadLetterAgeThreshold.toHumanString(), 'at least 5 minutes (one alarm period)');
+    }
+
+    const stack = Stack.of(this);
+    this.encryptionKey = createPlatformKey(this, 'Key', {
+      description: `Encrypts the ${stack.stackName} alert topic`,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: `${stack.stackName} alerts`,
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+    this.allowCloudWatchAlarms(stack);
+    for (const email of emails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    this.alarmAction = new cloudwatchActions.SnsAction(this.topic);
+  }
+
+  /** Alarms created by `watchDeadLetterQueue`, in creation order. */
+  get alarms(): readonly cloudwatch.Alarm[] {
+    return this.watched;
+  }
+
+  /**
+   * Two alarms on a dead-letter queue: any visible message (a failure needs a look), and the oldest message older than
+   * `deadLetterAgeThreshold` (a failure is still unhandled). Both notify the topic; neither treats missing data as bad,
+   * because an empty queue publishes no age. The alarms are created beside the queue, in its stack, so only the
+   * topic's ARN crosses stacks and the queue stays free to change.
+   */
+  watchDeadLetterQueue(queue: sqs.IQueue, description: string): readonly cloudwatch.Alarm[] {
+    if (queue.node.tryFindChild(MESSAGES_ALARM_ID)) throw new InvalidPropError(NAME, 'queue', queue.node.path, 'a dead-letter queue not watched yet');
+    const messages = new cloudwatch.Alarm(queue, MESSAGES_ALARM_ID, {
+      alarmDescription: `${description}: a failure landed in ${queue.node.path}; read it, fix the cause, then redrive or delete it.`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const age = new cloudwatch.Alarm(queue, AGE_ALARM_ID, {
+      alarmDescription: `${description}: a failure has waited in ${queue.node.path} for over ${this.deadLetterAgeThreshold.toHumanString()}.`,
+      metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: this.deadLetterAgeThreshold.toSeconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [messages, age]) {
+      alarm.addAlarmAction(this.alarmAction);
+      this.watched.push(alarm);
+    }
+    return [messages, age];
+  }
+
+  /**
+   * A topic policy replaces SNS's default one, so CloudWatch needs an explicit publish grant; the key needs one too,
+   * since the topic is encrypted with it. Both are limited to alarms of this account and region (confused deputy).
+   */
+  private allowCloudWatchAlarms(stack: Stack): void {
+    const principal = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const conditions = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    };
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'CloudWatchAlarmsOfThisAccountPublish', principals: [principal], actions: ['sns:Publish'], resources: [this.topic.topicArn], conditions }),
+    );
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccountEncrypt',
+        principals: [principal],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions,
+      }),
+    );
+  }
+}
