@@ -1,13 +1,11 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LakehouseStorage } from '../constructs/lakehouse';
 import { ModelRepository } from '../constructs/model-registry';
-import type { EnvironmentConfig } from '../lib/config';
+import type { EnvironmentStackProps } from './environment-stack-props';
 import { removalPolicyOf } from './removal-policy';
 
-export interface DataStackProps extends StackProps {
-  readonly config: EnvironmentConfig;
-}
+export type DataStackProps = EnvironmentStackProps;
 
 /** The lakehouse and the serving model repository of one environment. */
 export class DataStack extends Stack {

@@ -1,12 +1,10 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PlatformNetwork } from '../constructs/network';
-import type { EnvironmentConfig } from '../lib/config';
+import type { EnvironmentStackProps } from './environment-stack-props';
 import { removalPolicyOf } from './removal-policy';
 
-export interface NetworkStackProps extends StackProps {
-  readonly config: EnvironmentConfig;
-}
+export type NetworkStackProps = EnvironmentStackProps;
 
 /** The VPC of one environment; HA environments get three zones and a NAT gateway in each. */
 export class NetworkStack extends Stack {

@@ -1,12 +1,10 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { OperationsAlerts } from '../constructs/operations';
-import type { EnvironmentConfig } from '../lib/config';
+import type { EnvironmentStackProps } from './environment-stack-props';
 import { removalPolicyOf } from './removal-policy';
 
-export interface OperationsStackProps extends StackProps {
-  readonly config: EnvironmentConfig;
-}
+export type OperationsStackProps = EnvironmentStackProps;
 
 /** Where an environment's alarms notify: the alert topic and its subscribers. */
 export class OperationsStack extends Stack {
