@@ -9,6 +9,7 @@ module.exports = {
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  setupFilesAfterEnv: ['<rootDir>/test/support/fast-check-runs.ts'],
   // CDK synth with every policy gate on is CPU heavy; this machine has 2 cores.
   maxWorkers: 2,
   testTimeout: 120000,
