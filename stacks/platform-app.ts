@@ -34,6 +34,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
   const vpc = network.network.vpc;
   const platform = new PlatformStack(app, `mlops-${name}-platform`, {
     ...stackProps,
+    environmentName: name,
     description: `mlops-blueprint ${name}: ingestion, feature store, model registry and promotion`,
     lakehouse: data.lakehouse,
     modelRepository: data.modelRepository,

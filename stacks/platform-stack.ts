@@ -30,6 +30,8 @@ export const MODEL_ARTIFACTS_PREFIX = 'model-artifacts/';
 export type CataloguedLakehouse = ILakehouse & { databaseName(tier: LakehouseTier): string };
 
 export interface PlatformStackProps extends StackProps {
+  /** The environment's name (`dev`, `prod`): prefixes the model package group names, so environments sharing an account do not collide. */
+  readonly environmentName: string;
   readonly config: EnvironmentConfig;
   readonly lakehouse: CataloguedLakehouse;
   readonly modelRepository: ModelRepository;
@@ -121,13 +123,14 @@ export class PlatformStack extends Stack {
       this.materializeFeatures = materialize;
     }
 
-    // One DescribeModelPackage and two server-side copies per approval: 256 MB, 2 minutes.
+    // An .onnx artifact is two server-side copies; a model.tar.gz streams through the function (gunzip, tar, a multipart
+    // upload holding up to 4 parts of 5 MB): 512 MB for the CPU to gunzip, and 10 minutes for a model of a few GB.
     this.promoteModel = new PlatformFunction(this, 'PromoteModel', {
       ...functionDefaults,
       entry: path.join(LAMBDAS, 'promote-model', 'handler.ts'),
       description: 'Approved model package -> serving model repository layout',
-      memorySize: 256,
-      timeout: Duration.minutes(2),
+      memorySize: 512,
+      timeout: Duration.minutes(10),
       reservedConcurrentExecutions: 2,
       asyncFailureHandling: 'on-failure-destination',
       retryAttempts: 2,
@@ -138,13 +141,14 @@ export class PlatformStack extends Stack {
     // A missing config.json beside the artifact must read as 404 (optional file), not 403.
     grantListBucket(this.promoteModel.role, lakehouse.goldBucket);
     acknowledgeObjectPatterns(this.promoteModel, [
-      [lakehouse.goldBucket, `${MODEL_ARTIFACTS_PREFIX}*`, 'it copies the registered ONNX artifact and its config.json, whose keys the training pipeline chooses'],
+      [lakehouse.goldBucket, `${MODEL_ARTIFACTS_PREFIX}*`, 'it copies or unpacks the registered ONNX artifact or model.tar.gz and its config.json, whose keys the training pipeline chooses'],
       [modelRepository.bucket, `${modelRepository.prefix}*`, 'it writes {model}/{version}/model.onnx and config.json for versions that do not exist yet'],
     ]);
     acknowledgeModelRepositoryGrant(this.promoteModel);
 
     this.modelRegistry = new ModelRegistry(this, 'ModelRegistry', {
       modelNames: config.models.map((model) => model.name),
+      groupNamePrefix: `${props.environmentName}-`,
       approvalMode: config.approvalMode,
       productionReaderAccountId: config.productionReaderAccountId,
       promotionFunction: this.promoteModel.function,
@@ -152,10 +156,11 @@ export class PlatformStack extends Stack {
       removalPolicy,
     });
     this.modelRegistry.grantDescribe(this.promoteModel.role);
+    this.promoteModel.function.addEnvironment('MODEL_PACKAGE_GROUPS', JSON.stringify(this.modelRegistry.modelNamesByGroup()));
     for (const modelName of this.modelRegistry.modelNames) {
       this.promoteModel.acknowledgeWildcardResource(
         this.modelRegistry.packageArnPattern(modelName),
-        `DescribeModelPackage on the versions of the ${modelName} group: versions are numbered by SageMaker as they are registered, ` +
+        `DescribeModelPackage on the versions of the ${this.modelRegistry.groupName(modelName)} group: versions are numbered by SageMaker as they are registered, ` +
           'so the ARN can only name the group and leave the version open.',
       );
     }

@@ -11,6 +11,14 @@ export interface ModelRegistryProps {
   readonly modelNames: readonly string[];
 
   /**
+   * Prepended to each model name to name its model package group, so environments sharing an account do not share
+   * groups (`dev-` → `dev-churn-classifier`). Each combined name must follow SageMaker's group name rule.
+   * Events, ARNs, resource policies and the Approved rule all use the group names; `groupName(model)` gives one.
+   * @default '' - each group is named exactly as its model
+   */
+  readonly groupNamePrefix?: string;
+
+  /**
    * Who may approve a model package.
    * - `manual`: an approver role is created, and each group's resource policy denies everyone else setting or creating
    *   the status `Approved`.

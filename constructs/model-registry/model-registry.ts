@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from '../serving/wildcard-findings';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { pascalCase } from '../shared/construct-id';
+import { isModelPackageGroupName, MODEL_PACKAGE_GROUP_NAME_RULE } from '../../lib/registry';
 import { InvalidPropError } from '../shared/prop-validation';
 import type { ApprovalMode, ModelRegistryProps } from './model-registry-props';
 import {
@@ -18,7 +19,6 @@ import {
 } from './registry-perms';
 
 const NAME = 'ModelRegistry';
-const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /**
  * The model registry of one environment: a SageMaker model package group per model, the approval mode turned into
@@ -28,6 +28,7 @@ const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 export class ModelRegistry extends Construct {
   readonly approvalMode: ApprovalMode;
   readonly modelNames: readonly string[];
+  readonly groupNamePrefix: string;
   /** Model package groups by model name. */
   readonly groups: ReadonlyMap<string, sagemaker.CfnModelPackageGroup>;
   /** Manual mode only: the one role allowed to approve packages. */
@@ -40,7 +41,9 @@ export class ModelRegistry extends Construct {
     this.approvalMode = props.approvalMode ?? 'manual';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const promotionMaxEventAge = props.promotionMaxEventAge ?? Duration.hours(24);
+    this.groupNamePrefix = props.groupNamePrefix ?? '';
     validateModelNames(props.modelNames);
+    validateGroupNames(this.groupNamePrefix, props.modelNames);
     validateAccountId(props.productionReaderAccountId);
     this.modelNames = [...props.modelNames];
 
@@ -57,7 +60,7 @@ export class ModelRegistry extends Construct {
         acknowledgeWildcardResource(
           policy,
           this.packageArnPattern(modelName),
-          `The approver approves any version of the ${modelName} group; SageMaker numbers versions as they are registered, ` +
+          `The approver approves any version of the ${this.groupName(modelName)} group; SageMaker numbers versions as they are registered, ` +
             'so the ARN names the group and leaves the version open.',
         );
       }
@@ -66,7 +69,7 @@ export class ModelRegistry extends Construct {
     const groups = new Map<string, sagemaker.CfnModelPackageGroup>();
     for (const modelName of props.modelNames) {
       const group = new sagemaker.CfnModelPackageGroup(this, `Group${pascalCase(modelName)}`, {
-        modelPackageGroupName: modelName,
+        modelPackageGroupName: this.groupName(modelName),
         modelPackageGroupDescription: `Versions of the ${modelName} model; approval mode ${this.approvalMode}`,
         modelPackageGroupPolicy: this.groupPolicy(modelName, props.productionReaderAccountId),
       });
@@ -81,7 +84,7 @@ export class ModelRegistry extends Construct {
         eventPattern: {
           source: ['aws.sagemaker'],
           detailType: ['SageMaker Model Package State Change'],
-          detail: { ModelPackageGroupName: [...props.modelNames], ModelApprovalStatus: ['Approved'] },
+          detail: { ModelPackageGroupName: this.modelNames.map((name) => this.groupName(name)), ModelApprovalStatus: ['Approved'] },
         },
       });
       this.approvedRule.addTarget(
@@ -94,14 +97,30 @@ export class ModelRegistry extends Construct {
     }
   }
 
-  /** ARN of one group (built from its name, so policies do not depend on the group resource). */
-  groupArn(modelName: string): string {
-    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: modelName.toLowerCase(), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  /** The model package group name of one of `modelNames`: `groupNamePrefix` + model name. */
+  groupName(modelName: string): string {
+    if (!this.modelNames.includes(modelName)) throw new Error(`${NAME}: no model ${JSON.stringify(modelName)}; the registry holds ${this.modelNames.join(', ')}`);
+    return `${this.groupNamePrefix}${modelName}`;
   }
 
-  /** ARN pattern of every package version of one group: `model-package/<group>/*`. */
+  /** `{ <group name>: <model name> }` for every group: how promotion maps SageMaker's group back to the serving layout. */
+  modelNamesByGroup(): Record<string, string> {
+    return Object.fromEntries(this.modelNames.map((name) => [this.groupName(name), name]));
+  }
+
+  /** ARN of one model's group (built from its name, so policies do not depend on the group resource). */
+  groupArn(modelName: string): string {
+    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: this.groupName(modelName).toLowerCase(), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  }
+
+  /** ARN pattern of every package version of one model's group: `model-package/<group>/*`. */
   packageArnPattern(modelName: string): string {
-    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${modelName.toLowerCase()}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    return Stack.of(this).formatArn({
+      service: 'sagemaker',
+      resource: 'model-package',
+      resourceName: `${this.groupName(modelName).toLowerCase()}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
   }
 
   /** DescribeModelPackage on every package of every group (promotion). */
@@ -164,11 +183,27 @@ export class ModelRegistry extends Construct {
 function validateModelNames(names: readonly string[]): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (!Token.isUnresolved(name) && !GROUP_NAME.test(name)) {
-      throw new InvalidPropError(NAME, 'modelNames', name, 'letters, digits and hyphens, starting and ending with a letter or digit, 1-63 characters');
+    if (!Token.isUnresolved(name) && !isModelPackageGroupName(name)) {
+      throw new InvalidPropError(NAME, 'modelNames', name, MODEL_PACKAGE_GROUP_NAME_RULE);
     }
     if (seen.has(name)) throw new InvalidPropError(NAME, 'modelNames', name, 'each model once');
     seen.add(name);
+  }
+}
+
+/** Each group name (prefix + model name) must follow SageMaker's rule; a bad prefix or one too long is the prop to fix. */
+function validateGroupNames(prefix: string, modelNames: readonly string[]): void {
+  if (Token.isUnresolved(prefix)) return;
+  for (const name of modelNames) {
+    const group = `${prefix}${name}`;
+    if (!Token.isUnresolved(name) && !isModelPackageGroupName(group)) {
+      throw new InvalidPropError(
+        NAME,
+        'groupNamePrefix',
+        prefix,
+        `with model ${name} the group name would be "${group}" (${group.length} characters); group names are ${MODEL_PACKAGE_GROUP_NAME_RULE}`,
+      );
+    }
   }
 }
 

@@ -19,7 +19,7 @@ export interface ApprovalHandlerObservability {
 export function createApprovalHandler(deps: PromoteDeps, { logger, metrics }: ApprovalHandlerObservability) {
   return async (rawEvent: unknown): Promise<HandlerResult> => {
     const event = approvalEventSchema.parse(rawEvent);
-    const context = { modelPackageArn: event.detail.ModelPackageArn, model: event.detail.ModelPackageGroupName, version: event.detail.ModelPackageVersion };
+    const context = { modelPackageArn: event.detail.ModelPackageArn, modelPackageGroup: event.detail.ModelPackageGroupName, version: event.detail.ModelPackageVersion };
     if (event.detail.ModelApprovalStatus !== 'Approved') {
       logger.info('Model package state change is not an approval; nothing to promote', { ...context, approvalStatus: event.detail.ModelApprovalStatus });
       metrics.addMetric('ModelPromotionsSkipped', MetricUnit.Count, 1);

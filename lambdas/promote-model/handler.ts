@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
 import { createApprovalHandler, type HandlerResult } from './approval-handler';
+import { parseModelPackageGroups } from './model-package-groups';
 import { parseRepositoryPrefix } from './repository';
 
 const { logger, metrics, tracer } = createObservability('promote-model');
@@ -13,8 +14,9 @@ const repository = {
   // Optional: an empty prefix puts models at the bucket root.
   prefix: parseRepositoryPrefix(process.env.MODEL_REPOSITORY_PREFIX ?? ''),
 };
+const modelPackageGroups = parseModelPackageGroups(requireEnv('MODEL_PACKAGE_GROUPS'));
 const approvalHandler = createApprovalHandler(
-  { sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})), s3: tracer.captureAWSv3Client(new S3Client({})), repository },
+  { sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})), s3: tracer.captureAWSv3Client(new S3Client({})), repository, modelPackageGroups },
   { logger, metrics },
 );
 

@@ -21,7 +21,7 @@ function buildPlatformStack(environmentName: string, bundle: boolean) {
   const { config } = loadEnvironment(app.node.tryGetContext('environments'), environmentName);
   const data = new DataStack(app, 'Data', { config });
   const network = new NetworkStack(app, 'Network', { config });
-  const platform = new PlatformStack(app, 'Platform', { config, lakehouse: data.lakehouse, modelRepository: data.modelRepository, vpc: network.network.vpc });
+  const platform = new PlatformStack(app, 'Platform', { environmentName, config, lakehouse: data.lakehouse, modelRepository: data.modelRepository, vpc: network.network.vpc });
   return { config, platform, template: Template.fromStack(platform) };
 }
 
@@ -46,7 +46,7 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     const sizing = [
       [/^Bronze object/, 3538, 900, 10],
       [/^Silver Parquet/, 1024, 900, 5],
-      [/^Approved model package/, 256, 120, 2],
+      [/^Approved model package/, 512, 600, 2],
     ] as const;
     for (const [description, memory, timeout, reserved] of sizing) {
       const { props } = functionProps(template, description);
@@ -61,8 +61,9 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups);
     expect(materialize.PUT_RECORD_CONCURRENCY).toBe('16');
     const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
-    expect(Object.keys(promote).sort()).toEqual(['MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'NODE_OPTIONS']);
+    expect(Object.keys(promote).sort()).toEqual(['MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'NODE_OPTIONS']);
     expect(promote.MODEL_REPOSITORY_PREFIX).toBe('models/');
+    expect(JSON.parse(promote.MODEL_PACKAGE_GROUPS)).toEqual({ 'dev-churn-classifier': 'churn-classifier' });
   });
 
   test('ingest: bronze Object Created → queue (DLQ after 5 receives) → function with batch item failures', () => {
@@ -92,10 +93,16 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     expect(policy).not.toMatch(/quarantine|s3:DeleteObject|GetRecord/);
   });
 
-  test('promote: Approved rule → function (async, 2 retries, on-failure destination); describe packages; read artifacts, write repository', () => {
+  test('model package groups are named <env>-<model>', () => {
+    expect(platform.modelRegistry.groupName('churn-classifier')).toBe('dev-churn-classifier');
+    template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 1);
+    template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'dev-churn-classifier' });
+  });
+
+  test('promote: Approved rule on the dev groups → function (async, 2 retries, on-failure destination); describe packages; read artifacts, write repository', () => {
     const promote = functionProps(template, /^Approved model package/);
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Model Package State Change'], detail: { ModelPackageGroupName: ['churn-classifier'], ModelApprovalStatus: ['Approved'] } },
+      EventPattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Model Package State Change'], detail: { ModelPackageGroupName: ['dev-churn-classifier'], ModelApprovalStatus: ['Approved'] } },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [promote.id, 'Arn'] } })],
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
@@ -105,7 +112,8 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     });
     const policy = policyOf(template, 'PromoteModelRolePermissions');
     expect(policy).toContain('"Action":"sagemaker:DescribeModelPackage"');
-    expect(policy).toContain(':model-package/churn-classifier/*');
+    expect(policy).toContain(':model-package/dev-churn-classifier/*');
+    expect(policy).not.toContain(':model-package/churn-classifier/*');
     expect(policy).toContain('"/model-artifacts/*"');
     expect(policy).toContain('"/models/*"');
     expect(policy).not.toMatch(/sagemaker:UpdateModelPackage|sagemaker:CreateModelPackage/);
@@ -125,6 +133,20 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     const worker = readFileSync(join(staging.absoluteStagedPath, 'parquet-encoder-worker.js'), 'utf8');
     expect(worker).not.toMatch(/require\(["'](parquet-wasm|apache-arrow)["']\)/);
     expect(worker).toContain('parquet_wasm_bg.wasm');
+  });
+
+  test('the bundled promote function loads with MODEL_PACKAGE_GROUPS (tar-stream bundled in) and refuses a malformed one at init', async () => {
+    const staging = platform.promoteModel.function.node.findChild('Code').node.findChild('Stage') as AssetStaging;
+    const bundle = readFileSync(join(staging.absoluteStagedPath, 'index.js'), 'utf8');
+    expect(bundle).not.toMatch(/require\(["']tar-stream["']\)/);
+    const run = (groups: string) =>
+      promisify(execFile)(process.execPath, ['-e', 'require("./index.js"); console.log("LOADED")'], {
+        cwd: staging.absoluteStagedPath,
+        env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', MODEL_REPOSITORY_BUCKET: 'repo', MODEL_PACKAGE_GROUPS: groups, POWERTOOLS_TRACE_ENABLED: 'false' },
+      });
+    const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
+    await expect(run(promote.MODEL_PACKAGE_GROUPS)).resolves.toMatchObject({ stdout: 'LOADED\n' });
+    await expect(run('["dev-churn-classifier"]')).rejects.toThrow(/MODEL_PACKAGE_GROUPS must be a JSON object/);
   });
 
   test('the bundled ingest function, as deployed, turns a bronze CSV into silver Parquet and quarantine (S3 on loopback)', async () => {
@@ -163,9 +185,19 @@ describe('PlatformStack (prod)', () => {
     expect(platform.modelRegistry.approverRole).toBeDefined();
     template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 3);
     template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
-      ModelPackageGroupName: 'fraud-scorer',
+      ModelPackageGroupName: 'prod-fraud-scorer',
       ModelPackageGroupPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'OnlyTheApproverMayApprove', Effect: 'Deny' }), Match.objectLike({ Sid: 'ProductionAccountReads' })]) },
     });
+  });
+
+  test('prod groups, the Approved rule, the approver role and the promotion env var all use prod-<model>', () => {
+    const groups = ['prod-churn-classifier', 'prod-fraud-scorer', 'prod-doc-embedder'];
+    expect(Object.values(template.findResources('AWS::SageMaker::ModelPackageGroup')).map((g) => g.Properties.ModelPackageGroupName).sort()).toEqual([...groups].sort());
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: { ModelPackageGroupName: groups, ModelApprovalStatus: ['Approved'] } }) });
+    const approver = policyOf(template, 'ModelRegistryApproverRolePermissions');
+    for (const group of groups) expect(approver).toContain(`:model-package/${group}/*`);
+    const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
+    expect(JSON.parse(promote.MODEL_PACKAGE_GROUPS)).toEqual({ 'prod-churn-classifier': 'churn-classifier', 'prod-fraud-scorer': 'fraud-scorer', 'prod-doc-embedder': 'doc-embedder' });
   });
 
   test('prod resources are retained; online TTL from the config', () => {

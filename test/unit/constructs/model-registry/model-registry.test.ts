@@ -20,7 +20,9 @@ describe('ModelRegistry defaults (manual approval)', () => {
   const { stack, registry } = build();
   const template = Template.fromStack(stack);
 
-  test('one model package group per model, retained', () => {
+  test('one model package group per model, named exactly as the model (groupNamePrefix defaults to empty), retained', () => {
+    expect(registry.groupNamePrefix).toBe('');
+    expect(registry.groupName('churn-classifier')).toBe('churn-classifier');
     template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 2);
     template.hasResource('AWS::SageMaker::ModelPackageGroup', { Properties: Match.objectLike({ ModelPackageGroupName: 'churn-classifier' }), DeletionPolicy: 'Retain' });
     template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'fraud-scorer' });
@@ -151,11 +153,68 @@ describe('ModelRegistry with custom props', () => {
   });
 });
 
+describe('ModelRegistry with groupNamePrefix', () => {
+  const stack = new Stack(new App({ context: fastCdkContext() }), 'Scoped');
+  const fn = new lambda.Function(stack, 'Promote', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
+  const registry = new ModelRegistry(stack, 'ModelRegistry', {
+    modelNames: ['churn-classifier', 'fraud-scorer'],
+    groupNamePrefix: 'dev-',
+    productionReaderAccountId: '111122223333',
+    promotionFunction: fn,
+  });
+  const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  registry.grantDescribe(reader);
+  const template = Template.fromStack(stack);
+  const groupArnOf = (group: string) => ({
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:model-package-group/${group}`]],
+  });
+
+  test('groups are named <prefix><model>; construct IDs stay per model', () => {
+    expect(registry.groupName('fraud-scorer')).toBe('dev-fraud-scorer');
+    expect(registry.modelNamesByGroup()).toEqual({ 'dev-churn-classifier': 'churn-classifier', 'dev-fraud-scorer': 'fraud-scorer' });
+    template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'dev-churn-classifier' });
+    template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'dev-fraud-scorer' });
+    expect(Object.keys(template.findResources('AWS::SageMaker::ModelPackageGroup')).every((id) => /^ModelRegistryGroup(ChurnClassifier|FraudScorer)/.test(id))).toBe(true);
+  });
+
+  test('the Approved rule matches the group names, not the model names', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: { ModelPackageGroupName: ['dev-churn-classifier', 'dev-fraud-scorer'], ModelApprovalStatus: ['Approved'] } }),
+    });
+  });
+
+  test('ARNs in the approver policy, the deny, the cross-account reader statement and grants name the groups', () => {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Sid: 'ApproveModelPackages', Resource: [packagesOf('dev-churn-classifier'), packagesOf('dev-fraud-scorer')] })] },
+    });
+    template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
+      ModelPackageGroupName: 'dev-fraud-scorer',
+      ModelPackageGroupPolicy: {
+        Statement: [
+          Match.objectLike({ Sid: 'OnlyTheApproverMayApprove', Resource: packagesOf('dev-fraud-scorer') }),
+          Match.objectLike({ Sid: 'ProductionAccountReads', Resource: [groupArnOf('dev-fraud-scorer'), packagesOf('dev-fraud-scorer')] }),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: 'sagemaker:DescribeModelPackage', Resource: [packagesOf('dev-churn-classifier'), packagesOf('dev-fraud-scorer')] })] },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/:model-package\/(churn-classifier|fraud-scorer)\//);
+  });
+
+  test('groupName refuses a model the registry does not hold', () => {
+    expect(() => registry.groupName('doc-embedder')).toThrow('ModelRegistry: no model "doc-embedder"; the registry holds churn-classifier, fraud-scorer');
+  });
+});
+
 describe('ModelRegistry validation', () => {
   test.each([
     [{ modelNames: ['bad_name'] }, /invalid modelNames = "bad_name"; letters, digits and hyphens/],
     [{ modelNames: ['a', 'a'] }, /invalid modelNames = "a"; each model once/],
     [{ productionReaderAccountId: '1234' }, /invalid productionReaderAccountId = "1234"; a 12-digit AWS account ID/],
+    [{ groupNamePrefix: 'dev_' }, /invalid groupNamePrefix = "dev_"; with model churn-classifier the group name would be "dev_churn-classifier" \(20 characters\); group names are letters, digits and hyphens/],
+    [{ groupNamePrefix: '-' }, /invalid groupNamePrefix = "-"; with model churn-classifier the group name would be "-churn-classifier"/],
+    [{ groupNamePrefix: `${'e'.repeat(48)}-` }, /invalid groupNamePrefix = "e{48}-"; with model churn-classifier the group name would be "e{48}-churn-classifier" \(65 characters\); .* at most 63 characters/],
   ])('%o is rejected', (overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
   });

@@ -1,6 +1,9 @@
 import type { DescribeModelPackageCommandOutput } from '@aws-sdk/client-sagemaker';
 
-export const PACKAGE_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-classifier/3';
+/** The dev environment's group of the churn-classifier model (ModelRegistry groupNamePrefix `dev-`). */
+export const GROUP = 'dev-churn-classifier';
+export const MODEL_PACKAGE_GROUPS: ReadonlyMap<string, string> = new Map([[GROUP, 'churn-classifier']]);
+export const PACKAGE_ARN = `arn:aws:sagemaker:us-east-1:123456789012:model-package/${GROUP}/3`;
 
 /** Shaped like the SageMaker guide's example "SageMaker Model Package State Change" event. */
 export function approvalEvent(overrides: { status?: string; version?: number; arn?: string } = {}) {
@@ -15,7 +18,7 @@ export function approvalEvent(overrides: { status?: string; version?: number; ar
     region: 'us-east-1',
     resources: [arn],
     detail: {
-      ModelPackageGroupName: 'churn-classifier',
+      ModelPackageGroupName: GROUP,
       ModelPackageVersion: overrides.version ?? 3,
       ModelPackageArn: arn,
       CreationTime: '2024-03-01T16:40:02Z',
@@ -31,8 +34,8 @@ export function approvalEvent(overrides: { status?: string; version?: number; ar
 export function describedPackage(overrides: Partial<DescribeModelPackageCommandOutput> = {}): DescribeModelPackageCommandOutput {
   return {
     $metadata: { httpStatusCode: 200 },
-    ModelPackageName: 'churn-classifier',
-    ModelPackageGroupName: 'churn-classifier',
+    ModelPackageName: GROUP,
+    ModelPackageGroupName: GROUP,
     ModelPackageVersion: 3,
     ModelPackageArn: PACKAGE_ARN,
     ModelPackageDescription: 'churn-classifier trained on customer-churn-features',
