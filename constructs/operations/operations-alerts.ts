@@ -12,8 +12,14 @@ import { InvalidPropError } from '../shared/prop-validation';
 import type { OperationsAlertsProps } from './operations-alerts-props';
 
 const NAME = 'OperationsAlerts';
-const MESSAGES_ALARM_ID = 'DeadLetterMessagesAlarm';
-const AGE_ALARM_ID = 'DeadLetterAgeAlarm';
+const FIVE_MINUTE_MAXIMUM = { period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM };
+
+interface QueueAlarmOptions {
+  readonly description: string;
+  readonly metric: cloudwatch.IMetric;
+  readonly threshold: number;
+  readonly evaluationPeriods: number;
+}
 // Deliberately loose: SNS itself rejects what it cannot deliver to; this catches typos such as a missing '@'.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -56,40 +62,61 @@ export class OperationsAlerts extends Construct {
     this.alarmAction = new cloudwatchActions.SnsAction(this.topic);
   }
 
-  /** Alarms created by `watchDeadLetterQueue`, in creation order. */
+  /** Alarms created by the `watch*` methods, in creation order. */
   get alarms(): readonly cloudwatch.Alarm[] {
     return this.watched;
   }
 
   /**
    * Two alarms on a dead-letter queue: any visible message (a failure needs a look), and the oldest message older than
-   * `deadLetterAgeThreshold` (a failure is still unhandled). Both notify the topic; neither treats missing data as bad,
-   * because an empty queue publishes no age. The alarms are created beside the queue, in its stack, so only the
-   * topic's ARN crosses stacks and the queue stays free to change.
+   * `deadLetterAgeThreshold` (a failure is still unhandled). The alarms are created beside the queue, in its stack, so
+   * only the topic's ARN crosses stacks and the queue stays free to change.
    */
   watchDeadLetterQueue(queue: sqs.IQueue, description: string): readonly cloudwatch.Alarm[] {
-    if (queue.node.tryFindChild(MESSAGES_ALARM_ID)) throw new InvalidPropError(NAME, 'queue', queue.node.path, 'a dead-letter queue not watched yet');
-    const messages = new cloudwatch.Alarm(queue, MESSAGES_ALARM_ID, {
-      alarmDescription: `${description}: a failure landed in ${queue.node.path}; read it, fix the cause, then redrive or delete it.`,
-      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: 1,
+    return [
+      this.queueAlarm(queue, 'DeadLetterMessagesAlarm', {
+        description: `${description}: a failure landed in ${queue.node.path}; read it, fix the cause, then redrive or delete it.`,
+        metric: queue.metricApproximateNumberOfMessagesVisible(FIVE_MINUTE_MAXIMUM),
+        threshold: 1,
+        evaluationPeriods: 1,
+      }),
+      this.queueAlarm(queue, 'DeadLetterAgeAlarm', {
+        description: `${description}: a failure has waited in ${queue.node.path} for over ${this.deadLetterAgeThreshold.toHumanString()}.`,
+        metric: queue.metricApproximateAgeOfOldestMessage(FIVE_MINUTE_MAXIMUM),
+        threshold: this.deadLetterAgeThreshold.toSeconds() + 1,
+        evaluationPeriods: 1,
+      }),
+    ];
+  }
+
+  /**
+   * One alarm on a work queue: its oldest message older than `maxAge` for 15 minutes, i.e. the consumer is not keeping
+   * up (throttled, failing before it reports, or out of concurrency), which a dead-letter queue does not show.
+   */
+  watchBacklog(queue: sqs.IQueue, description: string, maxAge: Duration): cloudwatch.Alarm {
+    if (maxAge.toSeconds() < 300) throw new InvalidPropError(NAME, 'maxAge', maxAge.toHumanString(), 'at least 5 minutes (one alarm period)');
+    return this.queueAlarm(queue, 'BacklogAlarm', {
+      description: `${description}: the oldest message in ${queue.node.path} has waited over ${maxAge.toHumanString()}; the consumer is falling behind.`,
+      metric: queue.metricApproximateAgeOfOldestMessage(FIVE_MINUTE_MAXIMUM),
+      threshold: maxAge.toSeconds() + 1,
+      evaluationPeriods: 3,
+    });
+  }
+
+  /** At or above the threshold notifies the topic; an empty queue publishes no age, so missing data is fine. */
+  private queueAlarm(queue: sqs.IQueue, id: string, options: QueueAlarmOptions): cloudwatch.Alarm {
+    if (queue.node.tryFindChild(id)) throw new InvalidPropError(NAME, 'queue', queue.node.path, `a queue without a ${id} yet (each queue is watched once)`);
+    const alarm = new cloudwatch.Alarm(queue, id, {
+      alarmDescription: options.description,
+      metric: options.metric,
+      threshold: options.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods: options.evaluationPeriods,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const age = new cloudwatch.Alarm(queue, AGE_ALARM_ID, {
-      alarmDescription: `${description}: a failure has waited in ${queue.node.path} for over ${this.deadLetterAgeThreshold.toHumanString()}.`,
-      metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: this.deadLetterAgeThreshold.toSeconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    for (const alarm of [messages, age]) {
-      alarm.addAlarmAction(this.alarmAction);
-      this.watched.push(alarm);
-    }
-    return [messages, age];
+    alarm.addAlarmAction(this.alarmAction);
+    this.watched.push(alarm);
+    return alarm;
   }
 
   /**

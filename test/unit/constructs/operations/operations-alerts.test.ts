@@ -95,8 +95,9 @@ describe('OperationsAlerts', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateAgeOfOldestMessage',
-      Threshold: 6 * 3600,
-      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 6 * 3600 + 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
       AlarmActions: action,
     });
     Template.fromStack(ops).resourceCountIs('AWS::CloudWatch::Alarm', 0);
@@ -106,7 +107,24 @@ describe('OperationsAlerts', () => {
     const { stack, alerts } = build();
     const queue = new sqs.Queue(stack, 'Dlq');
     alerts.watchDeadLetterQueue(queue, 'x');
-    expect(() => alerts.watchDeadLetterQueue(queue, 'x')).toThrow(/invalid queue = "Ops\/Dlq"; a dead-letter queue not watched yet/);
+    expect(() => alerts.watchDeadLetterQueue(queue, 'x')).toThrow(/invalid queue = "Ops\/Dlq"; a queue without a DeadLetterMessagesAlarm yet/);
+  });
+
+  test('a work queue gets a backlog alarm: oldest message over the limit for three periods', () => {
+    const { stack, alerts } = build();
+    const queue = new sqs.Queue(stack, 'Work');
+    const alarm = alerts.watchBacklog(queue, 'Ingest', Duration.hours(1));
+    expect(alerts.alarms).toEqual([alarm]);
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Work'), 'QueueName'] } }],
+      Threshold: 3601,
+      EvaluationPeriods: 3,
+      Period: 300,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlertsTopic') }],
+      AlarmDescription: Match.stringLikeRegexp('^Ingest: the oldest message in Ops/Work has waited over 1 hour'),
+    });
+    expect(() => alerts.watchBacklog(new sqs.Queue(stack, 'Other'), 'x', Duration.minutes(2))).toThrow(/invalid maxAge = "2 minutes"; at least 5 minutes/);
   });
 
   test.each([
