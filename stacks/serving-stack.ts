@@ -22,8 +22,8 @@ export interface ServingStackProps extends StackProps {
    */
   readonly imageDirectory?: string;
   /**
-   * Where the serving alarms (Lambda canary rollback: error rate and latency) notify.
-   * @default - no notification; CodeDeploy still rolls back on them
+   * Where the serving alarms (error rate and latency, which roll back a Lambda canary or a Fargate deployment) notify.
+   * @default - no notification; CodeDeploy and ECS still roll back on them
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
 }
@@ -67,7 +67,7 @@ export class ServingStack extends Stack {
         eksCluster: this.eksCluster,
         removalPolicy,
         lambdaOptions: { encryptionKey: logKey, alarmAction: props.alarmAction },
-        fargateOptions: { encryptionKey: logKey, deletionProtection: removalPolicy === RemovalPolicy.RETAIN },
+        fargateOptions: { encryptionKey: logKey, alarmAction: props.alarmAction, deletionProtection: removalPolicy === RemovalPolicy.RETAIN },
       });
     });
   }

@@ -1,5 +1,6 @@
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -10,6 +11,9 @@ import type { ModelRepository } from '../model-registry';
 import type { PrometheusWorkspace } from './prometheus-workspace';
 
 export const DEFAULT_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.42.0';
+
+/** How long the load balancer waits for a response: a slower request ends in a 504 from the load balancer itself. */
+export const LOAD_BALANCER_IDLE_TIMEOUT = Duration.seconds(60);
 
 export interface FargateServingProps {
   /** The model this service serves; used in descriptions and metric labels. */
@@ -67,6 +71,25 @@ export interface FargateServingProps {
    * @default 15
    */
   readonly scrapeIntervalSeconds?: number;
+
+  /**
+   * p99 target response time above which an ECS deployment is rolled back. Must be below the load balancer's idle
+   * timeout (`LOAD_BALANCER_IDLE_TIMEOUT`, 60 s): slower responses never reach the target response time metric.
+   * @default Duration.seconds(1)
+   */
+  readonly latencyObjective?: Duration;
+
+  /**
+   * Share of requests (percent) that may end in a 5XX from the serving tasks before an ECS deployment is rolled back.
+   * @default 1
+   */
+  readonly errorRateThresholdPercent?: number;
+
+  /**
+   * Action (e.g. an SNS topic) the rollback alarms also notify.
+   * @default - none: the alarms only drive the ECS deployment rollback
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
 
   /**
    * Key that encrypts the service's log group.

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as aps from 'aws-cdk-lib/aws-aps';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -12,9 +13,10 @@ import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
 import { adotCollectorConfig } from './adot-collector-config';
 import { acknowledgeFargateServingFindings } from './fargate-serving-findings';
-import { DEFAULT_COLLECTOR_IMAGE, type FargateServingProps } from './fargate-serving-props';
+import { DEFAULT_COLLECTOR_IMAGE, type FargateServingProps, LOAD_BALANCER_IDLE_TIMEOUT } from './fargate-serving-props';
 import { enableLoadBalancerAccessLogs } from './load-balancer-access-logs';
 import { prometheusWorkspaceFromCfn, type PrometheusWorkspace } from './prometheus-workspace';
+import { createErrorRateAlarm, createLatencyAlarm, routeServingAlarms } from './serving-alarms';
 import { SERVING_CONTAINER } from './serving-image';
 import { createServingLogGroup, resolveLogKey } from './serving-logs';
 import { validateFargateServingProps } from './validate-fargate-serving-props';
@@ -26,9 +28,9 @@ const COLLECTOR_USER = '10001';
 
 /**
  * A model served by ECS on Fargate: tasks in the VPC's private subnets behind an internal Application Load Balancer
- * (internet-facing only with HTTPS), autoscaled on requests per task and CPU, deployed with a circuit breaker that
- * rolls back, with an ADOT collector sidecar that remote-writes the container's Prometheus metrics to Amazon
- * Managed Prometheus.
+ * (internet-facing only with HTTPS), autoscaled on requests per task and CPU, deployed with a circuit breaker and
+ * error-rate and latency alarms that roll back, with an ADOT collector sidecar that remote-writes the container's
+ * Prometheus metrics to Amazon Managed Prometheus.
  */
 export class FargateServing extends Construct {
   readonly cluster: ecs.Cluster;
@@ -40,6 +42,10 @@ export class FargateServing extends Construct {
   readonly listener: elbv2.ApplicationListener;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly scaling: ecs.ScalableTaskCount;
+  /** Share of requests answered with a 5XX by the tasks; rolls back an ECS deployment. */
+  readonly errorRateAlarm: cloudwatch.Alarm;
+  /** p99 target response time above the latency objective; rolls back an ECS deployment. */
+  readonly latencyAlarm: cloudwatch.Alarm;
   readonly taskRole: iam.Role;
   readonly executionRole: iam.Role;
   readonly serviceSecurityGroup: ec2.SecurityGroup;
@@ -64,7 +70,9 @@ export class FargateServing extends Construct {
     const logRetention = props.logRetention ?? Duration.days(365);
     const deletionProtection = props.deletionProtection ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    validateFargateServingProps(props, scrapeIntervalSeconds);
+    const latencyObjective = props.latencyObjective ?? Duration.seconds(1);
+    const errorRateThresholdPercent = props.errorRateThresholdPercent ?? 1;
+    validateFargateServingProps(props, { scrapeIntervalSeconds, latencyObjective, errorRateThresholdPercent });
 
     this.encryptionKey = resolveLogKey(this, props.encryptionKey, `Encrypts the logs of the ${modelName} Fargate serving service`, removalPolicy);
     this.logGroup = createServingLogGroup(this, 'Logs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
@@ -183,6 +191,7 @@ export class FargateServing extends Construct {
       dropInvalidHeaderFields: true,
       desyncMitigationMode: elbv2.DesyncMitigationMode.DEFENSIVE,
       deletionProtection,
+      idleTimeout: LOAD_BALANCER_IDLE_TIMEOUT,
     });
     enableLoadBalancerAccessLogs(this.loadBalancer, this.accessLogsBucket, modelName);
 
@@ -229,6 +238,24 @@ export class FargateServing extends Construct {
       targetGroup: this.targetGroup,
     });
     this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: sizing.targetCpuUtilizationPercent });
+
+    this.errorRateAlarm = createErrorRateAlarm(this, 'ErrorRateAlarm', {
+      errors: this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT),
+      requests: this.targetGroup.metrics.requestCount(),
+      thresholdPercent: errorRateThresholdPercent,
+      alarmDescription: `${modelName}: more than ${errorRateThresholdPercent}% of requests answered with a 5XX by the serving tasks; rolls back an ECS deployment`,
+    });
+    this.latencyAlarm = createLatencyAlarm(this, 'LatencyAlarm', {
+      latency: this.targetGroup.metrics.targetResponseTime(),
+      latencyUnit: 'seconds',
+      objective: latencyObjective,
+      alarmDescription: `${modelName}: p99 target response time above ${latencyObjective.toMilliseconds()} ms; rolls back an ECS deployment`,
+    });
+    // The alarms watch the target group and load balancer, not the service, so naming them here creates no cycle.
+    this.service.enableDeploymentAlarms([this.errorRateAlarm.alarmName, this.latencyAlarm.alarmName], {
+      behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
+    });
+    routeServingAlarms([this.errorRateAlarm, this.latencyAlarm], props.alarmAction, 'the ECS service deployment alarms (automatic rollback of a rolling deployment)');
 
     this.url = `${https ? 'https' : 'http'}://${this.loadBalancer.loadBalancerDnsName}`;
     acknowledgeFargateServingFindings(this, props.modelRepository, { https, internetFacing, deletionProtection });

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,8 +13,8 @@ import { Construct } from 'constructs';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { InvalidPropError } from '../shared/prop-validation';
 import { acknowledgeLambdaServingFindings } from './lambda-serving-findings';
-import { acknowledgeAlarmWithoutAction } from './serving-findings';
 import type { LambdaServingEndpoint, LambdaServingProps } from './lambda-serving-props';
+import { createErrorRateAlarm, createLatencyAlarm, routeServingAlarms, validateErrorRateThresholdPercent } from './serving-alarms';
 import { SERVING_CONTAINER } from './serving-image';
 import { createServingLogGroup, resolveLogKey } from './serving-logs';
 
@@ -106,16 +106,19 @@ export class LambdaServing extends Construct {
       description: `Traffic of the ${props.modelName} model; CodeDeploy shifts it between versions`,
     });
 
-    this.errorRateAlarm = this.createErrorRateAlarm(props.modelName, errorRateThresholdPercent);
-    this.latencyAlarm = this.alias
-      .metricDuration({ statistic: 'p99', period: Duration.minutes(1) })
-      .createAlarm(this, 'LatencyAlarm', {
-        alarmDescription: `${props.modelName}: p99 duration of the live alias above ${latencyObjective.toMilliseconds()} ms; rolls back a canary deployment`,
-        threshold: latencyObjective.toMilliseconds(),
-        evaluationPeriods: 2,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    this.errorRateAlarm = createErrorRateAlarm(this, 'ErrorRateAlarm', {
+      errors: this.alias.metricErrors(),
+      requests: this.alias.metricInvocations(),
+      requestsName: 'invocations',
+      thresholdPercent: errorRateThresholdPercent,
+      alarmDescription: `${props.modelName}: more than ${errorRateThresholdPercent}% of live-alias invocations failed; rolls back a canary deployment`,
+    });
+    this.latencyAlarm = createLatencyAlarm(this, 'LatencyAlarm', {
+      latency: this.alias.metricDuration(),
+      latencyUnit: 'milliseconds',
+      objective: latencyObjective,
+      alarmDescription: `${props.modelName}: p99 duration of the live alias above ${latencyObjective.toMilliseconds()} ms; rolls back a canary deployment`,
+    });
 
     this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
       alias: this.alias,
@@ -131,10 +134,7 @@ export class LambdaServing extends Construct {
       this.httpApi = this.createHttpApi(props.modelName, logRetention, removalPolicy);
       this.url = this.httpApi.apiEndpoint;
     }
-    for (const alarm of [this.errorRateAlarm, this.latencyAlarm]) {
-      if (props.alarmAction) alarm.addAlarmAction(props.alarmAction);
-      else acknowledgeAlarmWithoutAction(alarm, 'the CodeDeploy deployment group (automatic rollback of a canary)');
-    }
+    routeServingAlarms([this.errorRateAlarm, this.latencyAlarm], props.alarmAction, 'the CodeDeploy deployment group (automatic rollback of a canary)');
     acknowledgeLambdaServingFindings(this, props.modelRepository);
   }
 
@@ -145,26 +145,6 @@ export class LambdaServing extends Construct {
       grantee,
       actions: ['execute-api:Invoke'],
       resourceArns: [this.httpApi!.arnForExecuteApi()],
-    });
-  }
-
-  private createErrorRateAlarm(modelName: string, thresholdPercent: number): cloudwatch.Alarm {
-    const period = Duration.minutes(1);
-    const errorRate = new cloudwatch.MathExpression({
-      expression: '100 * errors / MAX([invocations, 1])',
-      usingMetrics: {
-        errors: this.alias.metricErrors({ statistic: 'Sum', period }),
-        invocations: this.alias.metricInvocations({ statistic: 'Sum', period }),
-      },
-      label: 'Error rate (%)',
-      period,
-    });
-    return errorRate.createAlarm(this, 'ErrorRateAlarm', {
-      alarmDescription: `${modelName}: more than ${thresholdPercent}% of live-alias invocations failed; rolls back a canary deployment`,
-      threshold: thresholdPercent,
-      evaluationPeriods: 2,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 
@@ -204,7 +184,5 @@ function validateLambdaServingProps(props: LambdaServingProps, latencyObjective:
       `above 0 and below the function timeout (${timeout.toMilliseconds()} ms)`,
     );
   }
-  if (!(errorRate > 0 && errorRate <= 100)) {
-    throw new InvalidPropError('LambdaServing', 'errorRateThresholdPercent', errorRate, 'a percentage above 0 and at most 100');
-  }
+  validateErrorRateThresholdPercent('LambdaServing', errorRate);
 }

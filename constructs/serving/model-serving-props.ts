@@ -64,7 +64,8 @@ export interface ModelServingProps {
 
   /**
    * Further props of `FargateServing`, used when the target is Fargate.
-   * @default - FargateServing's defaults
+   * @default - FargateServing's defaults; `latencyObjective` from `traffic.p99LatencyMs` when below the load balancer
+   * idle timeout (`LOAD_BALANCER_IDLE_TIMEOUT`)
    */
   readonly fargateOptions?: FargateServingOptions;
 }

@@ -5,6 +5,7 @@ import { InvalidPropError } from '../shared/prop-validation';
 import { SERVING_DECISION_METADATA_KEY, servingDecisionMetadata } from './decision-metadata';
 import { EksServing } from './eks-serving';
 import { FargateServing } from './fargate-serving';
+import { LOAD_BALANCER_IDLE_TIMEOUT } from './fargate-serving-props';
 import { LambdaServing } from './lambda-serving';
 import type { ModelServingProps } from './model-serving-props';
 
@@ -52,16 +53,17 @@ export class ModelServing extends Construct {
 
     switch (sizing.target) {
       case 'lambda': {
-        const timeoutMs = sizing.timeoutSeconds * 1000;
-        const latencyObjective = props.traffic.p99LatencyMs < timeoutMs ? Duration.millis(props.traffic.p99LatencyMs) : undefined;
+        const latencyObjective = latencyObjectiveUnder(props.traffic.p99LatencyMs, Duration.seconds(sizing.timeoutSeconds));
         this.lambda = new LambdaServing(this, 'Lambda', { removalPolicy, latencyObjective, ...props.lambdaOptions, ...common, sizing });
         this.decisionRecord = this.lambda.function.node.defaultChild as CfnResource;
         break;
       }
-      case 'fargate':
-        this.fargate = new FargateServing(this, 'Fargate', { removalPolicy, ...props.fargateOptions, ...common, sizing });
+      case 'fargate': {
+        const latencyObjective = latencyObjectiveUnder(props.traffic.p99LatencyMs, LOAD_BALANCER_IDLE_TIMEOUT);
+        this.fargate = new FargateServing(this, 'Fargate', { removalPolicy, latencyObjective, ...props.fargateOptions, ...common, sizing });
         this.decisionRecord = this.fargate.service.node.defaultChild as CfnResource;
         break;
+      }
       case 'eks':
         this.eks = new EksServing(this, 'Eks', { ...common, decision: sizing, cluster: props.eksCluster, removalPolicy });
         this.decisionRecord = this.eks.podIdentityAssociation;
@@ -71,6 +73,15 @@ export class ModelServing extends Construct {
     }
     this.decisionRecord.addMetadata(SERVING_DECISION_METADATA_KEY, servingDecisionMetadata(props.modelName, this.decision));
   }
+}
+
+/**
+ * The rollback alarms' latency objective: the model's p99 SLO (whole milliseconds), or 80% of the target's hard limit
+ * (Lambda timeout, load balancer idle timeout) when the SLO does not fit under it: slower answers never complete there.
+ */
+function latencyObjectiveUnder(p99LatencyMs: number, limit: Duration): Duration {
+  const limitMs = limit.toMilliseconds();
+  return Duration.millis(p99LatencyMs < limitMs ? Math.max(1, Math.floor(p99LatencyMs)) : Math.floor(limitMs * 0.8));
 }
 
 function unknownTarget(sizing: never): Error {

@@ -1,7 +1,17 @@
+import type { Duration } from 'aws-cdk-lib';
 import { InvalidPropError } from '../shared/prop-validation';
-import type { FargateServingProps } from './fargate-serving-props';
+import { type FargateServingProps, LOAD_BALANCER_IDLE_TIMEOUT } from './fargate-serving-props';
+import { validateErrorRateThresholdPercent } from './serving-alarms';
 
-export function validateFargateServingProps(props: FargateServingProps, scrapeIntervalSeconds: number): void {
+/** The props with their defaults resolved, as the constructor uses them. */
+export interface ResolvedFargateServingProps {
+  readonly scrapeIntervalSeconds: number;
+  readonly latencyObjective: Duration;
+  readonly errorRateThresholdPercent: number;
+}
+
+export function validateFargateServingProps(props: FargateServingProps, resolved: ResolvedFargateServingProps): void {
+  const { scrapeIntervalSeconds, latencyObjective } = resolved;
   const { sizing } = props;
   if ((props.internetFacing ?? false) && !props.certificate) {
     throw new InvalidPropError('FargateServing', 'internetFacing', true, 'only together with certificate: an internet-facing endpoint speaks HTTPS only');
@@ -28,4 +38,15 @@ export function validateFargateServingProps(props: FargateServingProps, scrapeIn
   if (!(Number.isInteger(scrapeIntervalSeconds) && scrapeIntervalSeconds >= 1)) {
     throw new InvalidPropError('FargateServing', 'scrapeIntervalSeconds', scrapeIntervalSeconds, 'a whole number of seconds, at least 1');
   }
+  const objectiveMs = latencyObjective.toMilliseconds();
+  const idleTimeoutMs = LOAD_BALANCER_IDLE_TIMEOUT.toMilliseconds();
+  if (!(objectiveMs > 0 && objectiveMs < idleTimeoutMs)) {
+    throw new InvalidPropError(
+      'FargateServing',
+      'latencyObjective',
+      `${objectiveMs} ms`,
+      `above 0 and below the load balancer idle timeout (${idleTimeoutMs} ms): slower responses end in a 504 from the load balancer`,
+    );
+  }
+  validateErrorRateThresholdPercent('FargateServing', resolved.errorRateThresholdPercent);
 }

@@ -56,7 +56,7 @@ describe('the CDK app', () => {
   test.each([
     ['dev', 0],
     ['prod', 2],
-  ])('%s: every platform function\'s dead-letter queue pages the alert topic, which emails %d people', (env, subscribers) => {
+  ])('%s: every platform dead-letter queue and trigger backlog pages the alert topic, which emails %d people', (env, subscribers) => {
     const platform = platformFor(env);
     const deadLetterQueues = [platform.platform.ingest, platform.platform.materializeFeatures, platform.platform.promoteModel].map((fn) =>
       platform.platform.getLogicalId(fn!.deadLetterQueue.node.defaultChild as CfnResource),
@@ -67,6 +67,11 @@ describe('the CDK app', () => {
       expect(watching.map((alarm) => alarm.Properties.MetricName).sort()).toEqual(['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible']);
       for (const alarm of watching) expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain(`mlops-${env}-operations:ExportsOutputRefAlertsTopic`);
     }
+    for (const trigger of [platform.platform.ingestTrigger, platform.platform.materializeTrigger]) {
+      const queue = platform.platform.getLogicalId(trigger!.queue.node.defaultChild as CfnResource);
+      const backlog = alarms.filter((alarm) => JSON.stringify(alarm.Properties.Dimensions).includes(queue));
+      expect(backlog.map((alarm) => [alarm.Properties.MetricName, alarm.Properties.Threshold])).toEqual([['ApproximateAgeOfOldestMessage', 3601]]);
+    }
     Template.fromStack(platform.operations).resourceCountIs('AWS::SNS::Subscription', subscribers);
   });
 
@@ -75,6 +80,18 @@ describe('the CDK app', () => {
     const alarms = Object.values(Template.fromStack(platform.serving).findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: Record<string, any> }>;
     expect(alarms.length).toBeGreaterThanOrEqual(2);
     for (const alarm of alarms) expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain('mlops-dev-operations:ExportsOutputRefAlertsTopic');
+  });
+
+  test('staging: the Fargate serving deployment-rollback alarms notify the alert topic too', () => {
+    const platform = platformFor('staging');
+    const template = Template.fromStack(platform.serving);
+    const alarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, any> }>;
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0]!;
+    const { Enable, Rollback, AlarmNames } = service.Properties.DeploymentConfiguration.Alarms;
+    expect({ Enable, Rollback }).toEqual({ Enable: true, Rollback: true });
+    expect(AlarmNames.map((name: { Ref: string }) => name.Ref).sort()).toEqual(Object.keys(alarms).sort());
+    expect(Object.values(alarms).map((alarm) => alarm.Properties.Namespace ?? 'math expression').sort()).toEqual(['AWS/ApplicationELB', 'math expression']);
+    for (const alarm of Object.values(alarms)) expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain('mlops-staging-operations:ExportsOutputRefAlertsTopic');
   });
 
   test('`cdk synth -c env=nope` fails with one line naming the environment and the known ones', async () => {

@@ -63,6 +63,22 @@ describe('ModelServing defaults', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', Threshold: SPARSE_PROFILE.p99LatencyMs });
   });
 
+  test("the Fargate rollback alarm's latency objective is the model's p99 SLO, in seconds", () => {
+    const { stack, serving } = build({ traffic: STEADY_PROFILE });
+    expect(serving.target).toBe('fargate');
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', Threshold: STEADY_PROFILE.p99LatencyMs / 1000 });
+  });
+
+  test('a p99 SLO at or above the load balancer idle timeout: the objective is 80% of that timeout (48 s), not a tight default', () => {
+    const { stack } = build({ traffic: { ...STEADY_PROFILE, p99LatencyMs: 90_000 }, forceTarget: 'fargate' });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', Threshold: 48 });
+  });
+
+  test('a fractional p99 SLO becomes whole milliseconds instead of failing the synth', () => {
+    const { stack } = build({ traffic: { ...STEADY_PROFILE, p99LatencyMs: 150.5 }, forceTarget: 'fargate' });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', Threshold: 0.15 });
+  });
+
   test('steady traffic and a team of three: Fargate, decision recorded on the ECS service', () => {
     const { stack, serving } = build({ traffic: STEADY_PROFILE });
     expect(serving.target).toBe('fargate');
