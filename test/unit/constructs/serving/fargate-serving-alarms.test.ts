@@ -3,22 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { FargateServing, type FargateServingProps } from '../../../../constructs/serving';
 import { isPlatformAcknowledgment, Rule } from '../../../../constructs/shared/acknowledge';
-import { servingFixture, sizingFor, STEADY_PROFILE } from './fixtures/serving-fixture';
+import { buildFargateServing, servingFixture } from './fixtures/serving-fixture';
 
-function build(overrides: Partial<FargateServingProps> = {}) {
-  const fixture = servingFixture();
-  const serving = new FargateServing(fixture.stack, 'Serving', {
-    modelName: 'churn-classifier',
-    sizing: sizingFor('fargate', STEADY_PROFILE),
-    modelRepository: fixture.modelRepository,
-    vpc: fixture.vpc,
-    image: fixture.image,
-    ...overrides,
-  });
-  return { ...fixture, serving };
-}
+const build = buildFargateServing;
 
 const targetGroupDimension = { Name: 'TargetGroup', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('ServingGroup'), 'TargetGroupFullName'] } };
 const loadBalancerDimension = { Name: 'LoadBalancer', Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) };
@@ -109,16 +97,10 @@ describe('FargateServing rollback alarms, custom props', () => {
   test('latency objective in seconds, error-rate threshold, and an alarm action on both alarms instead of acknowledgments', () => {
     const fixture = servingFixture();
     const topic = new sns.Topic(fixture.stack, 'Alerts');
-    const serving = new FargateServing(fixture.stack, 'Serving', {
-      modelName: 'churn-classifier',
-      sizing: sizingFor('fargate', STEADY_PROFILE),
-      modelRepository: fixture.modelRepository,
-      vpc: fixture.vpc,
-      image: fixture.image,
-      latencyObjective: Duration.millis(250),
-      errorRateThresholdPercent: 5,
-      alarmAction: new cloudwatchActions.SnsAction(topic),
-    });
+    const { serving } = build(
+      { latencyObjective: Duration.millis(250), errorRateThresholdPercent: 5, alarmAction: new cloudwatchActions.SnsAction(topic) },
+      fixture,
+    );
     const template = Template.fromStack(fixture.stack);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', Threshold: 0.25 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.anyValue(), Threshold: 5 });

@@ -2,21 +2,9 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { FargateServing, type FargateServingProps } from '../../../../constructs/serving';
-import { servingFixture, sizingFor, STEADY_PROFILE } from './fixtures/serving-fixture';
+import { buildFargateServing, servingFixture, sizingFor, STEADY_PROFILE } from './fixtures/serving-fixture';
 
-function build(overrides: Partial<FargateServingProps> = {}) {
-  const fixture = servingFixture();
-  const serving = new FargateServing(fixture.stack, 'Serving', {
-    modelName: 'churn-classifier',
-    sizing: sizingFor('fargate', STEADY_PROFILE),
-    modelRepository: fixture.modelRepository,
-    vpc: fixture.vpc,
-    image: fixture.image,
-    ...overrides,
-  });
-  return { ...fixture, serving };
-}
+const build = buildFargateServing;
 
 function containers(template: Template): Array<Record<string, any>> {
   const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!;
@@ -175,15 +163,7 @@ describe('FargateServing custom props', () => {
   test('internet-facing with a certificate: public subnets, HTTPS on 443 with a TLS 1.2+ policy, open to any IPv4', () => {
     const fixture = servingFixture();
     const certificate = acm.Certificate.fromCertificateArn(fixture.stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc');
-    const serving = new FargateServing(fixture.stack, 'Serving', {
-      modelName: 'churn-classifier',
-      sizing: sizingFor('fargate', STEADY_PROFILE),
-      modelRepository: fixture.modelRepository,
-      vpc: fixture.vpc,
-      image: fixture.image,
-      internetFacing: true,
-      certificate,
-    });
+    const { serving } = build({ internetFacing: true, certificate }, fixture);
     const template = Template.fromStack(fixture.stack);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
@@ -202,23 +182,21 @@ describe('FargateServing custom props', () => {
   test('a given workspace, clients, access-log bucket, scrape interval, no deletion protection and DESTROY', () => {
     const fixture = servingFixture();
     const bucket = fixture.modelRepository.accessLogsBucket;
-    new FargateServing(fixture.stack, 'Serving', {
-      modelName: 'churn-classifier',
-      sizing: sizingFor('fargate', STEADY_PROFILE),
-      modelRepository: fixture.modelRepository,
-      vpc: fixture.vpc,
-      image: fixture.image,
-      prometheusWorkspace: {
-        workspaceArn: 'arn:aws:aps:us-east-1:111111111111:workspace/ws-shared',
-        remoteWriteUrl: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-shared/api/v1/remote_write',
+    build(
+      {
+        prometheusWorkspace: {
+          workspaceArn: 'arn:aws:aps:us-east-1:111111111111:workspace/ws-shared',
+          remoteWriteUrl: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-shared/api/v1/remote_write',
+        },
+        allowedClients: ec2.Peer.ipv4('10.1.0.0/16'),
+        accessLogsBucket: bucket,
+        scrapeIntervalSeconds: 30,
+        deletionProtection: false,
+        logRetention: Duration.days(30),
+        removalPolicy: RemovalPolicy.DESTROY,
       },
-      allowedClients: ec2.Peer.ipv4('10.1.0.0/16'),
-      accessLogsBucket: bucket,
-      scrapeIntervalSeconds: 30,
-      deletionProtection: false,
-      logRetention: Duration.days(30),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+      fixture,
+    );
     const template = Template.fromStack(fixture.stack);
     template.resourceCountIs('AWS::APS::Workspace', 0);
     const collector = containers(template)[1]!;
