@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as aps from 'aws-cdk-lib/aws-aps';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -239,20 +239,24 @@ export class FargateServing extends Construct {
     });
     this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: sizing.targetCpuUtilizationPercent });
 
+    // Physical names: the service names its deployment alarms, and a Ref to them would make CDK warn of a possible cycle.
+    const alarmNamePrefix = Names.uniqueResourceName(this, { maxLength: 200, separator: '-' });
+    const alarmNames = { errorRate: `${alarmNamePrefix}-error-rate`, latency: `${alarmNamePrefix}-p99-latency` };
     this.errorRateAlarm = createErrorRateAlarm(this, 'ErrorRateAlarm', {
+      alarmName: alarmNames.errorRate,
       errors: this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT),
       requests: this.targetGroup.metrics.requestCount(),
       thresholdPercent: errorRateThresholdPercent,
       alarmDescription: `${modelName}: more than ${errorRateThresholdPercent}% of requests answered with a 5XX by the serving tasks; rolls back an ECS deployment`,
     });
     this.latencyAlarm = createLatencyAlarm(this, 'LatencyAlarm', {
+      alarmName: alarmNames.latency,
       latency: this.targetGroup.metrics.targetResponseTime(),
       latencyUnit: 'seconds',
       objective: latencyObjective,
       alarmDescription: `${modelName}: p99 target response time above ${latencyObjective.toMilliseconds()} ms; rolls back an ECS deployment`,
     });
-    // The alarms watch the target group and load balancer, not the service, so naming them here creates no cycle.
-    this.service.enableDeploymentAlarms([this.errorRateAlarm.alarmName, this.latencyAlarm.alarmName], {
+    this.service.enableDeploymentAlarms([alarmNames.errorRate, alarmNames.latency], {
       behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
     });
     routeServingAlarms([this.errorRateAlarm, this.latencyAlarm], props.alarmAction, 'the ECS service deployment alarms (automatic rollback of a rolling deployment)');

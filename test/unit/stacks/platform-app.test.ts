@@ -89,7 +89,7 @@ describe('the CDK app', () => {
     const service = Object.values(template.findResources('AWS::ECS::Service'))[0]!;
     const { Enable, Rollback, AlarmNames } = service.Properties.DeploymentConfiguration.Alarms;
     expect({ Enable, Rollback }).toEqual({ Enable: true, Rollback: true });
-    expect(AlarmNames.map((name: { Ref: string }) => name.Ref).sort()).toEqual(Object.keys(alarms).sort());
+    expect([...AlarmNames].sort()).toEqual(Object.values(alarms).map((alarm) => alarm.Properties.AlarmName).sort());
     expect(Object.values(alarms).map((alarm) => alarm.Properties.Namespace ?? 'math expression').sort()).toEqual(['AWS/ApplicationELB', 'math expression']);
     for (const alarm of Object.values(alarms)) expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain('mlops-staging-operations:ExportsOutputRefAlertsTopic');
   });

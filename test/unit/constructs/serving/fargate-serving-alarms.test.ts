@@ -34,6 +34,11 @@ describe('FargateServing rollback alarms, defaults', () => {
   // Template.fromStack also fails on a dependency cycle, which alarms on the service's own metrics would create.
   const template = Template.fromStack(stack);
   const logicalIdOf = (alarm: cloudwatch.Alarm) => stack.getLogicalId(alarm.node.defaultChild as CfnResource);
+  const alarmNameOf = (alarm: cloudwatch.Alarm) => {
+    const name = template.toJSON().Resources[logicalIdOf(alarm)].Properties.AlarmName;
+    expect(name).toMatch(/^TestStack-Serving-[0-9A-F]{8}-(error-rate|p99-latency)$/);
+    return name;
+  };
 
   test('error rate: 5XX answers of the tasks over all requests of the target group, above 1% for two one-minute periods', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -69,7 +74,8 @@ describe('FargateServing rollback alarms, defaults', () => {
   test('both alarms roll back an ECS deployment, beside the circuit breaker, under the default (ECS) deployment controller', () => {
     template.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
-        Alarms: { Enable: true, Rollback: true, AlarmNames: [{ Ref: logicalIdOf(serving.errorRateAlarm) }, { Ref: logicalIdOf(serving.latencyAlarm) }] },
+        // Physical names, not Refs: the service can name its alarms without depending on them.
+        Alarms: { Enable: true, Rollback: true, AlarmNames: [alarmNameOf(serving.errorRateAlarm), alarmNameOf(serving.latencyAlarm)] },
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
       }),
     });
