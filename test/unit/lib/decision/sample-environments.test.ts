@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnvironment } from '../../../../lib/config';
 import { decideEnvironment } from '../../../../lib/decision';
+import { WORKED_EXAMPLES } from '../../../../lib/decision/worked-examples';
 
 const environments = JSON.parse(readFileSync(join(__dirname, '../../../../cdk.json'), 'utf8')).context.environments;
 
@@ -33,5 +34,20 @@ describe('sample environments in cdk.json land by traffic and team size', () => 
     };
     expect(mode('doc-embedder')).toBe('new-cluster');
     expect(mode('fraud-scorer')).toBe('environment-cluster');
+  });
+});
+
+describe('worked examples named after a sample model use that model\'s cdk.json profile', () => {
+  const samples: Array<[string, string, string]> = [
+    ['dev churn-classifier', 'dev', 'churn-classifier'],
+    ['staging/prod churn-classifier', 'staging', 'churn-classifier'],
+    ['staging/prod churn-classifier', 'prod', 'churn-classifier'],
+    ['prod fraud-scorer (prod has a cluster)', 'prod', 'fraud-scorer'],
+    ['prod doc-embedder (GPU)', 'prod', 'doc-embedder'],
+  ];
+  test.each(samples)('%s = %s %s', (example, environment, model) => {
+    const worked = WORKED_EXAMPLES.find((e) => e.name === example);
+    const configured = loadEnvironment(environments, environment).config.models.find((m) => m.name === model);
+    expect(worked?.profile).toEqual(configured?.traffic);
   });
 });
