@@ -20,13 +20,15 @@ interface QueueAlarmOptions {
   readonly threshold: number;
   readonly evaluationPeriods: number;
 }
+
 // Deliberately loose: SNS itself rejects what it cannot deliver to; this catches typos such as a missing '@'.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Where an environment's alarms go: one SNS topic, encrypted with its own key, that only CloudWatch alarms of this
  * account and region may publish to, with optional email subscribers. `watchDeadLetterQueue` raises an alarm as soon
- * as a failure lands in a dead-letter queue, so a quarantined event or object is looked at, not forgotten.
+ * as a failure lands in a dead-letter queue, so a failed event or object is looked at, not forgotten; `watchBacklog`
+ * raises one when a consumer falls behind its work queue.
  */
 export class OperationsAlerts extends Construct {
   readonly topic: sns.Topic;

@@ -54,11 +54,13 @@ describe('OperationsAlerts', () => {
     });
   });
 
-  test('defaults: no subscription, the key retained', () => {
-    const { stack } = build();
+  test('defaults: no subscription, the key retained, a dead letter pages again after one day', () => {
+    const { stack, alerts } = build();
+    alerts.watchDeadLetterQueue(new sqs.Queue(stack, 'Dlq'), 'x');
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::SNS::Subscription', 0);
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 24 * 3600 + 1 });
   });
 
   test('each email subscriber gets a subscription; the removal policy reaches the key', () => {
