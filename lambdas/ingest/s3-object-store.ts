@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { headObjectOrUndefined } from '../shared/s3-objects';
 import type { SourceObjectRef } from './source-object';
 
 // Multipart parts buffered per upload: queueSize × partSize bytes at most (2 × 8 MiB).
@@ -12,13 +13,7 @@ export class S3ObjectStore {
   constructor(private readonly s3: S3Client) {}
 
   async exists(bucket: string, key: string): Promise<boolean> {
-    try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
-      throw error;
-    }
+    return (await headObjectOrUndefined(this.s3, bucket, key)) !== undefined;
   }
 
   /** Streams the exact object version named by the event. */

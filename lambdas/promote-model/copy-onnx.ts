@@ -1,8 +1,8 @@
 import { CopyObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { isS3NotFound } from '../shared/s3-objects';
 import { PackageRejectedError } from './errors';
 import { configJsonProblem } from './package-config';
 import { CONFIG_FILE } from './repository';
-import { isNotFound } from './s3-objects';
 import { copySource } from './s3-uri';
 import { modelMetadata, putVersionConfig, type ConfigSource, type VersionTarget } from './version-writes';
 
@@ -15,7 +15,7 @@ async function packagedConfig({ s3, servable }: VersionTarget): Promise<string |
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     text = await object.Body!.transformToString();
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isS3NotFound(error)) return undefined;
     throw error;
   }
   const problem = configJsonProblem(text, `s3://${bucket}/${key}`);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { isModelPackageGroupName, MODEL_PACKAGE_GROUP_NAME_RULE } from '../../lib/registry';
 
-
 const modelPackageGroupsSchema = z.record(z.string(), z.string().min(1, 'a model name')).superRefine((groups, ctx) => {
   if (Object.keys(groups).length === 0) ctx.addIssue({ code: 'custom', message: 'at least one group' });
   for (const group of Object.keys(groups)) {

@@ -1,11 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DescribeModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { headObjectOrUndefined } from '../shared/s3-objects';
 import type { ApprovalEvent } from './approval-event';
 import { checkModelPackage, type ArtifactFormat } from './check-package';
 import { promoteOnnxObject } from './copy-onnx';
 import { ArtifactConflictError, PackageRejectedError } from './errors';
 import { METADATA_PACKAGE_ARN, METADATA_SOURCE_ETAG, MODEL_FILE, versionKey, type RepositoryLocation } from './repository';
-import { headOrUndefined } from './s3-objects';
 import { promoteArchive } from './unpack-archive';
 import type { ConfigSource, VersionTarget } from './version-writes';
 
@@ -47,14 +47,14 @@ export async function promoteModelPackage(deps: PromoteDeps, event: ApprovalEven
   if (!check.ok) throw new PackageRejectedError(event.detail.ModelPackageArn, check.reasons);
   const { servable } = check;
 
-  const source = await headOrUndefined(deps.s3, servable.artifact);
+  const source = await headObjectOrUndefined(deps.s3, servable.artifact.bucket, servable.artifact.key);
   if (source?.ETag === undefined) {
     const what = servable.artifactFormat === 'onnx' ? 'ONNX artifact' : 'model archive';
     throw new PackageRejectedError(servable.modelPackageArn, [`the ${what} s3://${servable.artifact.bucket}/${servable.artifact.key} does not exist`]);
   }
 
   const modelKey = versionKey(deps.repository, servable.model, servable.version, MODEL_FILE);
-  const existing = await headOrUndefined(deps.s3, { bucket: deps.repository.bucket, key: modelKey });
+  const existing = await headObjectOrUndefined(deps.s3, deps.repository.bucket, modelKey);
   if (existing !== undefined) {
     const existingArn = existing.Metadata?.[METADATA_PACKAGE_ARN];
     const existingEtag = existing.Metadata?.[METADATA_SOURCE_ETAG];
