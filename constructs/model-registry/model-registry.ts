@@ -4,10 +4,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { isModelPackageGroupName, MODEL_PACKAGE_GROUP_NAME_RULE } from '../../lib/registry';
 import { acknowledgeWildcardResource } from '../serving/wildcard-findings';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { pascalCase } from '../shared/construct-id';
-import { isModelPackageGroupName, MODEL_PACKAGE_GROUP_NAME_RULE } from '../../lib/registry';
 import { InvalidPropError } from '../shared/prop-validation';
 import type { ApprovalMode, ModelRegistryProps } from './model-registry-props';
 import {
