@@ -18,7 +18,7 @@ describe('drift config', () => {
   test('thresholds default when only the capture fraction is given; the schedule defaults to hourly', () => {
     const envs = sampleEnvironments();
     envs.dev.models[0]!.drift = { captureSampleFraction: 0.5 } as never;
-    delete envs.dev.driftDetection;
+    delete (envs.dev as Record<string, unknown>).driftDetection;
     const env = loadEnvironment(envs, 'dev').config;
     expect(env.models[0]!.drift).toEqual({ captureSampleFraction: 0.5, ...DEFAULT_DRIFT_THRESHOLDS });
     expect(env.driftDetection).toEqual({ scheduleMinutes: 60 });
