@@ -24,7 +24,7 @@ function main(): void {
     usageError((error as Error).message);
   }
   const root = resolve(__dirname, '..');
-  const context = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+  const { context } = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   const known = Object.keys(context.environments as Record<string, unknown>);
   if (values.env !== undefined && !known.includes(values.env)) usageError(`--env: got '${values.env}'; known environments: ${known.join(', ')}`);
   const outDir = resolve(values.out ?? join(root, 'cdk.out', 'audit'));

@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import type { AuditInput, CfnTemplate } from '../lib/audit';
+import type { AuditInput } from '../lib/audit';
 import type { GatedSynthResult } from './gated-synth';
 
 /** Every gate `registerPolicyGates` adds, plus CloudFormation schema validation. */
@@ -11,7 +11,7 @@ export function auditInputFrom(result: GatedSynthResult, generatedAt: string): A
   return {
     environmentName: name,
     generatedAt,
-    stacks: result.platform.allStacks.map((stack) => ({ stackName: stack.stackName, template: (result.templates[stack.stackName] ?? {}) as CfnTemplate })),
+    stacks: result.platform.allStacks.map((stack) => ({ stackName: stack.stackName, template: (result.templates[stack.stackName] ?? {}) })),
     acknowledgments: result.acknowledgments.map((a) => ({
       stackName: Stack.of(a.construct).stackName,
       constructPath: a.construct.node.path,

@@ -62,7 +62,7 @@ export function parseArguments(argv: readonly string[]): KubernetesAppOptions {
 
 /** Builds and synthesizes the app; returns the stack so callers can report on it. */
 export function synthKubernetes(options: KubernetesAppOptions): { stack: ServingKubernetesStack; stackName: string } {
-  const environments = JSON.parse(readFileSync(options.cdkJsonPath, 'utf8')).context?.environments;
+  const environments = (JSON.parse(readFileSync(options.cdkJsonPath, 'utf8')) as { context?: { environments?: unknown } }).context?.environments;
   const { name, config } = loadEnvironment(environments, options.environment);
   const models: EksServedModel[] = decideEnvironment(config, { architecture: SERVING_ARCHITECTURE })
     .models.filter(({ decision }) => decision.target === 'eks')

@@ -20,7 +20,7 @@ export interface PlatformStacks {
 
 /** Validates the chosen environment's config, then builds its stacks with every policy gate registered. */
 export function buildPlatform(app: App, environmentName?: string): PlatformStacks {
-  const environment = loadEnvironment(app.node.tryGetContext('environments'), environmentName ?? app.node.tryGetContext('env'));
+  const environment = loadEnvironment(app.node.tryGetContext('environments'), environmentName ?? (app.node.tryGetContext('env') as string | undefined));
   const { name, config } = environment;
   const env: Environment = { account: config.account, region: config.region };
   const stackProps = { env, config, terminationProtection: config.removalPolicy === 'retain' };

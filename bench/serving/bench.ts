@@ -24,7 +24,13 @@ const SERVER_PORT = 18180;
 const FLOOR_PORT = 18181;
 
 type Model = (typeof MODELS)[number];
-const reference = (model: Model) => JSON.parse(readFileSync(join(ROOT, 'serving/reference-data', `${model}.expected.json`), 'utf8'));
+/** A model's reference inputs and outputs (serving/reference-data, written by `npm run models:generate`). */
+interface ReferenceData {
+  readonly inputName: string;
+  readonly inputs: number[][];
+  readonly expectedProbabilities: number[][];
+}
+const reference = (model: Model) => JSON.parse(readFileSync(join(ROOT, 'serving/reference-data', `${model}.expected.json`), 'utf8')) as ReferenceData;
 const requestBody = (model: Model) => {
   const ref = reference(model);
   return JSON.stringify({ inputs: [{ name: ref.inputName, shape: [1, ref.inputs[0].length], datatype: 'FP32', data: ref.inputs[0] }] });
@@ -38,7 +44,7 @@ function repository(batching: boolean): string {
     mkdirSync(dir, { recursive: true });
     symlinkSync(join(ROOT, 'serving/models', model, '1', 'model.onnx'), join(dir, 'model.onnx'));
     const shippedPath = join(ROOT, 'serving/models', model, '1', 'config.json');
-    const shipped = existsSync(shippedPath) ? JSON.parse(readFileSync(shippedPath, 'utf8')) : {};
+    const shipped = existsSync(shippedPath) ? (JSON.parse(readFileSync(shippedPath, 'utf8')) as Record<string, unknown>) : {};
     writeFileSync(join(dir, 'config.json'), JSON.stringify(batching ? shipped : { ...shipped, maxBatchSize: 1 }));
   }
   return root;
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
   const heavyAsServed = new Map<number, RawPoint>();
   for (const threads of new Set([THREADS, 1])) {
     const [point] = await measureRaw(join(ROOT, 'serving/models/heavy-mlp/1/model.onnx'), heavy.inputName, heavy.inputs[0], [64], threads, 1000, SERVER_SESSION_OPTIONS);
-    heavyAsServed.set(threads, point!);
+    heavyAsServed.set(threads, point);
   }
 
   // Encoded like the server's own answer, so the floor answers exactly as many bytes.
@@ -120,7 +126,7 @@ function report(raw: Map<Model, RawPoint[]>, heavyAsServed: Map<number, RawPoint
   console.log(`${'model'.padEnd(12)}${pad('batch 1', 10)}${pad('ms/run', 9)}${pad('best batch', 12)}${pad('rows/s', 10)}${pad('best<=64', 10)}${pad('rows/s', 10)}${pad('CPU us/row', 12)}`);
   const best = (model: Model, max = Infinity) => raw.get(model)!.filter((p) => p.batchSize <= max).reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a));
   for (const model of MODELS) {
-    const one = raw.get(model)![0]!;
+    const one = raw.get(model)![0];
     const top = best(model);
     const reachable = best(model, 64);
     console.log(`${model.padEnd(12)}${pad(f(one.rowsPerSecond), 10)}${pad(f(one.msPerRun, 3), 9)}${pad(String(top.batchSize), 12)}${pad(f(top.rowsPerSecond), 10)}${pad(String(reachable.batchSize), 10)}${pad(f(reachable.rowsPerSecond), 10)}${pad(f(reachable.cpuMicrosPerRow, 1), 12)}`);
@@ -157,7 +163,7 @@ function report(raw: Map<Model, RawPoint[]>, heavyAsServed: Map<number, RawPoint
   const heavy64 = heavyCell.requestsPerSecond;
   const small64 = on.get('digits-mlp@64')!.requestsPerSecond;
   const floor64 = floor.get('digits-mlp@64')!.requestsPerSecond;
-  const c1Budget = raw.get('digits-mlp')![0]!.msPerRun + floor.get('digits-mlp@1')!.p50Ms;
+  const c1Budget = raw.get('digits-mlp')![0].msPerRun + floor.get('digits-mlp@1')!.p50Ms;
   const c1 = on.get('digits-mlp@1')!.p50Ms;
   const verdict = (ok: boolean) => (ok ? 'meets goal' : 'MISSES goal');
   const reachable = best('heavy-mlp', 64);

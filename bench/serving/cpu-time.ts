@@ -16,7 +16,7 @@ export function processCpu(pid: number): ProcessCpu {
 
 function ticks(statPath: string): number {
   // Fields after the parenthesised command name: utime and stime are fields 14 and 15 of stat.
-  const fields = readFileSync(statPath, 'utf8').split(') ')[1]!.split(' ');
+  const fields = readFileSync(statPath, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 

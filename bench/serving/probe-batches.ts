@@ -11,8 +11,8 @@ const concurrency = Number(process.argv[3] ?? 64);
 const port = 18190;
 const base = `http://127.0.0.1:${port}`;
 
-(async () => {
-  const ref = JSON.parse(readFileSync(join(ROOT, 'serving/reference-data', `${model}.expected.json`), 'utf8'));
+void (async () => {
+  const ref = JSON.parse(readFileSync(join(ROOT, 'serving/reference-data', `${model}.expected.json`), 'utf8')) as { inputName: string; inputs: number[][] };
   const body = JSON.stringify({ inputs: [{ name: ref.inputName, shape: [1, 64], datatype: 'FP32', data: ref.inputs[0] }] });
   const server = await startProcess('serving/src/main.ts', ['--model-repository', process.env.PROBE_REPO ?? join(ROOT, 'serving/models'), '--port', String(port)], { LOG_LEVEL: 'WARN', MODEL_POLL_INTERVAL_SECONDS: '0', ...(process.env.PROBE_THREADS ? { ORT_INTRA_OP_THREADS: process.env.PROBE_THREADS } : {}) }, `${base}/v2/health/ready`);
   try {

@@ -176,7 +176,7 @@ export class ModelRegistry extends Construct {
       );
     }
     if (statements.length === 0) return undefined;
-    return new iam.PolicyDocument({ statements }).toJSON();
+    return new iam.PolicyDocument({ statements }).toJSON() as Record<string, unknown>;
   }
 }
 

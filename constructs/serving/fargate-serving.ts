@@ -212,7 +212,7 @@ export class FargateServing extends Construct {
       ? this.loadBalancer.addListener('Https', {
           port: 443,
           protocol: elbv2.ApplicationProtocol.HTTPS,
-          certificates: [props.certificate!],
+          certificates: [props.certificate],
           sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
           open: false,
         })

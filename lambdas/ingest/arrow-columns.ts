@@ -247,5 +247,5 @@ export function createColumnBuffer(field: FieldContract, arrowField: Field, capa
   if (type instanceof Int32) return new Int32Column(field, capacity);
   if (type instanceof Float64) return new Float64Column(field, capacity);
   if (type instanceof TimestampMillisecond) return new TimestampColumn(field, capacity);
-  throw new TypeError(`No column buffer for Arrow type ${String(type)} (field ${field.name})`);
+  throw new TypeError(`No column buffer for Arrow type ${type.constructor.name} (field ${field.name})`);
 }

@@ -53,7 +53,7 @@ export async function forEachLine(input: AsyncIterable<unknown>, onLine: LineHan
   }
   if (pending.length > 0) {
     const last = Buffer.concat(pending);
-    const wait = onLine(last, 0, last.length, ++lineNumber);
+    const wait = onLine(last, 0, last.length, lineNumber + 1);
     if (wait) await wait;
   }
 }

@@ -14,7 +14,7 @@ function quoteCount(text: string): number {
 
 function parseQuotedRecord(line: number, text: string): CsvRecord {
   try {
-    const records = parseCsv(text, { relax_column_count: true }) as string[][];
+    const records: string[][] = parseCsv(text, { relax_column_count: true });
     return { line, fields: records[0] ?? [''] };
   } catch (error) {
     if (error instanceof CsvError) return { line, text, error: `not valid CSV: ${error.message}` };

@@ -11,7 +11,7 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
     while (!failed && next < items.length) {
       const index = next++;
       try {
-        results[index] = await task(items[index]!, index);
+        results[index] = await task(items[index], index);
       } catch (error) {
         failed = true;
         throw error;

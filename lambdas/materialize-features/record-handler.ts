@@ -60,7 +60,7 @@ export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: 
       if (summary.rejected > 0) logger.warn('Rows rejected by the feature group; see the failure report', { key: silverObject.key, ...counts });
       if (failedRecords.length > 0) {
         logger.error('Records not written after retries; the message will be redelivered', { key: silverObject.key, ...counts, firstFailures: failedRecords.slice(0, 10) });
-        throw new RecordsNotWrittenError(summary.featureGroup, silverObject.key, failedRecords.length, failedRecords[failedRecords.length - 1]!.error);
+        throw new RecordsNotWrittenError(summary.featureGroup, silverObject.key, failedRecords.length, failedRecords[failedRecords.length - 1].error);
       }
       logger.info('Silver object materialized', { key: silverObject.key, ...counts });
     }

@@ -87,7 +87,7 @@ export function checkModelPackage(description: DescribeModelPackageCommandOutput
   } else if (candidates.length > 1) {
     reasons.push(`more than one model artifact (${candidates.map(([uri]) => uri).join(', ')}); the serving layout holds one model.onnx per version`);
   }
-  const [uri, artifactFormat] = candidates.length === 1 ? candidates[0]! : [undefined, undefined];
+  const [uri, artifactFormat] = candidates.length === 1 ? candidates[0] : [undefined, undefined];
   const artifact = uri === undefined ? undefined : parseS3Uri(uri);
   if (uri !== undefined && artifact === undefined) reasons.push(`${uri} is not an s3:// URI`);
 

@@ -19,7 +19,7 @@ export function parseModelPackageGroups(text: string): ReadonlyMap<string, strin
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`MODEL_PACKAGE_GROUPS is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`MODEL_PACKAGE_GROUPS is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = modelPackageGroupsSchema.safeParse(json);
   if (!parsed.success) {

@@ -24,7 +24,7 @@ const isRegularFile = (entry: Entry): boolean => entry.header.type === 'file' ||
 
 /** Raised by writes to the model sink (the repository upload): not a property of the archive, so never a rejection. */
 class SinkFailure extends Error {
-  constructor(override readonly cause: unknown) {
+  constructor(override readonly cause: Error) {
     super('model sink failed');
   }
 }
@@ -44,7 +44,7 @@ function waitForDrain(sink: Writable): Promise<void> {
     const done = (error?: unknown) => {
       sink.off('drain', onDrain).off('error', onError).off('close', onClose);
       if (error === undefined) resolve();
-      else reject(new SinkFailure(error));
+      else reject(new SinkFailure(error instanceof Error ? error : new Error('the model sink failed', { cause: error })));
     };
     const onDrain = () => done();
     const onError = (error: unknown) => done(error);

@@ -55,10 +55,10 @@ export function encryptionInventory(stacks: readonly StackTemplate[]): Inventory
 export function exposureInventory(stacks: readonly StackTemplate[]): InventoryRow[] {
   return entries(stacks).flatMap(([stackName, logicalId, r]) => {
     if (r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') {
-      return [{ stackName, logicalId, type: r.Type, detail: `scheme ${prop(r, 'Scheme') ?? 'internet-facing (default)'}` }];
+      return [{ stackName, logicalId, type: r.Type, detail: `scheme ${prop<string>(r, 'Scheme') ?? 'internet-facing (default)'}` }];
     }
-    if (r.Type === 'AWS::Lambda::Url') return [{ stackName, logicalId, type: r.Type, detail: `auth ${prop(r, 'AuthType')}` }];
-    if (r.Type === 'AWS::ApiGatewayV2::Api') return [{ stackName, logicalId, type: r.Type, detail: `protocol ${prop(r, 'ProtocolType')}` }];
+    if (r.Type === 'AWS::Lambda::Url') return [{ stackName, logicalId, type: r.Type, detail: `auth ${prop<string>(r, 'AuthType')}` }];
+    if (r.Type === 'AWS::ApiGatewayV2::Api') return [{ stackName, logicalId, type: r.Type, detail: `protocol ${prop<string>(r, 'ProtocolType')}` }];
     if (r.Type === 'AWS::EC2::SecurityGroup') {
       const open = (prop<Array<{ CidrIp?: string; CidrIpv6?: string; FromPort?: number }>>(r, 'SecurityGroupIngress') ?? []).filter(
         (rule) => rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0',
@@ -114,6 +114,6 @@ export function alarmInventory(stacks: readonly StackTemplate[]): InventoryRow[]
       const comparison = COMPARISONS[prop<string>(r, 'ComparisonOperator') ?? ''] ?? prop<string>(r, 'ComparisonOperator');
       const actions = [prop(r, 'AlarmActions') ?? []].flat().length;
       const notifies = actions > 0 ? `notifies ${actions} action(s)` : 'NO NOTIFICATION';
-      return { stackName, logicalId, type: r.Type, detail: `${metric} ${comparison} ${prop(r, 'Threshold')}; ${notifies}` };
+      return { stackName, logicalId, type: r.Type, detail: `${metric} ${comparison} ${prop<number>(r, 'Threshold')}; ${notifies}` };
     });
 }

@@ -33,6 +33,7 @@ export class FastStringCheck {
     const { pattern } = field;
     if (field.enum) {
       // Members that are not ASCII or break the pattern are left out: such fields defer, which is always correct.
+      // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
       this.members = field.enum.filter((m) => /^[\x00-\x7f]*$/.test(m) && (!pattern || pattern.test(m))).map((m) => Buffer.from(m, 'latin1'));
     } else if (pattern) {
       this.matches = compileBytePattern(pattern);

@@ -86,7 +86,7 @@ export function compileValidator(contract: DatasetContract): RecordValidator {
   const names = contract.fields.map((f) => f.name);
   const problem: Problem = { text: '' };
   return (values) => {
-    const row: ValidRow = new Array(checks.length);
+    const row: ValidRow = new Array<ValidRow[number]>(checks.length);
     let reasons: string[] | undefined;
     for (let i = 0; i < checks.length; i++) {
       const value = checks[i](values[i], problem);

@@ -76,7 +76,7 @@ function markdownTable(header: readonly string[], rows: readonly (readonly strin
 }
 
 function renderPricingTable(): string[] {
-  const entries = Object.entries(PRICES) as [string, Price][];
+  const entries = Object.entries<Price>(PRICES);
   return markdownTable(
     ['id', 'item', 'USD', 'unit', 'source', 'checked', 'note'],
     entries.map(([id, p]) => [`\`${id}\``, p.description, String(p.usd), p.unit, p.source, p.checked, p.note ?? '']),

@@ -56,7 +56,7 @@ export const featureBinsSchema = z
       ctx.addIssue({ code: 'custom', path: ['counts'], message: `must have edges.length + 1 = ${bins.edges.length + 1} entries, got ${bins.counts.length}` });
     }
     for (let i = 1; i < bins.edges.length; i++) {
-      if (!(bins.edges[i]! > bins.edges[i - 1]!)) {
+      if (!(bins.edges[i] > bins.edges[i - 1])) {
         ctx.addIssue({ code: 'custom', path: ['edges', i], message: `edges must be strictly increasing: ${bins.edges[i]} follows ${bins.edges[i - 1]}` });
         return;
       }
@@ -77,7 +77,7 @@ export const featureSampleSchema = z
   })
   .superRefine((sample, ctx) => {
     for (let i = 1; i < sample.values.length; i++) {
-      if (sample.values[i]! < sample.values[i - 1]!) {
+      if (sample.values[i] < sample.values[i - 1]) {
         ctx.addIssue({ code: 'custom', path: ['values', i], message: `values must be sorted ascending: ${sample.values[i]} follows ${sample.values[i - 1]}` });
         return;
       }

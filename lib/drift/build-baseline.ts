@@ -94,7 +94,7 @@ function summarize(sorted: Float64Array, missing: number): FeatureStatistics {
   const mean = sum / sorted.length;
   let squares = 0;
   for (const value of sorted) squares += (value - mean) ** 2;
-  return { count: sorted.length, missing, mean, stddev: Math.sqrt(squares / sorted.length), min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  return { count: sorted.length, missing, mean, stddev: Math.sqrt(squares / sorted.length), min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
 /** numpy's default (linear, "type 7") quantile of an ascending array. */
@@ -102,7 +102,7 @@ export function quantile(sorted: ArrayLike<number>, p: number): number {
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
 /** Interior edges at the quantiles i/k without repeats, and the reference count per bin (bin of x = edges ≤ x). */
@@ -110,7 +110,7 @@ export function quantileBins(sorted: Float64Array, bins: number): FeatureBins {
   const edges: number[] = [];
   for (let i = 1; i < bins; i++) {
     const edge = quantile(sorted, i / bins);
-    if (edges.length === 0 || edge > edges[edges.length - 1]!) edges.push(edge);
+    if (edges.length === 0 || edge > edges[edges.length - 1]) edges.push(edge);
   }
   const counts: number[] = [];
   let start = 0;

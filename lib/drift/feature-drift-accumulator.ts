@@ -39,7 +39,7 @@ export class FeatureDriftAccumulator {
     this.feature = baseline.name;
     this.breaks = mergedBreakpoints(baseline.sample.values, baseline.bins.edges);
     this.slotCounts = new Float64Array(2 * this.breaks.length + 1);
-    const span = this.breaks[this.breaks.length - 1]! - this.breaks[0]!;
+    const span = this.breaks[this.breaks.length - 1] - this.breaks[0];
     const cells = Math.min(1 << 20, nextPowerOfTwo(2 * this.breaks.length));
     // A span of subnormals makes cells/span infinite, one of ±1.8e308 makes it 0: one cell, plain binary search.
     const usable = span > 0 && Number.isFinite(cells / span) && cells / span > 0;
@@ -54,12 +54,12 @@ export class FeatureDriftAccumulator {
    */
   add(data: ArrayLike<number>, offset = 0, stride = 1, count = Math.ceil((data.length - offset) / stride)): void {
     const { breaks, slotCounts, grid, gridScale, gridCells } = this;
-    const first = breaks[0]!;
+    const first = breaks[0];
     const lastIndex = breaks.length - 1;
-    const last = breaks[lastIndex]!;
+    const last = breaks[lastIndex];
     let missing = 0;
     for (let k = 0, i = offset; k < count; k++, i += stride) {
-      const x = data[i]!;
+      const x = data[i];
       if (x - x !== 0) {
         missing++; // NaN and ±Infinity
         continue;
@@ -69,16 +69,16 @@ export class FeatureDriftAccumulator {
       else if (x >= last) slot = x === last ? 2 * lastIndex + 1 : 2 * lastIndex + 2;
       else {
         const cell = Math.min(gridCells - 1, Math.floor((x - first) * gridScale));
-        let lo = grid[cell]!;
-        let hi = grid[cell + 1]!;
+        let lo = grid[cell];
+        let hi = grid[cell + 1];
         while (lo < hi) {
           const mid = (lo + hi) >>> 1;
-          if (breaks[mid]! <= x) lo = mid + 1;
+          if (breaks[mid] <= x) lo = mid + 1;
           else hi = mid;
         }
         slot = breaks[lo - 1] === x ? 2 * lo - 1 : 2 * lo;
       }
-      slotCounts[slot]!++;
+      slotCounts[slot]++;
     }
     this.missing += missing;
   }
@@ -102,7 +102,7 @@ export class FeatureDriftAccumulator {
     for (let slot = 0; slot < this.slotCounts.length; slot++) {
       // Slot 2j+1 holds exactly Bj: it opens bin `bin + 1` when Bj is the next edge.
       if (slot % 2 === 1 && bin < edges.length && this.breaks[(slot - 1) / 2] === edges[bin]) bin++;
-      actual[bin]! += this.slotCounts[slot]!;
+      actual[bin] += this.slotCounts[slot];
     }
     return populationStabilityIndex(counts, actual);
   }
@@ -113,8 +113,8 @@ export class FeatureDriftAccumulator {
     let reference = 0;
     let d = 0;
     for (let slot = 0; slot < this.slotCounts.length; slot++) {
-      if (slot % 2 === 1) reference = upperBound(sample, this.breaks[(slot - 1) / 2]!, reference);
-      captured += this.slotCounts[slot]!;
+      if (slot % 2 === 1) reference = upperBound(sample, this.breaks[(slot - 1) / 2], reference);
+      captured += this.slotCounts[slot];
       d = Math.max(d, Math.abs(reference / sample.length - captured / samples));
     }
     return d;
@@ -123,10 +123,10 @@ export class FeatureDriftAccumulator {
   /** grid[c] = breakpoints whose cell is below c, so a value in cell c has its upper bound in [grid[c], grid[c+1]]. */
   private buildGrid(): Int32Array {
     const grid = new Int32Array(this.gridCells + 1);
-    const first = this.breaks[0]!;
+    const first = this.breaks[0];
     let j = 0;
     for (let cell = 0; cell <= this.gridCells; cell++) {
-      while (j < this.breaks.length && this.cellOf(this.breaks[j]!, first) < cell) j++;
+      while (j < this.breaks.length && this.cellOf(this.breaks[j], first) < cell) j++;
       grid[cell] = j;
     }
     return grid;

@@ -17,8 +17,8 @@ export function populationStabilityIndex(expected: ArrayLike<number>, actual: Ar
   if (expectedTotal === 0 || actualTotal === 0) throw new RangeError('PSI needs at least one value on each side');
   let psi = 0;
   for (let i = 0; i < expected.length; i++) {
-    const e = Math.max(expected[i]! / expectedTotal, epsilon);
-    const a = Math.max(actual[i]! / actualTotal, epsilon);
+    const e = Math.max(expected[i] / expectedTotal, epsilon);
+    const a = Math.max(actual[i] / actualTotal, epsilon);
     psi += (a - e) * Math.log(a / e);
   }
   return psi;
@@ -26,6 +26,6 @@ export function populationStabilityIndex(expected: ArrayLike<number>, actual: Ar
 
 function sum(values: ArrayLike<number>): number {
   let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i]!;
+  for (let i = 0; i < values.length; i++) total += values[i];
   return total;
 }

@@ -4,7 +4,7 @@ export function lowerBound(sorted: ArrayLike<number>, x: number, from = 0, to = 
   let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
+    if (sorted[mid] < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -16,7 +16,7 @@ export function upperBound(sorted: ArrayLike<number>, x: number, from = 0, to = 
   let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
+    if (sorted[mid] <= x) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -76,7 +76,7 @@ const DATASET_OBJECT_KEY = /^datasets\/dataset=([^/]+)\/ingest_date=(\d{4}-\d{2}
 /** The inverse of `datasetObjectKey`; undefined for any other key (quarantine files, reports, progress markers). */
 export function parseDatasetObjectKey(key: string): DatasetObject | undefined {
   const match = DATASET_OBJECT_KEY.exec(key);
-  return match ? { dataset: match[1]!, ingestDate: match[2]!, sourceObjectId: match[3]! } : undefined;
+  return match ? { dataset: match[1], ingestDate: match[2], sourceObjectId: match[3] } : undefined;
 }
 
 /** `…feature-group=<g>/dataset=<d>/ingest_date=<date>/<id>`: one (feature group, silver file) under a prefix. */

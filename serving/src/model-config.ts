@@ -40,7 +40,7 @@ export function parseModelConfig(text: string | undefined): ModelConfig {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`config.json is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`config.json is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = modelConfigSchema.safeParse(json);
   if (!parsed.success) {

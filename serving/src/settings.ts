@@ -82,7 +82,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
       args: [...argv],
       options: Object.fromEntries(Object.keys(CLI_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
       allowPositionals: true,
-    }).values as Record<string, string | undefined>;
+    }).values;
   } catch (error) {
     throw new SettingsError(`${(error as Error).message}; flags: ${Object.keys(CLI_FLAGS).map((f) => `--${f}`).join(', ')}`);
   }
@@ -106,7 +106,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
   const versionSelection: VersionSelection =
     s.SERVED_MODEL_VERSION === undefined
       ? { kind: 'latest' }
-      : { kind: 'pinned', model: servedModels![0]!, version: s.SERVED_MODEL_VERSION === 'none' ? undefined : s.SERVED_MODEL_VERSION };
+      : { kind: 'pinned', model: servedModels![0], version: s.SERVED_MODEL_VERSION === 'none' ? undefined : s.SERVED_MODEL_VERSION };
   return {
     modelRepository: s.MODEL_REPOSITORY,
     host: s.HOST,

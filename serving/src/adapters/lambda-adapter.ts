@@ -1,12 +1,12 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { PayloadTooLargeError } from '../errors';
 import type { ServingLogger } from '../logger';
 import type { CoreRequest, CoreResponse } from './core-types';
 import { errorResponse } from './error-response';
 import type { ServingCore } from './serving-core';
 
-/** API Gateway HTTP API (payload format 2.0) and Lambda Function URL events share this shape. */
-export type HttpLambdaEvent = APIGatewayProxyEventV2 | LambdaFunctionURLEvent;
+/** API Gateway HTTP API (payload format 2.0) events; Lambda Function URL events have the same shape (`LambdaFunctionURLEvent` is this type). */
+export type HttpLambdaEvent = APIGatewayProxyEventV2;
 
 export interface LambdaAdapterOptions {
   readonly core: ServingCore;

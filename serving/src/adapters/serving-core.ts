@@ -85,7 +85,7 @@ export class ServingCore {
     const match = MODEL_ROUTE.exec(path);
     if (match === null) throw new RouteNotFoundError(method, path);
     const [, rawModel, rawVersion, action] = match;
-    const model = decodePathSegment(rawModel!);
+    const model = decodePathSegment(rawModel);
     const version = rawVersion === undefined ? undefined : decodePathSegment(rawVersion);
     if (action === 'infer') {
       allow(request, 'POST');
@@ -154,7 +154,7 @@ export class ServingCore {
     const target = request.headers['x-amzn-sagemaker-target-model'] ?? this.options.sagemakerModel;
     if (target !== undefined) return target;
     const models = this.options.repository.list();
-    if (models.length === 1) return models[0]!.model;
+    if (models.length === 1) return models[0].model;
     throw new BadRequestError(
       `POST /invocations needs a model: ${models.length} are loaded; set SAGEMAKER_MODEL or the X-Amzn-SageMaker-Target-Model header`,
     );

@@ -93,13 +93,13 @@ export class DynamicBatcher<T, R> {
 
   private batchIsDue(): boolean {
     if (this.queuedRows >= this.options.maxBatchSize) return true;
-    const waitedMicros = Number(process.hrtime.bigint() - this.queue[0]!.enqueuedAt) / 1000;
+    const waitedMicros = Number(process.hrtime.bigint() - this.queue[0].enqueuedAt) / 1000;
     return waitedMicros >= this.options.maxQueueDelayMicros;
   }
 
   private armDelayTimer(): void {
     if (this.delayTimer !== undefined) return;
-    const waitedMicros = Number(process.hrtime.bigint() - this.queue[0]!.enqueuedAt) / 1000;
+    const waitedMicros = Number(process.hrtime.bigint() - this.queue[0].enqueuedAt) / 1000;
     const remainingMs = Math.max(0, (this.options.maxQueueDelayMicros - waitedMicros) / 1000);
     this.delayTimer = setTimeout(() => {
       this.delayTimer = undefined;
@@ -114,8 +114,8 @@ export class DynamicBatcher<T, R> {
     this.delayTimer = undefined;
     const limit = Math.max(1, this.options.maxBatchSize);
     const batch: Pending<T, R>[] = [this.queue.shift()!];
-    let rows = batch[0]!.rows;
-    while (this.queue.length > 0 && limit > 1 && rows + this.queue[0]!.rows <= limit) {
+    let rows = batch[0].rows;
+    while (this.queue.length > 0 && limit > 1 && rows + this.queue[0].rows <= limit) {
       const next = this.queue.shift()!;
       rows += next.rows;
       batch.push(next);
@@ -133,7 +133,7 @@ export class DynamicBatcher<T, R> {
       batch.map((entry) => Number(now - entry.enqueuedAt) / 1e9),
     );
     this.run(batch.map((entry) => entry.item)).then(
-      (results) => batch.forEach((entry, i) => this.settle(entry, () => entry.resolve(results[i]!))),
+      (results) => batch.forEach((entry, i) => this.settle(entry, () => entry.resolve(results[i]))),
       (error: unknown) => batch.forEach((entry) => this.settle(entry, () => entry.reject(error))),
     ).finally(() => {
       this.running--;

@@ -3,9 +3,9 @@ import { elementCount, type TensorValue } from '../protocol/signature';
 
 /** Concatenates same-named tensors of several requests along dimension 0. */
 export function concatRows(parts: readonly TensorValue[]): TensorValue {
-  if (parts.length === 1) return parts[0]!;
-  const first = parts[0]!;
-  const rows = parts.reduce((sum, part) => sum + part.shape[0]!, 0);
+  if (parts.length === 1) return parts[0];
+  const first = parts[0];
+  const rows = parts.reduce((sum, part) => sum + part.shape[0], 0);
   const shape = [rows, ...first.shape.slice(1)];
   const data = new (first.data.constructor as new (length: number) => TypedArray)(elementCount(shape));
   let offset = 0;
@@ -21,7 +21,7 @@ export function splitRows(tensor: TensorValue, rowCounts: readonly number[]): Te
   const rowSize = elementCount(tensor.shape.slice(1));
   let offset = 0;
   return rowCounts.map((rows) => {
-    const data = tensor.data.subarray(offset * rowSize, (offset + rows) * rowSize) as TypedArray;
+    const data = tensor.data.subarray(offset * rowSize, (offset + rows) * rowSize);
     offset += rows;
     return { datatype: tensor.datatype, shape: [rows, ...tensor.shape.slice(1)], data };
   });

@@ -5,7 +5,7 @@
  */
 export function float32ArrayJson(data: Float32Array): string {
   let text = '[';
-  for (let i = 0; i < data.length; i++) text += (i === 0 ? '' : ',') + float32Json(data[i]!);
+  for (let i = 0; i < data.length; i++) text += (i === 0 ? '' : ',') + float32Json(data[i]);
   return `${text}]`;
 }
 

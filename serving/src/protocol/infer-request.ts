@@ -44,7 +44,7 @@ export function decodeInferRequest(body: string, signature: ModelSignature, opti
   }
   const parsed = requestSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     const at = issue.path.length > 0 ? issue.path.join('.') : 'request';
     throw new BadRequestError(`invalid infer request at ${at}: ${issue.message}`);
   }
@@ -74,7 +74,7 @@ function batchRows(inputs: ReadonlyMap<string, TensorValue>, signature: ModelSig
   if (!isBatchable(signature)) return 1;
   const leading = new Set([...inputs.values()].map((tensor) => tensor.shape[0]));
   if (leading.size > 1) throw new BadRequestError(`all inputs must have the same size in dimension 0, got ${[...leading].join(' and ')}`);
-  return [...leading][0]!;
+  return [...leading][0];
 }
 
 function decodeTensor(
@@ -126,7 +126,7 @@ function toTypedArray(values: unknown[], spec: TensorSpec, options: DecodeOption
         if (typeof value === 'string' && options.allowNonFinite && value in NON_FINITE_TOKENS) number = NON_FINITE_TOKENS[value];
         if (number === undefined) fail(i, `is not a number (${spec.datatype})`);
         (out as Float32Array)[i] = number!;
-        if (!options.allowNonFinite && !Number.isFinite(out[i] as number)) {
+        if (!options.allowNonFinite && !Number.isFinite(out[i])) {
           fail(i, `is not finite in ${spec.datatype}; NaN and Infinity are rejected unless the model config sets allowNonFinite`);
         }
         break;

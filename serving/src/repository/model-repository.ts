@@ -96,7 +96,7 @@ export class ModelRepository {
   private scheduleNextPoll(): void {
     if (this.stopped || this.options.pollIntervalMs <= 0) return;
     this.timer = setTimeout(() => {
-      this.poll().finally(() => this.scheduleNextPoll());
+      void this.poll().finally(() => this.scheduleNextPoll());
     }, this.options.pollIntervalMs);
     this.timer.unref();
   }

@@ -15,5 +15,5 @@ export function openRepositorySource(uri: string, s3: S3ClientSettings = {}): Re
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (match === null) return new LocalRepositorySource(uri);
   const client = new S3Client({ forcePathStyle: s3.forcePathStyle });
-  return new S3RepositorySource(client, match[1]!, match[2]!);
+  return new S3RepositorySource(client, match[1], match[2]);
 }

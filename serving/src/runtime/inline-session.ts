@@ -28,7 +28,7 @@ export class InlineSession implements SessionHandle {
     const results = await this.session.run(tensors);
     const outputs: Record<string, SessionTensor> = {};
     for (const [name, value] of Object.entries(results)) {
-      const tensor = value as Tensor;
+      const tensor = value;
       outputs[name] = { type: tensor.type, dims: tensor.dims, data: tensor.data as TypedArray };
     }
     return outputs;

@@ -79,7 +79,7 @@ export class ModelVersion {
   ) {
     const { model, version, config, metrics } = input;
     this.idleSessions = [...sessions];
-    this.signature = signatureOf(sessions[0]!);
+    this.signature = signatureOf(sessions[0]);
     this.batchable = isBatchable(this.signature) && config.maxBatchSize > 1;
     const labels = { model, version };
     // Children bound to this version's labels: no label hashing on the hot path.
@@ -151,12 +151,12 @@ export class ModelVersion {
     const results = await this.runOnIdleSession(feeds);
     const perItem = items.map(() => new Map<string, TensorValue>());
     for (const spec of this.signature.outputs) {
-      const result = results[spec.name]!;
+      const result = results[spec.name];
       const tensor: TensorValue = { datatype: spec.datatype, shape: result.dims, data: result.data };
       const slices = this.batchable ? splitRows(tensor, items.map((item) => item.rows)) : [tensor];
-      slices.forEach((slice, i) => perItem[i]!.set(spec.name, slice));
+      slices.forEach((slice, i) => perItem[i].set(spec.name, slice));
     }
-    return perItem.map((all, i) => new Map(items[i]!.outputs.map((name) => [name, all.get(name)!])));
+    return perItem.map((all, i) => new Map(items[i].outputs.map((name) => [name, all.get(name)!])));
   }
 
   private async runOnIdleSession(feeds: Record<string, SessionTensor>): Promise<Record<string, SessionTensor>> {

@@ -72,7 +72,7 @@ export class WorkerSession implements SessionHandle {
     });
     if (reply.type !== 'result') throw new Error(`unexpected reply ${reply.type}`);
     const outputs: Record<string, SessionTensor> = {};
-    for (const output of reply.outputs) outputs[output.name] = { type: output.type, dims: output.dims, data: new ARRAYS[output.type]!(output.buffer) };
+    for (const output of reply.outputs) outputs[output.name] = { type: output.type, dims: output.dims, data: new ARRAYS[output.type](output.buffer) };
     return outputs;
   }
 

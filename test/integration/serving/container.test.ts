@@ -84,7 +84,7 @@ describe('Dockerfile by inspection', () => {
 
 describe('the bundled entry points under node', () => {
   beforeAll(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     await require(join(SERVING, 'scripts/bundle.js')).bundle(out);
   });
 

@@ -164,8 +164,8 @@ describe('Open Inference Protocol over HTTP', () => {
     const responses = await Promise.all(Array.from({ length: 5 }, () => send(`${server.url}/v2/models/strict-queue/infer`, { body: slowRows(60) })));
     const full = responses.filter((res) => res.status === 429);
     expect(full.length).toBeGreaterThan(0);
-    expect(full[0]!.headers['retry-after']).toBe('1');
-    expect(full[0]!.json().error).toMatch(/queue for model 'strict-queue' is full/);
+    expect(full[0].headers['retry-after']).toBe('1');
+    expect(full[0].json().error).toMatch(/queue for model 'strict-queue' is full/);
     expect(responses.every((res) => res.status === 200 || res.status === 429)).toBe(true);
   });
 

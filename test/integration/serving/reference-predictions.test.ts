@@ -23,7 +23,7 @@ interface Expected {
 }
 
 const load = (model: string): Expected => JSON.parse(readFileSync(join(ROOT, 'serving/reference-data', `${model}.expected.json`), 'utf8'));
-const argmax = (row: number[]) => row.reduce((best, value, i) => (value > row[best]! ? i : best), 0);
+const argmax = (row: number[]) => row.reduce((best, value, i) => (value > row[best] ? i : best), 0);
 const rowsOf = (flat: number[], width: number) => Array.from({ length: flat.length / width }, (_, i) => flat.slice(i * width, (i + 1) * width));
 
 let server: RunningServer;
@@ -34,7 +34,7 @@ afterAll(() => server.stop());
 
 function expectMatches(expected: Expected, probabilities: number[][]): void {
   expect(probabilities.map(argmax)).toEqual(expected.expectedLabels);
-  const worst = Math.max(...probabilities.flatMap((row, i) => row.map((p, j) => Math.abs(p - expected.expectedProbabilities[i]![j]!))));
+  const worst = Math.max(...probabilities.flatMap((row, i) => row.map((p, j) => Math.abs(p - expected.expectedProbabilities[i][j]))));
   expect(worst).toBeLessThan(TOLERANCE);
 }
 

@@ -29,11 +29,11 @@ describe('DynamicBatcher', () => {
     const first = batcher.submit(1, 1);
     const rest = [2, 3, 4].map((i) => batcher.submit(i, 1));
     expect(batches.map((b) => b.items)).toEqual([[1]]);
-    batches[0]!.release();
+    batches[0].release();
     await expect(first).resolves.toBe(10);
     await flush();
     expect(batches.map((b) => b.items)).toEqual([[1], [2, 3, 4]]);
-    batches[1]!.release();
+    batches[1].release();
     await expect(Promise.all(rest)).resolves.toEqual([20, 30, 40]);
   });
 
@@ -41,15 +41,15 @@ describe('DynamicBatcher', () => {
     const { batches, run } = controlledRunner();
     const batcher = new DynamicBatcher({ ...options, maxBatchSize: 4 }, run);
     const all = [batcher.submit(0, 1), ...[1, 2, 3, 4, 5].map((i) => batcher.submit(i, 2))];
-    batches[0]!.release();
+    batches[0].release();
     await flush();
-    expect(batches[1]!.items).toEqual([1, 2]);
-    batches[1]!.release();
+    expect(batches[1].items).toEqual([1, 2]);
+    batches[1].release();
     await flush();
-    expect(batches[2]!.items).toEqual([3, 4]);
-    batches[2]!.release();
+    expect(batches[2].items).toEqual([3, 4]);
+    batches[2].release();
     await flush();
-    batches[3]!.release();
+    batches[3].release();
     await expect(Promise.all(all)).resolves.toEqual([0, 10, 20, 30, 40, 50]);
   });
 
@@ -72,7 +72,7 @@ describe('DynamicBatcher', () => {
     expect(batches).toHaveLength(0); // idle, but the oldest request has not waited 40 ms yet
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(batches.map((b) => b.items)).toEqual([[1, 2]]);
-    batches[0]!.release();
+    batches[0].release();
     await batcher.whenIdle();
   });
 
@@ -81,7 +81,7 @@ describe('DynamicBatcher', () => {
     const batcher = new DynamicBatcher({ ...options, maxBatchSize: 3, maxQueueDelayMicros: 10_000_000 }, run);
     const all = [1, 2, 3].map((i) => batcher.submit(i, 1));
     expect(batches.map((b) => b.items)).toEqual([[1, 2, 3]]);
-    batches[0]!.release();
+    batches[0].release();
     await expect(Promise.all(all)).resolves.toEqual([10, 20, 30]);
   });
 
@@ -90,9 +90,9 @@ describe('DynamicBatcher', () => {
     const batcher = new DynamicBatcher({ ...options, maxQueueSize: 2 }, run);
     const admitted = [batcher.submit(1, 1), batcher.submit(2, 1), batcher.submit(3, 1)];
     await expect(batcher.submit(4, 1)).rejects.toBeInstanceOf(QueueFullError);
-    batches[0]!.release();
+    batches[0].release();
     await flush();
-    batches[1]!.release();
+    batches[1].release();
     await expect(Promise.all(admitted)).resolves.toEqual([10, 20, 30]);
   });
 
@@ -104,7 +104,7 @@ describe('DynamicBatcher', () => {
     await expect(running).rejects.toBeInstanceOf(RequestTimeoutError);
     await expect(queued).rejects.toThrow(/did not finish within 20 ms/);
     expect(batcher.queueDepth).toBe(0);
-    batches[0]!.release();
+    batches[0].release();
     await batcher.whenIdle();
     expect(batches).toHaveLength(1); // the expired queued request never ran
   });
@@ -113,11 +113,11 @@ describe('DynamicBatcher', () => {
     const { batches, run } = controlledRunner();
     const batcher = new DynamicBatcher(options, run);
     const failing = batcher.submit(1, 1);
-    batches[0]!.fail(new Error('boom'));
+    batches[0].fail(new Error('boom'));
     await expect(failing).rejects.toThrow('boom');
     await flush();
     const next = batcher.submit(2, 1);
-    batches[1]!.release();
+    batches[1].release();
     await expect(next).resolves.toBe(20);
   });
 
@@ -128,10 +128,10 @@ describe('DynamicBatcher', () => {
     void batcher.submit(2, 1);
     let idle = false;
     const waiting = batcher.whenIdle().then(() => (idle = true));
-    batches[0]!.release();
+    batches[0].release();
     await new Promise((resolve) => setImmediate(resolve));
     expect(idle).toBe(false);
-    batches[1]!.release();
+    batches[1].release();
     await waiting;
     expect(batcher.pending).toBe(0);
   });

@@ -27,7 +27,7 @@ describe('latestVersions', () => {
   it('changes the fingerprint when config.json changes', () => {
     const before = latestVersions([file('a/1/model.onnx', 'm'), file('a/1/config.json', 'c1')]);
     const after = latestVersions([file('a/1/model.onnx', 'm'), file('a/1/config.json', 'c2')]);
-    expect(before[0]!.fingerprint).not.toBe(after[0]!.fingerprint);
+    expect(before[0].fingerprint).not.toBe(after[0].fingerprint);
   });
 });
 

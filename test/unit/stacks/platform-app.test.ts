@@ -37,7 +37,7 @@ describe('the CDK app', () => {
       { Key: 'Project', Value: 'mlops-blueprint' },
     ];
     for (const stack of platform.allStacks) {
-      const resources = Object.values(Template.fromStack(stack).toJSON().Resources ?? {}) as Array<{ Properties?: { Tags?: unknown } }>;
+      const resources = Object.values<{ Properties?: { Tags?: unknown } }>(Template.fromStack(stack).toJSON().Resources ?? {});
       const tagged = resources.filter((r) => Array.isArray(r.Properties?.Tags));
       for (const resource of tagged) expect(resource.Properties?.Tags).toEqual(expect.arrayContaining(expected));
     }
@@ -86,7 +86,7 @@ describe('the CDK app', () => {
     const platform = platformFor('staging');
     const template = Template.fromStack(platform.serving);
     const alarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, any> }>;
-    const service = Object.values(template.findResources('AWS::ECS::Service'))[0]!;
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
     const { Enable, Rollback, AlarmNames } = service.Properties.DeploymentConfiguration.Alarms;
     expect({ Enable, Rollback }).toEqual({ Enable: true, Rollback: true });
     expect([...AlarmNames].sort()).toEqual(Object.values(alarms).map((alarm) => alarm.Properties.AlarmName).sort());

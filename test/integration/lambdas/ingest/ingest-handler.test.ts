@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSRecord } from 'aws-lambda';
 import { makeIngestHandler } from '../../../../lambdas/ingest/make-ingest-handler';
 import { S3ObjectStore } from '../../../../lambdas/ingest/s3-object-store';
 import { BAD_ROWS, customerEventsCsv, EXPECTED_SILVER_COLUMNS, EXPECTED_SILVER_ROWS } from '../../../unit/lambdas/ingest/fixtures/customer-events';
@@ -99,7 +99,7 @@ describe('ingest handler against S3 on loopback (s3rver)', () => {
   it('writes the good rows as Parquet and the bad rows with reasons to quarantine, partitioned in silver', async () => {
     etag = await putBronze(key, customerEventsCsv());
 
-    const response = await handler()({ Records: [sqsRecord('m-1', eventFor(key, etag))] } as SQSEvent, context);
+    const response = await handler()({ Records: [sqsRecord('m-1', eventFor(key, etag))] }, context);
 
     expect(response.batchItemFailures).toEqual([]);
     const objects = await silverObjects();
@@ -124,7 +124,7 @@ describe('ingest handler against S3 on loopback (s3rver)', () => {
   it('writes nothing new when the same object version is delivered again', async () => {
     const before = await silverObjects();
 
-    const response = await handler()({ Records: [sqsRecord('m-2', eventFor(key, etag))] } as SQSEvent, context);
+    const response = await handler()({ Records: [sqsRecord('m-2', eventFor(key, etag))] }, context);
 
     expect(response.batchItemFailures).toEqual([]);
     expect(await silverObjects()).toEqual(before);
@@ -142,7 +142,7 @@ describe('ingest handler against S3 on loopback (s3rver)', () => {
     const response = await handler()(
       {
         Records: [sqsRecord('m-garbage', eventFor(garbageKey, garbageEtag)), sqsRecord('m-good', eventFor(goodKey, goodEtag)), sqsRecord('m-not-s3', { hello: 'world' })],
-      } as SQSEvent,
+      },
       context,
     );
 
@@ -167,7 +167,7 @@ describe('ingest handler against S3 on loopback (s3rver)', () => {
   });
 
   it('reports a missing source object as a failure for SQS to redeliver', async () => {
-    const response = await handler()({ Records: [sqsRecord('m-gone', eventFor('customer-events/none.csv', 'abc'))] } as SQSEvent, context);
+    const response = await handler()({ Records: [sqsRecord('m-gone', eventFor('customer-events/none.csv', 'abc'))] }, context);
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-gone' }]);
     expect(loggedJson()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'Ingest failed; SQS will redeliver', key: 'customer-events/none.csv' }));

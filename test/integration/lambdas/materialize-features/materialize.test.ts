@@ -130,13 +130,13 @@ describe('materializeSilverObject (silver Parquet on s3rver, Feature Store mocke
       ],
     });
 
-    expect(summary!.failureReportKey).toBe('materialization-failures/feature-group=customer-churn-features/dataset=customer-events/ingest_date=2024-03-01/0a1b2c3d.jsonl');
-    const lines = await reportLines(summary!.failureReportKey!);
+    expect(summary.failureReportKey).toBe('materialization-failures/feature-group=customer-churn-features/dataset=customer-events/ingest_date=2024-03-01/0a1b2c3d.jsonl');
+    const lines = await reportLines(summary.failureReportKey!);
     expect(lines.map((line) => [line.rowNumber, line.reasons])).toEqual([
       [4, ['event_time: column event_time is empty, but every record needs it']],
       [9, ['event_time: column event_time is empty, but every record needs it']],
     ]);
-    expect(lines[0]!.row).toEqual({ customer_id: 'C-4', event_time: null, tenure_months: '9', monthly_charges: 21.5, support_tickets: 0, plan: 'pro' });
+    expect(lines[0].row).toEqual({ customer_id: 'C-4', event_time: null, tenure_months: '9', monthly_charges: 21.5, support_tickets: 0, plan: 'pro' });
   });
 
   it('retries throttled records and counts the retries', async () => {
@@ -150,13 +150,13 @@ describe('materializeSilverObject (silver Parquet on s3rver, Feature Store mocke
     failFor('C-7', () => new ValidationError({ $metadata: { httpStatusCode: 400 }, message: 'monthly_charges out of range' }));
     const [summary] = await materializeSilverObject(deps, silverObject());
     expect(summary).toMatchObject({ rows: 10, written: 7, rejected: 3, failed: 0 });
-    const lines = await reportLines(summary!.failureReportKey!);
+    const lines = await reportLines(summary.failureReportKey!);
     expect(lines.map((line) => [line.rowNumber, line.recordIdentifier ?? null])).toEqual([
       [4, null],
       [7, 'C-7'],
       [9, null],
     ]);
-    expect(lines[1]!.reasons).toEqual(['ValidationError: monthly_charges out of range']);
+    expect(lines[1].reasons).toEqual(['ValidationError: monthly_charges out of range']);
   });
 });
 

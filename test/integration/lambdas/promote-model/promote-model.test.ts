@@ -65,7 +65,7 @@ describe('promote-model (s3rver for S3, SageMaker mocked)', () => {
     const head = await fixture.s3.send(new HeadObjectCommand({ Bucket: REPOSITORY, Key: 'models/churn-classifier/3/model.onnx' }));
     const source = await fixture.s3.send(new HeadObjectCommand({ Bucket: TRAINING, Key: ARTIFACT_KEY }));
     expect(head.Metadata).toEqual({ 'model-package-arn': PACKAGE_ARN, 'model-package-version': '3', 'source-etag': source.ETag });
-    expect(sagemakerMock.commandCalls(DescribeModelPackageCommand)[0]!.args[0].input).toStrictEqual({ ModelPackageName: PACKAGE_ARN });
+    expect(sagemakerMock.commandCalls(DescribeModelPackageCommand)[0].args[0].input).toStrictEqual({ ModelPackageName: PACKAGE_ARN });
   });
 
   it('changes nothing when the same approval arrives again', async () => {

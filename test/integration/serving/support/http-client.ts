@@ -4,7 +4,7 @@ export interface ClientResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: string;
-  json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json<T = any>(): T;  
 }
 
 /** One request on a fresh connection (no keep-alive, so servers close promptly in tests). */

@@ -12,7 +12,7 @@ export const FIXTURES = join(__dirname, '..', 'fixtures');
 export function memoryLogger(): ServingLogger & { lines: { level: string; message: string; extra: unknown[] }[] } {
   const lines: { level: string; message: string; extra: unknown[] }[] = [];
   const at = (level: string) => (message: unknown, ...extra: unknown[]) => void lines.push({ level, message: String(message), extra });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } as never;
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /** A model repository in a temp folder: `{ 'scale/1/model.onnx': 'scale-v1.onnx' (fixture) | { json } }`. */

@@ -62,7 +62,7 @@ describe('FeatureStore defaults', () => {
       OfflineStoreConfig: {
         S3StorageConfig: {
           S3Uri: { 'Fn::Join': ['', ['s3://', { Ref: id(lakehouse.goldBucket) }, '/feature-store/']] },
-          KmsKeyId: { 'Fn::GetAtt': [id(lakehouse.encryptionKey as kms.Key), 'Arn'] },
+          KmsKeyId: { 'Fn::GetAtt': [id(lakehouse.encryptionKey), 'Arn'] },
         },
         DisableGlueTableCreation: false,
         DataCatalogConfig: { Catalog: 'AwsDataCatalog', Database: { Ref: stack.getLogicalId(lakehouse.databases.gold) }, TableName: 'customer_churn_features' },

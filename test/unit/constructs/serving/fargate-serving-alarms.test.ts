@@ -80,12 +80,12 @@ describe('FargateServing rollback alarms, defaults', () => {
       }),
     });
     // Deployment alarms only work with the ECS (rolling update) controller: no other controller is set.
-    const service = Object.values(template.findResources('AWS::ECS::Service'))[0]!;
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
     expect(service.Properties.DeploymentController ?? { Type: 'ECS' }).toEqual({ Type: 'ECS' });
   });
 
   test('the load balancer idle timeout the latency objective must stay below is set explicitly', () => {
-    const lb = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0]!;
+    const lb = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0];
     expect(lb.Properties.LoadBalancerAttributes).toEqual(expect.arrayContaining([{ Key: 'idle_timeout.timeout_seconds', Value: '60' }]));
   });
 

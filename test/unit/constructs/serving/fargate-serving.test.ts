@@ -8,12 +8,12 @@ import { buildFargateServing, servingFixture, sizingFor, STEADY_PROFILE } from '
 const build = buildFargateServing;
 
 function containers(template: Template): Array<Record<string, any>> {
-  const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!;
+  const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
   return taskDefinition.Properties.ContainerDefinitions;
 }
 
 function loadBalancerAttributes(template: Template): Record<string, string> {
-  const lb = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0]!;
+  const lb = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0];
   return Object.fromEntries((lb.Properties.LoadBalancerAttributes as Array<{ Key: string; Value: unknown }>).map((a) => [a.Key, a.Value as string]));
 }
 
@@ -50,16 +50,16 @@ describe('FargateServing defaults', () => {
 
   test('the serving container listens on 8080 on all interfaces and drains before ECS kills it', () => {
     const [app] = containers(template);
-    expect(app!.PortMappings).toEqual([{ ContainerPort: 8080, Protocol: 'tcp' }]);
-    expect(app!.Essential).toBe(true);
-    expect(app!.StopTimeout).toBe(30);
-    const environment = Object.fromEntries((app!.Environment as Array<{ Name: string; Value: unknown }>).map((e) => [e.Name, e.Value]));
+    expect(app.PortMappings).toEqual([{ ContainerPort: 8080, Protocol: 'tcp' }]);
+    expect(app.Essential).toBe(true);
+    expect(app.StopTimeout).toBe(30);
+    const environment = Object.fromEntries((app.Environment as Array<{ Name: string; Value: unknown }>).map((e) => [e.Name, e.Value]));
     expect(environment).toMatchObject({ HOST: '0.0.0.0', PORT: '8080', DRAIN_TIMEOUT_SECONDS: '25', SERVED_MODELS: 'churn-classifier' });
     expect(environment.MODEL_REPOSITORY).toBeDefined();
   });
 
   test('an ADOT collector sidecar scrapes /metrics on localhost:8080 and remote-writes to a new AMP workspace with SigV4', () => {
-    const collector = containers(template)[1]!;
+    const collector = containers(template)[1];
     expect(collector.Image).toBe('public.ecr.aws/aws-observability/aws-otel-collector:v0.42.0');
     expect(collector.Essential).toBe(false);
     const config = JSON.stringify(stack.resolve(collector.Environment));
@@ -77,7 +77,7 @@ describe('FargateServing defaults', () => {
   });
 
   test('no DesiredCount beside autoscaling (an update would reset the running count); min/max tasks from the decision', () => {
-    const service = Object.values(template.findResources('AWS::ECS::Service'))[0]!;
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
     expect(service.Properties).not.toHaveProperty('DesiredCount');
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: sizing.minTasks, MaxCapacity: sizing.maxTasks });
   });
@@ -86,7 +86,7 @@ describe('FargateServing defaults', () => {
     const expected = startupAllowanceSeconds(sizing.appMemoryMiB);
     expect(expected).toBe(Math.ceil((30 + sizing.appMemoryMiB / 25) / 10) * 10);
     template.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: expected });
-    expect(containers(template)[0]!.HealthCheck).toMatchObject({
+    expect(containers(template)[0].HealthCheck).toMatchObject({
       Command: ['CMD', 'node', '-e', expect.stringContaining('/v2/health/live')],
       StartPeriod: Math.min(300, expected),
       Interval: 10,
@@ -105,7 +105,7 @@ describe('FargateServing defaults', () => {
       },
       NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED', Subnets: Match.anyValue() } },
     });
-    const service = Object.values(template.findResources('AWS::ECS::Service'))[0]!;
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
     for (const subnet of service.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets) expect(subnet.Ref).toMatch(/PrivateSubnet/);
   });
 
@@ -218,9 +218,9 @@ describe('FargateServing custom props', () => {
     );
     const template = Template.fromStack(fixture.stack);
     template.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 600 });
-    expect(containers(template)[0]!.HealthCheck.StartPeriod).toBe(300);
+    expect(containers(template)[0].HealthCheck.StartPeriod).toBe(300);
     template.resourceCountIs('AWS::APS::Workspace', 0);
-    const collector = containers(template)[1]!;
+    const collector = containers(template)[1];
     const config = JSON.stringify(fixture.stack.resolve(collector.Environment));
     expect(config).toContain('ws-shared/api/v1/remote_write');
     expect(config).toContain('30s');

@@ -8,7 +8,7 @@ import { LambdaServing, type LambdaServingProps } from '../../../../constructs/s
 import { servingFixture, sizingFor, SPARSE_PROFILE, STEADY_PROFILE } from './fixtures/serving-fixture';
 
 function servingFunction(template: Template) {
-  return Object.values(template.findResources('AWS::Lambda::Function', { Properties: { PackageType: 'Image' } }))[0]!;
+  return Object.values(template.findResources('AWS::Lambda::Function', { Properties: { PackageType: 'Image' } }))[0];
 }
 
 function build(overrides: Partial<LambdaServingProps> = {}) {

@@ -39,7 +39,7 @@ describe('ModelServing defaults', () => {
     expect(serving.fargate).toBeUndefined();
     const records = recordedDecisions(stack);
     expect(records).toHaveLength(1);
-    const { type, decision } = records[0]!;
+    const { type, decision } = records[0];
     expect(type).toBe('AWS::Lambda::Function');
     const expected = decideServing(SPARSE_PROFILE, { highAvailability: true, architecture: 'x86_64' });
     expect(decision).toEqual({
@@ -83,8 +83,8 @@ describe('ModelServing defaults', () => {
     const { stack, serving } = build({ traffic: STEADY_PROFILE });
     expect(serving.target).toBe('fargate');
     const [record] = recordedDecisions(stack);
-    expect(record!.type).toBe('AWS::ECS::Service');
-    expect(record!.decision.monthlyCostUsd.fargate).toBeLessThan(record!.decision.monthlyCostUsd.lambda);
+    expect(record.type).toBe('AWS::ECS::Service');
+    expect(record.decision.monthlyCostUsd.fargate).toBeLessThan(record.decision.monthlyCostUsd.lambda);
   });
 
   test('a GPU model: EKS (the only target with GPUs), decision recorded on the pod identity association', () => {
@@ -92,8 +92,8 @@ describe('ModelServing defaults', () => {
     expect(serving.target).toBe('eks');
     expect(serving.eks).toBeDefined();
     const [record] = recordedDecisions(stack);
-    expect(record!.type).toBe('AWS::EKS::PodIdentityAssociation');
-    expect(record!.decision.monthlyCostUsd).toMatchObject({ lambda: null, fargate: null });
+    expect(record.type).toBe('AWS::EKS::PodIdentityAssociation');
+    expect(record.decision.monthlyCostUsd).toMatchObject({ lambda: null, fargate: null });
   });
 });
 
@@ -102,8 +102,8 @@ describe('ModelServing custom props', () => {
     const { stack, serving } = build({ traffic: { ...SPARSE_PROFILE, teamSize: 3 }, forceTarget: 'fargate' });
     expect(serving.target).toBe('fargate');
     const [record] = recordedDecisions(stack);
-    expect(record!.decision).toMatchObject({ target: 'fargate', recommendedTarget: 'lambda', forced: true });
-    expect(record!.decision.reasons[0]).toMatch(/forced to fargate by configuration/);
+    expect(record.decision).toMatchObject({ target: 'fargate', recommendedTarget: 'lambda', forced: true });
+    expect(record.decision.reasons[0]).toMatch(/forced to fargate by configuration/);
   });
 
   test('a decision computed elsewhere (decideEnvironment) is used as given', () => {
@@ -154,7 +154,7 @@ describe('ServingStack on the sample environments (by traffic, not forced)', () 
   ])('%s', (environmentName, expected) => {
     const stack = servingStackFor(environmentName);
     expect(Object.fromEntries(stack.models.map((m) => [m.decision.target === m.target ? m.node.id : '', m.target]))).toEqual(
-      Object.fromEntries(Object.entries(expected).map(([name, target]) => [name.split('-').map((p) => p[0]!.toUpperCase() + p.slice(1)).join(''), target])),
+      Object.fromEntries(Object.entries(expected).map(([name, target]) => [name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join(''), target])),
     );
     for (const model of stack.models) expect(model.decision.forced).toBe(false);
     const records = recordedDecisions(stack);

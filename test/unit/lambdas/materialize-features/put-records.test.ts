@@ -43,7 +43,7 @@ describe('putRecords', () => {
     const calls = featureStore.commandCalls(PutRecordCommand);
     expect(calls).toHaveLength(5);
     // PutRecord request (API reference): FeatureGroupName, Record: [{FeatureName, ValueAsString}], optional TargetStores/TtlDuration.
-    expect(calls[0]!.args[0].input).toStrictEqual({
+    expect(calls[0].args[0].input).toStrictEqual({
       FeatureGroupName: 'customer-churn-features',
       Record: [
         { FeatureName: 'customer_id', ValueAsString: 'C-1' },
@@ -64,8 +64,8 @@ describe('putRecords', () => {
   });
 
   it('reports records that still fail after every attempt instead of dropping them', async () => {
-    featureStore.on(PutRecordCommand, { Record: planned(2)[1]!.record.slice() }).rejects(throttling());
-    featureStore.on(PutRecordCommand, { Record: planned(1)[0]!.record.slice() }).resolves({});
+    featureStore.on(PutRecordCommand, { Record: planned(2)[1].record.slice() }).rejects(throttling());
+    featureStore.on(PutRecordCommand, { Record: planned(1)[0].record.slice() }).resolves({});
     const result = await putRecords(client, 'customer-churn-features', planned(2), options);
     expect(result.written).toBe(1);
     expect(result.retries).toBe(2);

@@ -69,7 +69,7 @@ describe('scanModelArchive: what it rejects, with every reason, leaving the sink
       [{ name: 'real.onnx', body: 'm' }, { name: 'model.onnx', type: 'link', linkname: 'real.onnx' }],
       [`${WHERE}: model.onnx is a link entry; the model must be a regular file`, `${WHERE} holds more than one .onnx file (real.onnx, model.onnx); it must hold exactly one`],
     ],
-    ['a config.json that is not JSON', [{ name: 'm/model.onnx', body: 'm' }, { name: 'm/config.json', body: '{maxBatchSize: 1' }], [expect.stringMatching(/^m\/config\.json in s3:\/\/training\/run-42\/output\/model\.tar\.gz is not valid JSON: /) as unknown as string]],
+    ['a config.json that is not JSON', [{ name: 'm/model.onnx', body: 'm' }, { name: 'm/config.json', body: '{maxBatchSize: 1' }], [expect.stringMatching(/^m\/config\.json in s3:\/\/training\/run-42\/output\/model\.tar\.gz is not valid JSON: /)]],
     ['a config.json holding an array', [{ name: 'config.json', body: '[1]' }, { name: 'model.onnx', body: 'm' }], [`config.json in ${WHERE} must hold a JSON object`]],
     ['a config.json symlink', [{ name: 'config.json', type: 'symlink', linkname: '/etc/shadow' }, { name: 'model.onnx', body: 'm' }], [`${WHERE}: config.json is a symlink entry; config.json must be a regular file`]],
     ['a config.json twice', [{ name: 'config.json', body: '{}' }, { name: 'config.json', body: '{"threads": 1}' }, { name: 'model.onnx', body: 'm' }], [`${WHERE}: config.json appears more than once`]],

@@ -89,7 +89,7 @@ describe('alarm inventory', () => {
   });
 
   test('appears in the report', () => {
-    const report = buildAuditReport({ environmentName: 'x', generatedAt: 'now', stacks, acknowledgments: [], gates: [], servingDecisions: { models: [] } as never });
+    const report = buildAuditReport({ environmentName: 'x', generatedAt: 'now', stacks, acknowledgments: [], gates: [], servingDecisions: { models: [] } });
     expect(report).toContain('## Alarms');
     expect(report).toContain('| mlops-test-data | SilentAlarm | AWS::CloudWatch::Alarm | Errors > 5; NO NOTIFICATION |');
   });

@@ -39,8 +39,8 @@ describe('buildDriftBaseline', () => {
       sample: { method: 'all', values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
     });
     // null and NaN are missing; quantiles of [0,0,0,1,1,2,2,2] at 1/4, 2/4, 3/4 = 0, 1, 2: bin 0 (x < 0) stays empty.
-    expect(plan!.statistics).toMatchObject({ count: 8, missing: 2, min: 0, max: 2 });
-    expect(plan!.bins).toEqual({ edges: [0, 1, 2], counts: [0, 3, 2, 3] });
+    expect(plan.statistics).toMatchObject({ count: 8, missing: 2, min: 0, max: 2 });
+    expect(plan.bins).toEqual({ edges: [0, 1, 2], counts: [0, 3, 2, 3] });
   });
 
   it('keeps evenly spaced order statistics when the reference is larger than sampleSize', () => {

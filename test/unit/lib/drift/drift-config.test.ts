@@ -17,17 +17,17 @@ function messageOf(fn: () => unknown): string {
 describe('drift config', () => {
   test('thresholds default when only the capture fraction is given; the schedule defaults to hourly', () => {
     const envs = sampleEnvironments();
-    envs.dev.models[0]!.drift = { captureSampleFraction: 0.5 } as never;
+    envs.dev.models[0].drift = { captureSampleFraction: 0.5 } as never;
     delete (envs.dev as Record<string, unknown>).driftDetection;
     const env = loadEnvironment(envs, 'dev').config;
-    expect(env.models[0]!.drift).toEqual({ captureSampleFraction: 0.5, ...DEFAULT_DRIFT_THRESHOLDS });
+    expect(env.models[0].drift).toEqual({ captureSampleFraction: 0.5, ...DEFAULT_DRIFT_THRESHOLDS });
     expect(env.driftDetection).toEqual({ scheduleMinutes: 60 });
   });
 
   test('a model without a drift block has no capture and no detection', () => {
     const envs = sampleEnvironments();
-    delete envs.dev.models[0]!.drift;
-    expect(loadEnvironment(envs, 'dev').config.models[0]!.drift).toBeUndefined();
+    delete envs.dev.models[0].drift;
+    expect(loadEnvironment(envs, 'dev').config.models[0].drift).toBeUndefined();
   });
 
   test.each([
@@ -37,7 +37,7 @@ describe('drift config', () => {
     ['psiTreshold', 0.2, /models\[0\]\.drift\.psiTreshold: got 0\.2; unknown key/],
   ])('a bad %s names the key, the value and what is allowed', (key, value, message) => {
     const envs = sampleEnvironments();
-    (envs.dev.models[0]!.drift as unknown as Record<string, unknown>)[key] = value;
+    (envs.dev.models[0].drift as unknown as Record<string, unknown>)[key] = value;
     expect(messageOf(() => loadEnvironment(envs, 'dev'))).toMatch(message);
   });
 });

@@ -20,7 +20,7 @@ describe('KS statistic D against scipy ks_2samp (scripts/drift-reference-values.
   });
 
   it('reads a strided column of a row-major tensor', () => {
-    const c = reference.cases[1]!;
+    const c = reference.cases[1];
     const rows = c.captured.length;
     const tensor = new Float32Array(rows * 3).fill(99);
     const widened = Float64Array.from(c.captured, (v) => Math.fround(v));
