@@ -7,7 +7,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 export type AsyncFailureHandling = 'dead-letter-queue' | 'on-failure-destination';
 
 export interface PlatformFunctionProps {
-  /** Path of the handler module (TypeScript), bundled with esbuild. */
+  /**
+   * Path of the handler module, which exports `handler`: bundled with esbuild at synth (esbuild must be installed), or,
+   * where the file does not exist, the prebuilt bundle `index.js` in its folder (how the installed package ships its own).
+   */
   readonly entry: string;
 
   /** What the function does, for the console and the audit trail. */

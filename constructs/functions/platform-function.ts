@@ -1,11 +1,9 @@
-import * as path from 'node:path';
 import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -13,25 +11,26 @@ import { acknowledgeFinding, Rule } from '../shared/acknowledge';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { InvalidPropError } from '../shared/prop-validation';
 import { retentionDays } from '../shared/retention';
+import { functionCode } from './function-code';
 import { createFunctionsKey } from './functions-key';
 import { networkInterfaceStatements } from './network-interface-permissions';
 import type { AsyncFailureHandling, PlatformFunctionProps } from './platform-function-props';
 import { acknowledgeWildcardAction, acknowledgeWildcardResource } from '../serving/wildcard-findings';
 
 const NAME = 'PlatformFunction';
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
 /** Lambda's limits (API reference: CreateFunction). */
 const MEMORY_MB = { min: 128, max: 10_240 };
 const MAX_TIMEOUT = Duration.minutes(15);
 
 /**
- * One platform Lambda function, the way every function of the platform is deployed: TypeScript bundled locally with
- * esbuild on the newest Node.js runtime, in the VPC's private subnets behind an HTTPS-only security group, X-Ray
- * tracing, JSON logs in a KMS-encrypted log group with retention, encrypted environment, reserved concurrency,
- * failed asynchronous invocations kept in an encrypted queue, and a role whose permissions sit in one managed policy.
+ * One platform Lambda function, the way every function of the platform is deployed: a minified esbuild bundle (prebuilt
+ * in the installed package, bundled from source at synth otherwise; see `functionCode`) on the newest Node.js runtime,
+ * in the VPC's private subnets behind an HTTPS-only security group, X-Ray tracing, JSON logs in a KMS-encrypted log
+ * group with retention, encrypted environment, reserved concurrency, failed asynchronous invocations kept in an
+ * encrypted queue, and a role whose permissions sit in one managed policy.
  */
 export class PlatformFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: ManagedPolicyRole;
   readonly securityGroup: ec2.ISecurityGroup;
   readonly logGroup: logs.LogGroup;
@@ -80,9 +79,9 @@ export class PlatformFunction extends Construct {
       description: `Execution role of ${this.node.path}`,
     });
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    this.function = new lambda.Function(this, 'Function', {
+      code: functionCode({ entry: props.entry, bundledFiles, additionalEntryPoints }),
+      handler: 'index.handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture,
@@ -93,7 +92,7 @@ export class PlatformFunction extends Construct {
       vpc: props.vpc,
       vpcSubnets,
       securityGroups: [this.securityGroup],
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: props.environment,
       environmentEncryption: this.encryptionKey,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
@@ -104,27 +103,6 @@ export class PlatformFunction extends Construct {
       ...(asyncFailureHandling === 'dead-letter-queue'
         ? { deadLetterQueue: this.deadLetterQueue }
         : { onFailure: new destinations.SqsDestination(this.deadLetterQueue) }),
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      projectRoot: PROJECT_ROOT,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // The AWS SDK is bundled at the versions package.json pins, not whatever the runtime ships.
-        externalModules: [],
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => [
-            ...bundledFiles.map((file) => `cp "${path.join(inputDir, file)}" "${outputDir}/"`),
-            ...additionalEntryPoints.map(
-              (entry) =>
-                `"${path.join(inputDir, 'node_modules', '.bin', 'esbuild')}" "${path.join(inputDir, entry)}" --bundle --minify --platform=node ` +
-                `--target=node24 --outfile="${outputDir}/${path.basename(entry).replace(/\.[cm]?[jt]s$/, '')}.js"`,
-            ),
-          ],
-        },
-      },
     });
 
     this.logGroup.grantWrite(this.role);

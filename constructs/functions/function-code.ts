@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { AssetHashType } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+/** What to bundle for one function: its handler module and what it loads at run time beside it. */
+export interface FunctionBundleSpec {
+  /** Path of the handler module; the function's handler is `index.handler`. */
+  readonly entry: string;
+  /** Files copied beside the bundle, relative to the project root (the nearest folder above `entry` with a package.json). */
+  readonly bundledFiles?: readonly string[];
+  /** Further entry points bundled to `<name>.js` beside `index.js`, relative to the project root. */
+  readonly additionalEntryPoints?: readonly string[];
+}
+
+/** The one bundler (plain JavaScript, beside this module in the source tree and in dist/). */
+const BUNDLER = path.join(__dirname, 'bundle-lambda.mjs');
+
+/**
+ * The code of a platform function, from one of two places:
+ * - a prebuilt bundle: `index.js` in the entry's own folder, which is where `npm run build` puts each handler's bundle
+ *   (`dist/lambdas/<fn>/`), so an installed package synthesizes without a TypeScript toolchain or esbuild;
+ * - the handler's source, bundled at synth with esbuild (this repository, or a consumer's own handler).
+ */
+export function functionCode(spec: FunctionBundleSpec): lambda.Code {
+  const folder = path.dirname(spec.entry);
+  if (!existsSync(spec.entry) && existsSync(path.join(folder, 'index.js'))) return lambda.Code.fromAsset(folder);
+  if (!existsSync(spec.entry)) {
+    throw new Error(`PlatformFunction: entry ${spec.entry} does not exist, and there is no prebuilt bundle (${path.join(folder, 'index.js')})`);
+  }
+  const projectRoot = projectRootOf(spec.entry);
+  return lambda.Code.fromAsset(folder, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the API; never used: local bundling always succeeds or throws.
+      image: lambda.Runtime.NODEJS_24_X.bundlingImage,
+      local: {
+        tryBundle(outdir) {
+          execFileSync(process.execPath, [BUNDLER, JSON.stringify({ ...spec, projectRoot, outdir })], { stdio: ['ignore', 'inherit', 'inherit'] });
+          return true;
+        },
+      },
+    },
+  });
+}
+
+function projectRootOf(entry: string): string {
+  for (let dir = path.dirname(path.resolve(entry)); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`PlatformFunction: no package.json above ${entry}`);
+  }
+}
