@@ -16,6 +16,7 @@ import {
 import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
 import { ModelRegistry, type ModelRepository } from '../constructs/model-registry';
 import type { EnvironmentConfig } from '../lib/config';
+import { INGEST_MAX_RECORD_BYTES_ENV } from '../lib/config/ingest';
 import { removalPolicyOf } from './removal-policy';
 
 const LAMBDAS = path.join(__dirname, '..', 'lambdas');
@@ -73,7 +74,7 @@ export class PlatformStack extends Stack {
       memorySize: 3538,
       timeout: Duration.minutes(15),
       reservedConcurrentExecutions: 10,
-      environment: { SILVER_BUCKET: lakehouse.silverBucket.bucketName },
+      environment: { SILVER_BUCKET: lakehouse.silverBucket.bucketName, [INGEST_MAX_RECORD_BYTES_ENV]: String(config.ingest.maxRecordBytes) },
       // parquet-wasm reads its WebAssembly module from the bundle's folder at load time.
       bundledFiles: ['node_modules/parquet-wasm/node/parquet_wasm_bg.wasm'],
       // The Parquet encoder runs in a worker thread started from the bundle's folder.

@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
+import { ingestLimitsFromEnv } from './ingest-limits';
 import { makeIngestHandler } from './make-ingest-handler';
 import { S3ObjectStore } from './s3-object-store';
 
@@ -11,6 +12,7 @@ const s3 = tracer.captureAWSv3Client(new S3Client({ maxAttempts: 5 }));
 export const handler = makeIngestHandler({
   store: new S3ObjectStore(s3),
   silverBucket: requireEnv('SILVER_BUCKET'),
+  limits: ingestLimitsFromEnv(),
   logger,
   metrics,
 });

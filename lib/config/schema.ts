@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { featureGroupsSchema } from '../features/feature-group';
+import { DEFAULT_INGEST_MAX_RECORD_BYTES, ingestConfigSchema } from './ingest';
 
 /**
  * The environment config schema: the `environments` context of `cdk.json`.
@@ -83,6 +84,8 @@ export const environmentSchema = z
     alertEmails: z.array(z.email('an email address such as oncall@example.com')).default([]),
     /** SageMaker feature groups materialized from silver datasets (see lib/features/feature-group.ts). */
     featureGroups: featureGroupsSchema.default([]),
+    /** Limits on what ingest reads as one record (see lib/config/ingest.ts). */
+    ingest: ingestConfigSchema.default({ maxRecordBytes: DEFAULT_INGEST_MAX_RECORD_BYTES }),
   })
   .superRefine((env, ctx) => {
     if (env.lakehouse.bronzeArchiveDays <= env.lakehouse.bronzeInfrequentAccessDays) {

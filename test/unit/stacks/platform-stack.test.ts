@@ -55,7 +55,7 @@ describe('PlatformStack (dev, handlers bundled)', () => {
   });
 
   test('environment variables exactly as the handlers read them', () => {
-    expect(Object.keys(functionProps(template, /^Bronze object/).props.Environment.Variables).sort()).toEqual(['NODE_OPTIONS', 'SILVER_BUCKET']);
+    expect(Object.keys(functionProps(template, /^Bronze object/).props.Environment.Variables).sort()).toEqual(['INGEST_MAX_RECORD_BYTES', 'NODE_OPTIONS', 'SILVER_BUCKET']);
     const materialize = functionProps(template, /^Silver Parquet/).props.Environment.Variables;
     expect(Object.keys(materialize).sort()).toEqual(['FAILURE_REPORT_BUCKET', 'FEATURE_GROUPS', 'NODE_OPTIONS', 'PUT_RECORD_CONCURRENCY']);
     expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups);
