@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { driftDetectionConfigSchema, modelDriftConfigSchema } from '../drift/drift-config';
 import { featureGroupsSchema } from '../features/feature-group';
 import { DEFAULT_INGEST_MAX_RECORD_BYTES, ingestConfigSchema } from './ingest';
 
@@ -40,6 +41,8 @@ export const modelSchema = z.strictObject({
   traffic: trafficProfileSchema,
   /** Overrides the decision matrix; the decision is still computed and recorded. */
   forceTarget: servingTargetSchema.optional(),
+  /** Inference capture and drift thresholds (lib/drift/drift-config.ts); absent: no capture, no drift detection. */
+  drift: modelDriftConfigSchema.optional(),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
 
@@ -84,6 +87,8 @@ export const environmentSchema = z
     alertEmails: z.array(z.email('an email address such as oncall@example.com')).default([]),
     /** SageMaker feature groups materialized from silver datasets (see lib/features/feature-group.ts). */
     featureGroups: featureGroupsSchema.default([]),
+    /** When the drift detector runs (lib/drift/drift-config.ts); it checks every model with a `drift` block. */
+    driftDetection: driftDetectionConfigSchema.prefault({}),
     /** Limits on what ingest reads as one record (see lib/config/ingest.ts). */
     ingest: ingestConfigSchema.default({ maxRecordBytes: DEFAULT_INGEST_MAX_RECORD_BYTES }),
   })
