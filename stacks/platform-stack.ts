@@ -48,7 +48,7 @@ export class PlatformStack extends Stack {
       goldDatabaseName: lakehouse.databaseName('gold'),
       removalPolicy,
     });
-    this.ingest = new Ingestion(this, 'Ingest', { ...functionDefaults, lakehouse });
+    this.ingest = new Ingestion(this, 'Ingest', { ...functionDefaults, lakehouse, maxRecordBytes: config.ingest.maxRecordBytes });
     if (config.featureGroups.length > 0) {
       this.materializeFeatures = new FeatureMaterialization(this, 'MaterializeFeatures', { ...functionDefaults, lakehouse, featureStore: this.featureStore });
     }

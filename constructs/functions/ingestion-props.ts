@@ -10,6 +10,13 @@ export interface IngestionProps extends DataPathFunctionOptions {
   readonly lakehouse: ILakehouse;
 
   /**
+   * Longest line, or CSV record spanning lines, the function reads, in bytes (1 KiB to 64 MiB); a longer one is
+   * quarantined with its first kilobyte and the reason.
+   * @default 1048576 (1 MiB, `DEFAULT_INGEST_MAX_RECORD_BYTES`)
+   */
+  readonly maxRecordBytes?: number;
+
+  /**
    * Memory in MB. Parsing, validation and Parquet encoding are CPU-bound and stay under 256 MB whatever the file size
    * (`npm run bench:ingest`), so memory buys CPU: 3538 MB is two full vCPUs, one for parsing and validation and one
    * for the Parquet encoder's worker thread.

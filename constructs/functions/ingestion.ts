@@ -2,9 +2,11 @@ import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { DEFAULT_INGEST_MAX_RECORD_BYTES, INGEST_MAX_RECORD_BYTES_ENV, ingestConfigSchema } from '../../lib/config/ingest';
 import { DATASETS_PREFIX, LAYOUT_ENVIRONMENT } from '../../lib/lakehouse';
 import type { ILakehouse } from '../lakehouse';
 import type { IQueueAlarms } from '../operations/queue-alarms';
+import { InvalidPropError } from '../shared/prop-validation';
 import { acknowledgeObjectPatterns } from './data-path-findings';
 import { deploymentOptions, LAMBDAS_DIRECTORY } from './data-path-function-options';
 import type { IngestionProps } from './ingestion-props';
@@ -28,6 +30,10 @@ export class Ingestion extends PlatformFunction {
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     const { lakehouse } = props;
+    const maxRecordBytes = props.maxRecordBytes ?? DEFAULT_INGEST_MAX_RECORD_BYTES;
+    if (!ingestConfigSchema.shape.maxRecordBytes.safeParse(maxRecordBytes).success) {
+      throw new InvalidPropError('Ingestion', 'maxRecordBytes', maxRecordBytes, 'an integer number of bytes from 1024 (1 KiB) to 67108864 (64 MiB)');
+    }
     super(scope, id, {
       ...deploymentOptions(props),
       entry: path.join(LAMBDAS_DIRECTORY, 'ingest', 'handler.ts'),
@@ -35,7 +41,11 @@ export class Ingestion extends PlatformFunction {
       memorySize: props.memorySize ?? 3538,
       timeout: props.timeout ?? Duration.minutes(15),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 10,
-      environment: { SILVER_BUCKET: lakehouse.silverBucket.bucketName, [LAYOUT_ENVIRONMENT.quarantinePrefix]: lakehouse.quarantinePrefix },
+      environment: {
+        SILVER_BUCKET: lakehouse.silverBucket.bucketName,
+        [LAYOUT_ENVIRONMENT.quarantinePrefix]: lakehouse.quarantinePrefix,
+        [INGEST_MAX_RECORD_BYTES_ENV]: String(maxRecordBytes),
+      },
       // parquet-wasm reads its WebAssembly module from the bundle's folder at load time.
       bundledFiles: ['node_modules/parquet-wasm/node/parquet_wasm_bg.wasm'],
       // The Parquet encoder runs in a worker thread started from the bundle's folder.

@@ -26,6 +26,7 @@ describe('Ingestion defaults', () => {
       NODE_OPTIONS: '--enable-source-maps',
       SILVER_BUCKET: { Ref: stack.getLogicalId(ingestion.lakehouse.silverBucket.node.defaultChild as never) },
       QUARANTINE_PREFIX: 'quarantine/',
+      INGEST_MAX_RECORD_BYTES: '1048576',
     });
   });
 
@@ -62,11 +63,19 @@ describe('Ingestion defaults', () => {
 });
 
 describe('Ingestion custom props', () => {
-  test('sizing and backlog age follow the props', () => {
-    const { stack, ingestion, alerts } = build({ memorySize: 1769, timeout: Duration.minutes(5), reservedConcurrentExecutions: 3, maxBacklogAge: Duration.minutes(30) });
+  test('sizing, record limit and backlog age follow the props', () => {
+    const { stack, ingestion, alerts } = build({
+      memorySize: 1769,
+      timeout: Duration.minutes(5),
+      reservedConcurrentExecutions: 3,
+      maxBacklogAge: Duration.minutes(30),
+      maxRecordBytes: 4096,
+    });
     ingestion.addAlarms(alerts);
     const template = Template.fromStack(stack);
-    expect(functionByDescription(template, /^Bronze object/).props).toMatchObject({ MemorySize: 1769, Timeout: 300, ReservedConcurrentExecutions: 3 });
+    const fn = functionByDescription(template, /^Bronze object/).props;
+    expect(fn).toMatchObject({ MemorySize: 1769, Timeout: 300, ReservedConcurrentExecutions: 3 });
+    expect(fn.Environment.Variables.INGEST_MAX_RECORD_BYTES).toBe('4096');
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 1800, RedrivePolicy: Match.anyValue() });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 1801, EvaluationPeriods: 3 });
   });
@@ -75,6 +84,10 @@ describe('Ingestion custom props', () => {
 describe('Ingestion validation', () => {
   test('a backlog age shorter than one alarm period', () => {
     expect(() => build({ maxBacklogAge: Duration.minutes(2) })).toThrow(/Ingestion: invalid maxBacklogAge = "2 minutes"; at least 5 minutes \(one alarm period\)/);
+  });
+
+  test.each([512, 2.5, 128 * 1024 * 1024])('maxRecordBytes %p', (maxRecordBytes) => {
+    expect(() => build({ maxRecordBytes })).toThrow(new RegExp(`Ingestion: invalid maxRecordBytes = ${maxRecordBytes}; an integer number of bytes from 1024`));
   });
 
   test("PlatformFunction's own checks still apply (memory)", () => {
