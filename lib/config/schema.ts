@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { driftDetectionConfigSchema, modelDriftConfigSchema } from '../drift/drift-config';
 import { featureGroupsSchema } from '../features/feature-group';
 
 /**
@@ -39,6 +40,8 @@ export const modelSchema = z.strictObject({
   traffic: trafficProfileSchema,
   /** Overrides the decision matrix; the decision is still computed and recorded. */
   forceTarget: servingTargetSchema.optional(),
+  /** Inference capture and drift thresholds (lib/drift/drift-config.ts); absent: no capture, no drift detection. */
+  drift: modelDriftConfigSchema.optional(),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
 
@@ -83,6 +86,8 @@ export const environmentSchema = z
     alertEmails: z.array(z.email('an email address such as oncall@example.com')).default([]),
     /** SageMaker feature groups materialized from silver datasets (see lib/features/feature-group.ts). */
     featureGroups: featureGroupsSchema.default([]),
+    /** When the drift detector runs (lib/drift/drift-config.ts); it checks every model with a `drift` block. */
+    driftDetection: driftDetectionConfigSchema.prefault({}),
   })
   .superRefine((env, ctx) => {
     if (env.lakehouse.bronzeArchiveDays <= env.lakehouse.bronzeInfrequentAccessDays) {
