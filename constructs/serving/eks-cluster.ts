@@ -14,6 +14,7 @@ import { ClusterAutoscalerIdentity } from './eks-cluster-autoscaler';
 import type { EksClusterAttributes, EksClusterProps } from './eks-cluster-props';
 import { ModelNodegroup } from './eks-cluster-nodegroup';
 import type { ModelNodegroupOptions } from './eks-cluster-nodegroup-props';
+import { allowCloudWatchLogs } from '../shared/cloudwatch-logs-key-access';
 
 /** An EKS cluster that serving models add their node groups and pod identities to. */
 export interface IEksCluster extends IConstruct {
@@ -111,7 +112,7 @@ export class EksCluster extends EksClusterBase {
     this.encryptionKey =
       props.encryptionKey ??
       createPlatformKey(this, 'EncryptionKey', { description: `Encrypts the secrets and control-plane logs of EKS cluster ${clusterName}`, removalPolicy });
-    this.encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+    allowCloudWatchLogs(this, this.encryptionKey);
 
     // EKS writes to this exact name; creating it first gives it retention and encryption instead of a never-expiring default.
     this.controlPlaneLogGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {

@@ -51,6 +51,8 @@ describe.each(environmentNames())('every policy gate on the %s environment', (en
     expect(report.iam.wildcardStatements.filter((s) => s.status === 'UNJUSTIFIED')).toEqual([]);
     expect(report.dataProtection.stores.filter((s) => !s.encrypted)).toEqual([]);
     expect(report.dataProtection.keys.filter((k) => !k.rotation)).toEqual([]);
+    // CloudWatch Logs may use a key only for this account's log groups (an encryption-context condition).
+    expect(report.exposure.resourceGrants.filter((g) => g.kind === 'service' && g.principal.startsWith('Service:logs.'))).toEqual([]);
   });
 
   test("the audit's serving cost lines equal the decision matrix's figures", () => {
