@@ -6,15 +6,15 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
+import { allowCloudWatchLogs } from '../shared/cloudwatch-logs-key-access';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import { retentionDays } from '../shared/retention';
-import { ClusterAutoscalerIdentity } from './eks-cluster-autoscaler';
+import { ClusterAutoscalerIdentity } from './cluster-autoscaler-identity';
 import type { EksClusterAttributes, EksClusterProps } from './eks-cluster-props';
-import { ModelNodegroup } from './eks-cluster-nodegroup';
-import type { ModelNodegroupOptions } from './eks-cluster-nodegroup-props';
-import { allowCloudWatchLogs } from '../shared/cloudwatch-logs-key-access';
+import { ModelNodegroup } from './model-nodegroup';
+import type { ModelNodegroupOptions } from './model-nodegroup-props';
 
 /** An EKS cluster that serving models add their node groups and pod identities to. */
 export interface IEksCluster extends IConstruct {
