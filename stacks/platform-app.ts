@@ -25,7 +25,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
   const env: Environment = { account: config.account, region: config.region };
   const stackProps = { env, config, terminationProtection: config.removalPolicy === 'retain' };
 
-  const data = new DataStack(app, `mlops-${name}-data`, { ...stackProps, description: `mlops-blueprint ${name}: lakehouse storage` });
+  const data = new DataStack(app, `mlops-${name}-data`, { ...stackProps, environmentName: name, description: `mlops-blueprint ${name}: lakehouse storage` });
 
   const network = new NetworkStack(app, `mlops-${name}-network`, { ...stackProps, description: `mlops-blueprint ${name}: VPC and flow logs` });
 
@@ -46,9 +46,13 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     modelRepository: data.modelRepository,
     vpc,
     alarmAction: operations.alerts.alarmAction,
+    environmentName: name,
   });
+  // The served-version pins the serving deployments resolve at deploy time live in the data stack.
+  serving.addDependency(data);
   const platformFunctions = [platform.ingest, platform.materializeFeatures, platform.promoteModel].filter((fn) => fn !== undefined);
   for (const fn of platformFunctions) operations.alerts.watchDeadLetterQueue(fn.deadLetterQueue, `${fn.node.id} failures (${platform.stackName})`);
+  if (serving.rollout) operations.alerts.watchDeadLetterQueue(serving.rollout.function.deadLetterQueue, `ModelRollout failures (${serving.stackName})`);
   // One object per invocation, up to 15 minutes each: an hour of wait means the functions are not keeping up.
   for (const trigger of [platform.ingestTrigger, platform.materializeTrigger]) {
     if (trigger) operations.alerts.watchBacklog(trigger.queue, `${trigger.node.id} (${platform.stackName})`, Duration.hours(1));

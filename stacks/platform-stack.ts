@@ -16,6 +16,7 @@ import {
 import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
 import { ModelRegistry, type ModelRepository } from '../constructs/model-registry';
 import type { EnvironmentConfig } from '../lib/config';
+import { modelPackageGroupPrefix } from '../lib/registry';
 import { DATASETS_PREFIX as SILVER_DATASETS_PREFIX, LAYOUT_ENVIRONMENT, MATERIALIZATION_FAILURES_PREFIX, MODEL_ARTIFACTS_PREFIX } from '../lib/lakehouse';
 import { removalPolicyOf } from './removal-policy';
 
@@ -143,7 +144,7 @@ export class PlatformStack extends Stack {
 
     this.modelRegistry = new ModelRegistry(this, 'ModelRegistry', {
       modelNames: config.models.map((model) => model.name),
-      groupNamePrefix: `${props.environmentName}-`,
+      groupNamePrefix: modelPackageGroupPrefix(props.environmentName),
       approvalMode: config.approvalMode,
       productionReaderAccountId: config.productionReaderAccountId,
       promotionFunction: this.promoteModel.function,
