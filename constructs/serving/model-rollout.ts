@@ -10,7 +10,8 @@ import { Rule } from '../shared/acknowledge';
 import { InvalidPropError } from '../shared/prop-validation';
 import { SERVING_CONTAINER_NAME } from './fargate-serving';
 import type { ModelRolloutProps, RolloutModel } from './model-rollout-props';
-import { acknowledgeModelRepositoryRead, permissionsPolicyOf } from './serving-findings';
+import { permissionsPolicyOf } from '../shared/managed-policy-role';
+import { acknowledgeModelRepositoryRead } from './serving-findings';
 
 const HANDLER = path.join(__dirname, '..', '..', 'lambdas', 'rollout-model', 'handler.ts');
 
