@@ -37,12 +37,26 @@ describe('the CDK app', () => {
       { Key: 'Project', Value: 'mlops-blueprint' },
     ];
     for (const stack of platform.allStacks) {
-      const resources = Object.values<{ Properties?: { Tags?: unknown } }>(Template.fromStack(stack).toJSON().Resources ?? {});
+      const resources = Object.values(Template.fromStack(stack).toJSON().Resources ?? {}) as Array<{ Properties?: { Tags?: unknown } }>;
       const tagged = resources.filter((r) => Array.isArray(r.Properties?.Tags));
       for (const resource of tagged) expect(resource.Properties?.Tags).toEqual(expect.arrayContaining(expected));
     }
     const bucket = Object.values(Template.fromStack(platform.data).findResources('AWS::S3::Bucket'))[0];
     expect(bucket.Properties.Tags).toEqual(expect.arrayContaining(expected));
+  });
+
+  test('dev: one untagged served-version pin per model holding none, in the data stack the serving stack depends on', () => {
+    const platform = platformFor('dev');
+    const pins = Template.fromStack(platform.data).findResources('AWS::SSM::Parameter');
+    const models = platform.environment.config.models.map((m) => m.name);
+    expect(Object.values(pins).map((p) => p.Properties.Name)).toEqual(models.map((m) => `/mlops/dev/serving/${m}/served-version`));
+    for (const pin of Object.values(pins)) {
+      expect(pin.Properties.Value).toBe('none');
+      // A tag change would make CloudFormation rewrite the value: the pins are not tagged.
+      expect(pin.Properties.Tags).toBeUndefined();
+    }
+    expect(platform.serving.dependencies).toContain(platform.data);
+    expect(platform.serving.rollout).toBeDefined();
   });
 
   test('lifecycle days come from the environment config', () => {
@@ -85,8 +99,11 @@ describe('the CDK app', () => {
   test('staging: the Fargate serving deployment-rollback alarms notify the alert topic too', () => {
     const platform = platformFor('staging');
     const template = Template.fromStack(platform.serving);
-    const alarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, any> }>;
-    const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
+    const allAlarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, any> }>;
+    // The rollout function's dead-letter queue alarms (AWS/SQS) live in the serving stack too; these are the service's.
+    const alarms = Object.fromEntries(Object.entries(allAlarms).filter(([, alarm]) => alarm.Properties.Namespace !== 'AWS/SQS'));
+    expect(Object.keys(allAlarms).length - Object.keys(alarms).length).toBe(2);
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0]!;
     const { Enable, Rollback, AlarmNames } = service.Properties.DeploymentConfiguration.Alarms;
     expect({ Enable, Rollback }).toEqual({ Enable: true, Rollback: true });
     expect([...AlarmNames].sort()).toEqual(Object.values(alarms).map((alarm) => alarm.Properties.AlarmName).sort());
