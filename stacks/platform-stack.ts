@@ -18,6 +18,7 @@ import { ModelRegistry, type ModelRepository } from '../constructs/model-registr
 import type { EnvironmentConfig } from '../lib/config';
 import { DATASETS_PREFIX as SILVER_DATASETS_PREFIX, LAYOUT_ENVIRONMENT, MATERIALIZATION_FAILURES_PREFIX, MODEL_ARTIFACTS_PREFIX } from '../lib/lakehouse';
 import { INGEST_MAX_RECORD_BYTES_ENV } from '../lib/config/ingest';
+import { archiveLimitsByModel, PROMOTION_ARCHIVE_LIMITS_ENV } from '../lib/config/promotion';
 import { removalPolicyOf } from './removal-policy';
 
 const LAMBDAS = path.join(__dirname, '..', 'lambdas');
@@ -157,6 +158,7 @@ export class PlatformStack extends Stack {
     });
     this.modelRegistry.grantDescribe(this.promoteModel.role);
     this.promoteModel.function.addEnvironment('MODEL_PACKAGE_GROUPS', JSON.stringify(this.modelRegistry.modelNamesByGroup()));
+    this.promoteModel.function.addEnvironment(PROMOTION_ARCHIVE_LIMITS_ENV, archiveLimitsByModel(config.promotion, config.models));
     for (const modelName of this.modelRegistry.modelNames) {
       this.promoteModel.acknowledgeWildcardResource(
         this.modelRegistry.packageArnPattern(modelName),
