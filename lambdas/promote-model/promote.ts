@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DescribeModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { archiveLimitsOf, DEFAULT_PROMOTION_CONFIG, type ArchiveLimits } from '../../lib/config/promotion';
+import { FALLBACK_ARCHIVE_LIMITS, type ArchiveLimits } from '../../lib/config/promotion';
 import { headObjectOrUndefined } from '../shared/s3-objects';
 import type { ApprovalEvent } from './approval-event';
 import { checkModelPackage, type ArtifactFormat } from './check-package';
@@ -19,9 +19,6 @@ export interface PromoteDeps {
   /** Model name → what its package may expand to (PROMOTION_ARCHIVE_LIMITS); models not listed get the default. */
   readonly archiveLimits?: ReadonlyMap<string, ArchiveLimits>;
 }
-
-/** Limits of a model the environment does not size: those of a 2 GB serving instance. */
-export const FALLBACK_ARCHIVE_LIMITS: ArchiveLimits = archiveLimitsOf(DEFAULT_PROMOTION_CONFIG, 2048);
 
 export type PromotionOutcome =
   | {

@@ -46,12 +46,15 @@ export function archiveLimitsOf(config: PromotionConfig, servingMemoryMb: number
   };
 }
 
-/** The PROMOTION_ARCHIVE_LIMITS value: every model of the environment with its limits. */
-export function archiveLimitsByModel(config: PromotionConfig, models: readonly { name: string; traffic: { memoryMb: number } }[]): string {
-  return JSON.stringify(Object.fromEntries(models.map((model) => [model.name, archiveLimitsOf(config, model.traffic.memoryMb)])));
+/** Every model of the environment with its limits (the PROMOTION_ARCHIVE_LIMITS value, once JSON). */
+export function archiveLimitsByModel(config: PromotionConfig, models: readonly { name: string; traffic: { memoryMb: number } }[]): Record<string, ArchiveLimits> {
+  return Object.fromEntries(models.map((model) => [model.name, archiveLimitsOf(config, model.traffic.memoryMb)]));
 }
 
-const archiveLimitsSchema = z.strictObject({
+/** Limits of a model the environment does not size: those of a 2 GB serving instance with the default config. */
+export const FALLBACK_ARCHIVE_LIMITS: ArchiveLimits = archiveLimitsOf(DEFAULT_PROMOTION_CONFIG, 2048);
+
+export const archiveLimitsSchema = z.strictObject({
   maxModelBytes: z.number().int().positive(),
   maxExpandedBytes: z.number().int().positive(),
   maxEntries: z.number().int().positive(),
