@@ -8,6 +8,7 @@ import { ModelRegistry, type ModelRepository } from '../constructs/model-registr
 import type { IQueueAlarms } from '../constructs/operations';
 import type { EnvironmentConfig } from '../lib/config';
 import { archiveLimitsByModel } from '../lib/config/promotion';
+import { modelPackageGroupPrefix } from '../lib/registry';
 import { removalPolicyOf } from './removal-policy';
 
 /** A lakehouse with a Glue catalog: the feature store registers its offline tables in the gold database. */
@@ -55,7 +56,7 @@ export class PlatformStack extends Stack {
     }
     this.modelRegistry = new ModelRegistry(this, 'ModelRegistry', {
       modelNames: config.models.map((model) => model.name),
-      groupNamePrefix: `${props.environmentName}-`,
+      groupNamePrefix: modelPackageGroupPrefix(props.environmentName),
       approvalMode: config.approvalMode,
       productionReaderAccountId: config.productionReaderAccountId,
       removalPolicy,
