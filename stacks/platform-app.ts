@@ -29,7 +29,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
 
   const network = new NetworkStack(app, `mlops-${name}-network`, { ...stackProps, description: `mlops-blueprint ${name}: VPC and flow logs` });
 
-  const operations = new OperationsStack(app, `mlops-${name}-operations`, { ...stackProps, description: `mlops-blueprint ${name}: alert topic` });
+  const operations = new OperationsStack(app, `mlops-${name}-operations`, { ...stackProps, description: `mlops-blueprint ${name}: alert topic and metrics workspace` });
 
   const vpc = network.network.vpc;
   const platform = new PlatformStack(app, `mlops-${name}-platform`, {
@@ -45,6 +45,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     description: `mlops-blueprint ${name}: model serving on the targets the decision matrix chose`,
     modelRepository: data.modelRepository,
     vpc,
+    metricsWorkspace: operations.metricsWorkspace,
     alarmAction: operations.alerts.alarmAction,
   });
   const platformFunctions = [platform.ingest, platform.materializeFeatures, platform.promoteModel].filter((fn) => fn !== undefined);

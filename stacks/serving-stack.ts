@@ -1,9 +1,10 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { ModelRepository } from '../constructs/model-registry';
-import { createServingImage, EksCluster, type IEksCluster, ModelServing } from '../constructs/serving';
+import { ServingScraper } from '../constructs/operations';
+import { createServingImage, EksCluster, type IEksCluster, ModelServing, type PrometheusWorkspace } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
 import type { EnvironmentConfig } from '../lib/config';
 import { removalPolicyOf } from './removal-policy';
@@ -16,6 +17,8 @@ export interface ServingStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly modelRepository: ModelRepository;
   readonly vpc: ec2.IVpc;
+  /** The environment's Prometheus workspace: Fargate collectors remote-write there, the EKS scraper writes there. */
+  readonly metricsWorkspace: PrometheusWorkspace;
   /**
    * Build context of the serving image.
    * @default SERVING_IMAGE_DIRECTORY (the repository's `serving/` folder)
@@ -32,6 +35,8 @@ export interface ServingStackProps extends StackProps {
 export class ServingStack extends Stack {
   readonly models: readonly ModelServing[];
   readonly eksCluster?: IEksCluster;
+  /** The AMP managed scraper of the EKS models' pods; present when a model is served on EKS. */
+  readonly metricsScraper?: ServingScraper;
   /** The decision matrix's output for every model of the environment, as the models were built from it. */
   readonly decisions: EnvironmentServingDecision;
 
@@ -64,12 +69,28 @@ export class ServingStack extends Stack {
         modelRepository,
         vpc,
         image,
+        prometheusWorkspace: props.metricsWorkspace,
         eksCluster: this.eksCluster,
         removalPolicy,
         lambdaOptions: { encryptionKey: logKey, alarmAction: props.alarmAction },
         fargateOptions: { encryptionKey: logKey, alarmAction: props.alarmAction, deletionProtection: removalPolicy === RemovalPolicy.RETAIN },
       });
     });
+
+    const eksModels = decisions.models.filter(({ decision }) => decision.target === 'eks').map(({ modelName }) => modelName);
+    if (this.eksCluster && eksModels.length > 0) {
+      const cluster = this.eksCluster;
+      this.metricsScraper = new ServingScraper(this, 'MetricsScraper', {
+        clusterArn: cluster.clusterArn,
+        clusterName: cluster.clusterName,
+        vpc,
+        workspace: props.metricsWorkspace,
+        modelNames: eksModels,
+        // Managed node groups use the cluster security group, which admits its own members: the scraper joins it.
+        securityGroups:
+          cluster instanceof EksCluster ? [ec2.SecurityGroup.fromSecurityGroupId(this, 'ClusterSecurityGroup', cluster.cluster.attrClusterSecurityGroupId)] : undefined,
+      });
+    }
   }
 }
 

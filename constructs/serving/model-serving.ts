@@ -60,7 +60,14 @@ export class ModelServing extends Construct {
       }
       case 'fargate': {
         const latencyObjective = latencyObjectiveUnder(props.traffic.p99LatencyMs, LOAD_BALANCER_IDLE_TIMEOUT);
-        this.fargate = new FargateServing(this, 'Fargate', { removalPolicy, latencyObjective, ...props.fargateOptions, ...common, sizing });
+        this.fargate = new FargateServing(this, 'Fargate', {
+          removalPolicy,
+          latencyObjective,
+          ...props.fargateOptions,
+          ...common,
+          sizing,
+          prometheusWorkspace: props.prometheusWorkspace,
+        });
         this.decisionRecord = this.fargate.service.node.defaultChild as CfnResource;
         break;
       }

@@ -11,10 +11,13 @@ export const INGEST_METRICS = {
   poisonMessages: 'IngestPoisonMessages',
 } as const;
 
+/** The dimension of the per-object row counts (besides Powertools' `service`). */
+export const DATASET_DIMENSION = 'dataset';
+
 /** Row counts of one object, published at once with a `dataset` dimension. */
 export function publishObjectCounts(metrics: Metrics, dataset: string, counts: IngestCounts): void {
   const single = metrics.singleMetric();
-  single.addDimension('dataset', dataset);
+  single.addDimension(DATASET_DIMENSION, dataset);
   single.addMetric(INGEST_METRICS.rowsIn, MetricUnit.Count, counts.rowsIn);
   single.addMetric(INGEST_METRICS.rowsValid, MetricUnit.Count, counts.rowsValid);
   single.addMetric(INGEST_METRICS.rowsQuarantined, MetricUnit.Count, counts.rowsQuarantined);

@@ -25,6 +25,8 @@ export const SERVING_LABELS = {
   model: 'model',
   version: 'version',
   status: 'status',
+  /** Added by the scrapers, not the container: `fargate` (ADOT sidecar) or `eks` (AMP managed scraper). */
+  servingTarget: 'serving_target',
 } as const;
 
 /** CloudWatch namespace, service and metric names of the EMF figures the Lambda adapter publishes per invocation. */

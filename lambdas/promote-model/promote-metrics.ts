@@ -1,0 +1,7 @@
+/** Metric names the promote-model function emits (namespace MlopsBlueprint, service promote-model; no other dimension). */
+export const PROMOTE_METRICS = {
+  packagesPromoted: 'ModelPackagesPromoted',
+  /** Approved packages that will not be served (failed checks, or an artifact conflicting with a promoted version). */
+  packagesRejected: 'ModelPackagesRejected',
+  promotionsSkipped: 'ModelPromotionsSkipped',
+} as const;
