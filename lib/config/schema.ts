@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { featureGroupsSchema } from '../features/feature-group';
+import { monitoringConfigSchema } from './monitoring';
 
 /**
  * The environment config schema: the `environments` context of `cdk.json`.
@@ -83,6 +84,8 @@ export const environmentSchema = z
     alertEmails: z.array(z.email('an email address such as oncall@example.com')).default([]),
     /** SageMaker feature groups materialized from silver datasets (see lib/features/feature-group.ts). */
     featureGroups: featureGroupsSchema.default([]),
+    /** Grafana and the data-path alarm thresholds (lib/config/monitoring.ts). */
+    monitoring: monitoringConfigSchema.default(() => monitoringConfigSchema.parse({})),
   })
   .superRefine((env, ctx) => {
     if (env.lakehouse.bronzeArchiveDays <= env.lakehouse.bronzeInfrequentAccessDays) {
