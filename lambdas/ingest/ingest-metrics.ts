@@ -1,6 +1,9 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { IngestCounts } from './ingest-object';
 
+/** Powertools service name of the ingest function: the `service` dimension of its metrics. */
+export const INGEST_SERVICE = 'ingest';
+
 /** Metric names the ingest function emits (namespace MlopsBlueprint, service ingest). */
 export const INGEST_METRICS = {
   rowsIn: 'IngestRowsIn',

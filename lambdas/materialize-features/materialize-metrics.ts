@@ -1,3 +1,6 @@
+/** Powertools service name of the materialize-features function: the `service` dimension of its metrics. */
+export const MATERIALIZE_SERVICE = 'materialize-features';
+
 /** Metric names the materialize-features function emits (namespace MlopsBlueprint, service materialize-features). */
 export const MATERIALIZE_METRICS = {
   /** Per feature group (dimension `FeatureGroup`). */

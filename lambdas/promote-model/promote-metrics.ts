@@ -1,3 +1,6 @@
+/** Powertools service name of the promote-model function: the `service` dimension of its metrics. */
+export const PROMOTE_SERVICE = 'promote-model';
+
 /** Metric names the promote-model function emits (namespace MlopsBlueprint, service promote-model; no other dimension). */
 export const PROMOTE_METRICS = {
   packagesPromoted: 'ModelPackagesPromoted',
