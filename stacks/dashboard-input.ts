@@ -2,12 +2,7 @@ import type { DashboardInput } from '../constructs/operations/dashboards';
 import type { EnvironmentConfig } from '../lib/config';
 import { contractRegistry } from '../lib/contracts';
 import { decideEnvironment, SERVING_IMAGE_ARCHITECTURE } from '../lib/decision';
-import { stackNameOf } from './stack-names';
-
-/** Function name of a Lambda-served model (ServingStack names the function so dashboards can name its metrics). */
-export function lambdaServingFunctionName(environmentName: string, modelName: string): string {
-  return `${stackNameOf(environmentName, 'serving')}-${modelName}`;
-}
+import { servingFunctionName, stackNameOf } from './stack-names';
 
 /** The dashboards' input for one environment: the serving decisions, datasets, feature groups and drift models. */
 export function dashboardInputOf(environmentName: string, config: EnvironmentConfig): DashboardInput {
@@ -19,7 +14,7 @@ export function dashboardInputOf(environmentName: string, config: EnvironmentCon
       modelName,
       target: decision.target,
       p99LatencyMs: config.models.find((model) => model.name === modelName)!.traffic.p99LatencyMs,
-      lambdaFunctionName: decision.target === 'lambda' ? lambdaServingFunctionName(environmentName, modelName) : undefined,
+      lambdaFunctionName: decision.target === 'lambda' ? servingFunctionName(stackNameOf(environmentName, 'serving'), modelName) : undefined,
     })),
     datasets: [...contractRegistry.keys()],
     featureGroups: config.featureGroups.map((group) => group.name),

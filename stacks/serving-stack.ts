@@ -9,6 +9,7 @@ import { createServingImage, ModelServing, type PrometheusWorkspace } from '../c
 import { createPlatformKey } from '../constructs/shared/platform-key';
 import type { EnvironmentConfig } from '../lib/config';
 import { removalPolicyOf } from './removal-policy';
+import { servingFunctionName } from './stack-names';
 import { decideEnvironment, type EnvironmentServingDecision, SERVING_IMAGE_ARCHITECTURE } from '../lib/decision';
 
 /** The serving image is built for x86_64: GPU nodes are x86_64 only, and one image serves every target. */
@@ -73,7 +74,7 @@ export class ServingStack extends Stack {
         prometheusWorkspace: props.metricsWorkspace,
         eksCluster: this.eksCluster,
         removalPolicy,
-        lambdaOptions: { encryptionKey: logKey, alarmAction: props.alarmAction },
+        lambdaOptions: { encryptionKey: logKey, alarmAction: props.alarmAction, functionName: servingFunctionName(this.stackName, modelName) },
         fargateOptions: { encryptionKey: logKey, alarmAction: props.alarmAction, deletionProtection: removalPolicy === RemovalPolicy.RETAIN },
       });
     });
