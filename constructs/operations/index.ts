@@ -9,3 +9,4 @@ export * from './serving-alert-rules';
 export * from './serving-scrape-config';
 export * from './serving-scraper';
 export * from './serving-scraper-props';
+export * from './queue-alarms';
