@@ -7,6 +7,7 @@ import { EMITTED_METRICS } from '../../../constructs/operations';
 import { INGEST_METRICS } from '../../../lambdas/ingest/ingest-metrics';
 import { MATERIALIZE_METRICS } from '../../../lambdas/materialize-features/materialize-metrics';
 import { PROMOTE_METRICS } from '../../../lambdas/promote-model/promote-metrics';
+import { datasetThresholds } from '../../../lib/config';
 import { contractRegistry } from '../../../lib/contracts';
 import { DRIFT_METRICS } from '../../../lib/drift/metric-names';
 import { SERVING_EMF, SERVING_PROMETHEUS_METRICS } from '../../../serving/src/metric-names';
@@ -110,12 +111,13 @@ describe.each(environmentNames())('%s', (environment) => {
     const datasets = [...contractRegistry.keys()];
     expect(datasets.length).toBeGreaterThan(0);
     for (const dataset of datasets) {
-      const ratio = allAlarms.find((a) => JSON.stringify(a.Properties.Metrics ?? []).includes(`"${dataset}"`) && a.Properties.Threshold === config.monitoring.quarantineRatioThreshold);
+      const thresholds = datasetThresholds(config.monitoring, dataset);
+      const ratio = allAlarms.find((a) => JSON.stringify(a.Properties.Metrics ?? []).includes(`"${dataset}"`) && a.Properties.Threshold === thresholds.quarantineRatioThreshold);
       expect(ratio).toBeDefined();
       const freshness = allAlarms.find(
         (a) => a.Properties.MetricName === INGEST_METRICS.objectsIngested && a.Properties.Dimensions.some((d: any) => d.Value === dataset),
       )!;
-      expect(freshness.Properties).toMatchObject({ EvaluationPeriods: config.monitoring.silverFreshnessHours, Period: 3600, TreatMissingData: 'breaching', ComparisonOperator: 'LessThanThreshold' });
+      expect(freshness.Properties).toMatchObject({ EvaluationPeriods: thresholds.silverFreshnessHours, Period: 3600, TreatMissingData: 'breaching', ComparisonOperator: 'LessThanThreshold' });
     }
   });
 });
