@@ -1,8 +1,8 @@
-import { ConfigError, datasetThresholds, loadEnvironment, monitoringConfigSchema, type EnvironmentConfig } from '../../../../lib/config';
+import { ConfigError, datasetThresholds, loadEnvironment, monitoringConfigSchema } from '../../../../lib/config';
 import { cdkContext } from '../../../support/cdk-context';
 
 const withMonitoring = (monitoring: unknown) => {
-  const envs = structuredClone(cdkContext().environments) as Record<string, EnvironmentConfig & { monitoring: unknown }>;
+  const envs = structuredClone(cdkContext().environments) as Record<string, Record<string, unknown>>;
   envs.dev!.monitoring = monitoring;
   return envs;
 };
