@@ -7,6 +7,7 @@ import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
 import { ModelRegistry, type ModelRepository } from '../constructs/model-registry';
 import type { IQueueAlarms } from '../constructs/operations';
 import type { EnvironmentConfig } from '../lib/config';
+import { modelPackageGroupPrefix } from '../lib/registry';
 import { removalPolicyOf } from './removal-policy';
 
 /** A lakehouse with a Glue catalog: the feature store registers its offline tables in the gold database. */
@@ -54,7 +55,7 @@ export class PlatformStack extends Stack {
     }
     this.modelRegistry = new ModelRegistry(this, 'ModelRegistry', {
       modelNames: config.models.map((model) => model.name),
-      groupNamePrefix: `${props.environmentName}-`,
+      groupNamePrefix: modelPackageGroupPrefix(props.environmentName),
       approvalMode: config.approvalMode,
       productionReaderAccountId: config.productionReaderAccountId,
       removalPolicy,

@@ -118,4 +118,12 @@ export interface FargateServingProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * SSM parameter pinning the model version this deployment serves (`createServedVersionPin`), read by CloudFormation
+   * into `SERVED_MODEL_VERSION` when it creates or updates the deployment; a `ModelRollout` moves it through the
+   * target's own progressive deployment (docs/serving-targets.md, "Governed rollout").
+   * @default - no pin: the container serves the newest version in the repository and switches on its own (no rollout, no rollback)
+   */
+  readonly servedVersionParameterName?: string;
 }

@@ -9,7 +9,7 @@ import type { LambdaServingProps } from './lambda-serving-props';
 import type { PrometheusWorkspace } from './prometheus-workspace';
 
 /** What every target takes from the facade; the rest of a target's props can be set through its options. */
-type FacadeProvided = 'modelName' | 'sizing' | 'modelRepository' | 'vpc' | 'image' | 'prometheusWorkspace';
+type FacadeProvided = 'modelName' | 'sizing' | 'modelRepository' | 'vpc' | 'image' | 'prometheusWorkspace' | 'servedVersionParameterName';
 export type LambdaServingOptions = Omit<LambdaServingProps, FacadeProvided>;
 export type FargateServingOptions = Omit<FargateServingProps, FacadeProvided>;
 
@@ -58,6 +58,13 @@ export interface ModelServingProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * SSM parameter pinning the version this model's deployment serves (`createServedVersionPin`); passed to the Lambda
+   * or Fargate target. A `ModelRollout` then moves it through the target's progressive deployment.
+   * @default - no pin: the container serves the newest version in the repository (no rollout, no rollback)
+   */
+  readonly servedVersionParameterName?: string;
 
   /**
    * Further props of `LambdaServing`, used when the target is Lambda.
