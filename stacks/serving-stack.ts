@@ -3,7 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { EksCluster, type IEksCluster } from '../constructs/eks';
-import type { ModelRepository } from '../constructs/model-registry';
+import type { IModelRepository } from '../constructs/model-registry';
 import { ServingScraper } from '../constructs/operations';
 import { createServingImage, ModelServing, type PrometheusWorkspace } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
@@ -20,7 +20,7 @@ export const SERVING_ARCHITECTURE = SERVING_IMAGE_ARCHITECTURE;
 
 export interface ServingStackProps extends StackProps {
   readonly config: EnvironmentConfig;
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   readonly vpc: ec2.IVpc;
   /** The environment's Prometheus workspace: Fargate collectors remote-write there, the EKS scraper writes there. */
   readonly metricsWorkspace: PrometheusWorkspace;
