@@ -1,11 +1,13 @@
 import type { App, Environment, Stack } from 'aws-cdk-lib';
 import { loadEnvironment, type ResolvedEnvironment } from '../lib/config';
+import { dashboardInputOf } from './dashboard-input';
 import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
 import { OperationsStack } from './operations-stack';
 import { PlatformStack } from './platform-stack';
 import { ServingStack } from './serving-stack';
 import { registerPolicyGates } from './policy-gates';
+import { stackNameOf } from './stack-names';
 import { tagStack } from './tags';
 
 export interface PlatformStacks {
@@ -25,14 +27,18 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
   const env: Environment = { account: config.account, region: config.region };
   const stackProps = { env, config, terminationProtection: config.removalPolicy === 'retain' };
 
-  const data = new DataStack(app, `mlops-${name}-data`, { ...stackProps, environmentName: name, description: `mlops-blueprint ${name}: lakehouse storage` });
+  const data = new DataStack(app, stackNameOf(name, 'data'), { ...stackProps, environmentName: name, description: `mlops-blueprint ${name}: lakehouse storage` });
 
-  const network = new NetworkStack(app, `mlops-${name}-network`, { ...stackProps, description: `mlops-blueprint ${name}: VPC and flow logs` });
+  const network = new NetworkStack(app, stackNameOf(name, 'network'), { ...stackProps, description: `mlops-blueprint ${name}: VPC and flow logs` });
 
-  const operations = new OperationsStack(app, `mlops-${name}-operations`, { ...stackProps, description: `mlops-blueprint ${name}: alert topic` });
+  const operations = new OperationsStack(app, stackNameOf(name, 'operations'), {
+    ...stackProps,
+    description: `mlops-blueprint ${name}: alert topic, metrics workspace, alarms and dashboards`,
+    monitoring: dashboardInputOf(name, config),
+  });
 
   const vpc = network.network.vpc;
-  const platform = new PlatformStack(app, `mlops-${name}-platform`, {
+  const platform = new PlatformStack(app, stackNameOf(name, 'platform'), {
     ...stackProps,
     environmentName: name,
     description: `mlops-blueprint ${name}: ingestion, feature store, model registry and promotion`,
@@ -41,11 +47,12 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     vpc,
     alerts: operations.alerts,
   });
-  const serving = new ServingStack(app, `mlops-${name}-serving`, {
+  const serving = new ServingStack(app, stackNameOf(name, 'serving'), {
     ...stackProps,
     description: `mlops-blueprint ${name}: model serving on the targets the decision matrix chose`,
     modelRepository: data.modelRepository,
     vpc,
+    metricsWorkspace: operations.metricsWorkspace,
     alarmAction: operations.alerts.alarmAction,
     environmentName: name,
   });

@@ -1,16 +1,18 @@
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { EksCluster, type IEksCluster } from '../constructs/eks';
 import type { IModelRepository } from '../constructs/model-registry';
-import { createServingImage, ModelServing } from '../constructs/serving';
+import { ServingScraper } from '../constructs/operations';
+import { createServingImage, ModelServing, type PrometheusWorkspace } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
 import type { EnvironmentConfig } from '../lib/config';
 import { ModelRollout } from '../constructs/serving/model-rollout';
 import { modelPackageGroupName } from '../lib/registry';
 import { pinParameterName } from '../lib/rollout';
 import { removalPolicyOf } from './removal-policy';
+import { servingFunctionName } from './stack-names';
 import { decideEnvironment, type EnvironmentServingDecision, SERVING_IMAGE_ARCHITECTURE } from '../lib/decision';
 
 /** The serving image is built for x86_64: GPU nodes are x86_64 only, and one image serves every target. */
@@ -20,6 +22,8 @@ export interface ServingStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly modelRepository: IModelRepository;
   readonly vpc: ec2.IVpc;
+  /** The environment's Prometheus workspace: Fargate collectors remote-write there, the EKS scraper writes there. */
+  readonly metricsWorkspace: PrometheusWorkspace;
   /**
    * The environment's name: names each model's served-version pin (`pinParameterName`) and model package group. With it,
    * every Lambda and Fargate model is pinned and rolled out by a `ModelRollout`; the pins must exist before this stack
@@ -45,6 +49,8 @@ export class ServingStack extends Stack {
   /** Drives promotions and rollbacks of the Lambda and Fargate models; absent without `environmentName`. */
   readonly rollout?: ModelRollout;
   readonly eksCluster?: IEksCluster;
+  /** The AMP managed scraper of the EKS models' pods; present when a model is served on EKS. */
+  readonly metricsScraper?: ServingScraper;
   /** The decision matrix's output for every model of the environment, as the models were built from it. */
   readonly decisions: EnvironmentServingDecision;
 
@@ -79,9 +85,10 @@ export class ServingStack extends Stack {
         modelRepository,
         vpc,
         image,
+        prometheusWorkspace: props.metricsWorkspace,
         eksCluster: this.eksCluster,
         removalPolicy,
-        lambdaOptions: { encryptionKey: logKey, alarmAction: props.alarmAction },
+        lambdaOptions: { encryptionKey: logKey, alarmAction: props.alarmAction, functionName: servingFunctionName(this.stackName, modelName) },
         fargateOptions: { encryptionKey: logKey, alarmAction: props.alarmAction, deletionProtection: removalPolicy === RemovalPolicy.RETAIN },
       });
     });
@@ -98,6 +105,21 @@ export class ServingStack extends Stack {
         modelRepository,
         vpc,
         removalPolicy,
+      });
+    }
+
+    const eksModels = decisions.models.filter(({ decision }) => decision.target === 'eks').map(({ modelName }) => modelName);
+    if (this.eksCluster && eksModels.length > 0) {
+      const cluster = this.eksCluster;
+      this.metricsScraper = new ServingScraper(this, 'MetricsScraper', {
+        clusterArn: cluster.clusterArn,
+        clusterName: cluster.clusterName,
+        vpc,
+        workspace: props.metricsWorkspace,
+        modelNames: eksModels,
+        // Managed node groups use the cluster security group, which admits its own members: the scraper joins it.
+        securityGroups:
+          cluster instanceof EksCluster ? [ec2.SecurityGroup.fromSecurityGroupId(this, 'ClusterSecurityGroup', cluster.cluster.attrClusterSecurityGroupId)] : undefined,
       });
     }
   }

@@ -3,6 +3,7 @@ import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { EksSizing } from '../../lib/decision';
 import { ClusterAutoscaler } from './cluster-autoscaler';
+import { MetricsCollectorRbac } from './metrics-collector-rbac';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { ServingWorkload } from './serving-workload';
 import { SERVING_CONTAINER } from './workload-names';
@@ -59,6 +60,8 @@ export class ServingKubernetesStack extends TerraformStack {
   readonly workloads: readonly ServingWorkload[];
   readonly devicePlugin?: NvidiaDevicePlugin;
   readonly clusterAutoscaler?: ClusterAutoscaler;
+  /** What the AMP managed scraper (ServingScraper) may read; present when there are models. */
+  readonly metricsCollector?: MetricsCollectorRbac;
 
   constructor(scope: Construct, id: string, props: ServingKubernetesStackProps) {
     super(scope, id);
@@ -87,6 +90,7 @@ export class ServingKubernetesStack extends TerraformStack {
     if ((props.clusterAutoscaler ?? true) && props.models.length > 0) {
       this.clusterAutoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', { clusterName: clusterName.stringValue, awsRegion: awsRegion.stringValue });
     }
+    if (props.models.length > 0) this.metricsCollector = new MetricsCollectorRbac(this, 'MetricsCollector');
     if (props.models.some((model) => model.sizing.gpuPerPod > 0)) this.devicePlugin = new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
     this.workloads = props.models.map(({ modelName, sizing }) => {
       const workload = new ServingWorkload(this, modelName, {

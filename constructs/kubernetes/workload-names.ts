@@ -36,3 +36,6 @@ export function servingServiceAccount(modelName: string): string {
 
 /** Where the Cluster Autoscaler runs; its pod identity association names this service account. */
 export const CLUSTER_AUTOSCALER = { namespace: 'kube-system', serviceAccount: 'cluster-autoscaler' } as const;
+
+/** Kubernetes user the AMP managed scraper's access entry maps its role to; the collector ClusterRole is bound to it. */
+export const METRICS_COLLECTOR_USER = 'aps-collector-user';

@@ -65,6 +65,39 @@ export class OperationsAlerts extends Construct implements IQueueAlarms {
     this.alarmAction = new cloudwatchActions.SnsAction(this.topic);
   }
 
+  /**
+   * Lets the alert manager of one Amazon Managed Service for Prometheus workspace publish to the topic: the service
+   * principal `aps.amazonaws.com`, only for that workspace of this account (confused deputy). The key statement names
+   * workspaces of this account and region by pattern: the workspace refers to the topic, which refers to the key, so
+   * the key policy cannot name the workspace itself; the key alone lets no other workspace publish.
+   */
+  allowPrometheusAlerts(workspaceArn: string): void {
+    const stack = Stack.of(this);
+    const principal = new iam.ServicePrincipal('aps.amazonaws.com');
+    const account = { 'aws:SourceAccount': stack.account };
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PrometheusAlertManagerOfThisWorkspacePublish',
+        principals: [principal],
+        actions: ['sns:Publish', 'sns:GetTopicAttributes'],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: account, ArnEquals: { 'aws:SourceArn': workspaceArn } },
+      }),
+    );
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PrometheusAlertManagersOfThisAccountEncrypt',
+        principals: [principal],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: account,
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'aps', resource: 'workspace', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }) },
+        },
+      }),
+    );
+  }
+
   /** Alarms created by the `watch*` methods, in creation order. */
   get alarms(): readonly cloudwatch.Alarm[] {
     return this.watched;

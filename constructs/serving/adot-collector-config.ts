@@ -1,3 +1,4 @@
+import { SERVING_LABELS } from '../../serving/src/metric-names';
 import { SERVING_CONTAINER } from './serving-image';
 
 export interface CollectorConfigOptions {
@@ -11,6 +12,8 @@ export interface CollectorConfigOptions {
 /**
  * The AWS Distro for OpenTelemetry collector config (YAML is a superset of JSON, so this object is the file): scrape
  * the serving container on localhost, remote-write to Amazon Managed Prometheus signed with SigV4 by the task role.
+ * `receivers.prometheus.config` is a Prometheus scrape config, run as-is by a real Prometheus in
+ * test/integration/monitoring.
  */
 export function adotCollectorConfig(options: CollectorConfigOptions): Record<string, unknown> {
   return {
@@ -22,8 +25,12 @@ export function adotCollectorConfig(options: CollectorConfigOptions): Record<str
           scrape_configs: [
             {
               job_name: 'model-serving',
+              // The container labels its series with the model it served (`model`, `version`): those win over the
+              // static labels below, which only fill in series without them (process metrics). Without this,
+              // Prometheus renames the container's `model` to `exported_model` and per-model queries come back empty.
+              honor_labels: true,
               metrics_path: SERVING_CONTAINER.metricsPath,
-              static_configs: [{ targets: [`localhost:${SERVING_CONTAINER.port}`], labels: { model: options.modelName, serving_target: 'fargate' } }],
+              static_configs: [{ targets: [`localhost:${SERVING_CONTAINER.port}`], labels: { [SERVING_LABELS.model]: options.modelName, [SERVING_LABELS.servingTarget]: 'fargate' } }],
             },
           ],
         },

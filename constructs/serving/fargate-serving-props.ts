@@ -26,12 +26,8 @@ export interface FargateServingProps {
   readonly vpc: ec2.IVpc;
   /** The serving image, built for `sizing.architecture`. */
   readonly image: ecr_assets.DockerImageAsset;
-
-  /**
-   * Workspace the ADOT collector sidecar remote-writes the serving metrics to.
-   * @default - a new workspace for this service
-   */
-  readonly prometheusWorkspace?: PrometheusWorkspace;
+  /** The environment's workspace (`MetricsWorkspace`) the ADOT collector sidecar remote-writes the serving metrics to. */
+  readonly prometheusWorkspace: PrometheusWorkspace;
 
   /**
    * Put the load balancer in the public subnets with a public address. Requires `certificate`: an internet-facing

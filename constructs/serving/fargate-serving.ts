@@ -1,5 +1,4 @@
 import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as aps from 'aws-cdk-lib/aws-aps';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -16,7 +15,7 @@ import { adotCollectorConfig } from './adot-collector-config';
 import { acknowledgeFargateServingFindings } from './fargate-serving-findings';
 import { DEFAULT_COLLECTOR_IMAGE, type FargateServingProps, LOAD_BALANCER_IDLE_TIMEOUT } from './fargate-serving-props';
 import { enableLoadBalancerAccessLogs } from './load-balancer-access-logs';
-import { prometheusWorkspaceFromCfn, type PrometheusWorkspace } from './prometheus-workspace';
+import type { PrometheusWorkspace } from './prometheus-workspace';
 import { createErrorRateAlarm, createLatencyAlarm, routeServingAlarms } from './serving-alarms';
 import { SERVED_MODEL_VERSION_VARIABLE } from '../../lib/rollout';
 import { servedVersionReference } from './served-version-pin';
@@ -34,7 +33,7 @@ const COLLECTOR_USER = '10001';
  * A model served by ECS on Fargate: tasks in the VPC's private subnets behind an internal Application Load Balancer
  * (internet-facing only with HTTPS), autoscaled on requests per task and CPU, deployed with a circuit breaker and
  * error-rate and latency alarms that roll back, with an ADOT collector sidecar that remote-writes the container's
- * Prometheus metrics to Amazon Managed Prometheus.
+ * Prometheus metrics to the environment's Amazon Managed Prometheus workspace.
  */
 export class FargateServing extends Construct {
   readonly cluster: ecs.Cluster;
@@ -60,8 +59,6 @@ export class FargateServing extends Construct {
   readonly logGroup: logs.LogGroup;
   readonly accessLogsBucket: s3.IBucket;
   readonly prometheusWorkspace: PrometheusWorkspace;
-  /** Set when this construct created the workspace. */
-  readonly cfnWorkspace?: aps.CfnWorkspace;
   /** `http://` (internal, no certificate) or `https://` URL of the load balancer. */
   readonly url: string;
 
@@ -82,13 +79,7 @@ export class FargateServing extends Construct {
     this.encryptionKey = resolveLogKey(this, props.encryptionKey, `Encrypts the logs of the ${modelName} Fargate serving service`, removalPolicy);
     this.logGroup = createServingLogGroup(this, 'Logs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
     this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(removalPolicy);
-    if (props.prometheusWorkspace) {
-      this.prometheusWorkspace = props.prometheusWorkspace;
-    } else {
-      this.cfnWorkspace = new aps.CfnWorkspace(this, 'MetricsWorkspace', { alias: `${modelName}-serving` });
-      this.cfnWorkspace.applyRemovalPolicy(removalPolicy);
-      this.prometheusWorkspace = prometheusWorkspaceFromCfn(this.cfnWorkspace);
-    }
+    this.prometheusWorkspace = props.prometheusWorkspace;
 
     this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
 

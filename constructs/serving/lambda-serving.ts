@@ -75,6 +75,7 @@ export class LambdaServing extends Construct {
     });
 
     this.function = new lambda.DockerImageFunction(this, 'Function', {
+      functionName: props.functionName,
       description: `Serves the ${props.modelName} model (Open Inference Protocol) from the model repository`,
       code: lambda.DockerImageCode.fromEcr(props.image.repository, {
         tagOrDigest: props.image.imageTag,

@@ -6,9 +6,10 @@ import type { IModelRepository } from '../model-registry';
 import type { IEksCluster } from '../eks';
 import type { FargateServingProps } from './fargate-serving-props';
 import type { LambdaServingProps } from './lambda-serving-props';
+import type { PrometheusWorkspace } from './prometheus-workspace';
 
 /** What every target takes from the facade; the rest of a target's props can be set through its options. */
-type FacadeProvided = 'modelName' | 'sizing' | 'modelRepository' | 'vpc' | 'image' | 'servedVersionParameterName';
+type FacadeProvided = 'modelName' | 'sizing' | 'modelRepository' | 'vpc' | 'image' | 'prometheusWorkspace' | 'servedVersionParameterName';
 export type LambdaServingOptions = Omit<LambdaServingProps, FacadeProvided>;
 export type FargateServingOptions = Omit<FargateServingProps, FacadeProvided>;
 
@@ -23,6 +24,8 @@ export interface ModelServingProps {
   readonly vpc: ec2.IVpc;
   /** The serving image, built for the architecture the decision was priced with (`createServingImage`). */
   readonly image: ecr_assets.DockerImageAsset;
+  /** The environment's Prometheus workspace (`MetricsWorkspace`): a Fargate target's collector remote-writes there. */
+  readonly prometheusWorkspace: PrometheusWorkspace;
 
   /**
    * A decision already made for this model, e.g. by `decideEnvironment` (which prices a model on a cluster the

@@ -64,7 +64,15 @@ export class ModelServing extends Construct {
       }
       case 'fargate': {
         const latencyObjective = latencyObjectiveUnder(props.traffic.p99LatencyMs, LOAD_BALANCER_IDLE_TIMEOUT);
-        this.fargate = new FargateServing(this, 'Fargate', { removalPolicy, latencyObjective, ...props.fargateOptions, ...common, ...pin, sizing });
+        this.fargate = new FargateServing(this, 'Fargate', {
+          removalPolicy,
+          latencyObjective,
+          ...props.fargateOptions,
+          ...common,
+          ...pin,
+          sizing,
+          prometheusWorkspace: props.prometheusWorkspace,
+        });
         this.decisionRecord = this.fargate.service.node.defaultChild as CfnResource;
         break;
       }

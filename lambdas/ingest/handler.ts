@@ -5,8 +5,9 @@ import { createObservability } from '../shared/powertools';
 import { ingestLimitsFromEnv } from './ingest-limits';
 import { makeIngestHandler } from './make-ingest-handler';
 import { S3ObjectStore } from './s3-object-store';
+import { INGEST_SERVICE } from './ingest-metrics';
 
-const { logger, metrics, tracer } = createObservability('ingest');
+const { logger, metrics, tracer } = createObservability(INGEST_SERVICE);
 const s3 = tracer.captureAWSv3Client(new S3Client({ maxAttempts: 5 }));
 
 /** Lambda entry point: SQS (EventBridge "Object Created" events from bronze) with ReportBatchItemFailures. */

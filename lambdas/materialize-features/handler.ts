@@ -7,8 +7,9 @@ import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
 import { DEFAULT_BACKOFF } from './backoff';
 import { createRecordHandler } from './record-handler';
+import { MATERIALIZE_SERVICE } from './materialize-metrics';
 
-const { logger, metrics, tracer } = createObservability('materialize-features');
+const { logger, metrics, tracer } = createObservability(MATERIALIZE_SERVICE);
 
 /** JSON array of feature group definitions (lib/features/feature-group.ts), validated at init. */
 const featureGroups = featureGroupsSchema.parse(JSON.parse(requireEnv('FEATURE_GROUPS')));

@@ -4,6 +4,7 @@ import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/par
 import type { SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { RecordsNotWrittenError } from './errors';
+import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS } from './materialize-metrics';
 import { materializeSilverObject, type MaterializeDeps, type MaterializeSummary } from './materialize';
 import { parseSilverObject } from './silver-object';
 
@@ -21,15 +22,15 @@ export interface RecordHandlerObservability {
 /** One EMF document per count, each with the FeatureGroup dimension (a single metric is flushed as soon as it is added). */
 function emitMetrics(metrics: Metrics, summary: MaterializeSummary): void {
   const counts: Record<string, number> = {
-    FeatureRowsRead: summary.rows,
-    FeatureRecordsWritten: summary.written,
-    FeatureRecordsRejected: summary.rejected,
-    FeatureRecordsFailed: summary.failed,
-    FeatureRecordRetries: summary.retries,
+    [MATERIALIZE_METRICS.rowsRead]: summary.rows,
+    [MATERIALIZE_METRICS.recordsWritten]: summary.written,
+    [MATERIALIZE_METRICS.recordsRejected]: summary.rejected,
+    [MATERIALIZE_METRICS.recordsFailed]: summary.failed,
+    [MATERIALIZE_METRICS.recordRetries]: summary.retries,
   };
   for (const [name, value] of Object.entries(counts)) {
     const metric = metrics.singleMetric();
-    metric.addDimension('FeatureGroup', summary.featureGroup);
+    metric.addDimension(FEATURE_GROUP_DIMENSION, summary.featureGroup);
     metric.addMetric(name, MetricUnit.Count, value);
   }
 }
@@ -45,13 +46,13 @@ export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: 
     const silverObject = parseSilverObject(bucket.name, s3Object.key, s3Object.size ?? 0);
     if (silverObject === undefined || s3Object.size === undefined) {
       logger.info('Not a silver Parquet object; nothing to materialize', { bucket: bucket.name, key: s3Object.key });
-      metrics.addMetric('SilverObjectsSkipped', MetricUnit.Count, 1);
+      metrics.addMetric(MATERIALIZE_METRICS.objectsSkipped, MetricUnit.Count, 1);
       return;
     }
     const summaries = await materializeSilverObject(deps, silverObject, s3Object.etag);
     if (summaries.length === 0) {
       logger.info('No feature group reads this dataset', { dataset: silverObject.dataset, key: silverObject.key });
-      metrics.addMetric('SilverObjectsSkipped', MetricUnit.Count, 1);
+      metrics.addMetric(MATERIALIZE_METRICS.objectsSkipped, MetricUnit.Count, 1);
       return;
     }
     for (const summary of summaries) {

@@ -8,8 +8,9 @@ import { createObservability } from '../shared/powertools';
 import { createApprovalHandler, type HandlerResult } from './approval-handler';
 import { parseModelPackageGroups } from './model-package-groups';
 import { parseRepositoryPrefix } from './repository';
+import { PROMOTE_SERVICE } from './promote-metrics';
 
-const { logger, metrics, tracer } = createObservability('promote-model');
+const { logger, metrics, tracer } = createObservability(PROMOTE_SERVICE);
 
 const repository = {
   bucket: requireEnv('MODEL_REPOSITORY_BUCKET'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { driftDetectionConfigSchema, modelDriftConfigSchema } from '../drift/drift-config';
 import { featureGroupsSchema } from '../features/feature-group';
+import { monitoringConfigSchema } from './monitoring';
 import { DEFAULT_INGEST_MAX_RECORD_BYTES, ingestConfigSchema } from './ingest';
 import { promotionConfigSchema } from './promotion';
 
@@ -88,6 +89,8 @@ export const environmentSchema = z
     alertEmails: z.array(z.email('an email address such as oncall@example.com')).default([]),
     /** SageMaker feature groups materialized from silver datasets (see lib/features/feature-group.ts). */
     featureGroups: featureGroupsSchema.default([]),
+    /** Grafana and the data-path alarm thresholds (lib/config/monitoring.ts). */
+    monitoring: monitoringConfigSchema.default(() => monitoringConfigSchema.parse({})),
     /** When the drift detector runs (lib/drift/drift-config.ts); it checks every model with a `drift` block. */
     driftDetection: driftDetectionConfigSchema.prefault({}),
     /** Limits on what ingest reads as one record (see lib/config/ingest.ts). */

@@ -16,6 +16,8 @@ const VPC_PAGE = 'https://aws.amazon.com/vpc/pricing/';
 const PRIVATELINK_PAGE = 'https://aws.amazon.com/privatelink/pricing/';
 const KMS_PAGE = 'https://aws.amazon.com/kms/pricing/';
 const CLOUDWATCH_PAGE = 'https://aws.amazon.com/cloudwatch/pricing/';
+const PROMETHEUS_PAGE = 'https://aws.amazon.com/prometheus/pricing/';
+const GRAFANA_PAGE = 'https://aws.amazon.com/grafana/pricing/';
 
 export interface Price {
   readonly usd: number;
@@ -57,6 +59,12 @@ export const PRICES = {
   interfaceEndpointHour: price(0.01, 'per endpoint-hour per AZ', 'Interface VPC endpoint (data processed is $0.01/GB on top)', PRIVATELINK_PAGE, CLIENT_SIDE_NOTE),
   kmsKeyMonth: price(1, 'per key-month', 'KMS customer-managed key (API requests $0.03 per 10,000 on top)', KMS_PAGE),
   cloudWatchAlarmMonth: price(0.1, 'per alarm-month', 'CloudWatch standard-resolution metric alarm', CLOUDWATCH_PAGE),
+  ampSamplesIngested: price(0.9, 'per 10M samples', 'Amazon Managed Prometheus samples ingested (first 2 billion a month)', PROMETHEUS_PAGE, CLIENT_SIDE_NOTE),
+  ampStorageGbMonth: price(0.03, 'per GB-month', 'Amazon Managed Prometheus metric storage', PROMETHEUS_PAGE, CLIENT_SIDE_NOTE),
+  ampQuerySamples: price(0.1, 'per 1B query samples processed', 'Amazon Managed Prometheus query samples processed', PROMETHEUS_PAGE, CLIENT_SIDE_NOTE),
+  ampCollectorHour: price(0.04, 'per collector-hour', 'Amazon Managed Prometheus managed collector (EKS scraper); samples collected are billed on top', PROMETHEUS_PAGE, CLIENT_SIDE_NOTE),
+  grafanaEditorMonth: price(9, 'per active editor or admin user-month', 'Amazon Managed Grafana editor/admin license', GRAFANA_PAGE, CLIENT_SIDE_NOTE),
+  grafanaViewerMonth: price(5, 'per active viewer user-month', 'Amazon Managed Grafana viewer license', GRAFANA_PAGE, CLIENT_SIDE_NOTE),
 } as const satisfies Record<string, Price>;
 
 export type PriceId = keyof typeof PRICES;

@@ -1,4 +1,5 @@
 import { createLambdaHandler } from './adapters/lambda-adapter';
+import { InvocationFigures } from './adapters/lambda-figures';
 import { createServingApp } from './app';
 import { loadSettings } from './settings';
 
@@ -15,4 +16,5 @@ export const handler = createLambdaHandler({
   logger: servingApp.logger,
   maxBodyBytes: settings.maxBodyBytes,
   started: servingApp.repository.start(),
+  figures: new InvocationFigures(servingApp.metrics),
 });

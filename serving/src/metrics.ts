@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { SERVING_PROMETHEUS_METRICS as NAMES } from './metric-names';
 
 const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
@@ -6,65 +7,65 @@ const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 /** Label for requests naming a model that is not loaded: keeps client-chosen names out of label values. */
 export const UNKNOWN_MODEL = '_unknown';
 
-/** Every Prometheus metric the server exposes on GET /metrics (names documented in docs/serving.md). */
+/** Every Prometheus metric the server exposes on GET /metrics (names in ./metric-names, documented in docs/serving.md). */
 export class ServingMetrics {
   readonly registry = new Registry();
 
   readonly requests = new Counter({
-    name: 'serving_requests_total',
+    name: NAMES.requests,
     help: 'Inference requests answered, by model, version and HTTP status',
     labelNames: ['model', 'version', 'status'] as const,
     registers: [this.registry],
   });
   readonly requestDuration = new Histogram({
-    name: 'serving_request_duration_seconds',
+    name: NAMES.requestDuration,
     help: 'Time from the request body being read to the response being ready',
     labelNames: ['model', 'version'] as const,
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [this.registry],
   });
   readonly queueDuration = new Histogram({
-    name: 'serving_queue_duration_seconds',
+    name: NAMES.queueDuration,
     help: 'Time a request waited in the batching queue',
     labelNames: ['model', 'version'] as const,
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [this.registry],
   });
   readonly computeDuration = new Histogram({
-    name: 'serving_compute_duration_seconds',
+    name: NAMES.computeDuration,
     help: 'Duration of one session.run (one batch)',
     labelNames: ['model', 'version'] as const,
     buckets: LATENCY_BUCKETS_SECONDS,
     registers: [this.registry],
   });
   readonly batchSize = new Histogram({
-    name: 'serving_batch_size',
+    name: NAMES.batchSize,
     help: 'Rows per session.run',
     labelNames: ['model', 'version'] as const,
     buckets: BATCH_SIZE_BUCKETS,
     registers: [this.registry],
   });
   readonly inflight = new Gauge({
-    name: 'serving_inflight_requests',
+    name: NAMES.inflight,
     help: 'Inference requests admitted and not yet answered',
     labelNames: ['model'] as const,
     registers: [this.registry],
   });
   readonly queueDepth = new Gauge({
-    name: 'serving_queue_depth',
+    name: NAMES.queueDepth,
     help: 'Requests waiting in the batching queue',
     labelNames: ['model', 'version'] as const,
     registers: [this.registry],
   });
   readonly modelLoadDuration = new Histogram({
-    name: 'serving_model_load_duration_seconds',
+    name: NAMES.modelLoadDuration,
     help: 'Time to fetch, load and warm a model version',
     labelNames: ['model'] as const,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [this.registry],
   });
   readonly modelLoadFailures = new Counter({
-    name: 'serving_model_load_failures_total',
+    name: NAMES.modelLoadFailures,
     help: 'Model versions that failed to load (the previous version keeps serving)',
     labelNames: ['model'] as const,
     registers: [this.registry],
@@ -76,7 +77,7 @@ export class ServingMetrics {
     registers: [this.registry],
   });
   readonly modelVersionInfo = new Gauge({
-    name: 'serving_model_version_info',
+    name: NAMES.modelVersionInfo,
     help: 'Serving version of each model (value 1)',
     labelNames: ['model', 'version'] as const,
     registers: [this.registry],
@@ -88,7 +89,7 @@ export class ServingMetrics {
     registers: [this.registry],
   });
   readonly ready = new Gauge({
-    name: 'serving_ready',
+    name: NAMES.ready,
     help: '1 when the server reports ready, 0 while loading or draining',
     registers: [this.registry],
   });

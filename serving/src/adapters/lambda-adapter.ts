@@ -3,6 +3,7 @@ import { PayloadTooLargeError } from '../errors';
 import type { ServingLogger } from '../logger';
 import type { CoreRequest, CoreResponse } from './core-types';
 import { errorResponse } from './error-response';
+import type { InvocationFigures } from './lambda-figures';
 import type { ServingCore } from './serving-core';
 
 /** API Gateway HTTP API (payload format 2.0) events; Lambda Function URL events have the same shape (`LambdaFunctionURLEvent` is this type). */
@@ -14,6 +15,8 @@ export interface LambdaAdapterOptions {
   readonly maxBodyBytes: number;
   /** Resolves once the first repository scan is done (started at init, awaited by the first invocation). */
   readonly started: Promise<unknown>;
+  /** Publishes each invocation's request, latency, batch and load-failure figures as EMF. @default - none published */
+  readonly figures?: InvocationFigures;
 }
 
 /** The Lambda adapter: same routes and core as the HTTP server, no HTTP server inside Lambda. */
@@ -27,6 +30,7 @@ export function createLambdaHandler(options: LambdaAdapterOptions) {
     } catch (error) {
       response = errorResponse(error, options.logger, requestId);
     }
+    await options.figures?.publish();
     return { statusCode: response.status, headers: { ...response.headers, 'x-request-id': requestId }, body: response.body, isBase64Encoded: false };
   };
 }

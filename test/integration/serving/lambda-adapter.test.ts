@@ -91,3 +91,45 @@ describe('Lambda handler', () => {
     expect(invocation.statusCode).toBe(200);
   });
 });
+
+describe('EMF figures of each invocation', () => {
+  /** EMF documents printed while `run` runs (Powertools Metrics writes them to stdout). */
+  async function emittedDuring(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+    const emitted: Record<string, unknown>[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      if (text.includes('"_aws"')) emitted.push(...text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>));
+      return true;
+    });
+    try {
+      await run();
+    } finally {
+      stdout.mockRestore();
+    }
+    return emitted;
+  }
+  const metricNames = (doc: Record<string, unknown>) =>
+    (doc._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] }).CloudWatchMetrics.flatMap((m) => m.Metrics.map(({ Name }) => Name));
+
+  it('publishes one request, its latency, queue time and batch size under the names of SERVING_EMF, with model and service dimensions', async () => {
+    const { SERVING_EMF } = await import('../../../serving/src/metric-names');
+    const docs = await emittedDuring(() => entry.handler(httpApiEvent));
+    const byName = new Map(docs.flatMap((doc) => metricNames(doc).map((name) => [name, doc] as const)));
+    expect([...byName.keys()].sort()).toEqual(
+      [SERVING_EMF.metrics.requests, SERVING_EMF.metrics.requestLatency, SERVING_EMF.metrics.queueTime, SERVING_EMF.metrics.batchSize].sort(),
+    );
+    expect(byName.get(SERVING_EMF.metrics.requests)).toMatchObject({ model: 'scale', status: '200', service: SERVING_EMF.service, [SERVING_EMF.metrics.requests]: 1 });
+    expect(byName.get(SERVING_EMF.metrics.batchSize)).toMatchObject({ model: 'scale', service: SERVING_EMF.service, [SERVING_EMF.metrics.batchSize]: 1 });
+    const latency = byName.get(SERVING_EMF.metrics.requestLatency)![SERVING_EMF.metrics.requestLatency] as number;
+    expect(latency).toBeGreaterThan(0);
+    expect(latency).toBeLessThan(5000);
+    for (const doc of docs) expect((doc._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]!.Namespace).toBe(SERVING_EMF.namespace);
+  });
+
+  it('publishes a rejected request by its status and nothing for a health check', async () => {
+    const { SERVING_EMF } = await import('../../../serving/src/metric-names');
+    const bad = await emittedDuring(() => entry.handler(variant(functionUrlEvent, 'POST', '/v2/models/scale/infer', '{"inputs": [')));
+    expect(bad).toEqual([expect.objectContaining({ model: 'scale', status: '400', [SERVING_EMF.metrics.requests]: 1 })]);
+    expect(await emittedDuring(() => entry.handler(variant(functionUrlEvent, 'GET', '/v2/health/ready')))).toEqual([]);
+  });
+});

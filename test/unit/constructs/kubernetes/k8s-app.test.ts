@@ -9,6 +9,7 @@ import { ModelRepository } from '../../../../constructs/model-registry/model-rep
 import { loadEnvironment } from '../../../../lib/config';
 import { parseArguments, synthKubernetes, UsageError } from '../../../../stacks/k8s-app';
 import { ServingStack } from '../../../../stacks/serving-stack';
+import { testMetricsWorkspace } from '../serving/fixtures/serving-fixture';
 import { fastCdkContext, REPO_ROOT } from '../../../support/cdk-context';
 
 const CDK_JSON = join(REPO_ROOT, 'cdk.json');
@@ -74,6 +75,7 @@ describe('synthKubernetes', () => {
       config,
       vpc: new ec2.Vpc(dependencies, 'Vpc', { maxAzs: 2 }),
       modelRepository: new ModelRepository(dependencies, 'Repository'),
+      metricsWorkspace: testMetricsWorkspace(dependencies),
       imageDirectory: join(__dirname, '..', 'serving', 'fixtures', 'serving-image'),
     });
     const cdk = Template.fromStack(serving);

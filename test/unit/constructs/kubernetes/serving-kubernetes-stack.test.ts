@@ -102,8 +102,18 @@ describe('ServingKubernetesStack custom props', () => {
 
   test('clusterAutoscaler false (a shared cluster): no autoscaler objects', () => {
     const json = synth({ models: BOTH, clusterAutoscaler: false });
-    expect(countOf(json, 'kubernetes_cluster_role_v1')).toBe(0);
+    // The one cluster role left is the metrics collector's.
+    expect(Object.values(json.resource.kubernetes_cluster_role_v1 ?? {}).map((role: any) => role.metadata.name)).toEqual(['aps-collector-role']);
     expect(countOf(json, 'kubernetes_deployment_v1')).toBe(2);
+  });
+
+  test('the AMP scraper user may discover pods and GET /metrics, read-only', () => {
+    const json = synth({ models: BOTH });
+    const role = resourceOf(json, 'kubernetes_cluster_role_v1', 'MetricsCollector');
+    expect(role.rule.flatMap((rule: { verbs: string[] }) => rule.verbs).every((verb: string) => ['describe', 'get', 'list', 'watch'].includes(verb))).toBe(true);
+    expect(role.rule).toContainEqual(expect.objectContaining({ non_resource_urls: ['/metrics'], verbs: ['get'] }));
+    const binding = resourceOf(json, 'kubernetes_cluster_role_binding_v1', 'MetricsCollector');
+    expect(binding.subject).toEqual([{ kind: 'User', name: 'aps-collector-user', api_group: 'rbac.authorization.k8s.io' }]);
   });
 
   test('no EKS model: the provider and variables only', () => {

@@ -58,7 +58,7 @@ describe('FargateServing defaults', () => {
     expect(environment.MODEL_REPOSITORY).toBeDefined();
   });
 
-  test('an ADOT collector sidecar scrapes /metrics on localhost:8080 and remote-writes to a new AMP workspace with SigV4', () => {
+  test("an ADOT collector sidecar scrapes /metrics on localhost:8080 (container labels honored) and remote-writes to the environment's workspace with SigV4", () => {
     const collector = containers(template)[1];
     expect(collector.Image).toBe('public.ecr.aws/aws-observability/aws-otel-collector:v0.42.0');
     expect(collector.Essential).toBe(false);
@@ -67,11 +67,13 @@ describe('FargateServing defaults', () => {
     for (const fragment of ['localhost:8080', '/metrics', 'prometheusremotewrite', 'sigv4auth', 'api/v1/remote_write', 'churn-classifier']) {
       expect(config).toContain(fragment);
     }
-    template.resourceCountIs('AWS::APS::Workspace', 1);
-    expect(serving.cfnWorkspace).toBeDefined();
+    expect(config).toContain('ws-env/api/v1/remote_write');
+    expect(config).toMatch(/honor_labels\\*":true/);
+    template.resourceCountIs('AWS::APS::Workspace', 0);
+    expect(serving.prometheusWorkspace.workspaceArn).toBe('arn:aws:aps:us-east-1:111111111111:workspace/ws-env');
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Action: 'aps:RemoteWrite', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('MetricsWorkspace'), 'Arn'] } })]),
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'aps:RemoteWrite', Resource: 'arn:aws:aps:us-east-1:111111111111:workspace/ws-env' })]),
       },
     });
   });
@@ -197,7 +199,7 @@ describe('FargateServing custom props', () => {
     expect(serving.url).toMatch(/^https:\/\//);
   });
 
-  test('a given workspace, clients, access-log bucket, scrape interval, no deletion protection and DESTROY', () => {
+  test('another workspace, clients, access-log bucket, scrape interval, no deletion protection and DESTROY', () => {
     const fixture = servingFixture();
     const bucket = fixture.modelRepository.accessLogsBucket;
     build(

@@ -8,7 +8,7 @@ const PIN = (model: string) => pinParameterName('dev', model);
 
 function governedFixture() {
   const fixture = servingFixture();
-  const common = { modelRepository: fixture.modelRepository, vpc: fixture.vpc, image: fixture.image };
+  const common = { modelRepository: fixture.modelRepository, vpc: fixture.vpc, image: fixture.image, prometheusWorkspace: fixture.prometheusWorkspace };
   const churn = new ModelServing(fixture.stack, 'Churn', { ...common, modelName: 'churn-classifier', traffic: SPARSE_PROFILE, decisionContext: { highAvailability: false, architecture: 'x86_64' }, servedVersionParameterName: PIN('churn-classifier') });
   const fraud = new ModelServing(fixture.stack, 'Fraud', { ...common, modelName: 'fraud-scorer', traffic: STEADY_PROFILE, forceTarget: 'fargate', servedVersionParameterName: PIN('fraud-scorer') });
   const rollout = new ModelRollout(fixture.stack, 'Rollout', {
@@ -87,6 +87,7 @@ describe('ModelRollout validation', () => {
       modelName: 'doc-embedder',
       traffic: { ...STEADY_PROFILE, gpu: true, teamSize: 8 },
       modelRepository: fixture.modelRepository,
+      prometheusWorkspace: fixture.prometheusWorkspace,
       vpc: fixture.vpc,
       image: fixture.image,
     });

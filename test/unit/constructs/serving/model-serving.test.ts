@@ -7,7 +7,7 @@ import { loadEnvironment } from '../../../../lib/config';
 import { decideServing, type TrafficProfile } from '../../../../lib/decision';
 import { ServingStack } from '../../../../stacks/serving-stack';
 import { cdkContext, fastCdkContext } from '../../../support/cdk-context';
-import { FIXTURE_IMAGE_DIRECTORY, servingFixture, SPARSE_PROFILE, STEADY_PROFILE } from './fixtures/serving-fixture';
+import { FIXTURE_IMAGE_DIRECTORY, servingFixture, testMetricsWorkspace, SPARSE_PROFILE, STEADY_PROFILE } from './fixtures/serving-fixture';
 
 const GPU_PROFILE: TrafficProfile = { ...STEADY_PROFILE, computeMsPerInference: 25, memoryMb: 8192, gpu: true, teamSize: 8 };
 
@@ -18,6 +18,7 @@ function build(props: Partial<ModelServingProps> & Pick<ModelServingProps, 'traf
     modelRepository: fixture.modelRepository,
     vpc: fixture.vpc,
     image: fixture.image,
+    prometheusWorkspace: fixture.prometheusWorkspace,
     ...props,
   });
   return { ...fixture, serving };
@@ -144,7 +145,7 @@ describe('ServingStack on the sample environments (by traffic, not forced)', () 
     const support = new Stack(app, 'Support');
     const vpc = new PlatformNetwork(support, 'Network').vpc;
     const modelRepository = new ModelRepository(support, 'ModelRepository');
-    return new ServingStack(app, 'Serving', { config, vpc, modelRepository, imageDirectory: FIXTURE_IMAGE_DIRECTORY });
+    return new ServingStack(app, 'Serving', { config, vpc, modelRepository, metricsWorkspace: testMetricsWorkspace(support), imageDirectory: FIXTURE_IMAGE_DIRECTORY });
   }
 
   test.each([

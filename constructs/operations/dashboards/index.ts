@@ -1,0 +1,3 @@
+export * from './build-dashboards';
+export * from './dashboard-input';
+export * from './datasources';

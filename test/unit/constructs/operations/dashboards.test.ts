@@ -1,0 +1,67 @@
+// The generated dashboards: data sources by explicit uid, and every CloudWatch query names a metric the code publishes
+// with its full dimension set (Powertools' `service` included), read from the metric-name modules.
+import { buildDashboards, CLOUDWATCH_DATASOURCE, panelsOf, PROMETHEUS_DATASOURCE } from '../../../../constructs/operations/dashboards';
+import { EMITTED_METRICS } from '../../../../constructs/operations/emitted-metrics';
+import { loadEnvironment } from '../../../../lib/config';
+import { dashboardInputOf } from '../../../../stacks/dashboard-input';
+import { cdkContext, environmentNames } from '../../../support/cdk-context';
+
+/** AWS's own metrics the Lambda panels read, with the dimension set AWS publishes for an alias. */
+const AWS_LAMBDA_ALIAS_DIMENSIONS = ['FunctionName', 'Resource'];
+
+describe.each(environmentNames())('%s dashboards', (environment) => {
+  const { name, config } = loadEnvironment(cdkContext().environments, environment);
+  const input = dashboardInputOf(name, config);
+  const dashboards = buildDashboards(input);
+  const panels = dashboards.flatMap(({ json }) => panelsOf(json));
+  const targets = panels.flatMap((panel) => (panel.targets as Array<Record<string, any>>).map((target) => ({ panel, target })));
+
+  test('serving and data dashboards, drift when a model is watched, with stable uids', () => {
+    const expected = [`mlops-${name}-serving`, `mlops-${name}-data`, ...(input.driftModels.length > 0 ? [`mlops-${name}-drift`] : [])];
+    expect(dashboards.map((d) => d.uid)).toEqual(expected);
+  });
+
+  test('every panel says which question it answers and names one of the two data sources by uid, as do its queries', () => {
+    for (const { panel, target } of targets) {
+      expect(panel.description).toMatch(/\?$/);
+      expect([PROMETHEUS_DATASOURCE, CLOUDWATCH_DATASOURCE]).toContainEqual(panel.datasource);
+      expect(target.datasource).toEqual(panel.datasource);
+    }
+  });
+
+  test('each Lambda model has panels on its live alias and each Fargate/EKS model is a value of the model variable', () => {
+    const serving = dashboards[0]!.json as Record<string, any>;
+    const variable = serving.templating?.list?.find((v: { name: string }) => v.name === 'model');
+    for (const model of input.models) {
+      if (model.target === 'lambda') {
+        expect(targets.some(({ target }) => target.dimensions?.Resource === `${model.lambdaFunctionName}:live`)).toBe(true);
+      } else {
+        expect(variable.query.split(',')).toContain(model.modelName);
+      }
+    }
+  });
+
+  test('every CloudWatch metric query names a metric the code publishes, with all its dimensions', () => {
+    const metricQueries = targets.filter(({ target }) => target.datasource.uid === CLOUDWATCH_DATASOURCE.uid && target.metricName);
+    expect(metricQueries.length).toBeGreaterThan(0);
+    for (const { target } of metricQueries) {
+      const dimensions = Object.keys(target.dimensions).sort();
+      if (target.namespace === 'AWS/Lambda') {
+        expect(dimensions).toEqual(AWS_LAMBDA_ALIAS_DIMENSIONS);
+        continue;
+      }
+      expect(target.matchExact).toBe(true);
+      expect(EMITTED_METRICS).toContainEqual({ namespace: target.namespace, metricName: target.metricName, service: target.dimensions.service, dimensions });
+    }
+  });
+
+  test('every SEARCH expression on a platform namespace names a published metric by its full dimension set', () => {
+    const searches = targets.map(({ target }) => target.expression as string | undefined).filter((e): e is string => e?.startsWith('SEARCH(') ?? false);
+    for (const search of searches) {
+      const [, namespace, dims, metricName] = /SEARCH\('\{([^,}]+),([^}]*)\} MetricName="([^"]+)"/.exec(search)!;
+      if (namespace!.startsWith('AWS/')) continue;
+      const service = /service="([^"]+)"/.exec(search)![1];
+      expect(EMITTED_METRICS).toContainEqual({ namespace, metricName, service, dimensions: dims!.split(',').sort() });
+    }
+  });
+});
