@@ -3,7 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { EksCluster, type IEksCluster } from '../constructs/eks';
-import type { ModelRepository } from '../constructs/model-registry';
+import type { IModelRepository } from '../constructs/model-registry';
 import { createServingImage, ModelServing } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
 import type { EnvironmentConfig } from '../lib/config';
@@ -18,7 +18,7 @@ export const SERVING_ARCHITECTURE = SERVING_IMAGE_ARCHITECTURE;
 
 export interface ServingStackProps extends StackProps {
   readonly config: EnvironmentConfig;
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   readonly vpc: ec2.IVpc;
   /**
    * The environment's name: names each model's served-version pin (`pinParameterName`) and model package group. With it,

@@ -5,7 +5,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { LambdaSizing } from '../../lib/decision';
-import type { ModelRepository } from '../model-registry';
+import type { IModelRepository } from '../model-registry';
 
 /** How callers reach the function: a Lambda Function URL, or an API Gateway HTTP API; both require SigV4 (IAM). */
 export type LambdaServingEndpoint = 'function-url' | 'http-api';
@@ -16,7 +16,7 @@ export interface LambdaServingProps {
   /** Memory, timeout, architecture and concurrency, as the decision matrix sized them. */
   readonly sizing: LambdaSizing;
   /** Where the serving container reads approved models (`MODEL_REPOSITORY`); the function gets read access. */
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   /** The function runs in this VPC's private subnets (with egress). */
   readonly vpc: ec2.IVpc;
   /** The serving image, built for `sizing.architecture`; the function runs it with the Lambda handler as CMD. */

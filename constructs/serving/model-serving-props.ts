@@ -2,7 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import type { DecisionContext, ServingDecision, ServingTarget, TrafficProfile } from '../../lib/decision';
-import type { ModelRepository } from '../model-registry';
+import type { IModelRepository } from '../model-registry';
 import type { IEksCluster } from '../eks';
 import type { FargateServingProps } from './fargate-serving-props';
 import type { LambdaServingProps } from './lambda-serving-props';
@@ -18,7 +18,7 @@ export interface ModelServingProps {
   /** How the model is called: the decision matrix's input. */
   readonly traffic: TrafficProfile;
   /** The repository the serving container reads the model from. */
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   /** Every target runs in this VPC's private subnets. */
   readonly vpc: ec2.IVpc;
   /** The serving image, built for the architecture the decision was priced with (`createServingImage`). */
