@@ -1,7 +1,7 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type { ModelRepository } from '../model-registry';
+import type { IModelRepository } from '../model-registry';
 import type { ModelServing } from './model-serving';
 
 /** One governed model: its deployment, the registry group whose approvals decide what it serves, and its pin. */
@@ -18,7 +18,7 @@ export interface ModelRolloutProps {
   /** The models whose promotions and rollbacks this function drives. */
   readonly models: readonly RolloutModel[];
   /** Where promotion writes versions: the function checks a version's model.onnx is there before rolling it out. */
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   /** The function runs in this VPC's private subnets. */
   readonly vpc: ec2.IVpc;
   /**
