@@ -73,6 +73,8 @@ export class ServingKubernetesStack extends TerraformStack {
     const clusterCa = variable('cluster_ca_certificate', 'Base64 cluster certificate authority (CDK output ClusterCertificateAuthorityOutput)');
     const awsRegion = variable('aws_region', 'Region of the cluster and the model repository', props.awsRegion);
     const image = variable('serving_image', 'Serving container image URI (CDK output ImageUriOutput)');
+    const gpuModels = props.models.some((model) => model.sizing.gpuPerPod > 0);
+    const cudaImage = gpuModels ? variable('serving_cuda_image', 'CUDA serving image URI for the GPU models (serving/Dockerfile.cuda; CDK output CudaImageUriOutput)') : undefined;
     const modelRepository = variable('model_repository_uri', 'MODEL_REPOSITORY, s3://bucket/prefix/ (CDK output ModelRepositoryOutput)');
 
     new KubernetesProvider(this, 'kubernetes', {
@@ -96,7 +98,7 @@ export class ServingKubernetesStack extends TerraformStack {
       const workload = new ServingWorkload(this, modelName, {
         modelName,
         sizing,
-        image: image.stringValue,
+        image: sizing.gpuPerPod > 0 ? cudaImage!.stringValue : image.stringValue,
         modelRepositoryUri: modelRepository.stringValue,
         awsRegion: awsRegion.stringValue,
         ingressCidrs: props.ingressCidrs,

@@ -7,7 +7,7 @@ export interface ServingWorkloadProps {
   /** EKS sizing of the decision matrix: pod requests/limits, GPUs, replicas, CPU target. */
   readonly sizing: EksSizing;
 
-  /** Serving container image URI (the CDK serving stack output `ImageUriOutput`). */
+  /** Serving container image URI (the CDK serving stack output `ImageUriOutput`): the CUDA image for a GPU model. */
   readonly image: string;
 
   /** `s3://bucket/prefix` the server polls for approved models (env `MODEL_REPOSITORY`). */

@@ -107,6 +107,8 @@ export class ServingWorkload extends Construct {
               HOST: '0.0.0.0',
               PORT: String(SERVING_CONTAINER.port),
               DRAIN_TIMEOUT_SECONDS: String(drainTimeoutSeconds),
+              // GPU pods run the CUDA image and require its CUDA provider: without it the model is not ready (no silent CPU fallback).
+              EXECUTION_PROVIDERS: gpuPerPod > 0 ? 'cuda' : 'cpu',
             },
             cpuMillicores: { request: pod.cpuRequestMillicores, limit: pod.cpuLimitMillicores },
             memoryMiB: { request: pod.memoryRequestMiB, limit: pod.memoryLimitMiB },

@@ -17,7 +17,7 @@ export function createServingApp(settings: ServingSettings, logger: ServingLogge
   const metrics = new ServingMetrics();
   const repository = new ModelRepository({
     source: openRepositorySource(settings.modelRepository, { forcePathStyle: settings.s3ForcePathStyle }),
-    threads: { intraOpThreads: settings.intraOpThreads, interOpThreads: settings.interOpThreads },
+    threads: { intraOpThreads: settings.intraOpThreads, interOpThreads: settings.interOpThreads, executionProviders: settings.executionProviders },
     metrics,
     logger,
     pollIntervalMs: settings.pollIntervalMs,

@@ -88,6 +88,13 @@ export class ServingMetrics {
     labelNames: ['phase'] as const,
     registers: [this.registry],
   });
+  readonly executionProviderInfo = new Gauge({
+    name: 'serving_execution_provider_info',
+    help: 'The onnxruntime execution provider (cuda, cpu) each loaded model version runs on (value 1)',
+    labelNames: ['model', 'version', 'provider'] as const,
+    registers: [this.registry],
+  });
+
   readonly ready = new Gauge({
     name: NAMES.ready,
     help: '1 when the server reports ready, 0 while loading or draining',

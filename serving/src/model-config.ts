@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXECUTION_PROVIDERS } from './runtime/execution-providers';
 
 /**
  * Per-model settings, read from `config.json` beside `model.onnx` (every key optional).
@@ -29,6 +30,16 @@ export const modelConfigSchema = z
      * removed, added, retyped or narrowed). Without it such a version is refused and the serving one stays.
      */
     allowSignatureChange: z.boolean().default(false),
+    /**
+     * onnxruntime execution providers to try, in order: `["cuda", "cpu"]` (the GPU when there is one), `["cuda"]` (GPU
+     * required: without CUDA the version does not load and the server says why), `["cpu"]`. Default: the server's
+     * `EXECUTION_PROVIDERS`.
+     */
+    executionProviders: z
+      .array(z.enum(EXECUTION_PROVIDERS))
+      .min(1)
+      .refine((list) => new Set(list).size === list.length, 'each provider at most once')
+      .optional(),
     /** Overrides the server-wide onnxruntime intra-op thread count for this model. */
     intraOpThreads: z.number().int().min(1).max(256).optional(),
   })

@@ -5,6 +5,7 @@ import { effectiveCpuCount } from './cpu-quota';
 import { SettingsError } from './errors';
 import { DEFAULT_JSON_LIMITS, type JsonLimits } from './protocol/json-limits';
 import type { VersionSelection } from './repository/repository-layout';
+import type { ExecutionProvider } from './runtime/execution-providers';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -33,6 +34,10 @@ const settingsSchema = z.object({
     .string()
     .regex(/^([0-9]+|none)$/, 'a version number, or none (no version approved yet); needs SERVED_MODELS naming exactly one model')
     .optional(),
+  EXECUTION_PROVIDERS: z
+    .string()
+    .regex(/^(cuda|cpu)(,(cuda|cpu))?$/, 'cuda,cpu (the GPU when there is one), cuda (GPU required) or cpu')
+    .default('cpu'),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'debug', 'info', 'warn', 'error']).default('INFO'),
 });
@@ -57,6 +62,8 @@ export interface ServingSettings {
   readonly servedModels?: readonly string[];
   /** The newest version of each model, or the one version this deployment pinned (`SERVED_MODEL_VERSION`). */
   readonly versionSelection: VersionSelection;
+  /** onnxruntime execution providers to try in order, for models whose config.json names none. */
+  readonly executionProviders: readonly ExecutionProvider[];
   readonly s3ForcePathStyle: boolean;
   readonly logLevel: string;
 }
@@ -129,6 +136,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
     sagemakerModel: s.SAGEMAKER_MODEL,
     servedModels,
     versionSelection,
+    executionProviders: s.EXECUTION_PROVIDERS.split(',') as ExecutionProvider[],
     s3ForcePathStyle: s.S3_FORCE_PATH_STYLE === 'true',
     logLevel: s.LOG_LEVEL.toUpperCase(),
   };

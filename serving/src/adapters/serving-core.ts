@@ -103,6 +103,7 @@ export class ServingCore {
       platform: PLATFORM,
       inputs: served.signature.inputs,
       outputs: served.signature.outputs,
+      parameters: { execution_provider: served.executionProvider },
     });
   }
 

@@ -10,10 +10,13 @@ import { signatureOf } from './onnx-signature';
 import { InlineSession } from './inline-session';
 import type { SessionHandle, SessionTensor } from './session-handle';
 import { WorkerSession } from './session-worker-client';
+import { createWithFirstProvider, type ExecutionProvider } from './execution-providers';
 
 export interface SessionThreads {
   readonly intraOpThreads: number;
   readonly interOpThreads: number;
+  /** Execution providers to try in order when the model's config.json names none (`EXECUTION_PROVIDERS`). */
+  readonly executionProviders?: readonly ExecutionProvider[];
 }
 
 export interface LoadVersionInput {
@@ -56,12 +59,18 @@ export class ModelVersion {
       extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     };
     const Session = input.config.executor === 'inline' ? InlineSession : WorkerSession;
-    const created = await Promise.allSettled(Array.from({ length: input.config.instances }, () => Session.create(input.modelBytes, options)));
-    const sessions = created.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    try {
+    const providers = input.config.executionProviders ?? input.threads.executionProviders ?? ['cpu'];
+    const { provider, value: sessions } = await createWithFirstProvider(providers, async (candidate) => {
+      const created = await Promise.allSettled(
+        Array.from({ length: input.config.instances }, () => Session.create(input.modelBytes, { ...options, executionProviders: [candidate] })),
+      );
       const failure = created.find((result) => result.status === 'rejected');
-      if (failure !== undefined) throw failure.reason;
-      const version = new ModelVersion(input, sessions);
+      if (failure === undefined) return created.map((result) => (result as PromiseFulfilledResult<SessionHandle>).value);
+      await Promise.all(created.flatMap((result) => (result.status === 'fulfilled' ? [result.value.release()] : [])));
+      throw failure.reason;
+    });
+    try {
+      const version = new ModelVersion(input, sessions, provider);
       await version.warmUp();
       return version;
     } catch (error) {
@@ -76,8 +85,11 @@ export class ModelVersion {
   private constructor(
     private readonly input: LoadVersionInput,
     private readonly sessions: readonly SessionHandle[],
+    /** The onnxruntime execution provider every session of this version runs on. */
+    readonly executionProvider: ExecutionProvider,
   ) {
     const { model, version, config, metrics } = input;
+    metrics.executionProviderInfo.set({ model, version, provider: executionProvider }, 1);
     this.idleSessions = [...sessions];
     this.signature = signatureOf(sessions[0]);
     this.batchable = isBatchable(this.signature) && config.maxBatchSize > 1;
@@ -139,6 +151,7 @@ export class ModelVersion {
     await this.batcher.whenIdle();
     this.closed = true;
     this.input.metrics.queueDepth.remove({ model: this.model, version: this.version });
+    this.input.metrics.executionProviderInfo.remove({ model: this.model, version: this.version, provider: this.executionProvider });
     await Promise.all(this.sessions.map((session) => session.release()));
   }
 

@@ -49,6 +49,7 @@ describe('Open Inference Protocol over HTTP', () => {
       platform: 'onnx_onnxv1',
       inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 4] }],
       outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 4] }],
+      parameters: { execution_provider: 'cpu' },
     };
     expect((await send(`${server.url}/v2/models/scale`)).json()).toEqual(expected);
     expect((await send(`${server.url}/v2/models/scale/versions/1`)).json()).toEqual(expected);

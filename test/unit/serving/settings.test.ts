@@ -23,6 +23,7 @@ describe('loadSettings', () => {
       sagemakerModel: undefined,
       servedModels: undefined,
       versionSelection: { kind: 'latest' },
+      executionProviders: ['cpu'],
       s3ForcePathStyle: false,
       logLevel: 'INFO',
     });

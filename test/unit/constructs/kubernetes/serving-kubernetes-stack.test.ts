@@ -32,7 +32,7 @@ describe('ServingKubernetesStack defaults', () => {
   });
 
   test('values known only after the CDK deploy are required, non-null string variables', () => {
-    for (const name of ['cluster_name', 'cluster_endpoint', 'cluster_ca_certificate', 'aws_region', 'serving_image', 'model_repository_uri']) {
+    for (const name of ['cluster_name', 'cluster_endpoint', 'cluster_ca_certificate', 'aws_region', 'serving_image', 'serving_cuda_image', 'model_repository_uri']) {
       expect([name, json.variable[name]]).toEqual([name, expect.objectContaining({ type: 'string', nullable: false })]);
       expect(json.variable[name].default).toBeUndefined();
     }
@@ -41,8 +41,13 @@ describe('ServingKubernetesStack defaults', () => {
   test('one workload per EKS model, wired to the image and repository variables', () => {
     expect(countOf(json, 'kubernetes_namespace_v1')).toBe(2);
     const container = resourceOf(json, 'kubernetes_deployment_v1', 'doc-embedder_').spec.template.spec.container[0];
-    expect(container.image).toBe('${var.serving_image}');
+    // The GPU model runs the CUDA image and requires its CUDA provider; the CPU model the CPU image.
+    expect(container.image).toBe('${var.serving_cuda_image}');
+    expect(container.env).toContainEqual({ name: 'EXECUTION_PROVIDERS', value: 'cuda' });
     expect(container.env).toContainEqual({ name: 'MODEL_REPOSITORY', value: '${var.model_repository_uri}' });
+    const cpu = resourceOf(json, 'kubernetes_deployment_v1', 'fraud-scorer_').spec.template.spec.container[0];
+    expect(cpu.image).toBe('${var.serving_image}');
+    expect(cpu.env).toContainEqual({ name: 'EXECUTION_PROVIDERS', value: 'cpu' });
   });
 
   test('the NVIDIA device plugin runs on GPU nodes only, tolerating their taint, without privileges', () => {

@@ -123,6 +123,7 @@ describe('ServingWorkload defaults (CPU model, HA)', () => {
       { name: 'HOST', value: '0.0.0.0' },
       { name: 'PORT', value: '8080' },
       { name: 'DRAIN_TIMEOUT_SECONDS', value: '25' },
+      { name: 'EXECUTION_PROVIDERS', value: 'cpu' },
     ]);
   });
 
