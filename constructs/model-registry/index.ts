@@ -2,3 +2,4 @@ export * from './model-registry';
 export * from './model-registry-props';
 export * from './model-repository';
 export * from './model-repository-props';
+export * from './approver-principals';

@@ -1,9 +1,10 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { DEFAULT_MODEL_REPOSITORY_PREFIX } from '../../lib/lakehouse';
+import { DEFAULT_MODEL_REPOSITORY_PREFIX, keysUnder } from '../../lib/lakehouse';
+import { grantListBucket, grantObjectRead, grantObjectWrite, LIST_BUCKET_ACTIONS, type ObjectLocation } from '../functions/object-grants';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
@@ -57,13 +58,32 @@ export class ModelRepository extends Construct {
     return this.bucket.s3UrlForObject(this.prefix);
   }
 
-  /** Read every model (serving). */
-  grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.bucket.grantRead(grantee, `${this.prefix}*`);
+  /** Every object of the repository: the prefix's keys in the bucket, with the key that encrypts them. */
+  get models(): ObjectLocation {
+    return { bucket: this.bucket, encryptionKey: this.encryptionKey, keyPattern: keysUnder(this.prefix) };
   }
 
-  /** Write models (promotion). */
+  /**
+   * Serving: read the objects under the prefix (GetObject, GetObjectVersion; kms:Decrypt) and list the prefix
+   * (ListBucket only with `s3:prefix` under it). Nothing else: no bucket settings, no tags, no writes.
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    const list = iam.Grant.addToPrincipal({
+      grantee,
+      actions: LIST_BUCKET_ACTIONS,
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [keysUnder(this.prefix)] } },
+    });
+    return grantObjectRead(grantee, this.models).combine(list);
+  }
+
+  /**
+   * Promotion: add versions under the prefix (PutObject, AbortMultipartUpload; kms:GenerateDataKey and kms:Decrypt,
+   * which a multipart upload needs), read them back (GetObject: the idempotency check's HeadObject) and ListBucket on
+   * the bucket, without which S3 answers HeadObject on a missing key with 403 instead of 404. No delete, retention,
+   * legal hold or tagging: an approved version, once written, cannot be altered through this grant.
+   */
   grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.bucket.grantReadWrite(grantee, `${this.prefix}*`);
+    return grantObjectWrite(grantee, this.models).combine(grantObjectRead(grantee, this.models)).combine(grantListBucket(grantee, this.bucket));
   }
 }

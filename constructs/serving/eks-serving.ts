@@ -1,7 +1,7 @@
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { ManagedPolicyRole } from '../shared/managed-policy-role';
 import type { EksSizing } from '../../lib/decision';
 import { servingNamespace, servingServiceAccount } from '../kubernetes/workload-names';
 import { InvalidPropError } from '../shared/prop-validation';
@@ -9,7 +9,7 @@ import { EksCluster, type IEksCluster } from './eks-cluster';
 import type { ModelNodegroup } from './eks-cluster-nodegroup';
 import { addPodIdentityRole } from './eks-cluster-pod-identity';
 import type { EksServingProps } from './eks-serving-props';
-import { acknowledgeModelRepositoryRead, permissionsPolicyOf } from './serving-findings';
+import { acknowledgeModelRepositoryRead } from './serving-findings';
 
 function validateDecision(modelName: string, decision: EksSizing): void {
   const invalid = (field: string, value: unknown, allowed: string) => new InvalidPropError('EksServing', `decision.${field}`, value, allowed);
@@ -39,7 +39,7 @@ export class EksServing extends Construct {
   readonly cluster: IEksCluster;
   readonly nodegroup: ModelNodegroup;
   /** Role the model's pods assume through pod identity. */
-  readonly podRole: iam.Role;
+  readonly podRole: ManagedPolicyRole;
   readonly podIdentityAssociation: eks.CfnPodIdentityAssociation;
   readonly namespace: string;
   readonly serviceAccountName: string;
@@ -83,7 +83,7 @@ export class EksServing extends Construct {
     this.podRole = podIdentity.role;
     this.podIdentityAssociation = podIdentity.association;
     props.modelRepository.grantRead(this.podRole);
-    acknowledgeModelRepositoryRead(permissionsPolicyOf(this.podRole), props.modelRepository);
+    acknowledgeModelRepositoryRead(this.podRole, props.modelRepository);
 
     new CfnOutput(this, 'ImageUriOutput', { value: props.image.imageUri, description: `Serving image of ${modelName}: -var serving_image=` });
     new CfnOutput(this, 'ModelRepositoryOutput', { value: props.modelRepository.repositoryUri, description: 'MODEL_REPOSITORY: -var model_repository_uri=' });

@@ -22,7 +22,8 @@ export interface RecordHandlerObservability {
 function emitMetrics(metrics: Metrics, summary: MaterializeSummary): void {
   const counts: Record<string, number> = {
     FeatureRowsRead: summary.rows,
-    FeatureRecordsWritten: summary.written,
+    FeatureRecordsWrittenOffline: summary.offlineWritten,
+    FeatureRecordsWrittenOnline: summary.onlineWritten,
     FeatureRecordsRejected: summary.rejected,
     FeatureRecordsFailed: summary.failed,
     FeatureRecordRetries: summary.retries,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { featureGroupsSchema } from '../features/feature-group';
+import { approversSchema, checkApprovers } from './approvers';
+import { availabilityZonesSchema, checkAvailabilityZones } from './availability-zones';
 
 /**
  * The environment config schema: the `environments` context of `cdk.json`.
@@ -73,6 +75,10 @@ export const environmentSchema = z
     approvalMode: z.enum(['auto', 'manual']),
     /** Whether serving must run at least two instances across availability zones. */
     highAvailability: z.boolean(),
+    /** Zones the VPC spans (lib/config/availability-zones.ts); required with highAvailability. @default - two zones */
+    availabilityZones: availabilityZonesSchema.optional(),
+    /** Who may assume the approver role in manual approval mode (lib/config/approvers.ts). */
+    approvers: approversSchema.optional(),
     /** Name of an existing EKS cluster that serving may share; lowers the team-size bar for EKS. */
     sharedEksClusterName: z.string().min(1).optional(),
     lakehouse: lakehouseConfigSchema,
@@ -85,6 +91,8 @@ export const environmentSchema = z
     featureGroups: featureGroupsSchema.default([]),
   })
   .superRefine((env, ctx) => {
+    checkAvailabilityZones(env, ctx);
+    checkApprovers(env, ctx);
     if (env.lakehouse.bronzeArchiveDays <= env.lakehouse.bronzeInfrequentAccessDays) {
       ctx.addIssue({
         code: 'custom',

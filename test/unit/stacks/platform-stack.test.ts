@@ -60,8 +60,9 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     expect(ingest.QUARANTINE_PREFIX).toBe('quarantine/');
     const materialize = functionProps(template, /^Silver Parquet/).props.Environment.Variables;
     expect(Object.keys(materialize).sort()).toEqual(['FAILURE_REPORT_BUCKET', 'FEATURE_GROUPS', 'NODE_OPTIONS', 'PUT_RECORD_CONCURRENCY']);
-    expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups);
-    expect(materialize.PUT_RECORD_CONCURRENCY).toBe('16');
+    // The groups' physical names carry the environment, so environments can share an account.
+    expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups.map((g) => ({ ...g, name: `dev-${g.name}` })));
+    expect(materialize.PUT_RECORD_CONCURRENCY).toBe('32');
     const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
     expect(Object.keys(promote).sort()).toEqual(['MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'NODE_OPTIONS']);
     expect(promote.MODEL_REPOSITORY_PREFIX).toBe('models/');
