@@ -3,11 +3,9 @@ import type * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct } from 'constructs';
 import type { ManagedPolicyRole } from '../shared/managed-policy-role';
 import type { EksSizing } from '../../lib/decision';
+import { addPodIdentityRole, EksCluster, type IEksCluster, type ModelNodegroup } from '../eks';
 import { servingNamespace, servingServiceAccount } from '../kubernetes/workload-names';
 import { InvalidPropError } from '../shared/prop-validation';
-import { EksCluster, type IEksCluster } from './eks-cluster';
-import type { ModelNodegroup } from './eks-cluster-nodegroup';
-import { addPodIdentityRole } from './eks-cluster-pod-identity';
 import type { EksServingProps } from './eks-serving-props';
 import { acknowledgeModelRepositoryRead } from './serving-findings';
 

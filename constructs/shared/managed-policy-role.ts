@@ -40,3 +40,10 @@ export class ManagedPolicyRole extends iam.Role {
     return { statementAdded: true, policyDependable: this.permissions };
   }
 }
+
+/** The customer-managed policy a `ManagedPolicyRole` puts its grants in. */
+export function permissionsPolicyOf(role: iam.IRole): CfnResource {
+  const policy = role.node.tryFindChild('Permissions')?.node.defaultChild as CfnResource | undefined;
+  if (!policy) throw new Error(`${role.node.path} has no Permissions policy: give it a grant first`);
+  return policy;
+}

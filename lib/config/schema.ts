@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { driftDetectionConfigSchema, modelDriftConfigSchema } from '../drift/drift-config';
 import { featureGroupsSchema } from '../features/feature-group';
 import { approversSchema, checkApprovers } from './approvers';
 import { availabilityZonesSchema, checkAvailabilityZones } from './availability-zones';
+import { DEFAULT_INGEST_MAX_RECORD_BYTES, ingestConfigSchema } from './ingest';
 
 /**
  * The environment config schema: the `environments` context of `cdk.json`.
@@ -41,6 +43,8 @@ export const modelSchema = z.strictObject({
   traffic: trafficProfileSchema,
   /** Overrides the decision matrix; the decision is still computed and recorded. */
   forceTarget: servingTargetSchema.optional(),
+  /** Inference capture and drift thresholds (lib/drift/drift-config.ts); absent: no capture, no drift detection. */
+  drift: modelDriftConfigSchema.optional(),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
 
@@ -89,6 +93,10 @@ export const environmentSchema = z
     alertEmails: z.array(z.email('an email address such as oncall@example.com')).default([]),
     /** SageMaker feature groups materialized from silver datasets (see lib/features/feature-group.ts). */
     featureGroups: featureGroupsSchema.default([]),
+    /** When the drift detector runs (lib/drift/drift-config.ts); it checks every model with a `drift` block. */
+    driftDetection: driftDetectionConfigSchema.prefault({}),
+    /** Limits on what ingest reads as one record (see lib/config/ingest.ts). */
+    ingest: ingestConfigSchema.default({ maxRecordBytes: DEFAULT_INGEST_MAX_RECORD_BYTES }),
   })
   .superRefine((env, ctx) => {
     checkAvailabilityZones(env, ctx);

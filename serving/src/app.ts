@@ -22,7 +22,8 @@ export function createServingApp(settings: ServingSettings, logger: ServingLogge
     logger,
     pollIntervalMs: settings.pollIntervalMs,
     servedModels: settings.servedModels,
+    selection: settings.versionSelection,
   });
-  const core = new ServingCore({ repository, metrics, logger, sagemakerModel: settings.sagemakerModel });
+  const core = new ServingCore({ repository, metrics, logger, sagemakerModel: settings.sagemakerModel, jsonLimits: settings.jsonLimits });
   return { core, repository, metrics, logger };
 }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { HttpLimits } from './adapters/http-server';
 import { effectiveCpuCount } from './cpu-quota';
 import { SettingsError } from './errors';
+import { DEFAULT_JSON_LIMITS, type JsonLimits } from './protocol/json-limits';
+import type { VersionSelection } from './repository/repository-layout';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -16,6 +18,8 @@ const settingsSchema = z.object({
   ORT_INTER_OP_THREADS: int(1).default(1),
   MAX_BODY_BYTES: int(1).default(6 * 1024 * 1024),
   MAX_HEADER_BYTES: int(1024).default(16 * 1024),
+  MAX_JSON_DEPTH: int(4).max(1000).default(DEFAULT_JSON_LIMITS.maxDepth),
+  MAX_JSON_VALUES: int(1).default(DEFAULT_JSON_LIMITS.maxValues),
   HEADERS_TIMEOUT_MS: int(1).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: int(1).default(60_000),
   KEEP_ALIVE_TIMEOUT_MS: int(1).default(65_000),
@@ -24,6 +28,10 @@ const settingsSchema = z.object({
   SERVED_MODELS: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*(,[A-Za-z0-9][A-Za-z0-9_.-]*)*$/, 'a comma-separated list of model names, e.g. churn-classifier,fraud-scorer')
+    .optional(),
+  SERVED_MODEL_VERSION: z
+    .string()
+    .regex(/^([0-9]+|none)$/, 'a version number, or none (no version approved yet); needs SERVED_MODELS naming exactly one model')
     .optional(),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'debug', 'info', 'warn', 'error']).default('INFO'),
@@ -38,6 +46,8 @@ export interface ServingSettings {
   readonly interOpThreads: number;
   readonly maxBodyBytes: number;
   readonly maxHeaderBytes: number;
+  /** Structure limits of a JSON request body, checked before parsing (MAX_JSON_DEPTH, MAX_JSON_VALUES). */
+  readonly jsonLimits: JsonLimits;
   readonly headersTimeoutMs: number;
   readonly httpRequestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
@@ -45,6 +55,8 @@ export interface ServingSettings {
   readonly sagemakerModel?: string;
   /** Models this server loads from the repository; undefined = every model there. */
   readonly servedModels?: readonly string[];
+  /** The newest version of each model, or the one version this deployment pinned (`SERVED_MODEL_VERSION`). */
+  readonly versionSelection: VersionSelection;
   readonly s3ForcePathStyle: boolean;
   readonly logLevel: string;
 }
@@ -90,6 +102,16 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
     throw new SettingsError(`invalid serving settings: ${problems.join('; ')}`);
   }
   const s = parsed.data;
+  const servedModels = s.SERVED_MODELS?.split(',');
+  if (s.SERVED_MODEL_VERSION !== undefined && servedModels?.length !== 1) {
+    throw new SettingsError(
+      `invalid serving settings: SERVED_MODEL_VERSION=${JSON.stringify(s.SERVED_MODEL_VERSION)}: pins one model's version, so SERVED_MODELS must name exactly one model (got ${JSON.stringify(s.SERVED_MODELS ?? null)})`,
+    );
+  }
+  const versionSelection: VersionSelection =
+    s.SERVED_MODEL_VERSION === undefined
+      ? { kind: 'latest' }
+      : { kind: 'pinned', model: servedModels![0]!, version: s.SERVED_MODEL_VERSION === 'none' ? undefined : s.SERVED_MODEL_VERSION };
   return {
     modelRepository: s.MODEL_REPOSITORY,
     host: s.HOST,
@@ -99,12 +121,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
     interOpThreads: s.ORT_INTER_OP_THREADS,
     maxBodyBytes: s.MAX_BODY_BYTES,
     maxHeaderBytes: s.MAX_HEADER_BYTES,
+    jsonLimits: { maxDepth: s.MAX_JSON_DEPTH, maxValues: s.MAX_JSON_VALUES },
     headersTimeoutMs: s.HEADERS_TIMEOUT_MS,
     httpRequestTimeoutMs: s.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: s.KEEP_ALIVE_TIMEOUT_MS,
     drainTimeoutMs: s.DRAIN_TIMEOUT_SECONDS * 1000,
     sagemakerModel: s.SAGEMAKER_MODEL,
-    servedModels: s.SERVED_MODELS?.split(','),
+    servedModels,
+    versionSelection,
     s3ForcePathStyle: s.S3_FORCE_PATH_STYLE === 'true',
     logLevel: s.LOG_LEVEL.toUpperCase(),
   };

@@ -6,14 +6,15 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
+import { allowCloudWatchLogs } from '../shared/cloudwatch-logs-key-access';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import { retentionDays } from '../shared/retention';
-import { ClusterAutoscalerIdentity } from './eks-cluster-autoscaler';
+import { ClusterAutoscalerIdentity } from './cluster-autoscaler-identity';
 import type { EksClusterAttributes, EksClusterProps } from './eks-cluster-props';
-import { ModelNodegroup } from './eks-cluster-nodegroup';
-import type { ModelNodegroupOptions } from './eks-cluster-nodegroup-props';
+import { ModelNodegroup } from './model-nodegroup';
+import type { ModelNodegroupOptions } from './model-nodegroup-props';
 
 /** An EKS cluster that serving models add their node groups and pod identities to. */
 export interface IEksCluster extends IConstruct {
@@ -111,7 +112,7 @@ export class EksCluster extends EksClusterBase {
     this.encryptionKey =
       props.encryptionKey ??
       createPlatformKey(this, 'EncryptionKey', { description: `Encrypts the secrets and control-plane logs of EKS cluster ${clusterName}`, removalPolicy });
-    this.encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+    allowCloudWatchLogs(this, this.encryptionKey);
 
     // EKS writes to this exact name; creating it first gives it retention and encryption instead of a never-expiring default.
     this.controlPlaneLogGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {

@@ -3,9 +3,9 @@ import type * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CLUSTER_AUTOSCALER } from '../kubernetes/workload-names';
-import { addPodIdentityRole } from './eks-cluster-pod-identity';
 import type { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { acknowledgeWildcardResource } from '../shared/wildcard-findings';
+import { addPodIdentityRole } from './pod-identity-role';
 
 export interface ClusterAutoscalerIdentityProps {
   /** Literal cluster name: it is part of the ASG tag key the scaling permissions are conditioned on. */
