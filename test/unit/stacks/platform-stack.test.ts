@@ -90,9 +90,12 @@ describe('PlatformStack (dev, handlers bundled)', () => {
   test('materialize: silver datasets/ Object Created → queue → function; PutRecord on the feature group; failure reports only', () => {
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ prefix: 'datasets/' }] } }) }) });
     const policy = policyOf(template, 'MaterializeFeaturesRolePermissions');
-    expect(policy).toContain('"Action":"sagemaker:PutRecord"');
-    expect(policy).toContain(':feature-group/customer-churn-features');
+    // PutRecord (online) and DescribeFeatureGroup (where the offline store is) on the environment's own group only.
+    expect(policy).toContain('"Action":["sagemaker:DescribeFeatureGroup","sagemaker:PutRecord"]');
+    expect(policy).toContain(':feature-group/dev-customer-churn-features"');
     expect(policy).toContain('"/materialization-failures/*"');
+    expect(policy).toContain('"/materialization-progress/*"');
+    expect(policy).toContain('"/feature-store/*"');
     expect(policy).not.toMatch(/quarantine|s3:DeleteObject|GetRecord/);
   });
 
