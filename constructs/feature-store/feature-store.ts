@@ -26,6 +26,8 @@ export class FeatureStore extends Construct {
   private readonly lakehouse: FeatureStoreProps['lakehouse'];
   /** Feature groups by name. */
   readonly featureGroups: ReadonlyMap<string, FeatureGroup>;
+  /** The typed definitions the groups were created from, in the order given (what feature materialization computes). */
+  readonly definitions: readonly FeatureGroupDefinition[];
 
   constructor(scope: Construct, id: string, props: FeatureStoreProps) {
     super(scope, id);
@@ -34,6 +36,7 @@ export class FeatureStore extends Construct {
     const groupNamePrefix = props.groupNamePrefix ?? '';
     this.lakehouse = props.lakehouse;
     validateUniqueNames(props.featureGroups.map((group) => group.name));
+    this.definitions = [...props.featureGroups];
     const stack = Stack.of(this);
 
     this.onlineStoreKey =
@@ -76,9 +79,10 @@ export class FeatureStore extends Construct {
     return group;
   }
 
-  /** PutRecord on every group (and the online store key). */
-  grantWriteAll(grantee: iam.IGrantable): void {
-    for (const group of this.featureGroups.values()) group.grantWrite(grantee);
+  /** PutRecord on every group (and the online store key); a dropped grant when the store has no group. */
+  grantWriteAll(grantee: iam.IGrantable): iam.Grant {
+    const grants = [...this.featureGroups.values()].map((group) => group.grantWrite(grantee));
+    return grants.reduce((all, grant) => all.combine(grant), iam.Grant.drop(grantee, 'write to the feature groups of an empty feature store'));
   }
 
   /** The configured definitions with their physical group names: what a materialization function is configured with. */
