@@ -1,20 +1,26 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
-import { DEFAULT_MODEL_REPOSITORY_PREFIX, keysUnder } from '../../lib/lakehouse';
-import { grantListBucket, grantObjectRead, grantObjectWrite, LIST_BUCKET_ACTIONS, type ObjectLocation } from '../functions/object-grants';
+import type { Construct } from 'constructs';
+import { DEFAULT_MODEL_REPOSITORY_PREFIX } from '../../lib/lakehouse';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
+import { type IModelRepository, type ModelRepositoryAttributes, ModelRepositoryBase } from './model-repository-base';
 import type { ModelRepositoryProps } from './model-repository-props';
 
 /**
  * The serving model repository: approved ONNX models in the layout the serving container polls,
  * `s3://<bucket>/<prefix>{model}/{version}/model.onnx` (+ `config.json`). Promotion writes here; serving reads.
  */
-export class ModelRepository extends Construct {
+export class ModelRepository extends ModelRepositoryBase {
+  /** A repository bucket that exists already (another stack or team): the same URI and grants. */
+  static fromModelRepositoryAttributes(scope: Construct, id: string, attrs: ModelRepositoryAttributes): IModelRepository {
+    const prefix = attrs.prefix ?? DEFAULT_MODEL_REPOSITORY_PREFIX;
+    validatePrefix(prefix);
+    return new ImportedModelRepository(scope, id, { ...attrs, prefix });
+  }
+
   readonly bucket: s3.Bucket;
   readonly encryptionKey: kms.IKey;
   readonly prefix: string;
@@ -29,9 +35,7 @@ export class ModelRepository extends Construct {
     if (autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) {
       throw new InvalidPropError('ModelRepository', 'autoDeleteObjects', true, 'only allowed with removalPolicy DESTROY');
     }
-    if (!/^([A-Za-z0-9_\-=.]+\/)*$/.test(this.prefix)) {
-      throw new InvalidPropError('ModelRepository', 'prefix', this.prefix, "empty or key segments ending in '/', e.g. 'models/'");
-    }
+    validatePrefix(this.prefix);
 
     this.encryptionKey =
       props.encryptionKey ??
@@ -52,38 +56,23 @@ export class ModelRepository extends Construct {
       lifecycleRules: [housekeepingRule(noncurrentVersionExpiration, Duration.days(7))],
     });
   }
+}
 
-  /** `s3://bucket/prefix`: the MODEL_REPOSITORY the serving container polls. */
-  get repositoryUri(): string {
-    return this.bucket.s3UrlForObject(this.prefix);
+class ImportedModelRepository extends ModelRepositoryBase {
+  readonly bucket: s3.IBucket;
+  readonly encryptionKey: kms.IKey;
+  readonly prefix: string;
+
+  constructor(scope: Construct, id: string, attrs: Required<ModelRepositoryAttributes>) {
+    super(scope, id);
+    this.bucket = attrs.bucket;
+    this.encryptionKey = attrs.encryptionKey;
+    this.prefix = attrs.prefix;
   }
+}
 
-  /** Every object of the repository: the prefix's keys in the bucket, with the key that encrypts them. */
-  get models(): ObjectLocation {
-    return { bucket: this.bucket, encryptionKey: this.encryptionKey, keyPattern: keysUnder(this.prefix) };
-  }
-
-  /**
-   * Serving: read the objects under the prefix (GetObject, GetObjectVersion; kms:Decrypt) and list the prefix
-   * (ListBucket only with `s3:prefix` under it). Nothing else: no bucket settings, no tags, no writes.
-   */
-  grantRead(grantee: iam.IGrantable): iam.Grant {
-    const list = iam.Grant.addToPrincipal({
-      grantee,
-      actions: LIST_BUCKET_ACTIONS,
-      resourceArns: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [keysUnder(this.prefix)] } },
-    });
-    return grantObjectRead(grantee, this.models).combine(list);
-  }
-
-  /**
-   * Promotion: add versions under the prefix (PutObject, AbortMultipartUpload; kms:GenerateDataKey and kms:Decrypt,
-   * which a multipart upload needs), read them back (GetObject: the idempotency check's HeadObject) and ListBucket on
-   * the bucket, without which S3 answers HeadObject on a missing key with 403 instead of 404. No delete, retention,
-   * legal hold or tagging: an approved version, once written, cannot be altered through this grant.
-   */
-  grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return grantObjectWrite(grantee, this.models).combine(grantObjectRead(grantee, this.models)).combine(grantListBucket(grantee, this.bucket));
+function validatePrefix(prefix: string): void {
+  if (!/^([A-Za-z0-9_\-=.]+\/)*$/.test(prefix)) {
+    throw new InvalidPropError('ModelRepository', 'prefix', prefix, "empty or key segments ending in '/', e.g. 'models/'");
   }
 }

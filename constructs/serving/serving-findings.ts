@@ -1,12 +1,12 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { ModelRepository } from '../model-registry';
+import type { IModelRepository } from '../model-registry';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
 import type { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { acknowledgeWildcardResource } from '../shared/wildcard-findings';
 
 /** The one wildcard `ModelRepository.grantRead` needs: every object under the repository prefix (GetObject only). */
-export function acknowledgeModelRepositoryRead(role: ManagedPolicyRole, modelRepository: ModelRepository): void {
+export function acknowledgeModelRepositoryRead(role: ManagedPolicyRole, modelRepository: IModelRepository): void {
   acknowledgeWildcardResource(
     role,
     modelRepository.bucket.arnForObjects(`${modelRepository.prefix}*`),
