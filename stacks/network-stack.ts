@@ -13,9 +13,12 @@ export class NetworkStack extends Stack {
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const zones = config.availabilityZones;
     this.network = new PlatformNetwork(this, 'Network', {
-      maxAzs: config.highAvailability ? 3 : 2,
-      natGateways: config.highAvailability ? 3 : 1,
+      // The config names the zones (the schema requires three for highAvailability); otherwise CDK picks two.
+      ...(zones ? { availabilityZones: zones } : { maxAzs: 2 }),
+      // A NAT gateway per zone survives a zone outage; one is cheaper.
+      natGateways: config.highAvailability ? (zones?.length ?? 2) : 1,
       removalPolicy: removalPolicyOf(config),
     });
   }

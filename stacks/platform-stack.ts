@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { FeatureStore } from '../constructs/feature-store';
 import { createFunctionsKey, FeatureMaterialization, Ingestion, ModelPromotion } from '../constructs/functions';
 import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
-import { type IModelRepository, ModelRegistry } from '../constructs/model-registry';
+import { approverPrincipals, type IModelRepository, ModelRegistry } from '../constructs/model-registry';
 import type { IQueueAlarms } from '../constructs/operations';
 import type { EnvironmentConfig } from '../lib/config';
 import { archiveLimitsByModel } from '../lib/config/promotion';
@@ -48,6 +48,8 @@ export class PlatformStack extends Stack {
       featureGroups: config.featureGroups,
       lakehouse,
       goldDatabaseName: lakehouse.databaseName('gold'),
+      // Feature group names are account-wide: the environment's name keeps environments sharing an account apart.
+      groupNamePrefix: `${props.environmentName}-`,
       removalPolicy,
     });
     this.ingest = new Ingestion(this, 'Ingest', { ...functionDefaults, lakehouse, maxRecordBytes: config.ingest.maxRecordBytes });
@@ -58,6 +60,7 @@ export class PlatformStack extends Stack {
       modelNames: config.models.map((model) => model.name),
       groupNamePrefix: modelPackageGroupPrefix(props.environmentName),
       approvalMode: config.approvalMode,
+      approvers: config.approvers ? approverPrincipals(config.approvers) : undefined,
       productionReaderAccountId: config.productionReaderAccountId,
       removalPolicy,
     });

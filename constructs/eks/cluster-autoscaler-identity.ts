@@ -3,9 +3,8 @@ import type * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CLUSTER_AUTOSCALER } from '../kubernetes/workload-names';
-import { acknowledgeWildcardResource } from '../serving/wildcard-findings';
-import { acknowledgeFinding, Rule } from '../shared/acknowledge';
-import { permissionsPolicyOf } from '../shared/managed-policy-role';
+import type { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { acknowledgeWildcardResource } from '../shared/wildcard-findings';
 import { addPodIdentityRole } from './pod-identity-role';
 
 export interface ClusterAutoscalerIdentityProps {
@@ -23,7 +22,7 @@ export interface ClusterAutoscalerIdentityProps {
  * upstream recommended policy (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md).
  */
 export class ClusterAutoscalerIdentity extends Construct {
-  readonly role: iam.Role;
+  readonly role: ManagedPolicyRole;
   readonly podIdentityAssociation: eks.CfnPodIdentityAssociation;
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerIdentityProps) {
@@ -69,22 +68,21 @@ export class ClusterAutoscalerIdentity extends Construct {
       }),
     );
 
-    const policy = permissionsPolicyOf(this.role);
     acknowledgeWildcardResource(
-      policy,
+      this.role,
       nodeGroupAsgs,
       'EKS names managed node group Auto Scaling groups eks-<nodegroup>-<generated id>, unknown until creation; scaling is further ' +
         'limited by the condition that the group carries the k8s.io/cluster-autoscaler/<cluster> = owned tag of this cluster.',
     );
     acknowledgeWildcardResource(
-      policy,
+      this.role,
       nodegroups,
       'Node groups are added per model after the cluster exists and their ARNs end in a generated id; the read-only ' +
         'eks:DescribeNodegroup is limited to the node groups of this one cluster.',
     );
-    acknowledgeFinding(
-      policy,
-      Rule.iam5AnyResource,
+    acknowledgeWildcardResource(
+      this.role,
+      '*',
       'The Auto Scaling and EC2 Describe* actions and ec2:GetInstanceTypesFromInstanceRequirements support no resource-level ' +
         'permissions (Service Authorization Reference); they are read-only and needed to model node group capacity.',
     );

@@ -13,7 +13,7 @@ export interface PodIdentityRoleOptions {
 }
 
 export interface PodIdentityRole {
-  readonly role: iam.Role;
+  readonly role: ManagedPolicyRole;
   readonly association: eks.CfnPodIdentityAssociation;
 }
 

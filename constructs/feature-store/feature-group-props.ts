@@ -19,6 +19,12 @@ export interface FeatureGroupProps {
   /** The typed definition, as declared in the environment config (`lib/features`). */
   readonly definition: FeatureGroupDefinition;
 
+  /**
+   * The group's physical name (unique per account and region).
+   * @default - the definition's name
+   */
+  readonly featureGroupName?: string;
+
   /** Role SageMaker assumes to write the offline store; needs write access to the offline location. */
   readonly role: iam.IRole;
 

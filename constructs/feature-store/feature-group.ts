@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
 import { InvalidPropError } from '../shared/prop-validation';
+import type { FeatureGroupDefinition } from '../../lib/features';
 import type { FeatureGroupProps } from './feature-group-props';
 import { FEATURE_GROUP_READ_ACTIONS, FEATURE_GROUP_WRITE_ACTIONS, ONLINE_STORE_KEY_ACTIONS } from './perms';
 
@@ -73,6 +74,8 @@ export class FeatureGroup extends FeatureGroupBase {
   }
 
   readonly featureGroupName: string;
+  /** The definition the group was created from (its `name` is the configured one). */
+  readonly definition: FeatureGroupDefinition;
   readonly onlineStoreKey: kms.IKey;
   /** Glue table of the offline store, in `offlineStore.databaseName`. */
   readonly offlineStoreTableName: string;
@@ -85,12 +88,13 @@ export class FeatureGroup extends FeatureGroupBase {
     this.offlineStoreTableName = props.offlineStoreTableName ?? definition.name.toLowerCase().replace(/-/g, '_');
     validateTableName(this.offlineStoreTableName);
     validatePrefix(offlineStore.prefix);
-    this.featureGroupName = definition.name;
+    this.featureGroupName = props.featureGroupName ?? definition.name;
+    this.definition = definition;
     this.onlineStoreKey = props.onlineStoreKey;
 
     // OnlineStoreConfig and OfflineStoreConfig are untyped in the CloudFormation spec, so they are written in its casing.
     this.resource = new sagemaker.CfnFeatureGroup(this, 'Resource', {
-      featureGroupName: definition.name,
+      featureGroupName: this.featureGroupName,
       description: definition.description,
       recordIdentifierFeatureName: definition.recordIdentifierFeature,
       eventTimeFeatureName: definition.eventTimeFeature,

@@ -15,6 +15,13 @@ export interface FeatureStoreProps {
   readonly goldDatabaseName: string;
 
   /**
+   * Prepended to each definition's name to name its feature group, so environments sharing an account do not collide
+   * (`dev-` → `dev-customer-churn-features`); `featureGroup(name)` still takes the configured name.
+   * @default '' - each group is named exactly as its definition
+   */
+  readonly groupNamePrefix?: string;
+
+  /**
    * Prefix of the gold bucket that holds every group's offline store.
    * @default 'feature-store/'
    */

@@ -1,16 +1,17 @@
-import { type CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResource } from '../serving/wildcard-findings';
-import { FEATURE_STORE_PREFIX } from '../../lib/lakehouse';
+import { acknowledgeWildcardResource } from '../shared/wildcard-findings';
+import type { FeatureGroupDefinition } from '../../lib/features';
+import { FEATURE_STORE_PREFIX, keysUnder } from '../../lib/lakehouse';
+import { grantObjectWrite } from '../functions/object-grants';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createPlatformKey } from '../shared/platform-key';
 import { pascalCase } from '../shared/construct-id';
 import { InvalidPropError } from '../shared/prop-validation';
-import type { FeatureGroupDefinition } from '../../lib/features';
 import { FeatureGroup } from './feature-group';
-import { OFFLINE_STORE_BUCKET_ACTIONS, OFFLINE_STORE_KEY_ACTIONS, OFFLINE_STORE_OBJECT_ACTIONS } from './perms';
+import { DESCRIBE_GROUP_ACTIONS, OFFLINE_STORE_BUCKET_ACTIONS, OFFLINE_STORE_KEY_ACTIONS, OFFLINE_STORE_OBJECT_ACTIONS } from './perms';
 import type { FeatureStoreProps } from './feature-store-props';
 
 /**
@@ -22,6 +23,7 @@ export class FeatureStore extends Construct {
   readonly role: iam.IRole;
   readonly onlineStoreKey: kms.IKey;
   readonly offlineStorePrefix: string;
+  private readonly lakehouse: FeatureStoreProps['lakehouse'];
   /** Feature groups by name. */
   readonly featureGroups: ReadonlyMap<string, FeatureGroup>;
   /** The typed definitions the groups were created from, in the order given (what feature materialization computes). */
@@ -31,6 +33,8 @@ export class FeatureStore extends Construct {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.offlineStorePrefix = props.offlineStorePrefix ?? FEATURE_STORE_PREFIX;
+    const groupNamePrefix = props.groupNamePrefix ?? '';
+    this.lakehouse = props.lakehouse;
     validateUniqueNames(props.featureGroups.map((group) => group.name));
     this.definitions = [...props.featureGroups];
     const stack = Stack.of(this);
@@ -52,6 +56,7 @@ export class FeatureStore extends Construct {
         definition.name,
         new FeatureGroup(this, `Group${pascalCase(definition.name)}`, {
           definition,
+          featureGroupName: `${groupNamePrefix}${definition.name}`,
           role: this.role,
           onlineStoreKey: this.onlineStoreKey,
           offlineStore: {
@@ -80,10 +85,24 @@ export class FeatureStore extends Construct {
     return grants.reduce((all, grant) => all.combine(grant), iam.Grant.drop(grantee, 'write to the feature groups of an empty feature store'));
   }
 
+  /** The configured definitions with their physical group names: what a materialization function is configured with. */
+  physicalDefinitions(): FeatureGroupDefinition[] {
+    return [...this.featureGroups.values()].map((group) => ({ ...group.definition, name: group.featureGroupName }));
+  }
+
+  /**
+   * What bulk materialization needs besides PutRecord: DescribeFeatureGroup (to find each group's offline location)
+   * and writing Parquet objects under the offline-store prefix of the gold bucket (PutObject, AbortMultipartUpload;
+   * kms:GenerateDataKey and kms:Decrypt on the lakehouse key). Returns the object grant (its `*` is the prefix).
+   */
+  grantOfflineWrite(grantee: iam.IGrantable): iam.Grant {
+    iam.Grant.addToPrincipal({ grantee, actions: DESCRIBE_GROUP_ACTIONS, resourceArns: [...this.featureGroups.values()].map((group) => group.featureGroupArn) });
+    return grantObjectWrite(grantee, { bucket: this.lakehouse.goldBucket, encryptionKey: this.lakehouse.encryptionKey, keyPattern: keysUnder(this.offlineStorePrefix) });
+  }
+
   private acknowledgeOfflinePrefix(role: ManagedPolicyRole, props: FeatureStoreProps): void {
-    const policy = role.node.findChild('Permissions').node.defaultChild as CfnResource;
     acknowledgeWildcardResource(
-      policy,
+      role,
       props.lakehouse.goldBucket.arnForObjects(`${this.offlineStorePrefix}*`),
       'SageMaker writes offline-store files under keys it generates (<prefix><account>/sagemaker/<region>/offline-store/<group>-<time>/...); ' +
         'the pattern names the gold bucket and the feature-store prefix only.',

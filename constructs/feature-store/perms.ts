@@ -1,6 +1,8 @@
 /** Feature Store runtime actions per grant (API reference: Amazon SageMaker Feature Store Runtime). */
 export const FEATURE_GROUP_READ_ACTIONS = ['sagemaker:GetRecord', 'sagemaker:BatchGetRecord'];
 export const FEATURE_GROUP_WRITE_ACTIONS = ['sagemaker:PutRecord'];
+/** Control plane: where a group's offline store is (`ResolvedOutputS3Uri`). */
+export const DESCRIBE_GROUP_ACTIONS = ['sagemaker:DescribeFeatureGroup'];
 /** Every data-plane call on a group with a customer-managed online store key needs Decrypt on that key (OnlineStoreSecurityConfig). */
 export const ONLINE_STORE_KEY_ACTIONS = ['kms:Decrypt'];
 

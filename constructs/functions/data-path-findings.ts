@@ -10,13 +10,3 @@ export function acknowledgeObjectPatterns(fn: PlatformFunction, patterns: Readon
     );
   }
 }
-
-/** The model repository's own grant (read and write on its prefix) uses CDK's bucket action groups. */
-export function acknowledgeModelRepositoryGrant(fn: PlatformFunction): void {
-  const reason =
-    "Granted by ModelRepository.grantWrite, the repository's one write grant (CDK bucket action groups) on the models/ prefix " +
-    'and its key only; promotion reads (idempotency check) and writes the serving layout there.';
-  for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-    fn.acknowledgeWildcardAction(action, reason);
-  }
-}

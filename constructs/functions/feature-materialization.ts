@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { DATASETS_PREFIX, MATERIALIZATION_FAILURES_PREFIX } from '../../lib/lakehouse';
+import { DATASETS_PREFIX, keysUnder, MATERIALIZATION_FAILURES_PREFIX, MATERIALIZATION_PROGRESS_PREFIX } from '../../lib/lakehouse';
 import type { FeatureStore } from '../feature-store';
 import type { IQueueAlarms } from '../operations/queue-alarms';
 import { InvalidPropError } from '../shared/prop-validation';
@@ -10,7 +10,7 @@ import { acknowledgeObjectPatterns } from './data-path-findings';
 import { deploymentOptions, LAMBDAS_DIRECTORY } from './data-path-function-options';
 import type { FeatureMaterializationProps } from './feature-materialization-props';
 import { ObjectCreatedTrigger } from './object-created-trigger';
-import { grantObjectRead, grantObjectWrite } from './object-grants';
+import { grantListBucket, grantObjectRead, grantObjectWrite } from './object-grants';
 import { PlatformFunction } from './platform-function';
 import { resolveMaxBacklogAge, watchTriggerBacklog } from './trigger-backlog';
 
@@ -33,7 +33,7 @@ export class FeatureMaterialization extends PlatformFunction {
 
   constructor(scope: Construct, id: string, props: FeatureMaterializationProps) {
     const { lakehouse, featureStore } = props;
-    const putRecordConcurrency = props.putRecordConcurrency ?? 16;
+    const putRecordConcurrency = props.putRecordConcurrency ?? 32;
     validate(props, putRecordConcurrency);
     super(scope, id, {
       ...deploymentOptions(props),
@@ -43,7 +43,8 @@ export class FeatureMaterialization extends PlatformFunction {
       timeout: props.timeout ?? Duration.minutes(15),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 5,
       environment: {
-        FEATURE_GROUPS: JSON.stringify(featureStore.definitions),
+        // Definitions under the groups' physical names (which carry the environment).
+        FEATURE_GROUPS: JSON.stringify(featureStore.physicalDefinitions()),
         FAILURE_REPORT_BUCKET: lakehouse.silverBucket.bucketName,
         PUT_RECORD_CONCURRENCY: String(putRecordConcurrency),
       },
@@ -54,10 +55,22 @@ export class FeatureMaterialization extends PlatformFunction {
     const silver = (keyPattern: string) => ({ bucket: lakehouse.silverBucket, encryptionKey: lakehouse.encryptionKey, keyPattern });
     grantObjectRead(this.role, silver(`${DATASETS_PREFIX}*`));
     grantObjectWrite(this.role, silver(`${MATERIALIZATION_FAILURES_PREFIX}*`));
+    // Resume markers: read at the start of a (re)delivery, rewritten after each row group; ListBucket so that a
+    // missing marker reads as 404 (no progress yet), not 403.
+    grantObjectRead(this.role, silver(keysUnder(MATERIALIZATION_PROGRESS_PREFIX)));
+    grantObjectWrite(this.role, silver(keysUnder(MATERIALIZATION_PROGRESS_PREFIX)));
+    grantListBucket(this.role, lakehouse.silverBucket);
     featureStore.grantWriteAll(this.role);
+    featureStore.grantOfflineWrite(this.role);
     acknowledgeObjectPatterns(this, [
       [lakehouse.silverBucket, `${DATASETS_PREFIX}*`, 'it reads each new silver Parquet file under datasets/'],
       [lakehouse.silverBucket, `${MATERIALIZATION_FAILURES_PREFIX}*`, 'it writes one failure report per (feature group, source file)'],
+      [lakehouse.silverBucket, keysUnder(MATERIALIZATION_PROGRESS_PREFIX), 'it reads and rewrites one progress marker per (feature group, source file)'],
+      [
+        lakehouse.goldBucket,
+        keysUnder(featureStore.offlineStorePrefix),
+        "it writes each row group's records as Parquet under the offline-store keys Feature Store lays out (account, region, group and creation time, event-time hour)",
+      ],
     ]);
     this.trigger = new ObjectCreatedTrigger(this, 'Trigger', { bucket: lakehouse.silverBucket, keyPrefix: DATASETS_PREFIX, target: this });
   }

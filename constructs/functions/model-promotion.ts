@@ -7,7 +7,7 @@ import { archiveLimitsSchema, PROMOTION_ARCHIVE_LIMITS_ENV } from '../../lib/con
 import { LAYOUT_ENVIRONMENT, MODEL_ARTIFACTS_PREFIX } from '../../lib/lakehouse';
 import type { IModelRegistry, IModelRepository } from '../model-registry';
 import { InvalidPropError } from '../shared/prop-validation';
-import { acknowledgeModelRepositoryGrant, acknowledgeObjectPatterns } from './data-path-findings';
+import { acknowledgeObjectPatterns } from './data-path-findings';
 import { deploymentOptions, LAMBDAS_DIRECTORY } from './data-path-function-options';
 import type { ModelPromotionProps } from './model-promotion-props';
 import { grantListBucket, grantObjectCopySource } from './object-grants';
@@ -71,7 +71,6 @@ export class ModelPromotion extends PlatformFunction {
       [lakehouse.goldBucket, `${MODEL_ARTIFACTS_PREFIX}*`, 'it copies or unpacks the registered ONNX artifact or model.tar.gz and its config.json, whose keys the training pipeline chooses'],
       [modelRepository.bucket, `${modelRepository.prefix}*`, 'it writes {model}/{version}/model.onnx and config.json for versions that do not exist yet'],
     ]);
-    acknowledgeModelRepositoryGrant(this);
 
     this.approvedRule = modelRegistry.onPackageApproved('ApprovedRule', {
       description: `Model package Approved in a ${Stack.of(modelRegistry).stackName} group -> promotion to the serving model repository`,

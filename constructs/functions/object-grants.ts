@@ -10,6 +10,7 @@ export const OBJECT_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
 /** PutObject and, for lib-storage's multipart uploads, aborting an upload that failed half-way. */
 export const OBJECT_WRITE_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload'];
 export const KEY_READ_ACTIONS = ['kms:Decrypt'];
+export const LIST_BUCKET_ACTIONS = ['s3:ListBucket'];
 /** Multipart uploads to SSE-KMS buckets need Decrypt as well as GenerateDataKey (S3 User Guide, multipart upload). */
 export const KEY_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
@@ -38,11 +39,13 @@ export function grantObjectWrite(grantee: iam.IGrantable, location: ObjectLocati
  * 404, and an existence check cannot tell "not there yet" from "forbidden".
  */
 export function grantListBucket(grantee: iam.IGrantable, bucket: s3.IBucket): iam.Grant {
-  return iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn] });
+  return iam.Grant.addToPrincipal({ grantee, actions: LIST_BUCKET_ACTIONS, resourceArns: [bucket.bucketArn] });
 }
 
-/** Read access as the source of a server-side CopyObject, which also copies the source's tags (S3 API: CopyObject). */
+/**
+ * Read access as the source of a server-side CopyObject that does not copy tags (`TaggingDirective: 'REPLACE'`):
+ * copying the source's tags would need s3:GetObjectTagging here and s3:PutObjectTagging on the destination.
+ */
 export function grantObjectCopySource(grantee: iam.IGrantable, location: ObjectLocation): iam.Grant {
-  grantObjectRead(grantee, location);
-  return iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObjectTagging'], resourceArns: [location.bucket.arnForObjects(location.keyPattern)] });
+  return grantObjectRead(grantee, location);
 }

@@ -4,7 +4,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -15,9 +14,9 @@ import { InvalidPropError } from '../shared/prop-validation';
 import { retentionDays } from '../shared/retention';
 import { functionCode } from './function-code';
 import { createFunctionsKey } from './functions-key';
-import { networkInterfaceStatements } from './network-interface-permissions';
+import { acknowledgeTracingWrites, grantNetworkInterfaces } from './network-interface-permissions';
 import type { AsyncFailureHandling, PlatformFunctionProps } from './platform-function-props';
-import { acknowledgeWildcardAction, acknowledgeWildcardResource } from '../serving/wildcard-findings';
+import { acknowledgeStatementWildcards, acknowledgeWildcardAction, acknowledgeWildcardResource } from '../shared/wildcard-findings';
 
 const NAME = 'PlatformFunction';
 /** Lambda's limits (API reference: CreateFunction). */
@@ -108,22 +107,13 @@ export class PlatformFunction extends Construct implements iam.IGrantable {
       retryAttempts,
       ...(asyncFailureHandling === 'dead-letter-queue'
         ? { deadLetterQueue: this.deadLetterQueue }
-        : { onFailure: new destinations.SqsDestination(this.deadLetterQueue) }),
+        : { onFailure: new EncryptedQueueDestination(this.deadLetterQueue, this.encryptionKey) }),
     });
 
     this.logGroup.grantWrite(this.role);
     const subnetIds = props.vpc.selectSubnets(vpcSubnets).subnetIds;
-    for (const statement of networkInterfaceStatements(this, subnetIds, [this.securityGroup.securityGroupId])) this.role.addToPrincipalPolicy(statement);
-    this.acknowledgePermission(
-      Rule.iam5AnyResource,
-      'Resource "*" only for actions that support no resource-level permission: ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets ' +
-        '(Lambda VPC networking) and xray:PutTraceSegments / xray:PutTelemetryRecords (active tracing).',
-    );
-    this.acknowledgePermission(
-      Rule.iam5NetworkInterfaces,
-      'Lambda creates and deletes its VPC network interfaces at run time under IDs unknown at deploy time; the pattern is limited to ' +
-        'network interfaces of this account and region, and creation to this function\'s subnets and security group.',
-    );
+    grantNetworkInterfaces(this.role, subnetIds, [this.securityGroup.securityGroupId]);
+    acknowledgeTracingWrites(this.role);
     this.acknowledgeDeadLetterQueue(asyncFailureHandling);
     if (Stack.of(props.vpc) !== Stack.of(this)) {
       acknowledgeFinding(
@@ -185,16 +175,21 @@ export class PlatformFunction extends Construct implements iam.IGrantable {
   }
 
   /**
-   * Acknowledges one IAM5 finding for a wildcard resource of this function's permissions (e.g. objects under a
-   * prefix), computing the ID the way cdk-nag renders it, also for resources of other stacks.
+   * Acknowledges the IAM5 finding of a wildcard resource (e.g. objects under a prefix) in the statements of this
+   * function's role that grant on it so far (a later statement with the same wildcard needs its own acknowledgment).
    */
   acknowledgeWildcardResource(resource: string, reason: string): void {
-    acknowledgeWildcardResource(this.permissionsPolicy(), resource, reason);
+    acknowledgeWildcardResource(this.role, resource, reason);
   }
 
-  /** Acknowledges one IAM5 finding for a wildcard action of this function's permissions. */
+  /** Acknowledges the IAM5 finding of a wildcard action in the statements of this function's role that hold it so far. */
   acknowledgeWildcardAction(action: string, reason: string): void {
-    acknowledgeWildcardAction(this.permissionsPolicy(), action, reason);
+    acknowledgeWildcardAction(this.role, action, reason);
+  }
+
+  /** Acknowledges every wildcard of the given statements of this function's role (e.g. a grant's `principalStatements`). */
+  acknowledgeStatementWildcards(statements: readonly iam.PolicyStatement[], reason: string): void {
+    acknowledgeStatementWildcards(this.role, statements, reason);
   }
 
   private permissionsPolicy(): CfnResource {
@@ -244,5 +239,23 @@ function validate(props: PlatformFunctionProps, retryAttempts: number): void {
   }
   if (!Number.isInteger(retryAttempts) || retryAttempts < 0 || retryAttempts > 2) {
     throw new InvalidPropError(NAME, 'retryAttempts', retryAttempts, 'an integer from 0 to 2 (Lambda asynchronous invocation)');
+  }
+}
+
+/**
+ * An on-failure destination on a KMS-encrypted queue with exactly what sending needs: sqs:SendMessage on the queue,
+ * kms:GenerateDataKey and kms:Decrypt on its key (SQS Developer Guide, SSE key permissions). CDK's SqsDestination
+ * grants the queue's whole encrypt/decrypt action group (kms:ReEncrypt*, kms:GenerateDataKey*) instead.
+ */
+class EncryptedQueueDestination implements lambda.IDestination {
+  constructor(
+    private readonly queue: sqs.IQueue,
+    private readonly key: kms.IKey,
+  ) {}
+
+  bind(_scope: Construct, fn: lambda.IFunction): lambda.DestinationConfig {
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['sqs:SendMessage'], resourceArns: [this.queue.queueArn] });
+    this.key.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    return { destination: this.queue.queueArn };
   }
 }

@@ -4,3 +4,4 @@ export * from './model-registry-props';
 export * from './model-repository';
 export * from './model-repository-base';
 export * from './model-repository-props';
+export * from './approver-principals';

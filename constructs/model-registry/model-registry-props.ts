@@ -26,10 +26,12 @@ export interface ModelRegistryProps {
   readonly approvalMode?: ApprovalMode;
 
   /**
-   * Principal allowed to assume the approver role (manual mode), e.g. a release-manager SSO role.
-   * @default - IAM principals of this account whose own policies allow them to assume it
+   * Who may assume the approver role; required in `manual` mode, where the role trusts these principals and nobody
+   * else (never the whole account): e.g. `new iam.ArnPrincipal(releaseManagersRoleArn)`, or the users of an IAM
+   * Identity Center permission set with `permissionSetPrincipal('MLReleaseManager')`.
+   * @default - none; only allowed in `auto` mode
    */
-  readonly approverPrincipal?: iam.IPrincipal;
+  readonly approvers?: readonly iam.IPrincipal[];
 
   /**
    * A production account (12 digits) that may read the groups and their packages across accounts.

@@ -1,9 +1,9 @@
-import { type CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
 import { isModelPackageGroupName, MODEL_PACKAGE_GROUP_NAME_RULE } from '../../lib/registry';
-import { acknowledgeWildcardResource } from '../serving/wildcard-findings';
+import { acknowledgeWildcardResource } from '../shared/wildcard-findings';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { pascalCase } from '../shared/construct-id';
 import { InvalidPropError } from '../shared/prop-validation';
@@ -33,7 +33,7 @@ export class ModelRegistry extends ModelRegistryBase {
   /** Model package groups by model name. */
   readonly groups: ReadonlyMap<string, sagemaker.CfnModelPackageGroup>;
   /** Manual mode only: the one role allowed to approve packages. */
-  readonly approverRole?: iam.Role;
+  readonly approverRole?: ManagedPolicyRole;
 
   constructor(scope: Construct, id: string, props: ModelRegistryProps) {
     super(scope, id);
@@ -45,18 +45,25 @@ export class ModelRegistry extends ModelRegistryBase {
     validateAccountId(props.productionReaderAccountId);
     this.modelNames = [...props.modelNames];
 
+    const approvers = props.approvers ?? [];
+    validateApprovers(this.approvalMode, approvers);
+
     if (this.approvalMode === 'manual') {
+      const [firstApprover, ...otherApprovers] = approvers;
       this.approverRole = new ManagedPolicyRole(this, 'ApproverRole', {
-        assumedBy: props.approverPrincipal ?? new iam.AccountRootPrincipal(),
+        assumedBy: firstApprover!,
         description: `The only principal that may approve model packages of ${Stack.of(this).stackName} (manual approval mode)`,
       });
+      // One trust statement per approver, so each keeps its own conditions.
+      for (const approver of otherApprovers) {
+        this.approverRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [approver] }));
+      }
       this.approverRole.addToPrincipalPolicy(
         new iam.PolicyStatement({ sid: 'ApproveModelPackages', actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS], resources: this.packageArns() }),
       );
-      const policy = this.approverRole.node.findChild('Permissions').node.defaultChild as CfnResource;
       for (const modelName of this.modelNames) {
         acknowledgeWildcardResource(
-          policy,
+          this.approverRole,
           this.packageArnPattern(modelName),
           `The approver approves any version of the ${this.groupName(modelName)} group; SageMaker numbers versions as they are registered, ` +
             'so the ARN names the group and leaves the version open.',
@@ -150,4 +157,13 @@ function validateGroupNames(prefix: string, modelNames: readonly string[]): void
 function validateAccountId(accountId: string | undefined): void {
   if (accountId === undefined || Token.isUnresolved(accountId)) return;
   if (!/^\d{12}$/.test(accountId)) throw new InvalidPropError(NAME, 'productionReaderAccountId', accountId, 'a 12-digit AWS account ID');
+}
+
+function validateApprovers(approvalMode: ApprovalMode, approvers: readonly iam.IPrincipal[]): void {
+  if (approvalMode === 'manual' && approvers.length === 0) {
+    throw new InvalidPropError(NAME, 'approvers', '[]', 'manual approval mode needs at least one principal that may assume the approver role (role ARNs or a permission set)');
+  }
+  if (approvalMode === 'auto' && approvers.length > 0) {
+    throw new InvalidPropError(NAME, 'approvers', `${approvers.length} principal(s)`, 'only used in manual approval mode; auto mode has no approver role');
+  }
 }

@@ -1,7 +1,9 @@
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import { keysUnder } from '../../lib/lakehouse';
+import { grantListBucket, grantObjectRead, grantObjectWrite, LIST_BUCKET_ACTIONS, type ObjectLocation } from '../functions/object-grants';
 
 /**
  * A serving model repository: `s3://<bucket>/<prefix>{model}/{version}/model.onnx` (+ `config.json`), encrypted with
@@ -39,13 +41,32 @@ export abstract class ModelRepositoryBase extends Construct implements IModelRep
     return this.bucket.s3UrlForObject(this.prefix);
   }
 
-  grantRead(grantee: iam.IGrantable): iam.Grant {
-    if (!this.bucket.encryptionKey) this.encryptionKey.grantDecrypt(grantee);
-    return this.bucket.grantRead(grantee, `${this.prefix}*`);
+  /** Every object of the repository: the prefix's keys in the bucket, with the key that encrypts them. */
+  get models(): ObjectLocation {
+    return { bucket: this.bucket, encryptionKey: this.encryptionKey, keyPattern: keysUnder(this.prefix) };
   }
 
+  /**
+   * Serving: read the objects under the prefix (GetObject, GetObjectVersion; kms:Decrypt) and list the prefix
+   * (ListBucket only with `s3:prefix` under it). Nothing else: no bucket settings, no tags, no writes.
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    const list = iam.Grant.addToPrincipal({
+      grantee,
+      actions: LIST_BUCKET_ACTIONS,
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [keysUnder(this.prefix)] } },
+    });
+    return grantObjectRead(grantee, this.models).combine(list);
+  }
+
+  /**
+   * Promotion: add versions under the prefix (PutObject, AbortMultipartUpload; kms:GenerateDataKey and kms:Decrypt,
+   * which a multipart upload needs), read them back (GetObject: the idempotency check's HeadObject) and ListBucket on
+   * the bucket, without which S3 answers HeadObject on a missing key with 403 instead of 404. No delete, retention,
+   * legal hold or tagging: an approved version, once written, cannot be altered through this grant.
+   */
   grantWrite(grantee: iam.IGrantable): iam.Grant {
-    if (!this.bucket.encryptionKey) this.encryptionKey.grantEncryptDecrypt(grantee);
-    return this.bucket.grantReadWrite(grantee, `${this.prefix}*`);
+    return grantObjectWrite(grantee, this.models).combine(grantObjectRead(grantee, this.models)).combine(grantListBucket(grantee, this.bucket));
   }
 }

@@ -24,14 +24,13 @@ export class PlatformNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps = {}) {
     super(scope, id);
+    const availabilityZones = props.availabilityZones === undefined ? undefined : [...props.availabilityZones];
     const maxAzs = props.maxAzs ?? 2;
+    const zoneCount = availabilityZones?.length ?? maxAzs;
     const natGateways = props.natGateways ?? 1;
     const flowLogRetention = props.flowLogRetention ?? Duration.days(365);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    if (maxAzs < 2) throw new InvalidPropError('PlatformNetwork', 'maxAzs', maxAzs, 'at least 2: load balancers and HA serving need two zones');
-    if (natGateways < 1 || natGateways > maxAzs) {
-      throw new InvalidPropError('PlatformNetwork', 'natGateways', natGateways, `between 1 and maxAzs (${maxAzs})`);
-    }
+    validateZones(props, zoneCount, natGateways);
 
     this.encryptionKey =
       props.encryptionKey ??
@@ -50,7 +49,7 @@ export class PlatformNetwork extends Construct {
     });
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs,
+      ...(availabilityZones ? { availabilityZones } : { maxAzs }),
       natGateways,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
@@ -84,5 +83,20 @@ export class PlatformNetwork extends Construct {
       'CDK-managed provider that removes all rules from the VPC default security group at deployment; it only calls the EC2 API ' +
         'for this VPC, serves no traffic, and must exist before the VPC can host anything.',
     );
+  }
+}
+
+function validateZones(props: PlatformNetworkProps, zoneCount: number, natGateways: number): void {
+  const NAME = 'PlatformNetwork';
+  if (props.availabilityZones !== undefined && props.maxAzs !== undefined) {
+    throw new InvalidPropError(NAME, 'maxAzs', props.maxAzs, 'leave it out when availabilityZones names the zones');
+  }
+  if (props.availabilityZones !== undefined && new Set(props.availabilityZones).size !== props.availabilityZones.length) {
+    throw new InvalidPropError(NAME, 'availabilityZones', props.availabilityZones.join(','), 'each zone once');
+  }
+  const prop = props.availabilityZones !== undefined ? 'availabilityZones' : 'maxAzs';
+  if (zoneCount < 2) throw new InvalidPropError(NAME, prop, props.availabilityZones?.join(',') ?? zoneCount, 'at least 2 zones: load balancers and HA serving need two');
+  if (natGateways < 1 || natGateways > zoneCount) {
+    throw new InvalidPropError(NAME, 'natGateways', natGateways, `between 1 and the number of zones (${zoneCount})`);
   }
 }

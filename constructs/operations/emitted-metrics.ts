@@ -32,7 +32,7 @@ export const EMITTED_METRICS: readonly EmittedMetric[] = [
   ...emitted(
     METRICS_NAMESPACE,
     MATERIALIZE_SERVICE,
-    [MATERIALIZE_METRICS.rowsRead, MATERIALIZE_METRICS.recordsWritten, MATERIALIZE_METRICS.recordsRejected, MATERIALIZE_METRICS.recordsFailed, MATERIALIZE_METRICS.recordRetries],
+    [MATERIALIZE_METRICS.rowsRead, MATERIALIZE_METRICS.recordsWrittenOffline, MATERIALIZE_METRICS.recordsWrittenOnline, MATERIALIZE_METRICS.recordsRejected, MATERIALIZE_METRICS.recordsFailed, MATERIALIZE_METRICS.recordRetries],
     [FEATURE_GROUP_DIMENSION],
   ),
   ...emitted(METRICS_NAMESPACE, MATERIALIZE_SERVICE, [MATERIALIZE_METRICS.objectsSkipped], []),

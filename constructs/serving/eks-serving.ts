@@ -1,11 +1,10 @@
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import type * as eks from 'aws-cdk-lib/aws-eks';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { ManagedPolicyRole } from '../shared/managed-policy-role';
 import type { EksSizing } from '../../lib/decision';
 import { addPodIdentityRole, EksCluster, type IEksCluster, type ModelNodegroup } from '../eks';
 import { servingNamespace, servingServiceAccount } from '../kubernetes/workload-names';
-import { permissionsPolicyOf } from '../shared/managed-policy-role';
 import { InvalidPropError } from '../shared/prop-validation';
 import type { EksServingProps } from './eks-serving-props';
 import { acknowledgeModelRepositoryRead } from './serving-findings';
@@ -38,7 +37,7 @@ export class EksServing extends Construct {
   readonly cluster: IEksCluster;
   readonly nodegroup: ModelNodegroup;
   /** Role the model's pods assume through pod identity. */
-  readonly podRole: iam.Role;
+  readonly podRole: ManagedPolicyRole;
   readonly podIdentityAssociation: eks.CfnPodIdentityAssociation;
   readonly namespace: string;
   readonly serviceAccountName: string;
@@ -82,7 +81,7 @@ export class EksServing extends Construct {
     this.podRole = podIdentity.role;
     this.podIdentityAssociation = podIdentity.association;
     props.modelRepository.grantRead(this.podRole);
-    acknowledgeModelRepositoryRead(permissionsPolicyOf(this.podRole), props.modelRepository);
+    acknowledgeModelRepositoryRead(this.podRole, props.modelRepository);
 
     new CfnOutput(this, 'ImageUriOutput', { value: props.image.imageUri, description: `Serving image of ${modelName}: -var serving_image=` });
     new CfnOutput(this, 'ModelRepositoryOutput', { value: props.modelRepository.repositoryUri, description: 'MODEL_REPOSITORY: -var model_repository_uri=' });

@@ -1,8 +1,8 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import type { IModelRepository } from '../model-registry';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
-import { permissionsPolicyOf } from '../shared/managed-policy-role';
 import type { FargateServing } from './fargate-serving';
+import { acknowledgeWildcardResource } from '../shared/wildcard-findings';
 import { acknowledgeModelRepositoryRead } from './serving-findings';
 
 export interface FargateFindingContext {
@@ -13,10 +13,10 @@ export interface FargateFindingContext {
 
 /** The findings a Fargate serving service cannot fix, each on its resource with the reason. */
 export function acknowledgeFargateServingFindings(serving: FargateServing, modelRepository: IModelRepository, context: FargateFindingContext): void {
-  acknowledgeModelRepositoryRead(permissionsPolicyOf(serving.taskRole), modelRepository);
-  acknowledgeFinding(
-    permissionsPolicyOf(serving.executionRole),
-    Rule.iam5AnyResource,
+  acknowledgeModelRepositoryRead(serving.taskRole, modelRepository);
+  acknowledgeWildcardResource(
+    serving.executionRole,
+    '*',
     'ecr:GetAuthorizationToken, which the ECS agent needs to pull the serving image, supports no resource-level permissions, so AWS ' +
       'requires Resource "*"; the image pull actions themselves are limited to the image repository.',
   );

@@ -49,8 +49,8 @@ export class FargateServing extends Construct {
   readonly errorRateAlarm: cloudwatch.Alarm;
   /** p99 target response time above the latency objective; rolls back an ECS deployment. */
   readonly latencyAlarm: cloudwatch.Alarm;
-  readonly taskRole: iam.Role;
-  readonly executionRole: iam.Role;
+  readonly taskRole: ManagedPolicyRole;
+  readonly executionRole: ManagedPolicyRole;
   readonly serviceSecurityGroup: ec2.SecurityGroup;
   readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
   /** Callers that attach this security group may reach the load balancer; absent when `allowedClients` was given. */

@@ -1,7 +1,7 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
-import { permissionsPolicyOf } from '../shared/managed-policy-role';
 import type { LambdaServing } from './lambda-serving';
+import { acknowledgeTracingWrites } from '../functions/network-interface-permissions';
 import { acknowledgeModelRepositoryRead } from './serving-findings';
 import type { IModelRepository } from '../model-registry';
 
@@ -20,20 +20,8 @@ export function acknowledgeLambdaServingFindings(serving: LambdaServing, modelRe
     "The function runs in the platform VPC's private subnets with its own security group; the subnet IDs are imported from the " +
       'network stack (Fn::ImportValue), which this rule does not recognise as a subnet reference.',
   );
-  acknowledgeFinding(
-    serving.role.node.defaultChild as CfnResource,
-    Rule.iam4LambdaVpcAccess,
-    'AWSLambdaVPCAccessExecutionRole is the policy Lambda requires to create and delete the network interfaces of a function in a ' +
-      'VPC; ec2:DescribeNetworkInterfaces and the interface actions do not support narrower resource scoping at creation time.',
-  );
-  const policy = permissionsPolicyOf(serving.role);
-  acknowledgeFinding(
-    policy,
-    Rule.iam5AnyResource,
-    'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires ' +
-      'Resource "*"; no other statement of this policy uses it.',
-  );
-  acknowledgeModelRepositoryRead(policy, modelRepository);
+  acknowledgeTracingWrites(serving.role);
+  acknowledgeModelRepositoryRead(serving.role, modelRepository);
   acknowledgeFinding(
     serving.deploymentGroup.role.node.defaultChild as CfnResource,
     Rule.iam4CodeDeployLambda,

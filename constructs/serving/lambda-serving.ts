@@ -10,6 +10,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { grantNetworkInterfaces } from '../functions/network-interface-permissions';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { InvalidPropError } from '../shared/prop-validation';
 import { acknowledgeLambdaServingFindings } from './lambda-serving-findings';
@@ -30,7 +31,7 @@ const ALIAS_NAME = 'live';
 export class LambdaServing extends Construct {
   readonly function: lambda.DockerImageFunction;
   readonly alias: lambda.Alias;
-  readonly role: iam.Role;
+  readonly role: ManagedPolicyRole;
   readonly securityGroup: ec2.SecurityGroup;
   readonly encryptionKey: kms.IKey;
   readonly logGroup: logs.LogGroup;
@@ -70,9 +71,11 @@ export class LambdaServing extends Construct {
     this.role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the ${props.modelName} Lambda serving function: reads the model repository, writes its log group`,
-      // Lambda itself creates and deletes the function's network interfaces in the VPC with these permissions.
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
     });
+    // Lambda creates and deletes the function's network interfaces with these permissions, scoped to its subnets and
+    // security group (AWSLambdaVPCAccessExecutionRole would allow them anywhere). Granted before the function exists.
+    const subnetIds = props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+    grantNetworkInterfaces(this.role, subnetIds, [this.securityGroup.securityGroupId]);
 
     this.function = new lambda.DockerImageFunction(this, 'Function', {
       functionName: props.functionName,

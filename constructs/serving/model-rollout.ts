@@ -6,11 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ROLLOUT_TARGETS_VARIABLE, type ModelRolloutTarget } from '../../lib/rollout';
 import { PlatformFunction } from '../functions';
-import { Rule } from '../shared/acknowledge';
 import { InvalidPropError } from '../shared/prop-validation';
 import { SERVING_CONTAINER_NAME } from './fargate-serving';
 import type { ModelRolloutProps, RolloutModel } from './model-rollout-props';
-import { permissionsPolicyOf } from '../shared/managed-policy-role';
 import { acknowledgeModelRepositoryRead } from './serving-findings';
 
 const HANDLER = path.join(__dirname, '..', '..', 'lambdas', 'rollout-model', 'handler.ts');
@@ -125,14 +123,15 @@ export class ModelRollout extends Construct {
         unscoped.push('ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition');
       }
     }
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...new Set(unscoped)], resources: ['*'] }));
-    this.function.acknowledgePermission(
-      Rule.iam5AnyResource,
+    const unscopedStatement = new iam.PolicyStatement({ actions: [...new Set(unscoped)], resources: ['*'] });
+    role.addToPrincipalPolicy(unscopedStatement);
+    this.function.acknowledgeStatementWildcards(
+      [unscopedStatement],
       'sagemaker:ListModelPackages, ecs:DescribeTaskDefinition and ecs:RegisterTaskDefinition support no resource-level permissions ' +
         '(Service Authorization Reference); they read registry listings and register task definition revisions, and the revision only ' +
         'reaches a service through ecs:UpdateService, which is limited to the governed services.',
     );
-    acknowledgeModelRepositoryRead(permissionsPolicyOf(role), props.modelRepository);
+    acknowledgeModelRepositoryRead(this.function.role, props.modelRepository);
   }
 }
 

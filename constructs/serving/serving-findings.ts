@@ -2,22 +2,17 @@ import type { CfnResource } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { IModelRepository } from '../model-registry';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
-import { acknowledgeWildcardAction, acknowledgeWildcardResource } from './wildcard-findings';
+import type { ManagedPolicyRole } from '../shared/managed-policy-role';
+import { acknowledgeWildcardResource } from '../shared/wildcard-findings';
 
-/** The wildcards `ModelRepository.grantRead` needs: every object under the repository prefix, read-only actions. */
-export function acknowledgeModelRepositoryRead(policy: CfnResource, modelRepository: IModelRepository): void {
-  const reason =
+/** The one wildcard `ModelRepository.grantRead` needs: every object under the repository prefix (GetObject only). */
+export function acknowledgeModelRepositoryRead(role: ManagedPolicyRole, modelRepository: IModelRepository): void {
+  acknowledgeWildcardResource(
+    role,
+    modelRepository.bucket.arnForObjects(`${modelRepository.prefix}*`),
     'Serving reads every version of the models under the repository prefix, whose keys ({model}/{version}/model.onnx) are ' +
-    'created by promotion after deployment; access is read-only and limited to that prefix of one bucket.';
-  acknowledgeWildcardResource(policy, modelRepository.bucket.arnForObjects(`${modelRepository.prefix}*`), reason);
-  for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*']) {
-    acknowledgeWildcardAction(
-      policy,
-      action,
-      `${action} is the read-only action group of ModelRepository.grantRead (CDK's bucket read grant: object reads with their versions ` +
-        'and tags, bucket location and listing); it applies only to the model repository bucket and prefix.',
-    );
-  }
+      'created by promotion after deployment; the statement allows only object reads, on that prefix of one bucket.',
+  );
 }
 
 /** Rollback alarms without notification: CodeDeploy or the operator reads their state. */

@@ -1,17 +1,31 @@
-import type { CfnResource } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
 /**
  * A role whose grants land in one customer-managed policy attached to it instead of an inline `DefaultPolicy`
  * (NIST 800-53 R5 AC-6: IAMNoInlinePolicy). Everything else behaves like `iam.Role`, so `bucket.grantRead(role)` etc.
- * work unchanged.
+ * work unchanged. It keeps every statement it is given, so acknowledgments of wildcard findings can be bound to them
+ * (`wildcard-findings.ts`).
  */
 export class ManagedPolicyRole extends iam.Role {
   private permissions?: iam.ManagedPolicy;
+  private readonly statements: iam.PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: iam.RoleProps) {
     super(scope, id, props);
+  }
+
+  /** Every statement added to the role's permissions, in order, before CDK merges them. */
+  get addedStatements(): readonly iam.PolicyStatement[] {
+    return this.statements;
+  }
+
+  /** The CloudFormation resource of the permissions policy (where findings on it are acknowledged). */
+  get permissionsPolicy(): CfnResource {
+    const policy = this.permissions?.node.defaultChild;
+    if (!(policy instanceof CfnResource)) throw new Error(`${this.node.path} has no permissions policy yet: give it a grant first`);
+    return policy;
   }
 
   override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
@@ -22,6 +36,7 @@ export class ManagedPolicyRole extends iam.Role {
       this.addManagedPolicy(this.permissions);
     }
     this.permissions.addStatements(statement);
+    this.statements.push(statement);
     return { statementAdded: true, policyDependable: this.permissions };
   }
 }

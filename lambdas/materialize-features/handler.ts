@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SageMakerFeatureStoreRuntimeClient } from '@aws-sdk/client-sagemaker-featurestore-runtime';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { featureGroupsSchema } from '../../lib/features';
@@ -24,7 +25,7 @@ const featureStore = tracer.captureAWSv3Client(new SageMakerFeatureStoreRuntimeC
 
 const processor = new BatchProcessor(EventType.SQS);
 const recordHandler = createRecordHandler(
-  { s3, featureStore, featureGroups, reportBucket: requireEnv('FAILURE_REPORT_BUCKET'), concurrency, backoff: DEFAULT_BACKOFF },
+  { s3, sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})), featureStore, featureGroups, reportBucket: requireEnv('FAILURE_REPORT_BUCKET'), concurrency, backoff: DEFAULT_BACKOFF },
   { logger, metrics },
 );
 

@@ -5,7 +5,10 @@ export const MATERIALIZE_SERVICE = 'materialize-features';
 export const MATERIALIZE_METRICS = {
   /** Per feature group (dimension `FeatureGroup`). */
   rowsRead: 'FeatureRowsRead',
-  recordsWritten: 'FeatureRecordsWritten',
+  /** Records written to the offline store (one Parquet object per row group, under a deterministic key). */
+  recordsWrittenOffline: 'FeatureRecordsWrittenOffline',
+  /** Records written to the online store (the newest per entity). */
+  recordsWrittenOnline: 'FeatureRecordsWrittenOnline',
   /** Rows the feature group's definition refused (written to the failure report). */
   recordsRejected: 'FeatureRecordsRejected',
   /** Records PutRecord did not accept after every retry (the message is redelivered, then dead-lettered). */

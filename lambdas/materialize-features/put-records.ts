@@ -1,4 +1,4 @@
-import { PutRecordCommand, type SageMakerFeatureStoreRuntimeClient } from '@aws-sdk/client-sagemaker-featurestore-runtime';
+import { PutRecordCommand, type SageMakerFeatureStoreRuntimeClient, type TargetStore } from '@aws-sdk/client-sagemaker-featurestore-runtime';
 import type { FeatureValue } from '../../lib/features';
 import { retryWithBackoff, type BackoffOptions } from './backoff';
 import { mapWithConcurrency } from './concurrency';
@@ -29,6 +29,8 @@ export interface PutRecordsResult {
 export interface PutRecordsOptions {
   readonly concurrency: number;
   readonly backoff: BackoffOptions;
+  /** Stores to write (PutRecord `TargetStores`). @default - both, as Feature Store does without the parameter */
+  readonly targetStores?: readonly TargetStore[];
 }
 
 type Outcome =
@@ -48,7 +50,8 @@ export async function putRecords(
 ): Promise<PutRecordsResult> {
   const outcomes = await mapWithConcurrency(records, options.concurrency, async (planned): Promise<Outcome> => {
     let retries = 0;
-    const put = () => client.send(new PutRecordCommand({ FeatureGroupName: featureGroupName, Record: [...planned.record] }));
+    const targetStores = options.targetStores ? { TargetStores: [...options.targetStores] } : {};
+    const put = () => client.send(new PutRecordCommand({ FeatureGroupName: featureGroupName, Record: [...planned.record], ...targetStores }));
     try {
       await retryWithBackoff(put, (error) => classifyPutError(error) === 'retry', options.backoff, () => retries++);
       return { kind: 'written', retries };

@@ -23,7 +23,8 @@ export interface RecordHandlerObservability {
 function emitMetrics(metrics: Metrics, summary: MaterializeSummary): void {
   const counts: Record<string, number> = {
     [MATERIALIZE_METRICS.rowsRead]: summary.rows,
-    [MATERIALIZE_METRICS.recordsWritten]: summary.written,
+    [MATERIALIZE_METRICS.recordsWrittenOffline]: summary.offlineWritten,
+    [MATERIALIZE_METRICS.recordsWrittenOnline]: summary.onlineWritten,
     [MATERIALIZE_METRICS.recordsRejected]: summary.rejected,
     [MATERIALIZE_METRICS.recordsFailed]: summary.failed,
     [MATERIALIZE_METRICS.recordRetries]: summary.retries,

@@ -34,6 +34,8 @@ export async function promoteOnnxObject(target: VersionTarget): Promise<{ readon
       // Copy exactly the object that was checked, even if the source key is overwritten meanwhile.
       CopySourceIfMatch: target.sourceEtag,
       MetadataDirective: 'REPLACE',
+      // No tags on the copy: copying the training artifact's tags would need tagging permissions on both objects.
+      TaggingDirective: 'REPLACE',
       ContentType: 'application/octet-stream',
       Metadata: modelMetadata(target),
     }),

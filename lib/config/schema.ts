@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { driftDetectionConfigSchema, modelDriftConfigSchema } from '../drift/drift-config';
 import { featureGroupsSchema } from '../features/feature-group';
 import { monitoringConfigSchema } from './monitoring';
+import { approversSchema, checkApprovers } from './approvers';
+import { availabilityZonesSchema, checkAvailabilityZones } from './availability-zones';
 import { DEFAULT_INGEST_MAX_RECORD_BYTES, ingestConfigSchema } from './ingest';
 import { promotionConfigSchema } from './promotion';
 
@@ -79,6 +81,10 @@ export const environmentSchema = z
     approvalMode: z.enum(['auto', 'manual']),
     /** Whether serving must run at least two instances across availability zones. */
     highAvailability: z.boolean(),
+    /** Zones the VPC spans (lib/config/availability-zones.ts); required with highAvailability. @default - two zones */
+    availabilityZones: availabilityZonesSchema.optional(),
+    /** Who may assume the approver role in manual approval mode (lib/config/approvers.ts). */
+    approvers: approversSchema.optional(),
     /** Name of an existing EKS cluster that serving may share; lowers the team-size bar for EKS. */
     sharedEksClusterName: z.string().min(1).optional(),
     lakehouse: lakehouseConfigSchema,
@@ -99,6 +105,8 @@ export const environmentSchema = z
     promotion: promotionConfigSchema.prefault({}),
   })
   .superRefine((env, ctx) => {
+    checkAvailabilityZones(env, ctx);
+    checkApprovers(env, ctx);
     if (env.lakehouse.bronzeArchiveDays <= env.lakehouse.bronzeInfrequentAccessDays) {
       ctx.addIssue({
         code: 'custom',

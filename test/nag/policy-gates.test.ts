@@ -1,3 +1,4 @@
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { buildAuditReport, renderAuditMarkdown, type AuditReport } from '../../lib/audit';
 import { auditInputFrom } from '../../stacks/audit-input';
@@ -80,6 +81,17 @@ describe('the gates themselves', () => {
     expect(result.synthError).toBeDefined();
     const plugins = new Set(result.findings.filter((f) => f.constructPath.includes('UnencryptedUnloggedBucket')).map((f) => f.plugin));
     expect([...plugins].sort()).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'cdk-validator-cfnguard']);
+  });
+
+  test('a new wildcard statement is reported even beside an acknowledged statement with the same wildcard', () => {
+    const result = synthWithGates('dev', (platform) => {
+      // The ingest role's datasets/* wildcard is acknowledged for its read and write statements; this one is new.
+      const datasets = platform.data.lakehouse.silverBucket.arnForObjects('datasets/*');
+      platform.platform.ingest.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [datasets] }));
+    });
+    expect(result.synthError?.message).toMatch(
+      /mlops-dev-platform\/Ingest\/Role\/Permissions\/Resource: AwsSolutions-IAM5 Resource::.*\/datasets\/\* in a statement with no acknowledgment of its own \(.*s3:DeleteObject/,
+    );
   });
 
   test('CloudFormation schema validation runs as an error gate', () => {

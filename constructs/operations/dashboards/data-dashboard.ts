@@ -55,7 +55,8 @@ export function dataDashboard(input: DashboardInput): dashboard.DashboardBuilder
       });
       builder.withPanel(
         cloudWatchPanel({ title: `${featureGroup}: feature records`, question: 'Are feature records written, and do any fail or get rejected?', unit: 'short' }, [
-          materialize(MATERIALIZE_METRICS.recordsWritten, 'written'),
+          materialize(MATERIALIZE_METRICS.recordsWrittenOffline, 'written offline'),
+          materialize(MATERIALIZE_METRICS.recordsWrittenOnline, 'written online'),
           materialize(MATERIALIZE_METRICS.recordsRejected, 'rejected'),
           materialize(MATERIALIZE_METRICS.recordsFailed, 'failed'),
           materialize(MATERIALIZE_METRICS.recordRetries, 'retries'),

@@ -60,8 +60,9 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     expect(ingest.QUARANTINE_PREFIX).toBe('quarantine/');
     const materialize = functionProps(template, /^Silver Parquet/).props.Environment.Variables;
     expect(Object.keys(materialize).sort()).toEqual(['FAILURE_REPORT_BUCKET', 'FEATURE_GROUPS', 'NODE_OPTIONS', 'PUT_RECORD_CONCURRENCY']);
-    expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups);
-    expect(materialize.PUT_RECORD_CONCURRENCY).toBe('16');
+    // The groups' physical names carry the environment, so environments can share an account.
+    expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups.map((g) => ({ ...g, name: `dev-${g.name}` })));
+    expect(materialize.PUT_RECORD_CONCURRENCY).toBe('32');
     const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
     expect(Object.keys(promote).sort()).toEqual(['MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'NODE_OPTIONS', 'PROMOTION_ARCHIVE_LIMITS']);
     // dev's churn-classifier serves in 1024 MB: models up to 512 MiB, archives up to 2 × that + 64 MiB.
@@ -93,9 +94,12 @@ describe('PlatformStack (dev, handlers bundled)', () => {
   test('materialize: silver datasets/ Object Created → queue → function; PutRecord on the feature group; failure reports only', () => {
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ prefix: 'datasets/' }] } }) }) });
     const policy = policyOf(template, 'MaterializeFeaturesRolePermissions');
-    expect(policy).toContain('"Action":"sagemaker:PutRecord"');
-    expect(policy).toContain(':feature-group/customer-churn-features');
+    // PutRecord (online) and DescribeFeatureGroup (where the offline store is) on the environment's own group only.
+    expect(policy).toContain('"Action":["sagemaker:DescribeFeatureGroup","sagemaker:PutRecord"]');
+    expect(policy).toContain(':feature-group/dev-customer-churn-features"');
     expect(policy).toContain('"/materialization-failures/*"');
+    expect(policy).toContain('"/materialization-progress/*"');
+    expect(policy).toContain('"/feature-store/*"');
     expect(policy).not.toMatch(/quarantine|s3:DeleteObject|GetRecord/);
   });
 

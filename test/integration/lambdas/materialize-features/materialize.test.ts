@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   PutRecordCommand,
   ResourceNotFound,
@@ -10,7 +10,9 @@ import {
   ValidationError,
   type PutRecordCommandInput,
 } from '@aws-sdk/client-sagemaker-featurestore-runtime';
+import { DescribeFeatureGroupCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SQSRecord } from 'aws-lambda';
+import { parquetReadObjects } from 'hyparquet';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { featureGroupSchema } from '../../../../lib/features';
@@ -20,6 +22,8 @@ import { parseSilverObject } from '../../../../lambdas/materialize-features/silv
 import { startS3rver, type S3rverFixture } from '../../../support/s3rver';
 
 const SILVER = 'silver';
+const GOLD = 'gold';
+const OFFLINE_DATA = 'feature-store/123456789012/sagemaker/us-east-1/offline-store/customer-churn-features-1700000000/data/';
 const KEY = 'datasets/dataset=customer-events/ingest_date=2024-03-01/0a1b2c3d.parquet';
 
 const group = featureGroupSchema.parse({
@@ -60,6 +64,9 @@ function silverParquet(): ArrayBuffer {
 }
 
 const featureStoreMock = mockClient(SageMakerFeatureStoreRuntimeClient);
+const sagemakerMock = mockClient(SageMakerClient);
+const describeGroup = () =>
+  sagemakerMock.on(DescribeFeatureGroupCommand, { FeatureGroupName: 'customer-churn-features' }).resolves({ OfflineStoreConfig: { S3StorageConfig: { S3Uri: 's3://gold/feature-store', ResolvedOutputS3Uri: `s3://${GOLD}/${OFFLINE_DATA.slice(0, -1)}` } } });
 const throttling = () =>
   new SageMakerFeatureStoreRuntimeServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' });
 const idOf = (input: PutRecordCommandInput) => input.Record?.find((value) => value.FeatureName === 'customer_id')?.ValueAsString;
@@ -77,12 +84,13 @@ let deps: MaterializeDeps;
 let size: number;
 
 beforeAll(async () => {
-  fixture = await startS3rver([SILVER]);
+  fixture = await startS3rver([SILVER, GOLD]);
   const body = new Uint8Array(silverParquet());
   size = body.byteLength;
   await fixture.s3.send(new PutObjectCommand({ Bucket: SILVER, Key: KEY, Body: body }));
   deps = {
     s3: fixture.s3,
+    sagemaker: new SageMakerClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     featureStore: new SageMakerFeatureStoreRuntimeClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     featureGroups: [group],
     reportBucket: SILVER,
@@ -95,7 +103,28 @@ afterAll(async () => {
   await fixture.stop();
 });
 
-beforeEach(() => featureStoreMock.reset());
+beforeEach(async () => {
+  featureStoreMock.reset();
+  sagemakerMock.reset();
+  describeGroup();
+  // Each test starts with no progress marker and an empty offline store.
+  for (const [bucket, prefix] of [[SILVER, 'materialization-progress/'], [GOLD, '']] as const) {
+    const { Contents = [] } = await fixture.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+    for (const { Key } of Contents) await fixture.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
+  }
+});
+
+/** Every row of every offline-store file, read back from the S3 server. */
+async function offlineRows(): Promise<Record<string, unknown>[]> {
+  const { Contents = [] } = await fixture.s3.send(new ListObjectsV2Command({ Bucket: GOLD, Prefix: OFFLINE_DATA }));
+  const rows: Record<string, unknown>[] = [];
+  for (const { Key } of Contents) {
+    const object = await fixture.s3.send(new GetObjectCommand({ Bucket: GOLD, Key }));
+    const bytes = await object.Body!.transformToByteArray();
+    rows.push(...(await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer })));
+  }
+  return rows;
+}
 
 async function reportLines(key: string): Promise<Record<string, unknown>[]> {
   const object = await fixture.s3.send(new GetObjectCommand({ Bucket: SILVER, Key: key }));
@@ -111,15 +140,29 @@ async function listReports(): Promise<string[]> {
 describe('materializeSilverObject (silver Parquet on s3rver, Feature Store mocked)', () => {
   const silverObject = () => parseSilverObject(SILVER, KEY, size)!;
 
-  it('writes every convertible row once, in the PutRecord shape, and reports the others with their reasons', async () => {
+  it('writes every convertible row once offline and the newest per entity online (PutRecord shape), and reports the others with their reasons', async () => {
     featureStoreMock.on(PutRecordCommand).resolves({});
-    const [summary] = await materializeSilverObject(deps, silverObject());
+    const [summary] = await materializeSilverObject(deps, silverObject(), 'etag-1');
 
-    expect(summary).toMatchObject({ featureGroup: 'customer-churn-features', rows: 10, written: 8, rejected: 2, failed: 0 });
+    expect(summary).toMatchObject({ featureGroup: 'customer-churn-features', rows: 10, offlineWritten: 8, entities: 8, onlineWritten: 8, rejected: 2, failed: 0 });
+    const offline = await offlineRows();
+    expect(offline.map((row) => row.customer_id).sort()).toEqual(['C-1', 'C-10', 'C-2', 'C-3', 'C-5', 'C-6', 'C-7', 'C-8']);
+    expect(offline.find((row) => row.customer_id === 'C-3')).toEqual({
+      customer_id: 'C-3',
+      event_time: '2024-03-01T10:02:00.000Z',
+      tenure_months: 6n,
+      monthly_charges: 21,
+      support_tickets: 2n,
+      plan: 'basic',
+      write_time: expect.any(Date),
+      api_invocation_time: expect.any(Date),
+      is_deleted: false,
+    });
     const inputs = featureStoreMock.commandCalls(PutRecordCommand).map((call) => call.args[0].input);
     expect(inputs.map(idOf).sort()).toEqual(['C-1', 'C-10', 'C-2', 'C-3', 'C-5', 'C-6', 'C-7', 'C-8']);
     expect(inputs.find((input) => idOf(input) === 'C-3')).toStrictEqual({
       FeatureGroupName: 'customer-churn-features',
+      TargetStores: ['OnlineStore'],
       Record: [
         { FeatureName: 'customer_id', ValueAsString: 'C-3' },
         { FeatureName: 'event_time', ValueAsString: '2024-03-01T10:02:00.000Z' },
@@ -141,16 +184,16 @@ describe('materializeSilverObject (silver Parquet on s3rver, Feature Store mocke
 
   it('retries throttled records and counts the retries', async () => {
     featureStoreMock.on(PutRecordCommand).rejectsOnce(throttling()).rejectsOnce(throttling()).resolves({});
-    const [summary] = await materializeSilverObject(deps, silverObject());
-    expect(summary).toMatchObject({ rows: 10, written: 8, rejected: 2, failed: 0, retries: 2 });
+    const [summary] = await materializeSilverObject(deps, silverObject(), 'etag-1');
+    expect(summary).toMatchObject({ rows: 10, offlineWritten: 8, onlineWritten: 8, rejected: 2, failed: 0, retries: 2 });
     expect(featureStoreMock.commandCalls(PutRecordCommand)).toHaveLength(10);
   });
 
   it('adds records Feature Store refuses as invalid to the failure report, without retrying them', async () => {
     failFor('C-7', () => new ValidationError({ $metadata: { httpStatusCode: 400 }, message: 'monthly_charges out of range' }));
-    const [summary] = await materializeSilverObject(deps, silverObject());
-    expect(summary).toMatchObject({ rows: 10, written: 7, rejected: 3, failed: 0 });
-    const lines = await reportLines(summary.failureReportKey!);
+    const [summary] = await materializeSilverObject(deps, silverObject(), 'etag-1');
+    expect(summary).toMatchObject({ rows: 10, offlineWritten: 8, onlineWritten: 7, rejected: 3, failed: 0 });
+    const lines = await reportLines(summary!.failureReportKey!);
     expect(lines.map((line) => [line.rowNumber, line.recordIdentifier ?? null])).toEqual([
       [4, null],
       [7, 'C-7'],
@@ -228,7 +271,15 @@ describe('materialize-features record handler (SQS partial batch failures)', () 
         .filter((document) => document.FeatureGroup === 'customer-churn-features')
         .flatMap((document) => Object.entries(document).filter(([name]) => name.startsWith('Feature') && name !== 'FeatureGroup')),
     );
-    expect(counts).toEqual({ FeatureRowsRead: 10, FeatureRecordsWritten: 7, FeatureRecordsRejected: 2, FeatureRecordsFailed: 1, FeatureRecordRetries: 2 });
+    expect(counts).toEqual({
+      FeatureRowsRead: 10,
+      FeatureRecordsWrittenOffline: 8,
+      // The online phase stops at the row group that failed (the first), so the redelivery resumes there.
+      FeatureRecordsWrittenOnline: 2,
+      FeatureRecordsRejected: 2,
+      FeatureRecordsFailed: 1,
+      FeatureRecordRetries: 2,
+    });
   });
 
   it('acknowledges skipped objects and fails malformed messages and unusable groups', async () => {

@@ -26,10 +26,10 @@ describe('FeatureMaterialization defaults', () => {
     expect(fn.props).toMatchObject({ MemorySize: 1024, Timeout: 900, ReservedConcurrentExecutions: 5 });
   });
 
-  test("the environment the handler reads: the feature store's definitions, the report bucket, 16 PutRecords in flight", () => {
+  test("the environment the handler reads: the feature store's definitions, the report bucket, 32 PutRecords in flight", () => {
     const variables = fn.props.Environment.Variables;
     expect(JSON.parse(variables.FEATURE_GROUPS)).toEqual(FEATURE_GROUPS);
-    expect(variables.PUT_RECORD_CONCURRENCY).toBe('16');
+    expect(variables.PUT_RECORD_CONCURRENCY).toBe('32');
     expect(variables.FAILURE_REPORT_BUCKET.Ref).toMatch(/^Silver/);
   });
 
@@ -42,7 +42,9 @@ describe('FeatureMaterialization defaults', () => {
 
   test('PutRecord on every group, silver datasets/ read, failure reports written; nothing else', () => {
     const policy = permissionsOf(template, 'MaterializeFeaturesRolePermissions');
-    expect(policy).toContain('"Action":"sagemaker:PutRecord"');
+    expect(policy).toContain('"Action":["sagemaker:DescribeFeatureGroup","sagemaker:PutRecord"]');
+    expect(policy).toContain('"/feature-store/*"');
+    expect(policy).toContain('"/materialization-progress/*"');
     for (const group of FEATURE_GROUPS) expect(policy).toContain(`:feature-group/${group.name}`);
     expect(policy).toContain('"/datasets/*"');
     expect(policy).toContain('"/materialization-failures/*"');

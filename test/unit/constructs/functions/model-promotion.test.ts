@@ -57,7 +57,9 @@ describe('ModelPromotion defaults', () => {
     expect(policy).toContain('"Action":"sagemaker:DescribeModelPackage"');
     expect(policy).toContain(':model-package/test-fraud-scorer/*');
     expect(policy).toContain('"/model-artifacts/*"');
-    expect(policy).toContain('"s3:GetObjectTagging"');
+    // The copy replaces tags (TaggingDirective REPLACE), so neither side needs a tagging permission.
+    expect(policy).not.toContain('Tagging');
+    expect(policy).not.toMatch(/s3:DeleteObject|PutObjectRetention|PutObjectLegalHold|kms:ReEncrypt|kms:Encrypt/);
     expect(policy).toContain('"/models/*"');
     expect(policy).not.toMatch(/sagemaker:UpdateModelPackage|sagemaker:CreateModelPackage/);
   });

@@ -4,12 +4,15 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { ModelRegistry, type ModelRegistryProps } from '../../../../constructs/model-registry';
+import { approverPrincipals, ModelRegistry, type ModelRegistryProps } from '../../../../constructs/model-registry';
 import { fastCdkContext } from '../../../support/cdk-context';
+
+const RELEASE_MANAGERS = 'arn:aws:iam::111122223333:role/release-managers';
 
 function build(props: Partial<ModelRegistryProps> = {}) {
   const stack = new Stack(new App({ context: fastCdkContext() }), 'Registry');
-  const registry = new ModelRegistry(stack, 'ModelRegistry', { modelNames: ['churn-classifier', 'fraud-scorer'], ...props });
+  const approvers = (props.approvalMode ?? 'manual') === 'manual' ? [new iam.ArnPrincipal(RELEASE_MANAGERS)] : undefined;
+  const registry = new ModelRegistry(stack, 'ModelRegistry', { modelNames: ['churn-classifier', 'fraud-scorer'], approvers, ...props });
   return { stack, registry };
 }
 
@@ -63,6 +66,12 @@ describe('ModelRegistry defaults (manual approval)', () => {
         Version: '2012-10-17',
       },
     });
+  });
+
+  test('manual mode: the approver role trusts the configured approvers only, never the account root', () => {
+    const approverId = stack.getLogicalId(registry.approverRole!.node.defaultChild as never);
+    const trust = template.toJSON().Resources[approverId].Properties.AssumeRolePolicyDocument;
+    expect(trust.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: RELEASE_MANAGERS } }]);
   });
 
   test('manual mode: grantApprove is refused with the reason', () => {
@@ -129,7 +138,7 @@ describe('ModelRegistry with custom props', () => {
     const stack = new Stack(new App({ context: fastCdkContext() }), 'Promotion');
     const fn = new lambda.Function(stack, 'Promote', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
     const dlq = new sqs.Queue(stack, 'Dlq');
-    const registry = new ModelRegistry(stack, 'ModelRegistry', { modelNames: ['churn-classifier'] });
+    const registry = new ModelRegistry(stack, 'ModelRegistry', { modelNames: ['churn-classifier'], approvalMode: 'auto' });
     registry.onPackageApproved('ApprovedRule', { target: new targets.LambdaFunction(fn, { deadLetterQueue: dlq, maxEventAge: Duration.hours(2), retryAttempts: 185 }) });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -157,6 +166,7 @@ describe('ModelRegistry with groupNamePrefix', () => {
     modelNames: ['churn-classifier', 'fraud-scorer'],
     groupNamePrefix: 'dev-',
     productionReaderAccountId: '111122223333',
+    approvers: [new iam.ArnPrincipal(RELEASE_MANAGERS)],
   });
   registry.onPackageApproved('ApprovedRule', { target: new targets.LambdaFunction(fn) });
   const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -214,6 +224,31 @@ describe('ModelRegistry validation', () => {
     [{ groupNamePrefix: `${'e'.repeat(48)}-` }, /invalid groupNamePrefix = "e{48}-"; with model churn-classifier the group name would be "e{48}-churn-classifier" \(65 characters\); .* at most 63 characters/],
   ])('%o is rejected', (overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
+  });
+});
+
+describe('ModelRegistry approvers', () => {
+  test('role ARNs and an IAM Identity Center permission set: one trust statement each, the permission set bound to its provisioned role', () => {
+    const { stack, registry } = build({ approvers: approverPrincipals({ roleArns: [RELEASE_MANAGERS], ssoPermissionSetName: 'MLReleaseManager' }) });
+    const trust = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(registry.approverRole!.node.defaultChild as never)].Properties.AssumeRolePolicyDocument;
+    expect(trust.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: RELEASE_MANAGERS } },
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
+        Condition: {
+          ArnLike: {
+            'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_MLReleaseManager_*']] },
+          },
+        },
+      },
+    ]);
+  });
+
+  test('manual mode without approvers, and approvers in auto mode, are refused', () => {
+    expect(() => build({ approvers: [] })).toThrow(/ModelRegistry: invalid approvers = "\[\]"; manual approval mode needs at least one principal/);
+    expect(() => build({ approvalMode: 'auto', approvers: [new iam.ArnPrincipal(RELEASE_MANAGERS)] })).toThrow(/invalid approvers = "1 principal\(s\)"; only used in manual approval mode/);
   });
 });
 

@@ -34,11 +34,38 @@ describe('ModelRepository defaults', () => {
     for (const resource of Object.values(template.findResources('AWS::S3::Bucket'))) expect(resource.DeletionPolicy).toBe('Retain');
   });
 
-  test('grantRead reads only the models/ prefix and decrypts', () => {
-    const rendered = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(rendered).toContain('/models/*');
-    expect(rendered).toContain('kms:Decrypt');
-    expect(rendered).not.toContain('s3:PutObject');
+  const statementsOf = (t: Template) =>
+    Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
+  const bucketRef = { 'Fn::GetAtt': [expect.stringMatching(/^ModelRepositoryBucket/), 'Arn'] };
+  const keyRef = { 'Fn::GetAtt': [expect.stringMatching(/^ModelRepositoryEncryptionKey/), 'Arn'] };
+  const objectsRef = { 'Fn::Join': ['', [bucketRef, '/models/*']] };
+
+  test('grantRead: object reads under models/, listing of models/ only, Decrypt — no wildcard actions, nothing on the bucket itself', () => {
+    const statements = statementsOf(template);
+    expect(statements).toHaveLength(3);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: keyRef },
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: objectsRef },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketRef, Condition: { StringLike: { 's3:prefix': ['models/*'] } } },
+      ]),
+    );
+  });
+
+  test('grantWrite: put (and abort a multipart upload), read back, list; GenerateDataKey + Decrypt — no delete, retention, legal hold, tagging, Encrypt or ReEncrypt', () => {
+    const { stack: writerStack, repository: writerRepository } = build();
+    const writer = new iam.Role(writerStack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    writerRepository.grantWrite(writer);
+    const statements = statementsOf(Template.fromStack(writerStack));
+    expect(statements).toHaveLength(3);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: keyRef },
+        { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: objectsRef },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketRef },
+      ]),
+    );
+    expect(JSON.stringify(statements)).not.toMatch(/Delete|Retention|LegalHold|Tagging|kms:Encrypt|ReEncrypt/);
   });
 });
 
@@ -79,14 +106,14 @@ describe('ModelRepository.fromModelRepositoryAttributes', () => {
     expect(writeGrant.success).toBe(true);
   });
 
-  test('an imported bucket does not know its key, so the key grant is explicit', () => {
+  test('an imported repository gets the same narrow grants, the key named explicitly', () => {
     const policyOf = (role: string) =>
       JSON.stringify(Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith(role))![1].Properties.PolicyDocument);
     const read = policyOf('Reader');
     expect(read).toContain(`{"Action":"kms:Decrypt","Effect":"Allow","Resource":"${key.keyArn}"}`);
     expect(read).toContain(':s3:::team-model-repository/serving/*');
     const write = policyOf('Writer');
-    expect(write).toMatch(/"kms:Decrypt","kms:Encrypt","kms:GenerateDataKey\*","kms:ReEncrypt\*"\],"Effect":"Allow","Resource":"arn:aws:kms:us-east-1:111122223333:key/);
+    expect(write).toContain(`{"Action":["kms:Decrypt","kms:GenerateDataKey"],"Effect":"Allow","Resource":"${key.keyArn}"}`);
     expect(write).toContain('s3:PutObject');
   });
 

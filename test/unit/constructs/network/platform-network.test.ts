@@ -3,8 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PlatformNetwork, type PlatformNetworkProps } from '../../../../constructs/network';
 import { fastCdkContext } from '../../../support/cdk-context';
 
-function build(props?: PlatformNetworkProps) {
-  const stack = new Stack(new App({ context: fastCdkContext() }), 'Net', { env: { account: '111122223333', region: 'us-east-1' } });
+function build(props?: PlatformNetworkProps, agnostic = false) {
+  const stack = new Stack(new App({ context: fastCdkContext() }), 'Net', agnostic ? {} : { env: { account: '111122223333', region: 'us-east-1' } });
   const network = new PlatformNetwork(stack, 'Network', props);
   return { network, template: Template.fromStack(stack) };
 }
@@ -62,10 +62,26 @@ describe('PlatformNetwork with custom props', () => {
   });
 });
 
+describe('PlatformNetwork with named zones', () => {
+  test('spans exactly the named zones, even in an environment-agnostic stack (where maxAzs: 3 would give two)', () => {
+    const zones = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+    const { template, network } = build({ availabilityZones: zones, natGateways: 3 }, true);
+    expect(network.vpc.availabilityZones).toEqual(zones);
+    template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    const subnetZones = Object.values(template.findResources('AWS::EC2::Subnet')).map((s) => s.Properties.AvailabilityZone as string);
+    expect([...new Set(subnetZones)].sort()).toEqual(zones);
+    expect(build({ maxAzs: 3, natGateways: 2 }, true).network.vpc.availabilityZones).toHaveLength(2);
+  });
+});
+
 describe('PlatformNetwork validation', () => {
   test.each<[PlatformNetworkProps, RegExp]>([
     [{ maxAzs: 1 }, /PlatformNetwork: invalid maxAzs = 1; at least 2/],
-    [{ natGateways: 0 }, /PlatformNetwork: invalid natGateways = 0; between 1 and maxAzs \(2\)/],
+    [{ natGateways: 0 }, /PlatformNetwork: invalid natGateways = 0; between 1 and the number of zones \(2\)/],
+    [{ availabilityZones: ['us-east-1a', 'us-east-1b'], natGateways: 3 }, /PlatformNetwork: invalid natGateways = 3; between 1 and the number of zones \(2\)/],
+    [{ availabilityZones: ['us-east-1a'] }, /PlatformNetwork: invalid availabilityZones = "us-east-1a"; at least 2 zones/],
+    [{ availabilityZones: ['us-east-1a', 'us-east-1a'] }, /invalid availabilityZones = "us-east-1a,us-east-1a"; each zone once/],
+    [{ availabilityZones: ['us-east-1a', 'us-east-1b'], maxAzs: 2 }, /invalid maxAzs = 2; leave it out when availabilityZones names the zones/],
     [{ natGateways: 3 }, /PlatformNetwork: invalid natGateways = 3/],
     [{ flowLogRetention: Duration.days(100) }, /invalid retention = "100 days"; one of 1, 3, 5, 7/],
   ])('%j is rejected', (props, message) => {

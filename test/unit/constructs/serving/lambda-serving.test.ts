@@ -65,7 +65,22 @@ describe('LambdaServing defaults', () => {
     template.resourceCountIs('AWS::IAM::Policy', 0);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]),
+        Statement: Match.arrayWith([Match.objectLike({ Action: ['s3:GetObject', 's3:GetObjectVersion'] })]),
+      },
+    });
+  });
+
+  test("Lambda's VPC interfaces through the scoped statements every platform function uses, not AWSLambdaVPCAccessExecutionRole", () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    const servingRole = roles.find((role) => JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'))!;
+    expect(JSON.stringify(servingRole.Properties.ManagedPolicyArns)).not.toContain('AWSLambdaVPCAccessExecutionRole');
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'DescribeNetworkInterfaces', Resource: '*' }),
+          Match.objectLike({ Sid: 'CreateNetworkInterfacesInOwnSubnets', Action: 'ec2:CreateNetworkInterface' }),
+          Match.objectLike({ Sid: 'ManageNetworkInterfaces' }),
+        ]),
       },
     });
   });

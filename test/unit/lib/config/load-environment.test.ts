@@ -102,6 +102,37 @@ describe('loadEnvironment', () => {
     ]);
   });
 
+  test('high availability names three zones of one region, each once, in the configured region', () => {
+    const envs = sampleEnvironments();
+    delete (envs.staging as Partial<EnvironmentConfig>).availabilityZones;
+    envs.prod.region = 'eu-west-1';
+    envs.prod.availabilityZones = ['eu-west-1a', 'us-east-1b', 'eu-west-1a'];
+    expect(errorOf(() => loadEnvironment(envs, 'staging')).problems).toEqual([
+      expect.stringMatching(/^environments\.staging\.availabilityZones: got nothing \(the key is missing\); highAvailability needs at least 3 availability zones/),
+    ]);
+    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([
+      expect.stringMatching(/^environments\.prod\.availabilityZones: got \[.*\]; each zone once/),
+      expect.stringMatching(/^environments\.prod\.availabilityZones: got \[.*\]; zones of one region/),
+      'environments.prod.availabilityZones[1]: got "us-east-1b"; must be a zone of region eu-west-1',
+    ]);
+    envs.prod.availabilityZones = ['eu-west-1a', 'eu-west-1b', 'us-east-1c'.replace('us-east', 'eu-west')];
+    envs.prod.region = 'us-east-1';
+    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([0, 1, 2].map((i) => expect.stringMatching(new RegExp(`^environments\\.prod\\.availabilityZones\\[${i}\\]: got "eu-west-1.*must be a zone of region us-east-1`))));
+  });
+
+  test('manual approval names who approves: role ARNs and/or an IAM Identity Center permission set', () => {
+    const envs = sampleEnvironments();
+    delete (envs.prod as Partial<EnvironmentConfig>).approvers;
+    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([expect.stringMatching(/^environments\.prod\.approvers: got nothing .*approvalMode manual needs approvers/)]);
+    envs.prod.approvers = { roleArns: ['arn:aws:iam::1:role/x'], ssoPermissionSetName: 'has space' };
+    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([
+      expect.stringMatching(/^environments\.prod\.approvers\.roleArns\[0\]: got "arn:aws:iam::1:role\/x"; an IAM role ARN/),
+      expect.stringMatching(/^environments\.prod\.approvers\.ssoPermissionSetName: got "has space"; an IAM Identity Center permission set name/),
+    ]);
+    envs.prod.approvers = { roleArns: [] };
+    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([expect.stringMatching(/^environments\.prod\.approvers: got \{.*\}; name at least one role ARN or a permission set/)]);
+  });
+
   test('a context without environments is rejected', () => {
     expect(() => loadEnvironment(undefined, 'dev')).toThrow(/^environments: got undefined; expected an object of named environments/);
   });
