@@ -1,5 +1,6 @@
 import { createLambdaHandler } from './adapters/lambda-adapter';
 import { createServingApp } from './app';
+import { flushAfterEachInvocation } from './capture/lambda-flush';
 import { loadSettings } from './settings';
 
 /**
@@ -8,11 +9,14 @@ import { loadSettings } from './settings';
  */
 const settings = loadSettings(process.env);
 /** Exported so tests can close its sessions; Lambda itself only calls `handler`. */
-export const servingApp = createServingApp(settings);
+export const servingApp = createServingApp(settings, undefined, { captureMode: 'on-demand' });
 
-export const handler = createLambdaHandler({
-  core: servingApp.core,
-  logger: servingApp.logger,
-  maxBodyBytes: settings.maxBodyBytes,
-  started: servingApp.repository.start(),
-});
+export const handler = flushAfterEachInvocation(
+  createLambdaHandler({
+    core: servingApp.core,
+    logger: servingApp.logger,
+    maxBodyBytes: settings.maxBodyBytes,
+    started: servingApp.repository.start(),
+  }),
+  servingApp.capture,
+);
