@@ -13,6 +13,12 @@ export const SERVING_CONTAINER = {
   livenessPath: '/v2/health/live',
   readinessPath: '/v2/health/ready',
   metricsPath: '/metrics',
+  /** A liveness check the image can run itself (it has node, no curl): exit 0 when /v2/health/live answers 200. */
+  livenessCommand: [
+    'node',
+    '-e',
+    "require('http').get('http://127.0.0.1:8080/v2/health/live',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))",
+  ],
   /** The Lambda adapter's handler (`serving/src/lambda.ts`), the image CMD on Lambda. */
   lambdaCommand: ['lambda.handler'],
   /** The Lambda base image's runtime interface client; the image's default entrypoint runs the HTTP server instead. */

@@ -36,6 +36,7 @@ export function createServingApp(
     logger,
     pollIntervalMs: settings.pollIntervalMs,
     servedModels: settings.servedModels,
+    selection: settings.versionSelection,
   });
   const core = new ServingCore({ repository, metrics, logger, sagemakerModel: settings.sagemakerModel, capture });
   return { core, repository, metrics, logger, capture };
