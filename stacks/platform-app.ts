@@ -47,7 +47,8 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     vpc,
     alarmAction: operations.alerts.alarmAction,
   });
-  const platformFunctions = [platform.ingest, platform.materializeFeatures, platform.promoteModel].filter((fn) => fn !== undefined);
+  const platformFunctions = [platform.ingest, platform.materializeFeatures, platform.promoteModel, platform.driftDetection?.detector].filter((fn) => fn !== undefined);
+  platform.driftDetection?.addAlarmAction(operations.alerts.alarmAction);
   for (const fn of platformFunctions) operations.alerts.watchDeadLetterQueue(fn.deadLetterQueue, `${fn.node.id} failures (${platform.stackName})`);
   // One object per invocation, up to 15 minutes each: an hour of wait means the functions are not keeping up.
   for (const trigger of [platform.ingestTrigger, platform.materializeTrigger]) {

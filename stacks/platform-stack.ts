@@ -3,6 +3,7 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { DriftDetection } from '../constructs/drift';
 import { FeatureStore } from '../constructs/feature-store';
 import {
   createFunctionsKey,
@@ -16,6 +17,7 @@ import {
 import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
 import { ModelRegistry, type ModelRepository } from '../constructs/model-registry';
 import type { EnvironmentConfig } from '../lib/config';
+import { driftModelsOf } from '../lib/drift';
 import { DATASETS_PREFIX as SILVER_DATASETS_PREFIX, LAYOUT_ENVIRONMENT, MATERIALIZATION_FAILURES_PREFIX, MODEL_ARTIFACTS_PREFIX } from '../lib/lakehouse';
 import { removalPolicyOf } from './removal-policy';
 
@@ -43,6 +45,8 @@ export class PlatformStack extends Stack {
   readonly materializeFeatures?: PlatformFunction;
   readonly materializeTrigger?: ObjectCreatedTrigger;
   readonly promoteModel: PlatformFunction;
+  /** Absent when no model of the environment has a `drift` block. */
+  readonly driftDetection?: DriftDetection;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -158,6 +162,19 @@ export class PlatformStack extends Stack {
         `DescribeModelPackage on the versions of the ${this.modelRegistry.groupName(modelName)} group: versions are numbered by SageMaker as they are registered, ` +
           'so the ARN can only name the group and leave the version open.',
       );
+    }
+
+    const driftModels = driftModelsOf(config.models);
+    if (driftModels.length > 0) {
+      this.driftDetection = new DriftDetection(this, 'DriftDetection', {
+        ...functionDefaults,
+        environmentName: props.environmentName,
+        models: driftModels,
+        schedule: Duration.minutes(config.driftDetection.scheduleMinutes),
+        lakehouse,
+        modelRepository,
+        modelRegistry: this.modelRegistry,
+      });
     }
   }
 }

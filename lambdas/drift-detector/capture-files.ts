@@ -1,12 +1,16 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { inferenceCapturePrefix } from '../../lib/lakehouse';
+import { inferenceCapturePrefix, modelVersionPrefix } from '../../lib/lakehouse';
 import type { CaptureWindow } from './capture-window';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The versions of a model that have capture: `inference-capture/<model>/<version>/`. */
-export async function listCapturedVersions(s3: S3Client, bucket: string, model: string): Promise<string[]> {
-  const prefix = inferenceCapturePrefix(model);
+/**
+ * The versions of a model in the model repository (`<prefix><model>/<version>/`): the versions that can have been
+ * served, hence captured. (Listing `inference-capture/<model>/` by delimiter would do on S3, but the repository's
+ * layout keeps each version's files one level down, which every S3-compatible server lists correctly.)
+ */
+export async function listModelVersions(s3: S3Client, bucket: string, repositoryPrefix: string, model: string): Promise<string[]> {
+  const prefix = modelVersionPrefix(repositoryPrefix, model, '').slice(0, -1);
   const versions: string[] = [];
   let token: string | undefined;
   do {

@@ -7,7 +7,7 @@ import { CaptureWindowAccumulator, evaluateWindow, type DriftModel, type Feature
 import { driftDetectionMarkerKey } from '../../lib/lakehouse';
 import { headObjectOrUndefined } from '../shared/s3-objects';
 import { findBaseline, type BaselineLocation } from './baseline-source';
-import { listCapturedVersions, listWindowFiles } from './capture-files';
+import { listModelVersions, listWindowFiles } from './capture-files';
 import { readWatermark, windowEnd, windowFrom, writeWatermark, type CaptureWindow } from './capture-window';
 import { driftDetectedDetail, putDriftDetected } from './drift-event';
 import { publishRejectedRecords, publishVerdict } from './drift-metrics';
@@ -49,7 +49,7 @@ export class DriftCheckFailedError extends Error {
 }
 
 /**
- * One detector run: for every configured model and every version with capture, the window since its watermark is
+ * One detector run: for every configured model and every version in the model repository, the window since its watermark is
  * compared with the version's baseline. Drift emits `DriftDetected` once per window; fewer than minSamples rows keep
  * the window open (the watermark stays) so a quiet model accumulates rows over several runs.
  * @throws DriftCheckFailedError after checking everything else, when some version could not be checked
@@ -58,7 +58,7 @@ export async function detectDrift(deps: DetectorDeps, config: DetectorConfig): P
   const outcomes: VersionOutcome[] = [];
   const end = windowEnd(deps.now(), config.scheduleMinutes);
   for (const model of config.models) {
-    for (const version of await listCapturedVersions(deps.s3, config.silverBucket, model.name)) {
+    for (const version of await listModelVersions(deps.s3, config.baselines.repositoryBucket, config.baselines.repositoryPrefix, model.name)) {
       try {
         outcomes.push(await checkVersion(deps, config, model, version, end));
       } catch (error) {
