@@ -3,6 +3,7 @@ import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { DRIFT_BASELINE_FILE, DRIFT_DETECTOR_ENV, DRIFT_DETECTOR_SERVICE, DRIFT_DIMENSIONS, DRIFT_METRICS } from '../../lib/drift';
@@ -10,6 +11,7 @@ import { DRIFT_DETECTED_DETAIL_TYPE, PLATFORM_EVENT_SOURCE } from '../../lib/eve
 import { DRIFT_DETECTOR_STATE_PREFIX, INFERENCE_CAPTURE_PREFIX, LAYOUT_ENVIRONMENT, MODEL_ARTIFACTS_PREFIX } from '../../lib/lakehouse';
 import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools';
 import { grantListBucket, grantObjectRead, grantObjectWrite, PlatformFunction } from '../functions';
+import { DESCRIBE_PACKAGE_ACTIONS } from '../model-registry/registry-perms';
 import { pascalCase } from '../shared/construct-id';
 import type { DriftDetectionProps } from './drift-detection-props';
 import { validateDriftDetectionProps } from './validate-drift-detection-props';
@@ -76,7 +78,8 @@ export class DriftDetection extends Construct {
     grantListBucket(role, modelRepository.bucket);
     grantObjectRead(role, { bucket: lakehouse.goldBucket, encryptionKey: lakehouse.encryptionKey, keyPattern: `${MODEL_ARTIFACTS_PREFIX}*` });
     grantListBucket(role, lakehouse.goldBucket);
-    modelRegistry.grantDescribe(role);
+    // Describe only the drift-checked models' packages, not every group of the registry.
+    iam.Grant.addToPrincipal({ grantee: role, actions: DESCRIBE_PACKAGE_ACTIONS, resourceArns: props.models.map((model) => modelRegistry.packageArnPattern(model.name)) });
     this.eventBus.grantPutEventsTo(role);
     const objects: ReadonlyArray<readonly [string, string]> = [
       [lakehouse.silverBucket.arnForObjects(`${INFERENCE_CAPTURE_PREFIX}*`), 'it reads the capture files the serving containers write under inference-capture/'],

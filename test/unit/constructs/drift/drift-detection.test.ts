@@ -18,7 +18,7 @@ function build(props: Partial<DriftDetectionProps> = {}) {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const lakehouse = new LakehouseStorage(stack, 'Lake', {});
   const modelRepository = new ModelRepository(stack, 'Repo', {});
-  const modelRegistry = new ModelRegistry(stack, 'Registry', { modelNames: MODELS.map((m) => m.name), groupNamePrefix: 'dev-', approvalMode: 'auto' });
+  const modelRegistry = new ModelRegistry(stack, 'Registry', { modelNames: [...MODELS.map((m) => m.name), 'doc-embedder'], groupNamePrefix: 'dev-', approvalMode: 'auto' });
   const drift = new DriftDetection(stack, 'DriftDetection', { environmentName: 'dev', models: MODELS, lakehouse, modelRepository, modelRegistry, vpc, ...props });
   return { stack, drift, lakehouse, modelRepository, template: () => Template.fromStack(stack) };
 }
@@ -82,6 +82,7 @@ describe('DriftDetection defaults', () => {
     const describe = statements.filter((s) => joined(s.Action).includes('sagemaker:DescribeModelPackage'));
     expect(joined(describe)).toContain(':model-package/dev-churn-classifier/*');
     expect(joined(describe)).toContain(':model-package/dev-fraud-scorer/*');
+    expect(joined(describe)).not.toContain('doc-embedder'); // a model without drift detection
     expect(statements).toContainEqual(
       expect.objectContaining({
         Action: 'events:PutEvents',
