@@ -19,6 +19,7 @@ import { ModelRegistry, type ModelRepository } from '../constructs/model-registr
 import type { EnvironmentConfig } from '../lib/config';
 import { driftModelsOf } from '../lib/drift';
 import { DATASETS_PREFIX as SILVER_DATASETS_PREFIX, LAYOUT_ENVIRONMENT, MATERIALIZATION_FAILURES_PREFIX, MODEL_ARTIFACTS_PREFIX } from '../lib/lakehouse';
+import { INGEST_MAX_RECORD_BYTES_ENV } from '../lib/config/ingest';
 import { removalPolicyOf } from './removal-policy';
 
 const LAMBDAS = path.join(__dirname, '..', 'lambdas');
@@ -72,7 +73,11 @@ export class PlatformStack extends Stack {
       memorySize: 3538,
       timeout: Duration.minutes(15),
       reservedConcurrentExecutions: 10,
-      environment: { SILVER_BUCKET: lakehouse.silverBucket.bucketName, [LAYOUT_ENVIRONMENT.quarantinePrefix]: lakehouse.quarantinePrefix },
+      environment: {
+        SILVER_BUCKET: lakehouse.silverBucket.bucketName,
+        [LAYOUT_ENVIRONMENT.quarantinePrefix]: lakehouse.quarantinePrefix,
+        [INGEST_MAX_RECORD_BYTES_ENV]: String(config.ingest.maxRecordBytes),
+      },
       // parquet-wasm reads its WebAssembly module from the bundle's folder at load time.
       bundledFiles: ['node_modules/parquet-wasm/node/parquet_wasm_bg.wasm'],
       // The Parquet encoder runs in a worker thread started from the bundle's folder.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { driftDetectionConfigSchema, modelDriftConfigSchema } from '../drift/drift-config';
 import { featureGroupsSchema } from '../features/feature-group';
+import { DEFAULT_INGEST_MAX_RECORD_BYTES, ingestConfigSchema } from './ingest';
 
 /**
  * The environment config schema: the `environments` context of `cdk.json`.
@@ -88,6 +89,8 @@ export const environmentSchema = z
     featureGroups: featureGroupsSchema.default([]),
     /** When the drift detector runs (lib/drift/drift-config.ts); it checks every model with a `drift` block. */
     driftDetection: driftDetectionConfigSchema.prefault({}),
+    /** Limits on what ingest reads as one record (see lib/config/ingest.ts). */
+    ingest: ingestConfigSchema.default({ maxRecordBytes: DEFAULT_INGEST_MAX_RECORD_BYTES }),
   })
   .superRefine((env, ctx) => {
     if (env.lakehouse.bronzeArchiveDays <= env.lakehouse.bronzeInfrequentAccessDays) {
