@@ -1,4 +1,4 @@
-import { type App, Duration, type Environment, type Stack } from 'aws-cdk-lib';
+import type { App, Environment, Stack } from 'aws-cdk-lib';
 import { loadEnvironment, type ResolvedEnvironment } from '../lib/config';
 import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
@@ -39,7 +39,9 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     lakehouse: data.lakehouse,
     modelRepository: data.modelRepository,
     vpc,
+    alerts: operations.alerts,
   });
+  platform.driftDetection?.addAlarmAction(operations.alerts.alarmAction);
   const serving = new ServingStack(app, `mlops-${name}-serving`, {
     ...stackProps,
     description: `mlops-blueprint ${name}: model serving on the targets the decision matrix chose`,
@@ -47,13 +49,6 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     vpc,
     alarmAction: operations.alerts.alarmAction,
   });
-  const platformFunctions = [platform.ingest, platform.materializeFeatures, platform.promoteModel, platform.driftDetection?.detector].filter((fn) => fn !== undefined);
-  platform.driftDetection?.addAlarmAction(operations.alerts.alarmAction);
-  for (const fn of platformFunctions) operations.alerts.watchDeadLetterQueue(fn.deadLetterQueue, `${fn.node.id} failures (${platform.stackName})`);
-  // One object per invocation, up to 15 minutes each: an hour of wait means the functions are not keeping up.
-  for (const trigger of [platform.ingestTrigger, platform.materializeTrigger]) {
-    if (trigger) operations.alerts.watchBacklog(trigger.queue, `${trigger.node.id} (${platform.stackName})`, Duration.hours(1));
-  }
 
   const allStacks = [data, network, operations, platform, serving];
   for (const stack of allStacks) tagStack(stack, name, config);

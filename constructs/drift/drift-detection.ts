@@ -13,6 +13,7 @@ import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools';
 import { grantListBucket, grantObjectRead, grantObjectWrite, PlatformFunction } from '../functions';
 import { DESCRIBE_PACKAGE_ACTIONS } from '../model-registry/registry-perms';
 import { pascalCase } from '../shared/construct-id';
+import type { IQueueAlarms } from '../operations';
 import type { DriftDetectionProps } from './drift-detection-props';
 import { validateDriftDetectionProps } from './validate-drift-detection-props';
 
@@ -122,6 +123,11 @@ export class DriftDetection extends Construct {
     this.alarms = alarms;
 
     if (props.retrainFunction) this.addRetrainTarget(props.retrainFunction);
+  }
+
+  /** Alarms on the detector's dead-letter queue (failed runs, undeliverable DriftDetected events). */
+  addAlarms(alerts: IQueueAlarms): void {
+    alerts.watchDeadLetterQueue(this.detector.deadLetterQueue, `Drift detector failures (${Stack.of(this).stackName})`);
   }
 
   /** Notifies `action` from every drift alarm. */

@@ -38,6 +38,6 @@ export function createServingApp(
     servedModels: settings.servedModels,
     selection: settings.versionSelection,
   });
-  const core = new ServingCore({ repository, metrics, logger, sagemakerModel: settings.sagemakerModel, capture });
+  const core = new ServingCore({ repository, metrics, logger, sagemakerModel: settings.sagemakerModel, jsonLimits: settings.jsonLimits, capture });
   return { core, repository, metrics, logger, capture };
 }

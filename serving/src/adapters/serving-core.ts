@@ -3,6 +3,7 @@ import { BadRequestError, MethodNotAllowedError, ModelNotFoundError, NotReadyErr
 import type { ServingLogger } from '../logger';
 import { UNKNOWN_MODEL, type ServingMetrics } from '../metrics';
 import { encodeInferResponse } from '../protocol/infer-response';
+import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from '../protocol/json-limits';
 import type { ModelRepository } from '../repository/model-repository';
 import type { ModelVersion } from '../runtime/model-version';
 import { jsonResponse, type CoreRequest, type CoreResponse } from './core-types';
@@ -21,6 +22,8 @@ export interface ServingCoreOptions {
   readonly sagemakerModel?: string;
   /** Inference capture: offered every answered inference request (it samples, and never throws or blocks). */
   readonly capture?: CaptureSink;
+  /** Checked on every infer body before it is parsed; default DEFAULT_JSON_LIMITS. */
+  readonly jsonLimits?: JsonLimits;
 }
 
 /**
@@ -118,6 +121,7 @@ export class ServingCore {
       const versionMetrics = served.requestMetrics;
       versionMetrics.inflight.inc();
       try {
+        checkJsonLimits(request.body, this.options.jsonLimits ?? DEFAULT_JSON_LIMITS);
         const decoded = served.decode(request.body);
         const outputs = await served.infer(decoded);
         const response: CoreResponse = {

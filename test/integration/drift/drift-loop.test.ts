@@ -113,7 +113,7 @@ beforeAll(async () => {
   const settings = loadSettings({ MODEL_REPOSITORY: `s3://${REPOSITORY}/models`, PORT: '0', MODEL_POLL_INTERVAL_SECONDS: '0', ORT_INTRA_OP_THREADS: '1', S3_FORCE_PATH_STYLE: 'true' });
   const logger = memoryLogger();
   app = createServingApp(settings, logger, { env: { ...process.env, ...env } });
-  http = new HttpServingServer(app.core, httpLimitsOf(settings), logger);
+  http = new HttpServingServer(app.core, httpLimitsOf(settings), logger, app.metrics);
   const address = await http.listen(0, '127.0.0.1');
   url = `http://127.0.0.1:${address.port}`;
   await app.repository.start();
