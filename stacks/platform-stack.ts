@@ -5,10 +5,11 @@ import { DriftDetection } from '../constructs/drift';
 import { FeatureStore } from '../constructs/feature-store';
 import { createFunctionsKey, FeatureMaterialization, Ingestion, ModelPromotion } from '../constructs/functions';
 import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
-import { ModelRegistry, type ModelRepository } from '../constructs/model-registry';
+import { type IModelRepository, ModelRegistry } from '../constructs/model-registry';
 import type { IQueueAlarms } from '../constructs/operations';
 import type { EnvironmentConfig } from '../lib/config';
 import { driftModelsOf } from '../lib/drift';
+import { modelPackageGroupPrefix } from '../lib/registry';
 import { removalPolicyOf } from './removal-policy';
 
 /** A lakehouse with a Glue catalog: the feature store registers its offline tables in the gold database. */
@@ -19,7 +20,7 @@ export interface PlatformStackProps extends StackProps {
   readonly environmentName: string;
   readonly config: EnvironmentConfig;
   readonly lakehouse: CataloguedLakehouse;
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   readonly vpc: ec2.IVpc;
   /**
    * Where the data-path constructs raise their dead-letter and backlog alarms (the environment's `OperationsAlerts`).
@@ -58,7 +59,7 @@ export class PlatformStack extends Stack {
     }
     this.modelRegistry = new ModelRegistry(this, 'ModelRegistry', {
       modelNames: config.models.map((model) => model.name),
-      groupNamePrefix: `${props.environmentName}-`,
+      groupNamePrefix: modelPackageGroupPrefix(props.environmentName),
       approvalMode: config.approvalMode,
       productionReaderAccountId: config.productionReaderAccountId,
       removalPolicy,
