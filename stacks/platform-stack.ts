@@ -8,6 +8,7 @@ import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
 import { type IModelRepository, ModelRegistry } from '../constructs/model-registry';
 import type { IQueueAlarms } from '../constructs/operations';
 import type { EnvironmentConfig } from '../lib/config';
+import { archiveLimitsByModel } from '../lib/config/promotion';
 import { driftModelsOf } from '../lib/drift';
 import { modelPackageGroupPrefix } from '../lib/registry';
 import { removalPolicyOf } from './removal-policy';
@@ -64,7 +65,13 @@ export class PlatformStack extends Stack {
       productionReaderAccountId: config.productionReaderAccountId,
       removalPolicy,
     });
-    this.promoteModel = new ModelPromotion(this, 'PromoteModel', { ...functionDefaults, lakehouse, modelRepository, modelRegistry: this.modelRegistry });
+    this.promoteModel = new ModelPromotion(this, 'PromoteModel', {
+      ...functionDefaults,
+      lakehouse,
+      modelRepository,
+      modelRegistry: this.modelRegistry,
+      archiveLimits: archiveLimitsByModel(config.promotion, config.models),
+    });
 
     const driftModels = driftModelsOf(config.models);
     if (driftModels.length > 0) {

@@ -1,4 +1,5 @@
 import type { Duration } from 'aws-cdk-lib';
+import type { ArchiveLimits } from '../../lib/config/promotion';
 import type { ILakehouse } from '../lakehouse';
 import type { IModelRegistry, IModelRepository } from '../model-registry';
 import type { DataPathFunctionOptions } from './data-path-function-options';
@@ -37,4 +38,11 @@ export interface ModelPromotionProps extends DataPathFunctionOptions {
    * @default 2
    */
   readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * What each model's package may expand to (model name → limits; see lib/config/promotion.ts): enforced while
+   * streaming, each rejection naming its limit. The platform stack sizes them from each model's serving memory.
+   * @default FALLBACK_ARCHIVE_LIMITS for every model (a 2 GB serving instance)
+   */
+  readonly archiveLimits?: Readonly<Record<string, ArchiveLimits>>;
 }

@@ -3,6 +3,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
+import { archiveLimitsSchema, PROMOTION_ARCHIVE_LIMITS_ENV } from '../../lib/config/promotion';
 import { LAYOUT_ENVIRONMENT, MODEL_ARTIFACTS_PREFIX } from '../../lib/lakehouse';
 import type { IModelRegistry, IModelRepository } from '../model-registry';
 import { InvalidPropError } from '../shared/prop-validation';
@@ -35,6 +36,14 @@ export class ModelPromotion extends PlatformFunction {
     const { modelRegistry, modelRepository, lakehouse } = props;
     const maxEventAge = props.maxEventAge ?? Duration.hours(24);
     validateEventAge(maxEventAge);
+    const archiveLimits = props.archiveLimits ?? {};
+    for (const [model, limits] of Object.entries(archiveLimits)) {
+      const parsed = archiveLimitsSchema.safeParse(limits);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new InvalidPropError(NAME, `archiveLimits.${model}.${issue.path.join('.')}`, limits, `a positive whole number of bytes or entries (${issue.message})`);
+      }
+    }
     super(scope, id, {
       ...deploymentOptions(props),
       entry: path.join(LAMBDAS_DIRECTORY, 'promote-model', 'handler.ts'),
@@ -48,6 +57,7 @@ export class ModelPromotion extends PlatformFunction {
         MODEL_REPOSITORY_BUCKET: modelRepository.bucket.bucketName,
         [LAYOUT_ENVIRONMENT.modelRepositoryPrefix]: modelRepository.prefix,
         MODEL_PACKAGE_GROUPS: JSON.stringify(modelRegistry.modelNamesByGroup()),
+        [PROMOTION_ARCHIVE_LIMITS_ENV]: JSON.stringify(archiveLimits),
       },
     });
     this.modelRegistry = modelRegistry;

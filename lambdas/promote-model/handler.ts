@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Context } from 'aws-lambda';
 import { LAYOUT_ENVIRONMENT } from '../../lib/lakehouse';
+import { parseArchiveLimitsByModel, PROMOTION_ARCHIVE_LIMITS_ENV } from '../../lib/config/promotion';
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
 import { createApprovalHandler, type HandlerResult } from './approval-handler';
@@ -16,8 +17,9 @@ const repository = {
   prefix: parseRepositoryPrefix(process.env[LAYOUT_ENVIRONMENT.modelRepositoryPrefix] ?? ''),
 };
 const modelPackageGroups = parseModelPackageGroups(requireEnv('MODEL_PACKAGE_GROUPS'));
+const archiveLimits = parseArchiveLimitsByModel(process.env[PROMOTION_ARCHIVE_LIMITS_ENV] ?? '{}');
 const approvalHandler = createApprovalHandler(
-  { sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})), s3: tracer.captureAWSv3Client(new S3Client({})), repository, modelPackageGroups },
+  { sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})), s3: tracer.captureAWSv3Client(new S3Client({})), repository, modelPackageGroups, archiveLimits },
   { logger, metrics },
 );
 

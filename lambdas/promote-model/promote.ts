@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DescribeModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { FALLBACK_ARCHIVE_LIMITS, type ArchiveLimits } from '../../lib/config/promotion';
 import { headObjectOrUndefined } from '../shared/s3-objects';
 import type { ApprovalEvent } from './approval-event';
 import { checkModelPackage, type ArtifactFormat } from './check-package';
@@ -15,6 +16,8 @@ export interface PromoteDeps {
   readonly repository: RepositoryLocation;
   /** Model package group → model name (MODEL_PACKAGE_GROUPS). */
   readonly modelPackageGroups: ReadonlyMap<string, string>;
+  /** Model name → what its package may expand to (PROMOTION_ARCHIVE_LIMITS); models not listed get the default. */
+  readonly archiveLimits?: ReadonlyMap<string, ArchiveLimits>;
 }
 
 export type PromotionOutcome =
@@ -64,7 +67,13 @@ export async function promoteModelPackage(deps: PromoteDeps, event: ApprovalEven
     throw new ArtifactConflictError(servable.modelPackageArn, modelKey, { modelPackageArn: existingArn, sourceEtag: existingEtag });
   }
 
+  const limits = deps.archiveLimits?.get(servable.model) ?? FALLBACK_ARCHIVE_LIMITS;
+  if (servable.artifactFormat === 'onnx' && (source.ContentLength ?? 0) > limits.maxModelBytes) {
+    throw new PackageRejectedError(servable.modelPackageArn, [
+      `the ONNX artifact s3://${servable.artifact.bucket}/${servable.artifact.key} is ${source.ContentLength} bytes, over ${limits.maxModelBytes} bytes (maxModelBytes)`,
+    ]);
+  }
   const target: VersionTarget = { s3: deps.s3, repository: deps.repository, servable, modelKey, sourceEtag: source.ETag };
-  const written = servable.artifactFormat === 'onnx' ? await promoteOnnxObject(target) : await promoteArchive(target);
+  const written = servable.artifactFormat === 'onnx' ? await promoteOnnxObject(target) : await promoteArchive(target, limits);
   return { kind: 'promoted', model: servable.model, version: servable.version, modelKey, artifactFormat: servable.artifactFormat, ...written };
 }

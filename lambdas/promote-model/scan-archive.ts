@@ -2,6 +2,8 @@ import type { Readable, Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract, type Entry } from 'tar-stream';
 import { configJsonProblem } from './package-config';
+import type { ArchiveLimits } from '../../lib/config/promotion';
+import { ArchiveLimitError, TarGuard } from './tar-guard';
 
 /** Largest config.json read from an archive; the file is a handful of serving settings. */
 export const ARCHIVE_CONFIG_MAX_BYTES = 1024 * 1024;
@@ -70,7 +72,10 @@ class ArchiveContents {
   private readonly configs = new Map<string, { readonly path: string; readonly text?: string; readonly problem?: string }>();
   private configBytes = 0;
 
-  constructor(private readonly where: string) {}
+  constructor(
+    private readonly where: string,
+    private readonly maxModelBytes: number,
+  ) {}
 
   async take(entry: Entry, modelSink: Writable): Promise<void> {
     this.entries += 1;
@@ -86,6 +91,8 @@ class ArchiveContents {
       this.onnxPaths.push(path);
       if (!isRegularFile(entry)) {
         this.reasons.push(`${this.where}: ${path} is a ${type} entry; the model must be a regular file`);
+      } else if (size > this.maxModelBytes) {
+        throw new ArchiveLimitError(`${path} is ${size} bytes uncompressed, over ${this.maxModelBytes} bytes (maxModelBytes)`);
       } else if (this.modelPath === undefined) {
         this.modelPath = path;
         return copyInto(entry, modelSink);
@@ -132,12 +139,15 @@ class ArchiveContents {
  * Reads a gzipped tar (SageMaker's model.tar.gz) in one streaming pass: the one regular `*.onnx` file (at any depth)
  * is written to `modelSink` as it is read, and an optional `config.json` in the same directory is returned. The sink
  * is never ended here: the caller ends it only for an `ok` scan (and destroys it otherwise), so nothing half-read is
- * ever published. Archive defects (not gzip, not tar, unsafe paths, zero or several models, links) become reasons;
- * failures reading `archive` or writing `modelSink` are thrown as they are.
+ * ever published. Archive defects (not gzip, not tar, unsafe paths, zero or several models, links, any of `limits`
+ * passed — checked while streaming, see TarGuard) become reasons; failures reading `archive` or writing `modelSink`
+ * are thrown as they are.
  */
-export async function scanModelArchive(archive: Readable, modelSink: Writable, where: string): Promise<ArchiveScan> {
+export async function scanModelArchive(archive: Readable, modelSink: Writable, where: string, limits: ArchiveLimits): Promise<ArchiveScan> {
   const gunzip = createGunzip();
+  const guard = new TarGuard(limits);
   const entries = extract();
+  let limitProblem: string | undefined;
   let readFailure: unknown;
   let gzipProblem: string | undefined;
   archive.on('error', (error) => {
@@ -148,19 +158,26 @@ export async function scanModelArchive(archive: Readable, modelSink: Writable, w
     gzipProblem ??= `${where} is not a gzip-compressed tar: ${error.message}`;
     entries.destroy(error);
   });
-  archive.pipe(gunzip).pipe(entries);
+  guard.on('error', (error) => {
+    limitProblem ??= `${where}: ${error.message}`;
+    entries.destroy(error);
+  });
+  archive.pipe(gunzip).pipe(guard).pipe(entries);
 
-  const contents = new ArchiveContents(where);
+  const contents = new ArchiveContents(where, limits.maxModelBytes);
   try {
     for await (const entry of entries) await contents.take(entry, modelSink);
   } catch (error) {
     if (error instanceof SinkFailure) throw error.cause;
     if (readFailure !== undefined) throw readFailure;
+    if (error instanceof ArchiveLimitError) limitProblem ??= `${where}: ${error.message}`;
+    if (limitProblem !== undefined) return { ok: false, reasons: [...contents.reasons, limitProblem] };
     return { ok: false, reasons: [...contents.reasons, gzipProblem ?? `${where} is not a valid tar archive: ${(error as Error).message}`] };
   } finally {
     archive.unpipe();
     archive.destroy();
     gunzip.destroy();
+    guard.destroy();
   }
   return contents.result();
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { driftDetectionConfigSchema, modelDriftConfigSchema } from '../drift/drift-config';
 import { featureGroupsSchema } from '../features/feature-group';
 import { DEFAULT_INGEST_MAX_RECORD_BYTES, ingestConfigSchema } from './ingest';
+import { promotionConfigSchema } from './promotion';
 
 /**
  * The environment config schema: the `environments` context of `cdk.json`.
@@ -91,6 +92,8 @@ export const environmentSchema = z
     driftDetection: driftDetectionConfigSchema.prefault({}),
     /** Limits on what ingest reads as one record (see lib/config/ingest.ts). */
     ingest: ingestConfigSchema.default({ maxRecordBytes: DEFAULT_INGEST_MAX_RECORD_BYTES }),
+    /** Limits on what a model package may expand to when promoted (see lib/config/promotion.ts). */
+    promotion: promotionConfigSchema.prefault({}),
   })
   .superRefine((env, ctx) => {
     if (env.lakehouse.bronzeArchiveDays <= env.lakehouse.bronzeInfrequentAccessDays) {

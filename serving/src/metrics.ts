@@ -69,6 +69,12 @@ export class ServingMetrics {
     labelNames: ['model'] as const,
     registers: [this.registry],
   });
+  readonly signatureRefusals = new Counter({
+    name: 'serving_model_signature_refusals_total',
+    help: 'Model versions refused because their signature breaks requests to the serving version (config allowSignatureChange accepts them)',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
   readonly modelVersionInfo = new Gauge({
     name: 'serving_model_version_info',
     help: 'Serving version of each model (value 1)',

@@ -24,6 +24,11 @@ export const modelConfigSchema = z
      * only for models that take microseconds per batch).
      */
     executor: z.enum(['worker', 'inline']).default('worker'),
+    /**
+     * Accept this version even though requests that the serving version answers would fail on it (an input or output
+     * removed, added, retyped or narrowed). Without it such a version is refused and the serving one stays.
+     */
+    allowSignatureChange: z.boolean().default(false),
     /** Overrides the server-wide onnxruntime intra-op thread count for this model. */
     intraOpThreads: z.number().int().min(1).max(256).optional(),
   })

@@ -2,6 +2,7 @@ import { ModelLoadError } from '../errors';
 import type { ServingLogger } from '../logger';
 import type { ServingMetrics } from '../metrics';
 import { parseModelConfig } from '../model-config';
+import { signatureBreaks } from './signature-compatibility';
 import { ModelVersion, type SessionThreads } from '../runtime/model-version';
 import { CONFIG_FILE, MODEL_FILE, selectVersions, type RepositoryVersion, type VersionSelection } from './repository-layout';
 import type { RepositorySource } from './repository-source';
@@ -158,8 +159,18 @@ export class ModelRepository {
       return;
     }
     const previous = this.serving.get(next.model);
-    this.serving.set(next.model, next);
     const { metrics, logger } = this.options;
+    const breaks = previous === undefined || next.config.allowSignatureChange ? [] : signatureBreaks(previous.signature, next.signature);
+    if (breaks.length > 0) {
+      await next.retire();
+      metrics.signatureRefusals.inc({ model: next.model });
+      throw new ModelLoadError(
+        next.model,
+        next.version,
+        `its signature breaks requests to the serving version '${previous!.version}' (${breaks.join('; ')}); it stays unloaded and '${previous!.version}' keeps serving. Set "allowSignatureChange": true in its config.json to accept the change`,
+      );
+    }
+    this.serving.set(next.model, next);
     metrics.modelVersionInfo.set({ model: next.model, version: next.version }, 1);
     if (previous === undefined || previous === next) return;
     if (previous.version !== next.version) metrics.modelVersionInfo.remove({ model: previous.model, version: previous.version });

@@ -56,7 +56,7 @@ describe('loadSettings', () => {
 
 describe('parseModelConfig', () => {
   it('uses the documented defaults for a missing or empty config.json', () => {
-    const defaults = { maxBatchSize: 32, maxQueueDelayMicros: 0, maxQueueSize: 256, requestTimeoutMs: 30_000, instances: 1, executor: 'worker', allowNonFinite: false };
+    const defaults = { maxBatchSize: 32, maxQueueDelayMicros: 0, maxQueueSize: 256, requestTimeoutMs: 30_000, instances: 1, executor: 'worker', allowNonFinite: false, allowSignatureChange: false };
     expect(parseModelConfig(undefined)).toEqual(defaults);
     expect(parseModelConfig('{}')).toEqual(defaults);
     expect(DEFAULT_MODEL_CONFIG).toEqual(defaults);

@@ -63,7 +63,11 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups);
     expect(materialize.PUT_RECORD_CONCURRENCY).toBe('16');
     const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
-    expect(Object.keys(promote).sort()).toEqual(['MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'NODE_OPTIONS']);
+    expect(Object.keys(promote).sort()).toEqual(['MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'NODE_OPTIONS', 'PROMOTION_ARCHIVE_LIMITS']);
+    // dev's churn-classifier serves in 1024 MB: models up to 512 MiB, archives up to 2 × that + 64 MiB.
+    expect(JSON.parse(promote.PROMOTION_ARCHIVE_LIMITS)).toEqual({
+      'churn-classifier': { maxModelBytes: 512 * 1024 * 1024, maxExpandedBytes: 1088 * 1024 * 1024, maxEntries: 1000, maxHeaderBytes: 16384 },
+    });
     expect(promote.MODEL_REPOSITORY_PREFIX).toBe('models/');
     expect(JSON.parse(promote.MODEL_PACKAGE_GROUPS)).toEqual({ 'dev-churn-classifier': 'churn-classifier' });
   });

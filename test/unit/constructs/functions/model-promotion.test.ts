@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ModelPromotion, type ModelPromotionProps } from '../../../../constructs/functions';
 import { ModelRegistry, ModelRepository } from '../../../../constructs/model-registry';
+import { parseArchiveLimitsByModel } from '../../../../lib/config/promotion';
 import { dataPathFixture, functionByDescription, permissionsOf } from './data-path-fixture';
 
 function build(props: Partial<ModelPromotionProps> = {}) {
@@ -33,6 +34,8 @@ describe('ModelPromotion defaults', () => {
     expect(variables.MODEL_REPOSITORY_PREFIX).toBe('models/');
     expect(variables.MODEL_REPOSITORY_BUCKET.Ref).toMatch(/^RepositoryBucket/);
     expect(JSON.parse(variables.MODEL_PACKAGE_GROUPS)).toEqual({ 'test-churn-classifier': 'churn-classifier', 'test-fraud-scorer': 'fraud-scorer' });
+    // No per-model archive limits: the handler applies FALLBACK_ARCHIVE_LIMITS to every model.
+    expect(JSON.parse(variables.PROMOTION_ARCHIVE_LIMITS)).toEqual({});
   });
 
   test("the registry's Approved rule (a child of the registry) invokes it, retrying for 24 hours, undeliverable events to its DLQ", () => {
@@ -71,10 +74,22 @@ describe('ModelPromotion custom props', () => {
     expect(functionByDescription(template, /^Approved model package/).props).toMatchObject({ MemorySize: 2048, Timeout: 900 });
     template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 185 } })] });
   });
+
+  test('archiveLimits reach the handler, parsed back exactly as it reads them', () => {
+    const limits = { 'churn-classifier': { maxModelBytes: 1024, maxExpandedBytes: 4096, maxEntries: 10, maxHeaderBytes: 512 } };
+    const { stack } = build({ archiveLimits: limits });
+    const variables = functionByDescription(Template.fromStack(stack), /^Approved model package/).props.Environment.Variables;
+    expect(parseArchiveLimitsByModel(variables.PROMOTION_ARCHIVE_LIMITS)).toEqual(new Map(Object.entries(limits)));
+  });
 });
 
 describe('ModelPromotion validation', () => {
   test.each([Duration.seconds(30), Duration.hours(25)])('maxEventAge %s', (maxEventAge) => {
     expect(() => build({ maxEventAge })).toThrow(/ModelPromotion: invalid maxEventAge = ".*"; from 1 minute to 24 hours \(EventBridge retry policy\)/);
+  });
+
+  test('archiveLimits with a value that is not a positive whole number', () => {
+    const archiveLimits = { 'churn-classifier': { maxModelBytes: 0, maxExpandedBytes: 4096, maxEntries: 10, maxHeaderBytes: 512 } };
+    expect(() => build({ archiveLimits })).toThrow(/^ModelPromotion: invalid archiveLimits\.churn-classifier\.maxModelBytes = \{"maxModelBytes":0,.*; a positive whole number of bytes or entries/);
   });
 });

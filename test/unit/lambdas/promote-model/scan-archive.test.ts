@@ -1,16 +1,18 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ARCHIVE_CONFIG_MAX_BYTES, safeEntryPath, scanModelArchive } from '../../../../lambdas/promote-model/scan-archive';
+import type { ArchiveLimits } from '../../../../lib/config/promotion';
 import { modelBytes, tarGz, type ArchiveEntry } from './archive-fixtures';
 
 const WHERE = 's3://training/run-42/output/model.tar.gz';
+const LIMITS: ArchiveLimits = { maxModelBytes: 64 * 1024 * 1024, maxExpandedBytes: 256 * 1024 * 1024, maxEntries: 100, maxHeaderBytes: 16384 };
 
 /** Scans an archive into a collecting sink; ends the sink on success, as the caller does, and returns what it got. */
-async function scan(archive: Buffer | Readable, sinkOptions: { highWaterMark?: number } = {}) {
+async function scan(archive: Buffer | Readable, sinkOptions: { highWaterMark?: number } = {}, limits = LIMITS) {
   const sink = new PassThrough(sinkOptions);
   const received: Buffer[] = [];
   sink.on('data', (chunk: Buffer) => received.push(chunk));
-  const result = await scanModelArchive(Buffer.isBuffer(archive) ? Readable.from([archive]) : archive, sink, WHERE);
+  const result = await scanModelArchive(Buffer.isBuffer(archive) ? Readable.from([archive]) : archive, sink, WHERE, limits);
   if (result.ok) sink.end();
   return { result, model: Buffer.concat(received), sinkEnded: sink.writableEnded };
 }
@@ -130,7 +132,7 @@ describe('scanModelArchive: failures that are not the archive’s fault are thro
       },
     });
     sink.on('error', () => undefined);
-    await expect(scanModelArchive(Readable.from([archive]), sink, WHERE)).rejects.toThrow('AccessDenied');
+    await expect(scanModelArchive(Readable.from([archive]), sink, WHERE, LIMITS)).rejects.toThrow('AccessDenied');
   });
 });
 

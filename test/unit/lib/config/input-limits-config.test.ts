@@ -1,5 +1,6 @@
 import { ConfigError, loadEnvironment, type EnvironmentConfig } from '../../../../lib/config';
 import { DEFAULT_INGEST_MAX_RECORD_BYTES } from '../../../../lib/config/ingest';
+import { archiveLimitsOf, DEFAULT_PROMOTION_CONFIG } from '../../../../lib/config/promotion';
 import { ingestLimitsFromEnv } from '../../../../lambdas/ingest/ingest-limits';
 import { cdkContext } from '../../../support/cdk-context';
 
@@ -22,5 +23,18 @@ describe('ingest config', () => {
     expect(ingestLimitsFromEnv({})).toEqual({ maxRecordBytes: DEFAULT_INGEST_MAX_RECORD_BYTES });
     expect(ingestLimitsFromEnv({ INGEST_MAX_RECORD_BYTES: '4096' })).toEqual({ maxRecordBytes: 4096 });
     expect(() => ingestLimitsFromEnv({ INGEST_MAX_RECORD_BYTES: 'lots' })).toThrow(/^INGEST_MAX_RECORD_BYTES="lots": /);
+  });
+});
+
+describe('promotion config', () => {
+  const MIB = 1024 * 1024;
+  test("sizes each model's limits from its serving memory unless maxModelMb is set", () => {
+    expect(archiveLimitsOf(DEFAULT_PROMOTION_CONFIG, 4096)).toEqual({ maxModelBytes: 2048 * MIB, maxExpandedBytes: 4160 * MIB, maxEntries: 1000, maxHeaderBytes: 16384 });
+    expect(archiveLimitsOf({ ...DEFAULT_PROMOTION_CONFIG, maxModelMb: 100, maxExpandedMb: 150 }, 4096)).toMatchObject({ maxModelBytes: 100 * MIB, maxExpandedBytes: 150 * MIB });
+  });
+
+  test('a header limit below one tar block fails with one line naming the key, the value and the bound', () => {
+    const env = { ...dev(), promotion: { maxArchiveHeaderBytes: 100 } };
+    expect(() => loadEnvironment({ dev: env as unknown as EnvironmentConfig }, 'dev')).toThrow('environments.dev.promotion.maxArchiveHeaderBytes: got 100; Too small: expected number to be >=512');
   });
 });
