@@ -47,6 +47,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     vpc,
     alerts: operations.alerts,
   });
+  platform.driftDetection?.addAlarmAction(operations.alerts.alarmAction);
   const serving = new ServingStack(app, stackNameOf(name, 'serving'), {
     ...stackProps,
     description: `mlops-blueprint ${name}: model serving on the targets the decision matrix chose`,

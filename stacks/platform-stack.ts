@@ -1,6 +1,7 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
+import { DriftDetection } from '../constructs/drift';
 import { FeatureStore } from '../constructs/feature-store';
 import { createFunctionsKey, FeatureMaterialization, Ingestion, ModelPromotion } from '../constructs/functions';
 import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
@@ -8,6 +9,7 @@ import { approverPrincipals, type IModelRepository, ModelRegistry } from '../con
 import type { IQueueAlarms } from '../constructs/operations';
 import type { EnvironmentConfig } from '../lib/config';
 import { archiveLimitsByModel } from '../lib/config/promotion';
+import { driftModelsOf } from '../lib/drift';
 import { modelPackageGroupPrefix } from '../lib/registry';
 import { removalPolicyOf } from './removal-policy';
 
@@ -28,7 +30,7 @@ export interface PlatformStackProps extends StackProps {
   readonly alerts?: IQueueAlarms;
 }
 
-/** The data path of one environment: ingestion, feature store, model registry and promotion. */
+/** The data path of one environment: ingestion, feature store, model registry, promotion and drift detection. */
 export class PlatformStack extends Stack {
   readonly featureStore: FeatureStore;
   readonly modelRegistry: ModelRegistry;
@@ -36,6 +38,8 @@ export class PlatformStack extends Stack {
   /** Absent when the environment declares no feature group. */
   readonly materializeFeatures?: FeatureMaterialization;
   readonly promoteModel: ModelPromotion;
+  /** Absent when no model of the environment has a `drift` block. */
+  readonly driftDetection?: DriftDetection;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -72,8 +76,21 @@ export class PlatformStack extends Stack {
       archiveLimits: archiveLimitsByModel(config.promotion, config.models),
     });
 
+    const driftModels = driftModelsOf(config.models);
+    if (driftModels.length > 0) {
+      this.driftDetection = new DriftDetection(this, 'DriftDetection', {
+        ...functionDefaults,
+        environmentName: props.environmentName,
+        models: driftModels,
+        schedule: Duration.minutes(config.driftDetection.scheduleMinutes),
+        lakehouse,
+        modelRepository,
+        modelRegistry: this.modelRegistry,
+      });
+    }
+
     if (props.alerts) {
-      for (const dataPath of [this.ingest, this.materializeFeatures, this.promoteModel]) dataPath?.addAlarms(props.alerts);
+      for (const dataPath of [this.ingest, this.materializeFeatures, this.promoteModel, this.driftDetection]) dataPath?.addAlarms(props.alerts);
     }
   }
 }

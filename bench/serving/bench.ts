@@ -12,6 +12,7 @@ import { runLoad, type LoadResult } from './load-client';
 import { startProcess, stopProcess } from './processes';
 import { measureRaw, type RawPoint } from './raw-limit';
 import { batchTotals, meanBatchRows } from './server-metrics';
+import { measureCaptureOverhead, renderCaptureOverhead } from './capture-overhead';
 
 const ROOT = resolve(__dirname, '../..');
 const MODELS = ['digits-mlp', 'heavy-mlp'] as const;
@@ -116,6 +117,20 @@ async function main(): Promise<void> {
     }
   }
   report(raw, heavyAsServed, floor, served);
+
+  const captureRepo = repository(true);
+  try {
+    const capture = await measureCaptureOverhead({
+      port: SERVER_PORT,
+      repository: captureRepo,
+      body: requestBody('digits-mlp'),
+      model: 'digits-mlp',
+      load: (url, body, serverPid) => runLoad({ url, body, concurrency: 64, warmupMs: WARMUP_MS, measureMs: MEASURE_MS, serverPid }),
+    });
+    console.log(`\n${renderCaptureOverhead(capture)}`);
+  } finally {
+    rmSync(captureRepo, { recursive: true, force: true });
+  }
 }
 
 const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');

@@ -25,3 +25,12 @@ export const driftDetectionConfigSchema = z.strictObject({
   scheduleMinutes: z.number().int().min(5).max(1440).default(60),
 });
 export type DriftDetectionConfig = z.infer<typeof driftDetectionConfigSchema>;
+
+/** The models the drift detector checks: those with a `drift` block, with their thresholds. */
+export function driftModelsOf(models: readonly { name: string; drift?: ModelDriftConfig }[]): { name: string; psiThreshold: number; ksStatistic: number; minSamples: number }[] {
+  return models.flatMap((model) =>
+    model.drift === undefined
+      ? []
+      : [{ name: model.name, psiThreshold: model.drift.psiThreshold, ksStatistic: model.drift.ksStatistic, minSamples: model.drift.minSamples }],
+  );
+}

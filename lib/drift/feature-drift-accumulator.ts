@@ -40,7 +40,7 @@ export class FeatureDriftAccumulator {
     this.breaks = mergedBreakpoints(baseline.sample.values, baseline.bins.edges);
     this.slotCounts = new Float64Array(2 * this.breaks.length + 1);
     const span = this.breaks[this.breaks.length - 1] - this.breaks[0];
-    const cells = Math.min(1 << 20, nextPowerOfTwo(2 * this.breaks.length));
+    const cells = Math.min(1 << 20, nextPowerOfTwo(4 * this.breaks.length));
     // A span of subnormals makes cells/span infinite, one of ±1.8e308 makes it 0: one cell, plain binary search.
     const usable = span > 0 && Number.isFinite(cells / span) && cells / span > 0;
     this.gridCells = usable ? cells : 1;
@@ -71,12 +71,17 @@ export class FeatureDriftAccumulator {
         const cell = Math.min(gridCells - 1, Math.floor((x - first) * gridScale));
         let lo = grid[cell];
         let hi = grid[cell + 1];
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (breaks[mid] <= x) lo = mid + 1;
-          else hi = mid;
+        if (lo === hi) {
+          // No breakpoint in this cell (the common case): x lies strictly between B[lo-1] and B[lo].
+          slot = 2 * lo;
+        } else {
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (breaks[mid] <= x) lo = mid + 1;
+            else hi = mid;
+          }
+          slot = breaks[lo - 1] === x ? 2 * lo - 1 : 2 * lo;
         }
-        slot = breaks[lo - 1] === x ? 2 * lo - 1 : 2 * lo;
       }
       slotCounts[slot]++;
     }

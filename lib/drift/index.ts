@@ -4,3 +4,6 @@ export * from './drift-config';
 export * from './feature-drift-accumulator';
 export * from './metric-names';
 export * from './psi';
+export * from './evaluate-window';
+export * from './capture-window-accumulator';
+export * from './detector-environment';

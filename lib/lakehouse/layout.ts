@@ -10,6 +10,7 @@
  * | silver | `materialization-failures/feature-group=<g>/dataset=<d>/ingest_date=<date>/<id>.jsonl` | materialize-features | rows that did not become records |
  * | silver | `materialization-progress/feature-group=<g>/dataset=<d>/ingest_date=<date>/<id>.json` | materialize-features | resume marker per file |
  * | silver | `inference-capture/<model>/<version>/dt=<YYYY-MM-DD>/<file>` | serving | sampled inference inputs/outputs |
+ * | silver | `drift-detector/<model>/<version>/watermark.json`, `…/detections/<id>.json` | drift-detector | how far it read, what it emitted |
  * | gold | `feature-store/` | Feature Store (and materialize-features) | offline store Parquet |
  * | gold | `model-artifacts/<model>/…` (`checkpoints/<run>/` for training checkpoints) | training | ONNX artifacts, checkpoints |
  * | model repository | `models/<model>/<version>/model.onnx` + `config.json` (prefix configurable) | promotion | what serving loads |
@@ -27,6 +28,8 @@ export const MATERIALIZATION_FAILURES_PREFIX = 'materialization-failures/';
 export const MATERIALIZATION_PROGRESS_PREFIX = 'materialization-progress/';
 /** Silver: sampled inference inputs and outputs written by the serving container. */
 export const INFERENCE_CAPTURE_PREFIX = 'inference-capture/';
+/** Silver: the drift detector's watermarks and detection markers. */
+export const DRIFT_DETECTOR_STATE_PREFIX = 'drift-detector/';
 /** Gold: the feature groups' offline stores. */
 export const FEATURE_STORE_PREFIX = 'feature-store/';
 /** Gold: what training writes (ONNX artifacts registered as `ModelDataUrl`, checkpoints). */
@@ -105,6 +108,16 @@ export function inferenceCapturePrefix(model: string, version?: string, date?: s
 /** Silver key of one capture file. */
 export function inferenceCaptureKey(model: string, version: string, date: string, fileName: string): string {
   return `${inferenceCapturePrefix(model, version, date)}${fileName}`;
+}
+
+/** Silver key of the drift detector's watermark for one model version: the end of the last window it decided on. */
+export function driftWatermarkKey(model: string, version: string): string {
+  return `${DRIFT_DETECTOR_STATE_PREFIX}${model}/${version}/watermark.json`;
+}
+
+/** Silver key marking that the drift detector emitted one detection (re-runs over the same window emit nothing). */
+export function driftDetectionMarkerKey(model: string, version: string, detectionId: string): string {
+  return `${DRIFT_DETECTOR_STATE_PREFIX}${model}/${version}/detections/${detectionId}.json`;
 }
 
 /** `model-artifacts/<model>/`: everything training writes for one model. */

@@ -1,6 +1,7 @@
 import { createLambdaHandler } from './adapters/lambda-adapter';
 import { InvocationFigures } from './adapters/lambda-figures';
 import { createServingApp } from './app';
+import { flushAfterEachInvocation } from './capture/lambda-flush';
 import { loadSettings } from './settings';
 
 /**
@@ -9,12 +10,15 @@ import { loadSettings } from './settings';
  */
 const settings = loadSettings(process.env);
 /** Exported so tests can close its sessions; Lambda itself only calls `handler`. */
-export const servingApp = createServingApp(settings);
+export const servingApp = createServingApp(settings, undefined, { captureMode: 'on-demand' });
 
-export const handler = createLambdaHandler({
-  core: servingApp.core,
-  logger: servingApp.logger,
-  maxBodyBytes: settings.maxBodyBytes,
-  started: servingApp.repository.start(),
-  figures: new InvocationFigures(servingApp.metrics),
-});
+export const handler = flushAfterEachInvocation(
+  createLambdaHandler({
+    core: servingApp.core,
+    logger: servingApp.logger,
+    maxBodyBytes: settings.maxBodyBytes,
+    started: servingApp.repository.start(),
+    figures: new InvocationFigures(servingApp.metrics),
+  }),
+  servingApp.capture,
+);

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     app.logger.info('draining', { signal, drainTimeoutMs: settings.drainTimeoutMs });
     setTimeout(() => process.exit(1), settings.drainTimeoutMs + 5000).unref();
     const finished = await http.drain(settings.drainTimeoutMs);
+    await app.capture?.close();
     await app.repository.close();
     app.logger.info('stopped', { allInflightFinished: finished });
     process.exit(finished ? 0 : 1);

@@ -1,3 +1,4 @@
+import type { CaptureSink } from '../capture';
 import { BadRequestError, MethodNotAllowedError, ModelNotFoundError, NotReadyError, RouteNotFoundError } from '../errors';
 import type { ServingLogger } from '../logger';
 import { UNKNOWN_MODEL, type ServingMetrics } from '../metrics';
@@ -19,6 +20,8 @@ export interface ServingCoreOptions {
   readonly logger: ServingLogger;
   /** Model answering SageMaker's POST /invocations; defaults to the only model when exactly one is loaded. */
   readonly sagemakerModel?: string;
+  /** Inference capture: offered every answered inference request (it samples, and never throws or blocks). */
+  readonly capture?: CaptureSink;
   /** Checked on every infer body before it is parsed; default DEFAULT_JSON_LIMITS. */
   readonly jsonLimits?: JsonLimits;
 }
@@ -129,6 +132,7 @@ export class ServingCore {
         };
         versionMetrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
         versionMetrics.succeeded.inc();
+        this.options.capture?.offer(served.model, served.version, request.requestId, request.body, response.body);
         return response;
       } finally {
         versionMetrics.inflight.dec();

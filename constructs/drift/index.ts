@@ -1,0 +1,2 @@
+export * from './drift-detection';
+export * from './drift-detection-props';

@@ -1,0 +1,42 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { Context } from 'aws-lambda';
+import { DRIFT_DETECTOR_ENV, DRIFT_DETECTOR_SERVICE, driftModelsSchema } from '../../lib/drift';
+import { LAYOUT_ENVIRONMENT } from '../../lib/lakehouse';
+import { requireEnv } from '../shared/env';
+import { createObservability } from '../shared/powertools';
+import { detectDrift, type DetectorConfig, type VersionOutcome } from './detect-drift';
+
+const { logger, metrics, tracer } = createObservability(DRIFT_DETECTOR_SERVICE);
+
+const config: DetectorConfig = {
+  environment: requireEnv(DRIFT_DETECTOR_ENV.environmentName),
+  models: driftModelsSchema.parse(JSON.parse(requireEnv(DRIFT_DETECTOR_ENV.models))),
+  scheduleMinutes: Number(requireEnv(DRIFT_DETECTOR_ENV.scheduleMinutes)),
+  silverBucket: requireEnv(DRIFT_DETECTOR_ENV.silverBucket),
+  baselines: {
+    repositoryBucket: requireEnv(DRIFT_DETECTOR_ENV.modelRepositoryBucket),
+    repositoryPrefix: process.env[LAYOUT_ENVIRONMENT.modelRepositoryPrefix] ?? '',
+    modelPackageArnPrefix: requireEnv(DRIFT_DETECTOR_ENV.modelPackageArnPrefix),
+  },
+  eventBusName: requireEnv(DRIFT_DETECTOR_ENV.eventBusName),
+};
+const deps = {
+  s3: tracer.captureAWSv3Client(new S3Client({})),
+  sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})),
+  eventBridge: tracer.captureAWSv3Client(new EventBridgeClient({})),
+  logger,
+  metrics,
+  now: () => new Date(),
+};
+
+/** Scheduled (EventBridge Scheduler); the event carries nothing the detector needs. */
+export const handler = async (_event: unknown, context: Context): Promise<VersionOutcome[]> => {
+  logger.addContext(context);
+  try {
+    return await detectDrift(deps, config);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};
