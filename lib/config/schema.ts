@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { featureGroupsSchema } from '../features/feature-group';
+import { trainingConfigSchema, unknownTrainedModels } from '../training/training-config';
 
 /**
  * The environment config schema: the `environments` context of `cdk.json`.
@@ -83,6 +84,8 @@ export const environmentSchema = z
     alertEmails: z.array(z.email('an email address such as oncall@example.com')).default([]),
     /** SageMaker feature groups materialized from silver datasets (see lib/features/feature-group.ts). */
     featureGroups: featureGroupsSchema.default([]),
+    /** GPU training: budget and one entry per trained model (see lib/training/training-config.ts); omit for no training. */
+    training: trainingConfigSchema.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.lakehouse.bronzeArchiveDays <= env.lakehouse.bronzeInfrequentAccessDays) {
@@ -99,6 +102,8 @@ export const environmentSchema = z
       }
       seen.add(model.name);
     });
+    const modelNames = env.models.map((model) => model.name);
+    for (const [path, message] of unknownTrainedModels(env.training, modelNames)) ctx.addIssue({ code: 'custom', path, message });
   });
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 
