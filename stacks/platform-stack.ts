@@ -16,6 +16,7 @@ import {
 import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
 import { ModelRegistry, type ModelRepository } from '../constructs/model-registry';
 import type { EnvironmentConfig } from '../lib/config';
+import { evaluationGatesByModel } from '../lib/training';
 import { removalPolicyOf } from './removal-policy';
 
 const LAMBDAS = path.join(__dirname, '..', 'lambdas');
@@ -134,7 +135,12 @@ export class PlatformStack extends Stack {
       reservedConcurrentExecutions: 2,
       asyncFailureHandling: 'on-failure-destination',
       retryAttempts: 2,
-      environment: { MODEL_REPOSITORY_BUCKET: modelRepository.bucket.bucketName, MODEL_REPOSITORY_PREFIX: modelRepository.prefix },
+      environment: {
+        MODEL_REPOSITORY_BUCKET: modelRepository.bucket.bucketName,
+        MODEL_REPOSITORY_PREFIX: modelRepository.prefix,
+        // The training gates: a package is promoted only if its evaluation report passes its model's gate.
+        EVALUATION_GATES: JSON.stringify(evaluationGatesByModel(config.training)),
+      },
     });
     modelRepository.grantWrite(this.promoteModel.role);
     grantObjectCopySource(this.promoteModel.role, { bucket: lakehouse.goldBucket, encryptionKey: lakehouse.encryptionKey, keyPattern: `${MODEL_ARTIFACTS_PREFIX}*` });

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
 import { createApprovalHandler, type HandlerResult } from './approval-handler';
+import { parseEvaluationGates } from './evaluation-check';
 import { parseModelPackageGroups } from './model-package-groups';
 import { parseRepositoryPrefix } from './repository';
 
@@ -15,8 +16,10 @@ const repository = {
   prefix: parseRepositoryPrefix(process.env.MODEL_REPOSITORY_PREFIX ?? ''),
 };
 const modelPackageGroups = parseModelPackageGroups(requireEnv('MODEL_PACKAGE_GROUPS'));
+// Optional: an environment without training has no gates; promotion then only requires that metrics are registered.
+const evaluationGates = parseEvaluationGates(process.env.EVALUATION_GATES ?? '{}');
 const approvalHandler = createApprovalHandler(
-  { sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})), s3: tracer.captureAWSv3Client(new S3Client({})), repository, modelPackageGroups },
+  { sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})), s3: tracer.captureAWSv3Client(new S3Client({})), repository, modelPackageGroups, evaluationGates },
   { logger, metrics },
 );
 

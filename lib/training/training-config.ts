@@ -141,3 +141,8 @@ export function unknownTrainedModels(training: TrainingConfig | undefined, model
     modelNames.includes(model.model) ? [] : [[['training', 'models', index, 'model'], `must be one of this environment's models (${modelNames.join(', ')})`]],
   );
 }
+
+/** Model → evaluation gate of every trained model: what promotion checks (EVALUATION_GATES). */
+export function evaluationGatesByModel(training: TrainingConfig | undefined): Record<string, EvaluationGate> {
+  return Object.fromEntries((training?.models ?? []).map((model) => [model.model, model.evaluationGate]));
+}
