@@ -16,16 +16,11 @@ import {
 import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
 import { ModelRegistry, type ModelRepository } from '../constructs/model-registry';
 import type { EnvironmentConfig } from '../lib/config';
+import { DATASETS_PREFIX as SILVER_DATASETS_PREFIX, LAYOUT_ENVIRONMENT, MATERIALIZATION_FAILURES_PREFIX, MODEL_ARTIFACTS_PREFIX } from '../lib/lakehouse';
 import { evaluationGatesByModel } from '../lib/training';
 import { removalPolicyOf } from './removal-policy';
 
 const LAMBDAS = path.join(__dirname, '..', 'lambdas');
-/** Silver prefixes the ingest function writes (valid rows) and materialization reads. */
-const SILVER_DATASETS_PREFIX = 'datasets/';
-/** Where materialize-features writes the rows it could not turn into feature records (see its docs). */
-const MATERIALIZATION_FAILURES_PREFIX = 'materialization-failures/';
-/** Gold prefix where training pipelines put the ONNX artifacts they register (`ModelDataUrl`). */
-export const MODEL_ARTIFACTS_PREFIX = 'model-artifacts/';
 
 /** A lakehouse with a Glue catalog: the feature store registers its offline tables in the gold database. */
 export type CataloguedLakehouse = ILakehouse & { databaseName(tier: LakehouseTier): string };
@@ -74,7 +69,7 @@ export class PlatformStack extends Stack {
       memorySize: 3538,
       timeout: Duration.minutes(15),
       reservedConcurrentExecutions: 10,
-      environment: { SILVER_BUCKET: lakehouse.silverBucket.bucketName },
+      environment: { SILVER_BUCKET: lakehouse.silverBucket.bucketName, [LAYOUT_ENVIRONMENT.quarantinePrefix]: lakehouse.quarantinePrefix },
       // parquet-wasm reads its WebAssembly module from the bundle's folder at load time.
       bundledFiles: ['node_modules/parquet-wasm/node/parquet_wasm_bg.wasm'],
       // The Parquet encoder runs in a worker thread started from the bundle's folder.
@@ -137,7 +132,7 @@ export class PlatformStack extends Stack {
       retryAttempts: 2,
       environment: {
         MODEL_REPOSITORY_BUCKET: modelRepository.bucket.bucketName,
-        MODEL_REPOSITORY_PREFIX: modelRepository.prefix,
+        [LAYOUT_ENVIRONMENT.modelRepositoryPrefix]: modelRepository.prefix,
         // The training gates: a package is promoted only if its evaluation report passes its model's gate.
         EVALUATION_GATES: JSON.stringify(evaluationGatesByModel(config.training)),
       },

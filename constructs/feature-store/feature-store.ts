@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from '../serving/wildcard-findings';
+import { FEATURE_STORE_PREFIX } from '../../lib/lakehouse';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createPlatformKey } from '../shared/platform-key';
 import { pascalCase } from '../shared/construct-id';
@@ -26,7 +27,7 @@ export class FeatureStore extends Construct {
   constructor(scope: Construct, id: string, props: FeatureStoreProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.offlineStorePrefix = props.offlineStorePrefix ?? 'feature-store/';
+    this.offlineStorePrefix = props.offlineStorePrefix ?? FEATURE_STORE_PREFIX;
     validateUniqueNames(props.featureGroups.map((group) => group.name));
     const stack = Stack.of(this);
 

@@ -4,6 +4,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DEFAULT_QUARANTINE_PREFIX } from '../../lib/lakehouse';
 import { createPlatformKey } from '../shared/platform-key';
 import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
 import { LAKEHOUSE_TIERS, LakehouseBase, type ILakehouse, type LakehouseAttributes, type LakehouseTier } from './lakehouse';
@@ -16,7 +17,7 @@ import {
   validateWorkGroupName,
 } from './validate-lakehouse-props';
 
-export const DEFAULT_QUARANTINE_PREFIX = 'quarantine/';
+export { DEFAULT_QUARANTINE_PREFIX };
 
 class ImportedLakehouse extends LakehouseBase {
   readonly bronzeBucket: s3.IBucket;

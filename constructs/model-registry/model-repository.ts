@@ -3,6 +3,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DEFAULT_MODEL_REPOSITORY_PREFIX } from '../../lib/lakehouse';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
@@ -22,7 +23,7 @@ export class ModelRepository extends Construct {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const autoDeleteObjects = props.autoDeleteObjects ?? false;
-    this.prefix = props.prefix ?? 'models/';
+    this.prefix = props.prefix ?? DEFAULT_MODEL_REPOSITORY_PREFIX;
     const noncurrentVersionExpiration = props.noncurrentVersionExpiration ?? Duration.days(90);
     if (autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) {
       throw new InvalidPropError('ModelRepository', 'autoDeleteObjects', true, 'only allowed with removalPolicy DESTROY');

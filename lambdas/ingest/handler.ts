@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { LAYOUT_ENVIRONMENT } from '../../lib/lakehouse';
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
 import { makeIngestHandler } from './make-ingest-handler';
@@ -11,6 +12,7 @@ const s3 = tracer.captureAWSv3Client(new S3Client({ maxAttempts: 5 }));
 export const handler = makeIngestHandler({
   store: new S3ObjectStore(s3),
   silverBucket: requireEnv('SILVER_BUCKET'),
+  quarantinePrefix: requireEnv(LAYOUT_ENVIRONMENT.quarantinePrefix),
   logger,
   metrics,
 });

@@ -11,6 +11,8 @@ export type ProcessOutcome =
 export interface ProcessObjectDeps {
   readonly store: S3ObjectStore;
   readonly silverBucket: string;
+  /** Where rejected rows go in silver. @default the layout's default quarantine prefix */
+  readonly quarantinePrefix?: string;
   readonly registry?: ContractRegistry;
 }
 
@@ -27,7 +29,7 @@ export async function processObject(deps: ProcessObjectDeps, ref: SourceObjectRe
   const parquetKey = silverParquetKey(source);
   if (await deps.store.exists(deps.silverBucket, parquetKey)) return { status: 'already-ingested', source, parquetKey };
 
-  const rejectedKey = quarantineKey(source);
+  const rejectedKey = quarantineKey(source, deps.quarantinePrefix);
   let quarantineWritten = false;
   const counts = await ingestObject({
     input: await deps.store.openRead(ref),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { datasetObjectKey, quarantineObjectKey } from '../../lib/lakehouse';
 import { PoisonObjectError } from './errors';
 
 export type SourceFormat = 'csv' | 'jsonl';
@@ -47,12 +48,12 @@ export function describeSourceObject(ref: SourceObjectRef): SourceObject {
   };
 }
 
-/** Silver key of the object's valid rows. */
+/** Silver key of the object's valid rows (the lakehouse layout). */
 export function silverParquetKey(source: SourceObject): string {
-  return `datasets/dataset=${source.dataset}/ingest_date=${source.ingestDate}/${source.sourceObjectId}.parquet`;
+  return datasetObjectKey(source);
 }
 
-/** Silver key of the object's rejected rows and their reasons. */
-export function quarantineKey(source: SourceObject): string {
-  return `quarantine/dataset=${source.dataset}/ingest_date=${source.ingestDate}/${source.sourceObjectId}.jsonl`;
+/** Silver key of the object's rejected rows and their reasons, under the lakehouse's quarantine prefix. */
+export function quarantineKey(source: SourceObject, quarantinePrefix?: string): string {
+  return quarantineObjectKey(source, quarantinePrefix);
 }

@@ -1,6 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SilverRow } from '../../lib/features';
-import type { SilverObject } from './silver-object';
 
 /** One line of a failure report: a silver row that did not become a Feature Store record, and why. */
 export interface FailureReportLine {
@@ -10,12 +9,6 @@ export interface FailureReportLine {
   readonly row?: SilverRow;
 }
 
-export const FAILURE_REPORT_PREFIX = 'materialization-failures/';
-
-/** `materialization-failures/feature-group=<g>/dataset=<d>/ingest_date=<date>/<source-object-id>.jsonl` */
-export function failureReportKey(featureGroup: string, object: SilverObject): string {
-  return `${FAILURE_REPORT_PREFIX}feature-group=${featureGroup}/dataset=${object.dataset}/ingest_date=${object.ingestDate}/${object.sourceObjectId}.jsonl`;
-}
 
 /** JSON that keeps Parquet values readable: INT64 as a decimal string, timestamps in ISO-8601. */
 function toJsonLine(line: FailureReportLine): string {

@@ -3,7 +3,8 @@ import type { SageMakerFeatureStoreRuntimeClient } from '@aws-sdk/client-sagemak
 import { missingSourceColumns, sourceColumnOf, toFeatureRecord, type FeatureGroupDefinition } from '../../lib/features';
 import type { BackoffOptions } from './backoff';
 import { SourceSchemaMismatchError } from './errors';
-import { failureReportKey, writeFailureReport, type FailureReportLine } from './failure-report';
+import { materializationFailureKey } from '../../lib/lakehouse';
+import { writeFailureReport, type FailureReportLine } from './failure-report';
 import { putRecords, type PlannedRecord, type RecordFailure } from './put-records';
 import { openSilverFile } from './silver-rows';
 import { s3AsyncBuffer } from './s3-async-buffer';
@@ -89,7 +90,7 @@ export async function materializeSilverObject(deps: MaterializeDeps, object: Sil
     progress.map(async (state): Promise<MaterializeSummary> => {
       let reportKey: string | undefined;
       if (state.reportLines.length > 0) {
-        reportKey = failureReportKey(state.group.name, object);
+        reportKey = materializationFailureKey(state.group.name, object);
         const lines = [...state.reportLines].sort((a, b) => a.rowNumber - b.rowNumber);
         await writeFailureReport(deps.s3, deps.reportBucket, reportKey, lines);
       }

@@ -1,15 +1,11 @@
-/** A silver Parquet object, as laid out by the ingest function. */
-export interface SilverObject {
+import { parseDatasetObjectKey, type DatasetObject } from '../../lib/lakehouse';
+
+/** A silver Parquet object, as laid out by the ingest function (`sourceObjectId` names the failure report too). */
+export interface SilverObject extends DatasetObject {
   readonly bucket: string;
   readonly key: string;
   readonly size: number;
-  readonly dataset: string;
-  readonly ingestDate: string;
-  /** The id the ingest function derived from the bronze object version; names the failure report too. */
-  readonly sourceObjectId: string;
 }
-
-const SILVER_KEY = /^datasets\/dataset=([^/]+)\/ingest_date=(\d{4}-\d{2}-\d{2})\/([^/]+)\.parquet$/;
 
 function decodeKey(key: string): string {
   try {
@@ -25,8 +21,8 @@ function decodeKey(key: string): string {
  */
 export function parseSilverObject(bucket: string, key: string, size: number): SilverObject | undefined {
   for (const candidate of [key, decodeKey(key)]) {
-    const match = SILVER_KEY.exec(candidate);
-    if (match) return { bucket, key: candidate, size, dataset: match[1]!, ingestDate: match[2]!, sourceObjectId: match[3]! };
+    const object = parseDatasetObjectKey(candidate);
+    if (object) return { bucket, key: candidate, size, ...object };
   }
   return undefined;
 }

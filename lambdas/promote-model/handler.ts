@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Context } from 'aws-lambda';
+import { LAYOUT_ENVIRONMENT } from '../../lib/lakehouse';
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
 import { createApprovalHandler, type HandlerResult } from './approval-handler';
@@ -13,7 +14,7 @@ const { logger, metrics, tracer } = createObservability('promote-model');
 const repository = {
   bucket: requireEnv('MODEL_REPOSITORY_BUCKET'),
   // Optional: an empty prefix puts models at the bucket root.
-  prefix: parseRepositoryPrefix(process.env.MODEL_REPOSITORY_PREFIX ?? ''),
+  prefix: parseRepositoryPrefix(process.env[LAYOUT_ENVIRONMENT.modelRepositoryPrefix] ?? ''),
 };
 const modelPackageGroups = parseModelPackageGroups(requireEnv('MODEL_PACKAGE_GROUPS'));
 // Optional: an environment without training has no gates; promotion then only requires that metrics are registered.

@@ -1,3 +1,5 @@
+import { modelVersionPrefix } from '../../lib/lakehouse';
+
 /** The serving model repository layout the serving container polls: `{prefix}{model}/{version}/model.onnx` + `config.json`. */
 export interface RepositoryLocation {
   readonly bucket: string;
@@ -5,8 +7,7 @@ export interface RepositoryLocation {
   readonly prefix: string;
 }
 
-export const MODEL_FILE = 'model.onnx';
-export const CONFIG_FILE = 'config.json';
+export { MODEL_CONFIG_FILE as CONFIG_FILE, MODEL_FILE } from '../../lib/lakehouse';
 
 /** S3 user metadata on a promoted model.onnx: which package it came from, and the source object's ETag. */
 export const METADATA_PACKAGE_ARN = 'model-package-arn';
@@ -14,7 +15,7 @@ export const METADATA_PACKAGE_VERSION = 'model-package-version';
 export const METADATA_SOURCE_ETAG = 'source-etag';
 
 export function versionKey(repository: RepositoryLocation, model: string, version: number, file: string): string {
-  return `${repository.prefix}${model}/${version}/${file}`;
+  return `${modelVersionPrefix(repository.prefix, model, String(version))}${file}`;
 }
 
 /** Validates MODEL_REPOSITORY_PREFIX: empty or a relative path ending with `/`. */

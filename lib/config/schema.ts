@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { driftDetectionConfigSchema, modelDriftConfigSchema } from '../drift/drift-config';
 import { featureGroupsSchema } from '../features/feature-group';
 import { trainingConfigSchema, unknownTrainedModels } from '../training/training-config';
 
@@ -40,6 +41,8 @@ export const modelSchema = z.strictObject({
   traffic: trafficProfileSchema,
   /** Overrides the decision matrix; the decision is still computed and recorded. */
   forceTarget: servingTargetSchema.optional(),
+  /** Inference capture and drift thresholds (lib/drift/drift-config.ts); absent: no capture, no drift detection. */
+  drift: modelDriftConfigSchema.optional(),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
 
@@ -86,6 +89,8 @@ export const environmentSchema = z
     featureGroups: featureGroupsSchema.default([]),
     /** GPU training: budget and one entry per trained model (see lib/training/training-config.ts); omit for no training. */
     training: trainingConfigSchema.optional(),
+    /** When the drift detector runs (lib/drift/drift-config.ts); it checks every model with a `drift` block. */
+    driftDetection: driftDetectionConfigSchema.prefault({}),
   })
   .superRefine((env, ctx) => {
     if (env.lakehouse.bronzeArchiveDays <= env.lakehouse.bronzeInfrequentAccessDays) {

@@ -13,8 +13,8 @@ export interface RunIdentity {
   /** Step Functions execution name: 1-80 characters of letters, digits, '-' and '_'. */
   readonly executionName: string;
   /**
-   * The run's id in S3 keys, tags and the training job name (`<model>-<runId>`): `<kind>-<12 hex>`, at most 21
-   * characters, so the job name stays within SageMaker's 63 for any model name of up to 40.
+   * The run's id in S3 keys, tags and the training job name (`<model>-<runId>-<attempt>`): `<kind>-<10 hex>`, at most
+   * 19 characters, so the job name stays within SageMaker's 63 for any model name of up to 40.
    */
   readonly runId: string;
 }
@@ -39,12 +39,18 @@ function triggerValue(trigger: TrainingTrigger): string {
  */
 export function runIdentity(environment: string, model: string, trigger: TrainingTrigger): RunIdentity {
   const value = triggerValue(trigger);
-  const hash = createHash('sha256').update(JSON.stringify([environment, model, trigger.kind, value])).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(JSON.stringify([environment, model, trigger.kind, value])).digest('hex').slice(0, 10);
   const readable = value.replace(UNSAFE, '-').slice(0, 80 - trigger.kind.length - hash.length - 2);
   return { executionName: `${trigger.kind}-${readable}-${hash}`, runId: `${trigger.kind}-${hash}` };
 }
 
-/** The SageMaker training job name of a run. */
-export function trainingJobName(model: string, runId: string): string {
-  return `${model}-${runId}`;
+/** Run ids as `runIdentity` makes them; the pipeline refuses any other. */
+export const RUN_ID_PATTERN = /^(schedule|drift|manual)-[0-9a-f]{10}$/;
+
+/**
+ * The SageMaker training job name of a run's attempt. Job names are never reused, so the pipeline's retry of a failed
+ * create uses the next attempt number (Step Functions' `$$.State.RetryCount`).
+ */
+export function trainingJobName(model: string, runId: string, attempt: number): string {
+  return `${model}-${runId}-${attempt}`;
 }

@@ -55,7 +55,9 @@ describe('PlatformStack (dev, handlers bundled)', () => {
   });
 
   test('environment variables exactly as the handlers read them', () => {
-    expect(Object.keys(functionProps(template, /^Bronze object/).props.Environment.Variables).sort()).toEqual(['NODE_OPTIONS', 'SILVER_BUCKET']);
+    const ingest = functionProps(template, /^Bronze object/).props.Environment.Variables;
+    expect(Object.keys(ingest).sort()).toEqual(['NODE_OPTIONS', 'QUARANTINE_PREFIX', 'SILVER_BUCKET']);
+    expect(ingest.QUARANTINE_PREFIX).toBe('quarantine/');
     const materialize = functionProps(template, /^Silver Parquet/).props.Environment.Variables;
     expect(Object.keys(materialize).sort()).toEqual(['FAILURE_REPORT_BUCKET', 'FEATURE_GROUPS', 'NODE_OPTIONS', 'PUT_RECORD_CONCURRENCY']);
     expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups);
@@ -157,13 +159,15 @@ describe('PlatformStack (dev, handlers bundled)', () => {
       const { ETag } = await s3rver.s3.send(new PutObjectCommand({ Bucket: 'bronze', Key: key, Body: customerEventsCsv() }));
       const body = JSON.stringify(objectCreatedEvent({ bucket: 'bronze', key, etag: ETag!.replace(/"/g, '') }));
       const event = { Records: [{ messageId: 'm-1', receiptHandle: 'h-1', body, attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:ingest', awsRegion: 'us-east-1' }] };
+      // The function's environment as synthesized (bucket names are tokens there, so the bucket is s3rver's).
+      const { NODE_OPTIONS: _sourceMaps, ...deployedEnvironment } = functionProps(template, /^Bronze object/).props.Environment.Variables as Record<string, string>;
       // Out of process and asynchronously: s3rver answers from this process's event loop.
       const { stdout } = await promisify(execFile)(
         process.execPath,
         ['-e', 'require("./index.js").handler(JSON.parse(process.env.EVENT), { awsRequestId: "r-1" }).then((r) => console.log("RESULT " + JSON.stringify(r)))'],
         {
           cwd: staging.absoluteStagedPath,
-          env: { PATH: process.env.PATH, ...s3rver.sdkEnvironment, SILVER_BUCKET: 'silver', EVENT: JSON.stringify(event), POWERTOOLS_TRACE_ENABLED: 'false', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' },
+          env: { PATH: process.env.PATH, ...s3rver.sdkEnvironment, ...deployedEnvironment, SILVER_BUCKET: 'silver', EVENT: JSON.stringify(event), POWERTOOLS_TRACE_ENABLED: 'false', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' },
         },
       );
       expect(stdout).toContain('RESULT {"batchItemFailures":[]}');

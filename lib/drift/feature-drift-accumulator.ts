@@ -1,0 +1,151 @@
+import type { BaselineFeature } from './baseline';
+import { populationStabilityIndex } from './psi';
+import { upperBound } from './sorted-search';
+
+/** PSI and KS of one feature over the values seen so far. */
+export interface FeatureDrift {
+  readonly feature: string;
+  /** Finite values seen (non-finite ones are counted in `missing` and left out of both statistics). */
+  readonly samples: number;
+  readonly missing: number;
+  /** Undefined until at least one finite value has been seen. */
+  readonly psi?: number;
+  readonly ksStatistic?: number;
+}
+
+/**
+ * Compares a stream of captured values of one feature with its baseline, in memory bounded by the baseline (not by
+ * the stream): PSI over the baseline's bins and the exact two-sample KS statistic D against the baseline's sorted
+ * sample, equal to scipy's `ks_2samp(sample, values).statistic`.
+ *
+ * How: the baseline's sample values and bin edges, merged and de-duplicated, are breakpoints B0 < … < Bm-1. Every
+ * value lands in one slot: below B0, equal to some Bj, or strictly between Bj and Bj+1 (or above Bm-1). Both empirical
+ * CDFs are constant on each such open interval except the captured one rising inside it, so the supremum of
+ * |F_ref − F_captured| over the reals — which is D — is reached at a slot's end: D is a max over slot counts alone.
+ * Each slot lies inside one PSI bin (edges are breakpoints), so the bin counts are sums of slot counts.
+ * Finding a value's slot is a lookup in a uniform grid over [B0, Bm-1] then a binary search inside one grid cell.
+ */
+export class FeatureDriftAccumulator {
+  readonly feature: string;
+  private readonly breaks: Float64Array;
+  /** Slot 0: below B0; slot 2j+1: equal to Bj; slot 2j+2: between Bj and Bj+1 (above Bm-1 for the last). */
+  private readonly slotCounts: Float64Array;
+  private readonly grid: Int32Array;
+  private readonly gridScale: number;
+  private readonly gridCells: number;
+  private missing = 0;
+
+  constructor(private readonly baseline: BaselineFeature) {
+    this.feature = baseline.name;
+    this.breaks = mergedBreakpoints(baseline.sample.values, baseline.bins.edges);
+    this.slotCounts = new Float64Array(2 * this.breaks.length + 1);
+    const span = this.breaks[this.breaks.length - 1]! - this.breaks[0]!;
+    const cells = Math.min(1 << 20, nextPowerOfTwo(2 * this.breaks.length));
+    // A span of subnormals makes cells/span infinite, one of ±1.8e308 makes it 0: one cell, plain binary search.
+    const usable = span > 0 && Number.isFinite(cells / span) && cells / span > 0;
+    this.gridCells = usable ? cells : 1;
+    this.gridScale = usable ? cells / span : 0;
+    this.grid = this.buildGrid();
+  }
+
+  /**
+   * Adds `count` values read from `data` at `offset`, `offset + stride`, …: a column of a row-major tensor is
+   * `add(data, column, columns, rows)`.
+   */
+  add(data: ArrayLike<number>, offset = 0, stride = 1, count = Math.ceil((data.length - offset) / stride)): void {
+    const { breaks, slotCounts, grid, gridScale, gridCells } = this;
+    const first = breaks[0]!;
+    const lastIndex = breaks.length - 1;
+    const last = breaks[lastIndex]!;
+    let missing = 0;
+    for (let k = 0, i = offset; k < count; k++, i += stride) {
+      const x = data[i]!;
+      if (x - x !== 0) {
+        missing++; // NaN and ±Infinity
+        continue;
+      }
+      let slot: number;
+      if (x < first) slot = 0;
+      else if (x >= last) slot = x === last ? 2 * lastIndex + 1 : 2 * lastIndex + 2;
+      else {
+        const cell = Math.min(gridCells - 1, Math.floor((x - first) * gridScale));
+        let lo = grid[cell]!;
+        let hi = grid[cell + 1]!;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (breaks[mid]! <= x) lo = mid + 1;
+          else hi = mid;
+        }
+        slot = breaks[lo - 1] === x ? 2 * lo - 1 : 2 * lo;
+      }
+      slotCounts[slot]!++;
+    }
+    this.missing += missing;
+  }
+
+  result(): FeatureDrift {
+    const samples = this.samples();
+    if (samples === 0) return { feature: this.feature, samples, missing: this.missing };
+    return { feature: this.feature, samples, missing: this.missing, psi: this.psi(), ksStatistic: this.ksStatistic(samples) };
+  }
+
+  private samples(): number {
+    let total = 0;
+    for (const count of this.slotCounts) total += count;
+    return total;
+  }
+
+  private psi(): number {
+    const { edges, counts } = this.baseline.bins;
+    const actual = new Float64Array(counts.length);
+    let bin = 0;
+    for (let slot = 0; slot < this.slotCounts.length; slot++) {
+      // Slot 2j+1 holds exactly Bj: it opens bin `bin + 1` when Bj is the next edge.
+      if (slot % 2 === 1 && bin < edges.length && this.breaks[(slot - 1) / 2] === edges[bin]) bin++;
+      actual[bin]! += this.slotCounts[slot]!;
+    }
+    return populationStabilityIndex(counts, actual);
+  }
+
+  private ksStatistic(samples: number): number {
+    const sample = this.baseline.sample.values;
+    let captured = 0;
+    let reference = 0;
+    let d = 0;
+    for (let slot = 0; slot < this.slotCounts.length; slot++) {
+      if (slot % 2 === 1) reference = upperBound(sample, this.breaks[(slot - 1) / 2]!, reference);
+      captured += this.slotCounts[slot]!;
+      d = Math.max(d, Math.abs(reference / sample.length - captured / samples));
+    }
+    return d;
+  }
+
+  /** grid[c] = breakpoints whose cell is below c, so a value in cell c has its upper bound in [grid[c], grid[c+1]]. */
+  private buildGrid(): Int32Array {
+    const grid = new Int32Array(this.gridCells + 1);
+    const first = this.breaks[0]!;
+    let j = 0;
+    for (let cell = 0; cell <= this.gridCells; cell++) {
+      while (j < this.breaks.length && this.cellOf(this.breaks[j]!, first) < cell) j++;
+      grid[cell] = j;
+    }
+    return grid;
+  }
+
+  private cellOf(x: number, first: number): number {
+    return Math.min(this.gridCells - 1, Math.floor((x - first) * this.gridScale));
+  }
+}
+
+function mergedBreakpoints(sample: readonly number[], edges: readonly number[]): Float64Array {
+  const all = Float64Array.from([...sample, ...edges]).sort();
+  let distinct = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[distinct - 1]) all[distinct++] = all[i]!;
+  return all.slice(0, distinct);
+}
+
+function nextPowerOfTwo(n: number): number {
+  let power = 1;
+  while (power < n) power *= 2;
+  return power;
+}
