@@ -5,6 +5,7 @@ import { NetworkStack } from './network-stack';
 import { OperationsStack } from './operations-stack';
 import { PlatformStack } from './platform-stack';
 import { ServingStack } from './serving-stack';
+import { TrainingStack } from './training-stack';
 import { registerPolicyGates } from './policy-gates';
 import { tagStack } from './tags';
 
@@ -15,6 +16,8 @@ export interface PlatformStacks {
   readonly operations: OperationsStack;
   readonly platform: PlatformStack;
   readonly serving: ServingStack;
+  /** Absent when the environment configures no training. */
+  readonly training?: TrainingStack;
   readonly allStacks: readonly Stack[];
 }
 
@@ -54,8 +57,24 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     if (trigger) operations.alerts.watchBacklog(trigger.queue, `${trigger.node.id} (${platform.stackName})`, Duration.hours(1));
   }
 
-  const allStacks = [data, network, operations, platform, serving];
+  let training: TrainingStack | undefined;
+  if (config.training !== undefined && serving.servingImage !== undefined) {
+    training = new TrainingStack(app, `mlops-${name}-training`, {
+      ...stackProps,
+      environmentName: name,
+      description: `mlops-blueprint ${name}: GPU training pipelines, start-training and the SageMaker budget`,
+      lakehouse: data.lakehouse,
+      vpc,
+      modelRegistry: platform.modelRegistry,
+      servingImageUri: serving.servingImage.imageUri,
+    });
+    // Registration needs the model package groups of the platform stack.
+    training.addStackDependency(platform);
+    for (const pipeline of training.pipelines) operations.alerts.watchStateMachine(pipeline.stateMachine, `Training of ${pipeline.model} (${training.stackName})`);
+  }
+
+  const allStacks = [data, network, operations, platform, serving, ...(training ? [training] : [])];
   for (const stack of allStacks) tagStack(stack, name, config);
   registerPolicyGates(app);
-  return { environment, data, network, operations, platform, serving, allStacks };
+  return { environment, data, network, operations, platform, serving, training, allStacks };
 }

@@ -1,3 +1,4 @@
+import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -34,6 +35,8 @@ export class ServingStack extends Stack {
   readonly eksCluster?: IEksCluster;
   /** The decision matrix's output for every model of the environment, as the models were built from it. */
   readonly decisions: EnvironmentServingDecision;
+  /** The serving image (absent when the environment has no model); training registers model packages naming it. */
+  readonly servingImage?: ecr_assets.DockerImageAsset;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
@@ -48,6 +51,7 @@ export class ServingStack extends Stack {
     }
 
     const image = createServingImage(this, 'ServingImage', { architecture: SERVING_ARCHITECTURE, directory: props.imageDirectory });
+    this.servingImage = image;
     const logKey = createPlatformKey(this, 'ServingLogKey', { description: `Encrypts the ${this.stackName} serving logs`, removalPolicy });
     if (decisions.models.some(({ decision }) => decision.target === 'eks')) {
       this.eksCluster = config.sharedEksClusterName

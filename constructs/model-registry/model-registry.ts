@@ -128,26 +128,29 @@ export class ModelRegistry extends Construct {
     return iam.Grant.addToPrincipal({ grantee, actions: DESCRIBE_PACKAGE_ACTIONS, resourceArns: this.packageArns() });
   }
 
-  /** CreateModelPackage in every group, only with the status `PendingManualApproval` (training pipelines). */
-  grantRegister(grantee: iam.IGrantable): iam.Grant {
+  /**
+   * CreateModelPackage, only with the status `PendingManualApproval` (training pipelines), in the group of `modelName`,
+   * or in every group when it is omitted.
+   */
+  grantRegister(grantee: iam.IGrantable, modelName?: string): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: REGISTER_PACKAGE_ACTIONS,
-      resourceArns: this.packageArns(),
+      resourceArns: this.packageArns(modelName),
       conditions: { StringEquals: { [APPROVAL_STATUS_KEY]: 'PendingManualApproval' } },
     });
   }
 
-  /** UpdateModelPackage (approve or reject) on every group: the evaluation gate, in auto mode only. */
-  grantApprove(grantee: iam.IGrantable): iam.Grant {
+  /** UpdateModelPackage (approve or reject) in the group of `modelName`, or every group: the evaluation gate, in auto mode only. */
+  grantApprove(grantee: iam.IGrantable, modelName?: string): iam.Grant {
     if (this.approvalMode === 'manual') {
       throw new InvalidPropError(NAME, 'approvalMode', this.approvalMode, 'grantApprove is for auto mode; in manual mode only approverRole approves');
     }
-    return iam.Grant.addToPrincipal({ grantee, actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS], resourceArns: this.packageArns() });
+    return iam.Grant.addToPrincipal({ grantee, actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS], resourceArns: this.packageArns(modelName) });
   }
 
-  private packageArns(): string[] {
-    return this.modelNames.map((name) => this.packageArnPattern(name));
+  private packageArns(modelName?: string): string[] {
+    return (modelName === undefined ? this.modelNames : [modelName]).map((name) => this.packageArnPattern(name));
   }
 
   private groupPolicy(modelName: string, readerAccountId: string | undefined): Record<string, unknown> | undefined {

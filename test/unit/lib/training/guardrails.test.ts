@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { checkConcurrency, checkGpuHourCap, checkGuardrails, gpuHoursUsed, runIdentity, startOfMonthUtc, trainingJobName, type GuardrailInputs, type TrainingTrigger } from '../../../../lib/training';
+import { checkConcurrency, checkGpuHourCap, checkGuardrails, gpuHoursUsed, RUN_ID_PATTERN, runIdentity, startOfMonthUtc, trainingJobName, type GuardrailInputs, type TrainingTrigger } from '../../../../lib/training';
 
 const inputs: GuardrailInputs = { model: 'churn-classifier', runningExecutions: 0, maxConcurrentRuns: 1, gpuHoursUsedThisMonth: 10, gpuHoursPerRun: 2, monthlyGpuHourCap: 20 };
 
@@ -89,8 +89,8 @@ describe('run identity (duplicates)', () => {
 
   test('a scheduled event has a readable, deterministic execution name', () => {
     const identity = runIdentity('dev', 'churn-classifier', { kind: 'schedule', scheduledTime: '2026-11-30T03:00:00Z' });
-    expect(identity.executionName).toMatch(/^schedule-2026-11-30T03-00-00Z-[0-9a-f]{12}$/);
-    expect(identity.runId).toMatch(/^schedule-[0-9a-f]{12}$/);
+    expect(identity.executionName).toMatch(/^schedule-2026-11-30T03-00-00Z-[0-9a-f]{10}$/);
+    expect(identity.runId).toMatch(RUN_ID_PATTERN);
     expect(runIdentity('dev', 'churn-classifier', { kind: 'schedule', scheduledTime: '2026-11-30T03:00:00Z' })).toEqual(identity);
   });
 
@@ -100,7 +100,8 @@ describe('run identity (duplicates)', () => {
         const identity = runIdentity('dev', 'a-model-name-of-forty-characters-exactly', t);
         expect(runIdentity('dev', 'a-model-name-of-forty-characters-exactly', structuredClone(t))).toEqual(identity);
         expect(identity.executionName).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
-        expect(trainingJobName('a-model-name-of-forty-characters-exactly', identity.runId)).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
+        expect(identity.runId).toMatch(RUN_ID_PATTERN);
+        expect(trainingJobName('a-model-name-of-forty-characters-exactly', identity.runId, 9)).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
       }),
     );
   });
