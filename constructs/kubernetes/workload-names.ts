@@ -6,7 +6,7 @@
  */
 
 /** What the serving container promises every target (port, health routes, user, drain timeout). */
-export { SERVING_CONTAINER } from '../serving/serving-image';
+export { SERVING_CONTAINER } from '../../lib/serving';
 
 /** Node label naming the model whose node group a node belongs to; the model's pods select it. */
 export const MODEL_NODE_LABEL = 'mlops.blueprint/model';

@@ -55,6 +55,8 @@ export class PlatformNetwork extends Construct {
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
       ],
+      // Set here, not left to the app's @aws-cdk/aws-ec2:restrictDefaultSecurityGroup flag.
+      restrictDefaultSecurityGroup: true,
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
       flowLogs: {
         all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup, flowLogRole), trafficType: ec2.FlowLogTrafficType.ALL },

@@ -3,7 +3,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import type { EksSizing } from '../../lib/decision';
 import type { ModelRepository } from '../model-registry/model-repository';
-import type { IEksCluster } from './eks-cluster';
+import type { IEksCluster } from '../eks';
 
 /**
  * Contract with `ModelServing` and the serving stack:

@@ -3,13 +3,12 @@ import type * as eks from 'aws-cdk-lib/aws-eks';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { EksSizing } from '../../lib/decision';
+import { addPodIdentityRole, EksCluster, type IEksCluster, type ModelNodegroup } from '../eks';
 import { servingNamespace, servingServiceAccount } from '../kubernetes/workload-names';
+import { permissionsPolicyOf } from '../shared/managed-policy-role';
 import { InvalidPropError } from '../shared/prop-validation';
-import { EksCluster, type IEksCluster } from './eks-cluster';
-import type { ModelNodegroup } from './eks-cluster-nodegroup';
-import { addPodIdentityRole } from './eks-cluster-pod-identity';
 import type { EksServingProps } from './eks-serving-props';
-import { acknowledgeModelRepositoryRead, permissionsPolicyOf } from './serving-findings';
+import { acknowledgeModelRepositoryRead } from './serving-findings';
 
 function validateDecision(modelName: string, decision: EksSizing): void {
   const invalid = (field: string, value: unknown, allowed: string) => new InvalidPropError('EksServing', `decision.${field}`, value, allowed);

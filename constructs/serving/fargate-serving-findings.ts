@@ -1,8 +1,9 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import type { ModelRepository } from '../model-registry';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
+import { permissionsPolicyOf } from '../shared/managed-policy-role';
 import type { FargateServing } from './fargate-serving';
-import { acknowledgeModelRepositoryRead, permissionsPolicyOf } from './serving-findings';
+import { acknowledgeModelRepositoryRead } from './serving-findings';
 
 export interface FargateFindingContext {
   readonly https: boolean;

@@ -86,6 +86,14 @@ export interface FargateServingProps {
   readonly errorRateThresholdPercent?: number;
 
   /**
+   * How long a new task may take to load its model: the service's health-check grace period, and the serving
+   * container's health-check start period (capped at ECS's 300 s).
+   * @default - `startupAllowanceSeconds(sizing.appMemoryMiB)`: 30 s + 1 s per 25 MiB of the serving container's memory,
+   * rounded up to 10 s (lib/decision/startup-allowance.ts)
+   */
+  readonly startupAllowance?: Duration;
+
+  /**
    * Action (e.g. an SNS topic) the rollback alarms also notify.
    * @default - none: the alarms only drive the ECS deployment rollback
    */

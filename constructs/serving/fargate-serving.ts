@@ -9,6 +9,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { startupAllowanceSeconds } from '../../lib/decision';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
 import { adotCollectorConfig } from './adot-collector-config';
@@ -72,7 +73,8 @@ export class FargateServing extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const latencyObjective = props.latencyObjective ?? Duration.seconds(1);
     const errorRateThresholdPercent = props.errorRateThresholdPercent ?? 1;
-    validateFargateServingProps(props, { scrapeIntervalSeconds, latencyObjective, errorRateThresholdPercent });
+    const startupAllowance = props.startupAllowance ?? Duration.seconds(startupAllowanceSeconds(sizing.appMemoryMiB));
+    validateFargateServingProps(props, { scrapeIntervalSeconds, latencyObjective, errorRateThresholdPercent, startupAllowance });
 
     this.encryptionKey = resolveLogKey(this, props.encryptionKey, `Encrypts the logs of the ${modelName} Fargate serving service`, removalPolicy);
     this.logGroup = createServingLogGroup(this, 'Logs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
@@ -130,6 +132,15 @@ export class FargateServing extends Construct {
       },
       // ECS waits this long after SIGTERM before SIGKILL: the server's drain timeout plus a margin.
       stopTimeout: Duration.seconds(SERVING_CONTAINER.drainTimeoutSeconds + 5),
+      // Liveness only: a live server still loading its model is not restarted; readiness is the load balancer's check.
+      healthCheck: {
+        command: ['CMD', ...SERVING_CONTAINER.livenessCommand],
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        // ECS accepts at most 300 s; the service's grace period below covers the rest of a long load.
+        startPeriod: Duration.seconds(Math.min(300, startupAllowance.toSeconds())),
+      },
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'serving' }),
     });
     this.collectorContainer = this.taskDefinition.addContainer('MetricsCollector', {
@@ -166,7 +177,6 @@ export class FargateServing extends Construct {
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount: sizing.minTasks,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
@@ -174,7 +184,8 @@ export class FargateServing extends Construct {
       securityGroups: [this.serviceSecurityGroup],
       assignPublicIp: false,
       platformVersion: ecs.FargatePlatformVersion.LATEST,
-      healthCheckGracePeriod: Duration.seconds(60),
+      // Load balancer health checks do not count against new tasks while they load their model.
+      healthCheckGracePeriod: startupAllowance,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
 
@@ -232,6 +243,9 @@ export class FargateServing extends Construct {
       deregistrationDelay: Duration.seconds(SERVING_CONTAINER.drainTimeoutSeconds + 5),
     });
 
+    // No DesiredCount next to autoscaling: CloudFormation would reset the running count to it on every update of the
+    // service. ECS starts a new service with one task and Application Auto Scaling raises it to minTasks at once.
+    (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('DesiredCount');
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: sizing.minTasks, maxCapacity: sizing.maxTasks });
     this.scaling.scaleOnRequestCount('RequestsPerTask', {
       requestsPerTarget: sizing.targetRequestsPerTaskPerMinute,

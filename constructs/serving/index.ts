@@ -7,7 +7,5 @@ export * from './fargate-serving';
 export * from './fargate-serving-props';
 export * from './model-serving';
 export * from './model-serving-props';
-export * from './eks-cluster';
-export * from './eks-cluster-props';
 export * from './eks-serving';
 export * from './eks-serving-props';

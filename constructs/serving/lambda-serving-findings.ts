@@ -1,7 +1,8 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
+import { permissionsPolicyOf } from '../shared/managed-policy-role';
 import type { LambdaServing } from './lambda-serving';
-import { acknowledgeModelRepositoryRead, permissionsPolicyOf } from './serving-findings';
+import { acknowledgeModelRepositoryRead } from './serving-findings';
 import type { ModelRepository } from '../model-registry';
 
 /** The findings a Lambda serving function cannot fix, each on its resource with the reason. */

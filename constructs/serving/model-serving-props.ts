@@ -3,7 +3,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import type { DecisionContext, ServingDecision, ServingTarget, TrafficProfile } from '../../lib/decision';
 import type { ModelRepository } from '../model-registry';
-import type { IEksCluster } from './eks-cluster';
+import type { IEksCluster } from '../eks';
 import type { FargateServingProps } from './fargate-serving-props';
 import type { LambdaServingProps } from './lambda-serving-props';
 

@@ -1,16 +1,8 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { ModelRepository } from '../model-registry';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
 import { acknowledgeWildcardAction, acknowledgeWildcardResource } from './wildcard-findings';
-
-/** The customer-managed policy a `ManagedPolicyRole` puts its grants in. */
-export function permissionsPolicyOf(role: iam.IRole): CfnResource {
-  const policy = role.node.tryFindChild('Permissions')?.node.defaultChild as CfnResource | undefined;
-  if (!policy) throw new Error(`${role.node.path} has no Permissions policy: give it a grant first`);
-  return policy;
-}
 
 /** The wildcards `ModelRepository.grantRead` needs: every object under the repository prefix, read-only actions. */
 export function acknowledgeModelRepositoryRead(policy: CfnResource, modelRepository: ModelRepository): void {

@@ -3,25 +3,8 @@ import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import type { Construct } from 'constructs';
 import type { Architecture } from '../../lib/decision';
 
-/**
- * What the serving container (`serving/`, see docs/serving.md) promises every target: the port, the Open
- * Inference Protocol health routes, the Prometheus route and the Lambda handler. One place, so a change in the
- * container is one change here.
- */
-export const SERVING_CONTAINER = {
-  port: 8080,
-  livenessPath: '/v2/health/live',
-  readinessPath: '/v2/health/ready',
-  metricsPath: '/metrics',
-  /** The Lambda adapter's handler (`serving/src/lambda.ts`), the image CMD on Lambda. */
-  lambdaCommand: ['lambda.handler'],
-  /** The Lambda base image's runtime interface client; the image's default entrypoint runs the HTTP server instead. */
-  lambdaEntrypoint: ['/lambda-entrypoint.sh'],
-  /** Numeric non-root user the image runs as (ECS checks `user` without reading the image). */
-  user: '10001',
-  /** Seconds the HTTP server drains in-flight requests after SIGTERM (`DRAIN_TIMEOUT_SECONDS` default). */
-  drainTimeoutSeconds: 25,
-} as const;
+/** What the serving container promises every target; one place, in lib/, so Kubernetes objects share it. */
+export { SERVING_CONTAINER } from '../../lib/serving';
 
 /** The build context of the serving image: the `serving/` folder and its Dockerfile. */
 export const SERVING_IMAGE_DIRECTORY = join(__dirname, '..', '..', 'serving');

@@ -1,3 +1,4 @@
+import type { CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
@@ -23,4 +24,11 @@ export class ManagedPolicyRole extends iam.Role {
     this.permissions.addStatements(statement);
     return { statementAdded: true, policyDependable: this.permissions };
   }
+}
+
+/** The customer-managed policy a `ManagedPolicyRole` puts its grants in. */
+export function permissionsPolicyOf(role: iam.IRole): CfnResource {
+  const policy = role.node.tryFindChild('Permissions')?.node.defaultChild as CfnResource | undefined;
+  if (!policy) throw new Error(`${role.node.path} has no Permissions policy: give it a grant first`);
+  return policy;
 }

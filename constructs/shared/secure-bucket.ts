@@ -1,8 +1,10 @@
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { acknowledgeFinding, acknowledgeProviderHandlerFinding, Rule } from './acknowledge';
+import { requireFeatureFlag } from './feature-flags';
 
 export interface SecureBucketOptions {
   /** Customer-managed key; omitted only for buckets that S3 requires to use SSE-S3 (server access log targets). */
@@ -27,6 +29,7 @@ export interface SecureBucketOptions {
  * TLS 1.2+ only, owner-enforced, logged, with explicit lifecycle and removal behaviour.
  */
 export function createSecureBucket(scope: Construct, id: string, options: SecureBucketOptions): s3.Bucket {
+  if (options.serverAccessLogsBucket) requireFeatureFlag(scope, cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY);
   const bucket = new s3.Bucket(scope, id, {
     encryption: options.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
     encryptionKey: options.encryptionKey,

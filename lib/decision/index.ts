@@ -7,3 +7,4 @@ export { seedGuidanceTarget } from './seed-guidance';
 export { PRICES, PRICES_CHECKED, PRICING_REGION, type Price, type PriceId } from './pricing';
 export * as assumptions from './assumptions';
 export { SERVING_IMAGE_ARCHITECTURE } from './serving-architecture';
+export { startupAllowanceSeconds, STARTUP_BASE_SECONDS, STARTUP_MIB_PER_SECOND } from './startup-allowance';

@@ -22,6 +22,7 @@ export function createServingApp(settings: ServingSettings, logger: ServingLogge
     logger,
     pollIntervalMs: settings.pollIntervalMs,
     servedModels: settings.servedModels,
+    selection: settings.versionSelection,
   });
   const core = new ServingCore({ repository, metrics, logger, sagemakerModel: settings.sagemakerModel });
   return { core, repository, metrics, logger };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HttpLimits } from './adapters/http-server';
 import { effectiveCpuCount } from './cpu-quota';
 import { SettingsError } from './errors';
+import type { VersionSelection } from './repository/repository-layout';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -25,6 +26,10 @@ const settingsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*(,[A-Za-z0-9][A-Za-z0-9_.-]*)*$/, 'a comma-separated list of model names, e.g. churn-classifier,fraud-scorer')
     .optional(),
+  SERVED_MODEL_VERSION: z
+    .string()
+    .regex(/^([0-9]+|none)$/, 'a version number, or none (no version approved yet); needs SERVED_MODELS naming exactly one model')
+    .optional(),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'debug', 'info', 'warn', 'error']).default('INFO'),
 });
@@ -45,6 +50,8 @@ export interface ServingSettings {
   readonly sagemakerModel?: string;
   /** Models this server loads from the repository; undefined = every model there. */
   readonly servedModels?: readonly string[];
+  /** The newest version of each model, or the one version this deployment pinned (`SERVED_MODEL_VERSION`). */
+  readonly versionSelection: VersionSelection;
   readonly s3ForcePathStyle: boolean;
   readonly logLevel: string;
 }
@@ -90,6 +97,16 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
     throw new SettingsError(`invalid serving settings: ${problems.join('; ')}`);
   }
   const s = parsed.data;
+  const servedModels = s.SERVED_MODELS?.split(',');
+  if (s.SERVED_MODEL_VERSION !== undefined && servedModels?.length !== 1) {
+    throw new SettingsError(
+      `invalid serving settings: SERVED_MODEL_VERSION=${JSON.stringify(s.SERVED_MODEL_VERSION)}: pins one model's version, so SERVED_MODELS must name exactly one model (got ${JSON.stringify(s.SERVED_MODELS ?? null)})`,
+    );
+  }
+  const versionSelection: VersionSelection =
+    s.SERVED_MODEL_VERSION === undefined
+      ? { kind: 'latest' }
+      : { kind: 'pinned', model: servedModels![0]!, version: s.SERVED_MODEL_VERSION === 'none' ? undefined : s.SERVED_MODEL_VERSION };
   return {
     modelRepository: s.MODEL_REPOSITORY,
     host: s.HOST,
@@ -104,7 +121,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
     keepAliveTimeoutMs: s.KEEP_ALIVE_TIMEOUT_MS,
     drainTimeoutMs: s.DRAIN_TIMEOUT_SECONDS * 1000,
     sagemakerModel: s.SAGEMAKER_MODEL,
-    servedModels: s.SERVED_MODELS?.split(','),
+    servedModels,
+    versionSelection,
     s3ForcePathStyle: s.S3_FORCE_PATH_STYLE === 'true',
     logLevel: s.LOG_LEVEL.toUpperCase(),
   };

@@ -140,14 +140,14 @@ export class ServingCore {
 
   private resolve(model: string, version: string | undefined): ModelVersion {
     const served = this.options.repository.get(model);
-    if (served === undefined && !this.options.repository.ready) throw new NotReadyError('models are still loading');
+    if (served === undefined && !this.options.repository.ready) throw new NotReadyError(this.options.repository.notReadyReason ?? 'models are still loading');
     if (served === undefined || (version !== undefined && version !== served.version)) throw new ModelNotFoundError(model, version);
     return served;
   }
 
   private assertReady(): void {
     if (this.draining) throw new NotReadyError('server is shutting down', 1);
-    if (!this.ready) throw new NotReadyError('models are still loading');
+    if (!this.ready) throw new NotReadyError(this.options.repository.notReadyReason ?? 'models are still loading');
   }
 
   private sagemakerModel(request: CoreRequest): string {

@@ -3,7 +3,7 @@ import type { ServingLogger } from '../logger';
 import type { ServingMetrics } from '../metrics';
 import { parseModelConfig } from '../model-config';
 import { ModelVersion, type SessionThreads } from '../runtime/model-version';
-import { CONFIG_FILE, latestVersions, MODEL_FILE, type LatestVersion } from './repository-layout';
+import { CONFIG_FILE, MODEL_FILE, selectVersions, type RepositoryVersion, type VersionSelection } from './repository-layout';
 import type { RepositorySource } from './repository-source';
 
 export interface ModelRepositoryOptions {
@@ -15,6 +15,11 @@ export interface ModelRepositoryOptions {
   readonly pollIntervalMs: number;
   /** Only these models are loaded (one deployment per model shares one repository); default: every model. */
   readonly servedModels?: readonly string[];
+  /**
+   * The newest version of each model (default), or the one version a deployment pinned: a pinned server never
+   * switches versions on its own; a new version reaches traffic only through a new deployment (docs/serving-targets.md).
+   */
+  readonly selection?: VersionSelection;
 }
 
 export interface PollReport {
@@ -38,6 +43,8 @@ export class ModelRepository {
   private polling: Promise<PollReport> | undefined;
   private stopped = false;
   private firstScanDone = false;
+  /** Why the last scan left a wanted model unserved, for the readiness answer. */
+  private lastProblem: string | undefined;
 
   constructor(private readonly options: ModelRepositoryOptions) {}
 
@@ -59,6 +66,13 @@ export class ModelRepository {
   /** True once the first scan finished and at least one model serves. */
   get ready(): boolean {
     return this.firstScanDone && this.serving.size > 0;
+  }
+
+  /** Why the repository is not ready (undefined when it is): still loading, nothing pinned, pinned version absent or broken. */
+  get notReadyReason(): string | undefined {
+    if (this.ready) return undefined;
+    if (!this.firstScanDone) return 'models are still loading';
+    return this.lastProblem ?? 'no model version found in the repository';
   }
 
   /** Runs one scan; concurrent callers share the scan in progress. */
@@ -91,14 +105,16 @@ export class ModelRepository {
     const { logger, source } = this.options;
     const loaded: string[] = [];
     const failed: ModelLoadError[] = [];
-    let wanted: LatestVersion[];
+    const selection = this.options.selection ?? { kind: 'latest' };
+    let wanted: RepositoryVersion[];
     try {
       const served = this.options.servedModels;
-      wanted = latestVersions(await source.listFiles()).filter((latest) => served === undefined || served.includes(latest.model));
+      wanted = selectVersions(await source.listFiles(), selection).filter((found) => served === undefined || served.includes(found.model));
     } catch (error) {
       logger.error('model repository listing failed; keeping the loaded versions', { location: source.location, error: error as Error });
       return { loaded, failed };
     }
+    this.lastProblem = wanted.length === 0 ? nothingToServe(selection) : this.lastProblem;
     for (const latest of wanted) {
       if (this.stopped || this.attempted.get(latest.model) === latest.fingerprint) continue;
       this.attempted.set(latest.model, latest.fingerprint);
@@ -110,13 +126,14 @@ export class ModelRepository {
         this.options.metrics.modelLoadFailures.inc({ model: latest.model });
         logger.error(loadError.message, { model: latest.model, version: latest.version, servingVersion: this.serving.get(latest.model)?.version });
         failed.push(loadError);
+        this.lastProblem = loadError.message;
       }
     }
     this.firstScanDone = true;
     return { loaded, failed };
   }
 
-  private async load(latest: LatestVersion): Promise<ModelVersion> {
+  private async load(latest: RepositoryVersion): Promise<ModelVersion> {
     const { source, threads, metrics, logger } = this.options;
     const stopTimer = metrics.modelLoadDuration.startTimer({ model: latest.model });
     try {
@@ -153,4 +170,10 @@ export class ModelRepository {
     });
     previous.retire().catch((error: unknown) => logger.error('closing a retired model version failed', { model: previous.model, error: error as Error }));
   }
+}
+
+function nothingToServe(selection: VersionSelection): string {
+  if (selection.kind === 'latest') return 'no model version found in the repository';
+  if (selection.version === undefined) return `no version of ${selection.model} is approved for serving yet (SERVED_MODEL_VERSION=none)`;
+  return `the pinned version ${selection.model}/${selection.version} (SERVED_MODEL_VERSION) is not in the repository`;
 }

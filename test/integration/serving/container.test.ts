@@ -36,8 +36,8 @@ describe('Dockerfile by inspection', () => {
 
   it('is multi-stage, linux/amd64, non-root, exposes 8080 and starts the bundled server', () => {
     expect(instructions.filter((line) => line.startsWith('FROM '))).toEqual([
-      'FROM --platform=linux/amd64 public.ecr.aws/docker/library/node:20-bookworm-slim AS build',
-      'FROM --platform=linux/amd64 public.ecr.aws/lambda/nodejs:20 AS runtime',
+      'FROM --platform=linux/amd64 public.ecr.aws/docker/library/node:24-bookworm-slim AS build',
+      'FROM --platform=linux/amd64 public.ecr.aws/lambda/nodejs:24 AS runtime',
     ]);
     expect(instructions).toContain('USER 10001:10001');
     expect(instructions).toContain('EXPOSE 8080');

@@ -21,6 +21,7 @@ describe('loadSettings', () => {
       drainTimeoutMs: 25_000,
       sagemakerModel: undefined,
       servedModels: undefined,
+      versionSelection: { kind: 'latest' },
       s3ForcePathStyle: false,
       logLevel: 'INFO',
     });
@@ -34,6 +35,15 @@ describe('loadSettings', () => {
   it('SERVED_MODELS limits the models to a comma-separated list of names', () => {
     expect(loadSettings({ MODEL_REPOSITORY: 'a', SERVED_MODELS: 'churn-classifier,fraud-scorer' }, [], cpus).servedModels).toEqual(['churn-classifier', 'fraud-scorer']);
     expect(() => loadSettings({ MODEL_REPOSITORY: 'a', SERVED_MODELS: 'churn classifier' }, [], cpus)).toThrow(/SERVED_MODELS="churn classifier": a comma-separated list of model names/);
+  });
+
+  it('SERVED_MODEL_VERSION pins the one served model to a version, or to none before any approval', () => {
+    const pinned = (version: string) => loadSettings({ MODEL_REPOSITORY: 'a', SERVED_MODELS: 'churn', SERVED_MODEL_VERSION: version }, [], cpus).versionSelection;
+    expect(pinned('7')).toEqual({ kind: 'pinned', model: 'churn', version: '7' });
+    expect(pinned('none')).toEqual({ kind: 'pinned', model: 'churn', version: undefined });
+    expect(() => pinned('latest')).toThrow(/SERVED_MODEL_VERSION="latest": a version number, or none/);
+    expect(() => loadSettings({ MODEL_REPOSITORY: 'a', SERVED_MODEL_VERSION: '7' }, [], cpus)).toThrow(/SERVED_MODEL_VERSION="7": .*SERVED_MODELS must name exactly one model \(got null\)/);
+    expect(() => loadSettings({ MODEL_REPOSITORY: 'a', SERVED_MODELS: 'a,b', SERVED_MODEL_VERSION: '7' }, [], cpus)).toThrow(/exactly one model \(got "a,b"\)/);
   });
 
   it('names every bad key, its value and the rule', () => {

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { startupAllowanceSeconds } from '../../../../lib/decision';
 import { buildFargateServing, servingFixture, sizingFor, STEADY_PROFILE } from './fixtures/serving-fixture';
 
 const build = buildFargateServing;
@@ -75,11 +76,28 @@ describe('FargateServing defaults', () => {
     });
   });
 
-  test('the service: private subnets, no public IP, circuit breaker with rollback, min tasks from the decision', () => {
+  test('no DesiredCount beside autoscaling (an update would reset the running count); min/max tasks from the decision', () => {
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0]!;
+    expect(service.Properties).not.toHaveProperty('DesiredCount');
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: sizing.minTasks, MaxCapacity: sizing.maxTasks });
+  });
+
+  test('health-check grace and the container start period are sized from the serving container memory (30 s + 1 s per 25 MiB)', () => {
+    const expected = startupAllowanceSeconds(sizing.appMemoryMiB);
+    expect(expected).toBe(Math.ceil((30 + sizing.appMemoryMiB / 25) / 10) * 10);
+    template.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: expected });
+    expect(containers(template)[0]!.HealthCheck).toMatchObject({
+      Command: ['CMD', 'node', '-e', expect.stringContaining('/v2/health/live')],
+      StartPeriod: Math.min(300, expected),
+      Interval: 10,
+      Retries: 3,
+    });
+  });
+
+  test('the service: private subnets, no public IP, circuit breaker with rollback', () => {
     template.hasResourceProperties('AWS::ECS::Service', {
       LaunchType: 'FARGATE',
       PlatformVersion: 'LATEST',
-      DesiredCount: sizing.minTasks,
       DeploymentConfiguration: {
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
         MinimumHealthyPercent: 100,
@@ -194,10 +212,13 @@ describe('FargateServing custom props', () => {
         deletionProtection: false,
         logRetention: Duration.days(30),
         removalPolicy: RemovalPolicy.DESTROY,
+        startupAllowance: Duration.minutes(10),
       },
       fixture,
     );
     const template = Template.fromStack(fixture.stack);
+    template.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 600 });
+    expect(containers(template)[0]!.HealthCheck.StartPeriod).toBe(300);
     template.resourceCountIs('AWS::APS::Workspace', 0);
     const collector = containers(template)[1]!;
     const config = JSON.stringify(fixture.stack.resolve(collector.Environment));
@@ -226,6 +247,10 @@ describe('FargateServing validation', () => {
   test('containers that do not fit the task', () => {
     expect(() => build({ sizing: { ...sizing, appCpuUnits: sizing.taskCpuUnits } })).toThrow(/invalid sizing.appCpuUnits = \d+; at most sizing.taskCpuUnits - sizing.sidecarCpuUnits/);
     expect(() => build({ sizing: { ...sizing, appMemoryMiB: sizing.taskMemoryMiB } })).toThrow(/invalid sizing.appMemoryMiB = \d+; at most sizing.taskMemoryMiB - sizing.sidecarMemoryMiB/);
+  });
+
+  test('a startup allowance that is not a whole number of seconds', () => {
+    expect(() => build({ startupAllowance: Duration.millis(1500) })).toThrow(/invalid startupAllowance = "1.5 s"; a whole number of seconds, at least 1/);
   });
 
   test('a scrape interval that is not a whole number of seconds', () => {

@@ -10,10 +10,10 @@ import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import { retentionDays } from '../shared/retention';
-import { ClusterAutoscalerIdentity } from './eks-cluster-autoscaler';
+import { ClusterAutoscalerIdentity } from './cluster-autoscaler-identity';
 import type { EksClusterAttributes, EksClusterProps } from './eks-cluster-props';
-import { ModelNodegroup } from './eks-cluster-nodegroup';
-import type { ModelNodegroupOptions } from './eks-cluster-nodegroup-props';
+import { ModelNodegroup } from './model-nodegroup';
+import type { ModelNodegroupOptions } from './model-nodegroup-props';
 
 /** An EKS cluster that serving models add their node groups and pod identities to. */
 export interface IEksCluster extends IConstruct {

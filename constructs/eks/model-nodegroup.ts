@@ -8,7 +8,7 @@ import { acknowledgeFinding, Rule } from '../shared/acknowledge';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { InvalidPropError } from '../shared/prop-validation';
 import type { IEksCluster } from './eks-cluster';
-import type { ModelNodegroupOptions } from './eks-cluster-nodegroup-props';
+import type { ModelNodegroupOptions } from './model-nodegroup-props';
 
 export interface ModelNodegroupProps extends ModelNodegroupOptions {
   readonly cluster: IEksCluster;

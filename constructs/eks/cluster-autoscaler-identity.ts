@@ -3,10 +3,10 @@ import type * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CLUSTER_AUTOSCALER } from '../kubernetes/workload-names';
+import { acknowledgeWildcardResource } from '../serving/wildcard-findings';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
-import { addPodIdentityRole } from './eks-cluster-pod-identity';
-import { permissionsPolicyOf } from './serving-findings';
-import { acknowledgeWildcardResource } from './wildcard-findings';
+import { permissionsPolicyOf } from '../shared/managed-policy-role';
+import { addPodIdentityRole } from './pod-identity-role';
 
 export interface ClusterAutoscalerIdentityProps {
   /** Literal cluster name: it is part of the ASG tag key the scaling permissions are conditioned on. */
