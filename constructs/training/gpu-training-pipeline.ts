@@ -69,7 +69,18 @@ export class GpuTrainingPipeline extends Construct {
     });
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to S3 (gateway endpoint) and AWS service endpoints');
     // Distributed training (torchrun, NCCL) needs the instances of a job to reach each other on any port.
-    if (training.instanceCount > 1) this.securityGroup.connections.allowInternally(ec2.Port.allTraffic(), 'Between the instances of a distributed training job');
+    if (training.instanceCount > 1) {
+      this.securityGroup.connections.allowInternally(ec2.Port.allTraffic(), 'Between the instances of a distributed training job');
+      const selfIngress = this.securityGroup.node.children.find((child) => child instanceof ec2.CfnSecurityGroupIngress);
+      if (selfIngress) {
+        acknowledgeFinding(
+          selfIngress,
+          Rule.ec2RestrictedCommonPortsNist,
+          'Self-referencing rule: only the instances of the same training job (this security group) reach each other, on the ports torchrun and ' +
+            'NCCL pick at run time; SageMaker requires all traffic within the group for distributed training. Nothing outside the group may connect.',
+        );
+      }
+    }
     const subnetIds = props.vpc.selectSubnets(vpcSubnets).subnetIds;
 
     this.trainingRole = new ManagedPolicyRole(this, 'TrainingRole', {

@@ -63,9 +63,10 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups);
     expect(materialize.PUT_RECORD_CONCURRENCY).toBe('16');
     const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
-    expect(Object.keys(promote).sort()).toEqual(['MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'NODE_OPTIONS']);
+    expect(Object.keys(promote).sort()).toEqual(['EVALUATION_GATES', 'MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'NODE_OPTIONS']);
     expect(promote.MODEL_REPOSITORY_PREFIX).toBe('models/');
     expect(JSON.parse(promote.MODEL_PACKAGE_GROUPS)).toEqual({ 'dev-churn-classifier': 'churn-classifier' });
+    expect(JSON.parse(promote.EVALUATION_GATES)).toEqual({ 'churn-classifier': { metric: 'validation:auc', comparison: '>=', threshold: 0.75 } });
   });
 
   test('ingest: bronze Object Created → queue (DLQ after 5 receives) → function with batch item failures', () => {
