@@ -1,4 +1,4 @@
-import { type App, Duration, type Environment, type Stack } from 'aws-cdk-lib';
+import type { App, Environment, Stack } from 'aws-cdk-lib';
 import { loadEnvironment, type ResolvedEnvironment } from '../lib/config';
 import { DataStack } from './data-stack';
 import { NetworkStack } from './network-stack';
@@ -42,6 +42,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     lakehouse: data.lakehouse,
     modelRepository: data.modelRepository,
     vpc,
+    alerts: operations.alerts,
   });
   const serving = new ServingStack(app, `mlops-${name}-serving`, {
     ...stackProps,
@@ -50,12 +51,6 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     vpc,
     alarmAction: operations.alerts.alarmAction,
   });
-  const platformFunctions = [platform.ingest, platform.materializeFeatures, platform.promoteModel].filter((fn) => fn !== undefined);
-  for (const fn of platformFunctions) operations.alerts.watchDeadLetterQueue(fn.deadLetterQueue, `${fn.node.id} failures (${platform.stackName})`);
-  // One object per invocation, up to 15 minutes each: an hour of wait means the functions are not keeping up.
-  for (const trigger of [platform.ingestTrigger, platform.materializeTrigger]) {
-    if (trigger) operations.alerts.watchBacklog(trigger.queue, `${trigger.node.id} (${platform.stackName})`, Duration.hours(1));
-  }
 
   let training: TrainingStack | undefined;
   if (config.training !== undefined && serving.servingImage !== undefined) {
@@ -71,6 +66,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     // Registration needs the model package groups of the platform stack.
     training.addStackDependency(platform);
     for (const pipeline of training.pipelines) operations.alerts.watchStateMachine(pipeline.stateMachine, `Training of ${pipeline.model} (${training.stackName})`);
+    if (training.startTraining) operations.alerts.watchDeadLetterQueue(training.startTraining.deadLetterQueue, `StartTraining failures (${training.stackName})`);
   }
 
   const allStacks = [data, network, operations, platform, serving, ...(training ? [training] : [])];

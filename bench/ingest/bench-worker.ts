@@ -10,6 +10,8 @@ import { arrowSchemaOf } from '../../lambdas/ingest/arrow-schema';
 import { forEachLine } from '../../lambdas/ingest/byte-lines';
 import { DEFAULT_PARQUET_OPTIONS, ingestObject } from '../../lambdas/ingest/ingest-object';
 import { createRecordDecoder } from '../../lambdas/ingest/read-records';
+import { DEFAULT_INGEST_LIMITS } from '../../lambdas/ingest/ingest-limits';
+import { decodeLine } from '../../lambdas/ingest/source-line';
 import { RecordBatchBuilder } from '../../lambdas/ingest/record-batch-builder';
 
 async function readlineFloor(path: string): Promise<Record<string, number>> {
@@ -28,21 +30,27 @@ async function rawSplitFloor(path: string): Promise<Record<string, number>> {
 
 /** What ingestObject does before Parquet: split lines, check the contract, fill the Arrow column buffers (then drop them). */
 async function parseAndValidate(path: string): Promise<Record<string, number>> {
-  const decoder = createRecordDecoder('csv', customerEventsContract);
+  const decoder = createRecordDecoder('csv', customerEventsContract, DEFAULT_INGEST_LIMITS);
   const rows = new RecordBatchBuilder(customerEventsContract, arrowSchemaOf(customerEventsContract), DEFAULT_PARQUET_OPTIONS.batchRows);
   let rowsValid = 0;
-  await forEachLine(createReadStream(path), (bytes, start, end, lineNumber) => {
-    if (decoder.tryAppendValid(bytes, start, end, rows)) rowsValid++;
-    else {
-      const validation = decoder.push(bytes.toString('utf8', start, end), lineNumber)?.validation;
-      if (validation?.ok) {
-        rows.appendRow(validation.row);
-        rowsValid++;
+  const onOverlongLine = () => undefined;
+  await forEachLine(
+    createReadStream(path),
+    (bytes, start, end, lineNumber, terminator) => {
+      if (decoder.tryAppendValid(bytes, start, end, rows)) rowsValid++;
+      else {
+        for (const { validation } of decoder.push(decodeLine(bytes, start, end, lineNumber, terminator))) {
+          if (validation.ok) {
+            rows.appendRow(validation.row);
+            rowsValid++;
+          }
+        }
       }
-    }
-    if (rows.isFull) rows.length = 0;
-    return undefined;
-  });
+      if (rows.isFull) rows.length = 0;
+      return undefined;
+    },
+    { maxLineBytes: DEFAULT_INGEST_LIMITS.maxRecordBytes, onOverlongLine },
+  );
   decoder.end();
   return { rowsValid };
 }

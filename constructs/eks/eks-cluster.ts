@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
+import { allowCloudWatchLogs } from '../shared/cloudwatch-logs-key-access';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
@@ -111,7 +112,7 @@ export class EksCluster extends EksClusterBase {
     this.encryptionKey =
       props.encryptionKey ??
       createPlatformKey(this, 'EncryptionKey', { description: `Encrypts the secrets and control-plane logs of EKS cluster ${clusterName}`, removalPolicy });
-    this.encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`));
+    allowCloudWatchLogs(this, this.encryptionKey);
 
     // EKS writes to this exact name; creating it first gives it retention and encryption instead of a never-expiring default.
     this.controlPlaneLogGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {

@@ -8,6 +8,7 @@ import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createPlatformKey } from '../shared/platform-key';
 import { pascalCase } from '../shared/construct-id';
 import { InvalidPropError } from '../shared/prop-validation';
+import type { FeatureGroupDefinition } from '../../lib/features';
 import { FeatureGroup } from './feature-group';
 import { OFFLINE_STORE_BUCKET_ACTIONS, OFFLINE_STORE_KEY_ACTIONS, OFFLINE_STORE_OBJECT_ACTIONS } from './perms';
 import type { FeatureStoreProps } from './feature-store-props';
@@ -23,12 +24,15 @@ export class FeatureStore extends Construct {
   readonly offlineStorePrefix: string;
   /** Feature groups by name. */
   readonly featureGroups: ReadonlyMap<string, FeatureGroup>;
+  /** The typed definitions the groups were created from, in the order given (what feature materialization computes). */
+  readonly definitions: readonly FeatureGroupDefinition[];
 
   constructor(scope: Construct, id: string, props: FeatureStoreProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.offlineStorePrefix = props.offlineStorePrefix ?? FEATURE_STORE_PREFIX;
     validateUniqueNames(props.featureGroups.map((group) => group.name));
+    this.definitions = [...props.featureGroups];
     const stack = Stack.of(this);
 
     this.onlineStoreKey =
@@ -70,9 +74,10 @@ export class FeatureStore extends Construct {
     return group;
   }
 
-  /** PutRecord on every group (and the online store key). */
-  grantWriteAll(grantee: iam.IGrantable): void {
-    for (const group of this.featureGroups.values()) group.grantWrite(grantee);
+  /** PutRecord on every group (and the online store key); a dropped grant when the store has no group. */
+  grantWriteAll(grantee: iam.IGrantable): iam.Grant {
+    const grants = [...this.featureGroups.values()].map((group) => group.grantWrite(grantee));
+    return grants.reduce((all, grant) => all.combine(grant), iam.Grant.drop(grantee, 'write to the feature groups of an empty feature store'));
   }
 
   private acknowledgeOfflinePrefix(role: ManagedPolicyRole, props: FeatureStoreProps): void {

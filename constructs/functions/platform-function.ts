@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +10,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { IQueueAlarms } from '../operations/queue-alarms';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { InvalidPropError } from '../shared/prop-validation';
@@ -157,6 +159,14 @@ export class PlatformFunction extends Construct {
           'the destination record carries the error and the request context besides the event; a DLQ as well would duplicate every failure.',
       );
     }
+  }
+
+  /**
+   * Raises this function's alarms through `alerts`: a failure in its dead-letter queue, and one left there too long.
+   * Functions with a work queue add its backlog.
+   */
+  addAlarms(alerts: IQueueAlarms): cloudwatch.Alarm[] {
+    return [...alerts.watchDeadLetterQueue(this.deadLetterQueue, `${this.node.id} failures (${Stack.of(this).stackName})`)];
   }
 
   /** The function's own CloudFormation resource (for template assertions and acknowledgments). */

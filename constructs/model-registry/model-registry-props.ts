@@ -1,7 +1,5 @@
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
 /** `auto`: a passing evaluation gate approves; `manual`: only the approver role approves. */
 export type ApprovalMode = 'auto' | 'manual';
@@ -38,24 +36,6 @@ export interface ModelRegistryProps {
    * @default - no cross-account reader
    */
   readonly productionReaderAccountId?: string;
-
-  /**
-   * Function invoked (asynchronously) when a package of one of the groups becomes `Approved`.
-   * @default - no rule
-   */
-  readonly promotionFunction?: lambda.IFunction;
-
-  /**
-   * Queue for approval events EventBridge could not deliver to the promotion function.
-   * @default - none: EventBridge drops them after its retries
-   */
-  readonly promotionDeadLetterQueue?: sqs.IQueue;
-
-  /**
-   * How long EventBridge keeps retrying delivery of an approval event.
-   * @default Duration.hours(24)
-   */
-  readonly promotionMaxEventAge?: Duration;
 
   /**
    * What happens to the groups (and their packages) when the stack is deleted.

@@ -1,6 +1,5 @@
-import { ArnFormat, type CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, type CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
@@ -23,7 +22,7 @@ const NAME = 'ModelRegistry';
 /**
  * The model registry of one environment: a SageMaker model package group per model, the approval mode turned into
  * IAM (an approver role and a deny on everyone else in manual mode; a grant for the evaluation gate in auto mode), an
- * optional cross-account production reader, and an EventBridge rule that hands every `Approved` package to promotion.
+ * optional cross-account production reader; `onPackageApproved` hands every `Approved` package to promotion.
  */
 export class ModelRegistry extends Construct {
   readonly approvalMode: ApprovalMode;
@@ -33,14 +32,11 @@ export class ModelRegistry extends Construct {
   readonly groups: ReadonlyMap<string, sagemaker.CfnModelPackageGroup>;
   /** Manual mode only: the one role allowed to approve packages. */
   readonly approverRole?: iam.Role;
-  /** The rule on `Approved` packages, when a promotion function is given. */
-  readonly approvedRule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: ModelRegistryProps) {
     super(scope, id);
     this.approvalMode = props.approvalMode ?? 'manual';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const promotionMaxEventAge = props.promotionMaxEventAge ?? Duration.hours(24);
     this.groupNamePrefix = props.groupNamePrefix ?? '';
     validateModelNames(props.modelNames);
     validateGroupNames(this.groupNamePrefix, props.modelNames);
@@ -77,24 +73,26 @@ export class ModelRegistry extends Construct {
       groups.set(modelName, group);
     }
     this.groups = groups;
+  }
 
-    if (props.promotionFunction) {
-      this.approvedRule = new events.Rule(this, 'ApprovedRule', {
-        description: `Model package Approved in a ${Stack.of(this).stackName} group -> promotion to the serving model repository`,
-        eventPattern: {
-          source: ['aws.sagemaker'],
-          detailType: ['SageMaker Model Package State Change'],
-          detail: { ModelPackageGroupName: this.modelNames.map((name) => this.groupName(name)), ModelApprovalStatus: ['Approved'] },
-        },
-      });
-      this.approvedRule.addTarget(
-        new targets.LambdaFunction(props.promotionFunction, {
-          deadLetterQueue: props.promotionDeadLetterQueue,
-          maxEventAge: promotionMaxEventAge,
-          retryAttempts: 185,
-        }),
-      );
-    }
+  /**
+   * An EventBridge rule (a child of the registry, with the given ID) on every package of these groups that becomes
+   * `Approved`: what model promotion listens to.
+   */
+  onPackageApproved(id: string, options: events.OnEventOptions = {}): events.Rule {
+    const rule = new events.Rule(this, id, {
+      description: options.description,
+      ruleName: options.ruleName,
+      crossStackScope: options.crossStackScope,
+      eventPattern: {
+        ...options.eventPattern,
+        source: ['aws.sagemaker'],
+        detailType: ['SageMaker Model Package State Change'],
+        detail: { ...options.eventPattern?.detail, ModelPackageGroupName: this.modelNames.map((name) => this.groupName(name)), ModelApprovalStatus: ['Approved'] },
+      },
+    });
+    if (options.target) rule.addTarget(options.target);
+    return rule;
   }
 
   /** The model package group name of one of `modelNames`: `groupNamePrefix` + model name. */

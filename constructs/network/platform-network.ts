@@ -10,6 +10,7 @@ import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import { retentionDays } from '../shared/retention';
 import type { PlatformNetworkProps } from './platform-network-props';
+import { allowCloudWatchLogs } from '../shared/cloudwatch-logs-key-access';
 
 /**
  * The VPC that platform workloads run in: public subnets only for load balancers and NAT, private subnets for
@@ -35,7 +36,7 @@ export class PlatformNetwork extends Construct {
     this.encryptionKey =
       props.encryptionKey ??
       createPlatformKey(this, 'EncryptionKey', { description: `Encrypts the ${Stack.of(this).stackName} VPC flow logs`, removalPolicy });
-    this.encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`));
+    allowCloudWatchLogs(this, this.encryptionKey);
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       encryptionKey: this.encryptionKey,

@@ -1,2 +1,3 @@
 export * from './operations-alerts';
 export * from './operations-alerts-props';
+export * from './queue-alarms';

@@ -11,6 +11,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import type { OperationsAlertsProps } from './operations-alerts-props';
+import type { IQueueAlarms } from './queue-alarms';
 
 const NAME = 'OperationsAlerts';
 const FIVE_MINUTE_MAXIMUM = { period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM };
@@ -31,7 +32,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * as a failure lands in a dead-letter queue, so a failed event or object is looked at, not forgotten; `watchBacklog`
  * raises one when a consumer falls behind its work queue.
  */
-export class OperationsAlerts extends Construct {
+export class OperationsAlerts extends Construct implements IQueueAlarms {
   readonly topic: sns.Topic;
   readonly encryptionKey: kms.Key;
   /** Pass to alarms (and to constructs taking an `alarmAction`) to notify the topic. */

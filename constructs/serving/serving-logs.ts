@@ -1,15 +1,15 @@
-import { type Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { createPlatformKey } from '../shared/platform-key';
 import { retentionDays } from '../shared/retention';
+import { allowCloudWatchLogs } from '../shared/cloudwatch-logs-key-access';
 
 /** The caller's key, or a new platform key; either way CloudWatch Logs of this region may use it. */
 export function resolveLogKey(scope: Construct, key: kms.IKey | undefined, description: string, removalPolicy: RemovalPolicy): kms.IKey {
   const resolved = key ?? createPlatformKey(scope, 'LogKey', { description, removalPolicy });
-  resolved.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(scope).region}.amazonaws.com`));
+  allowCloudWatchLogs(scope, resolved);
   return resolved;
 }
 

@@ -1,6 +1,7 @@
 import { getContract, UnknownDatasetError, type ContractRegistry } from '../../lib/contracts';
 import { PoisonObjectError } from './errors';
 import { ingestObject, type IngestCounts } from './ingest-object';
+import type { IngestLimits } from './ingest-limits';
 import type { S3ObjectStore } from './s3-object-store';
 import { describeSourceObject, quarantineKey, silverParquetKey, type SourceObject, type SourceObjectRef } from './source-object';
 
@@ -14,6 +15,8 @@ export interface ProcessObjectDeps {
   /** Where rejected rows go in silver. @default the layout's default quarantine prefix */
   readonly quarantinePrefix?: string;
   readonly registry?: ContractRegistry;
+  /** Default: DEFAULT_INGEST_LIMITS. */
+  readonly limits?: IngestLimits;
 }
 
 /** Ingests one bronze object version into silver, or does nothing if that version is already there. */
@@ -35,6 +38,7 @@ export async function processObject(deps: ProcessObjectDeps, ref: SourceObjectRe
     input: await deps.store.openRead(ref),
     format: source.format,
     contract,
+    limits: deps.limits,
     sinks: {
       storeParquet: (body) => deps.store.upload(deps.silverBucket, parquetKey, body, 'application/vnd.apache.parquet'),
       storeQuarantine: (body) => {

@@ -1,61 +1,70 @@
-import { alarmInventory, encryptionInventory, exposureInventory, retentionInventory, wildcardResourceInventory, type InventoryRow } from './inventory';
-import { markdownTable, usd } from './markdown';
+import { alarms } from './alarms-section';
+import { compareEnvironments } from './compare';
+import { costSection } from './cost-section';
+import { dataProtection } from './data-protection-section';
+import { recordedDecisions } from './decisions-section';
+import { exposure, internetFacingEndpoints } from './exposure-section';
+import { roles, wildcardStatements } from './iam-section';
+import { kubernetesInventory } from './kubernetes-section';
+import { AUDIT_REPORT_SCHEMA_VERSION, type AuditReport } from './report-schema';
+import { stackPartOf, TemplateIndex } from './template-index';
 import type { AuditInput } from './types';
 
-const inventoryTable = (rows: InventoryRow[], detailHeader: string) =>
-  markdownTable(['stack', 'logical ID', 'type', detailHeader], rows.map((r) => [r.stackName, r.logicalId, r.type, r.detail]));
-
 /**
- * The audit report of one environment, built only from what was synthesized: the templates, the acknowledged policy
- * findings with their reasons, the gate outcomes and the serving decisions. Deterministic for the same input.
+ * The audit report of one environment as data, built only from what was synthesized (the templates, the Terraform
+ * JSON, the acknowledged findings and the gate outcomes) plus the config facts templates cannot hold (the account,
+ * budgets). Deterministic for the same input; `other` adds the comparison with a second environment.
  */
-export function buildAuditReport(input: AuditInput): string {
-  const resourceCount = input.stacks.reduce((n, s) => n + Object.keys(s.template.Resources ?? {}).length, 0);
+export function buildAuditReport(input: AuditInput, other?: AuditInput): AuditReport {
+  const here = build(input);
+  return other ? { ...here.report, comparison: compareEnvironments(here, build(other)) } : here.report;
+}
+
+function build(input: AuditInput): { index: TemplateIndex; report: AuditReport } {
+  const index = new TemplateIndex(input.stacks, input.environmentName);
+  const statements = wildcardStatements(index, input.acknowledgments);
+  const exposureSection = exposure(index, input.config.account);
+  const protection = dataProtection(index);
+  const decisions = recordedDecisions(index);
+  const cost = costSection(index, decisions, input.config);
+  const kubernetes = input.kubernetes ? kubernetesInventory(input.kubernetes) : null;
   const unacknowledged = input.gates.reduce((n, g) => n + g.unacknowledgedFindings, 0);
-  const sections = [
-    `# Audit report: environment \`${input.environmentName}\``,
-    `Generated ${input.generatedAt} from the synthesized templates (${input.stacks.length} stacks, ${resourceCount} resources).`,
-    '## Policy gates',
-    `Result: **${unacknowledged === 0 ? 'PASS' : 'FAIL'}**, ${unacknowledged} unacknowledged finding(s), ${input.acknowledgments.length} acknowledged.`,
-    markdownTable(['gate', 'unacknowledged findings'], input.gates.map((g) => [g.plugin, g.unacknowledgedFindings])),
-    '## Acknowledged findings',
-    'Each acknowledgment covers one rule on one resource, with the reason recorded beside the construct that needs it.',
-    markdownTable(
-      ['stack', 'resource', 'rule', 'made by', 'reason'],
-      [...input.acknowledgments]
-        .sort((a, b) => `${a.constructPath}${a.ruleId}`.localeCompare(`${b.constructPath}${b.ruleId}`))
-        .map((a) => [a.stackName, a.constructPath, a.ruleId, a.source, a.reason]),
-    ),
-    '## Serving decisions',
-    'Chosen by the decision matrix (`lib/decision/`) from each model\'s traffic profile; also recorded in the serving template metadata.',
-    markdownTable(
-      ['model', 'target', 'forced', 'Lambda / month', 'Fargate / month', 'EKS / month', 'why'],
-      input.servingDecisions.models.map(({ modelName, decision }) => [
-        modelName,
-        decision.target,
-        decision.forced ? 'yes' : 'no',
-        usd(decision.costs.lambda),
-        usd(decision.costs.fargate),
-        usd(decision.costs.eks),
-        decision.reasons.join(' '),
-      ]),
-    ),
-    markdownTable(
-      ['model', 'rejected target', 'why'],
-      input.servingDecisions.models.flatMap(({ modelName, decision }) => decision.rejected.map((r) => [modelName, r.target, r.reason])),
-    ),
-    '## Encryption at rest',
-    inventoryTable(encryptionInventory(input.stacks), 'encryption'),
-    '## Exposure',
-    inventoryTable(exposureInventory(input.stacks), 'exposure'),
-    '## IAM statements on every resource (`*`)',
-    'Each should be an API that AWS does not let you scope to a resource.',
-    inventoryTable(wildcardResourceInventory(input.stacks), 'actions'),
-    '## Retention on stack deletion',
-    inventoryTable(retentionInventory(input.stacks), 'deletion policy'),
-    '## Alarms',
-    'Dead-letter queues and serving rollbacks page the environment\'s alert topic (`mlops-<env>-operations`).',
-    inventoryTable(alarmInventory(input.stacks), 'condition and notification'),
-  ];
-  return `${sections.join('\n\n')}\n`;
+  const report: AuditReport = {
+    schemaVersion: AUDIT_REPORT_SCHEMA_VERSION,
+    environment: input.environmentName,
+    provenance: input.provenance,
+    summary: {
+      gatesPass: unacknowledged === 0,
+      unacknowledgedFindings: unacknowledged,
+      acknowledgments: input.acknowledgments.length,
+      unjustifiedWildcards: statements.filter((s) => s.status === 'UNJUSTIFIED').length,
+      crossAccountGrants: exposureSection.resourceGrants.filter((g) => g.kind === 'cross-account').length,
+      publicGrants: exposureSection.resourceGrants.filter((g) => g.kind === 'public').length,
+      internetFacingEndpoints: internetFacingEndpoints(exposureSection),
+      unencryptedStores: protection.stores.filter((s) => !s.encrypted).length,
+      containersNotHardened: kubernetes?.containers.filter((c) => !(c.nonRoot && c.readOnlyRootFilesystem && c.dropsAllCapabilities)).length ?? 0,
+      monthlyCostUsd: cost.monthlyTotalUsd,
+    },
+    gates: input.gates.map((g) => ({ ...g })),
+    acknowledgments: [...input.acknowledgments]
+      .sort((a, b) => `${a.constructPath}\0${a.ruleId}`.localeCompare(`${b.constructPath}\0${b.ruleId}`))
+      .map((a) => ({
+        stack: a.stackName,
+        stackPart: stackPartOf(a.stackName, input.environmentName),
+        logicalId: a.logicalId,
+        constructPath: a.constructPath,
+        rule: a.ruleId,
+        reason: a.reason,
+        madeBy: a.source,
+      })),
+    iam: { roles: roles(index, statements), wildcardStatements: statements },
+    exposure: exposureSection,
+    dataProtection: protection,
+    decisions: decisions.map((d) => d.row),
+    cost,
+    kubernetes,
+    alarms: alarms(index),
+    comparison: null,
+  };
+  return { index, report };
 }

@@ -1,3 +1,7 @@
 export * from './types';
+export * from './report-schema';
 export { buildAuditReport } from './build-audit-report';
-export { alarmInventory, encryptionInventory, exposureInventory, retentionInventory, wildcardResourceInventory, type InventoryRow } from './inventory';
+export { renderAuditMarkdown, renderAuditSummary } from './render-markdown';
+export { renderCfnValue } from './render-cfn-value';
+export { SERVING_DECISION_METADATA_KEY } from './decisions-section';
+export { TemplateIndex, stackPartOf } from './template-index';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { driftDetectionConfigSchema, modelDriftConfigSchema } from '../drift/drift-config';
 import { featureGroupsSchema } from '../features/feature-group';
 import { trainingConfigSchema, unknownTrainedModels } from '../training/training-config';
+import { DEFAULT_INGEST_MAX_RECORD_BYTES, ingestConfigSchema } from './ingest';
 
 /**
  * The environment config schema: the `environments` context of `cdk.json`.
@@ -91,6 +92,8 @@ export const environmentSchema = z
     training: trainingConfigSchema.optional(),
     /** When the drift detector runs (lib/drift/drift-config.ts); it checks every model with a `drift` block. */
     driftDetection: driftDetectionConfigSchema.prefault({}),
+    /** Limits on what ingest reads as one record (see lib/config/ingest.ts). */
+    ingest: ingestConfigSchema.default({ maxRecordBytes: DEFAULT_INGEST_MAX_RECORD_BYTES }),
   })
   .superRefine((env, ctx) => {
     if (env.lakehouse.bronzeArchiveDays <= env.lakehouse.bronzeInfrequentAccessDays) {

@@ -12,6 +12,10 @@ const FARGATE_PAGE = 'https://aws.amazon.com/fargate/pricing/';
 const ELB_PAGE = 'https://aws.amazon.com/elasticloadbalancing/pricing/';
 const EKS_PAGE = 'https://aws.amazon.com/eks/pricing/';
 const EC2_PAGE = 'https://aws.amazon.com/ec2/pricing/on-demand/';
+const VPC_PAGE = 'https://aws.amazon.com/vpc/pricing/';
+const PRIVATELINK_PAGE = 'https://aws.amazon.com/privatelink/pricing/';
+const KMS_PAGE = 'https://aws.amazon.com/kms/pricing/';
+const CLOUDWATCH_PAGE = 'https://aws.amazon.com/cloudwatch/pricing/';
 
 export interface Price {
   readonly usd: number;
@@ -49,6 +53,10 @@ export const PRICES = {
   ec2C6iXlarge: price(0.17, 'per hour', 'EC2 c6i.xlarge (4 vCPU, 8 GiB, x86_64)', EC2_PAGE, CLIENT_SIDE_NOTE),
   ec2G5Xlarge: price(1.006, 'per hour', 'EC2 g5.xlarge (4 vCPU, 16 GiB, 1 NVIDIA A10G)', EC2_PAGE, CLIENT_SIDE_NOTE),
   ec2G6Xlarge: price(0.8048, 'per hour', 'EC2 g6.xlarge (4 vCPU, 16 GiB, 1 NVIDIA L4)', EC2_PAGE, CLIENT_SIDE_NOTE),
+  natGatewayHour: price(0.045, 'per NAT gateway-hour', 'NAT gateway (data processed is $0.045/GB on top)', VPC_PAGE, CLIENT_SIDE_NOTE),
+  interfaceEndpointHour: price(0.01, 'per endpoint-hour per AZ', 'Interface VPC endpoint (data processed is $0.01/GB on top)', PRIVATELINK_PAGE, CLIENT_SIDE_NOTE),
+  kmsKeyMonth: price(1, 'per key-month', 'KMS customer-managed key (API requests $0.03 per 10,000 on top)', KMS_PAGE),
+  cloudWatchAlarmMonth: price(0.1, 'per alarm-month', 'CloudWatch standard-resolution metric alarm', CLOUDWATCH_PAGE),
 } as const satisfies Record<string, Price>;
 
 export type PriceId = keyof typeof PRICES;

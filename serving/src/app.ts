@@ -24,6 +24,6 @@ export function createServingApp(settings: ServingSettings, logger: ServingLogge
     servedModels: settings.servedModels,
     selection: settings.versionSelection,
   });
-  const core = new ServingCore({ repository, metrics, logger, sagemakerModel: settings.sagemakerModel });
+  const core = new ServingCore({ repository, metrics, logger, sagemakerModel: settings.sagemakerModel, jsonLimits: settings.jsonLimits });
   return { core, repository, metrics, logger };
 }

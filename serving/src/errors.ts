@@ -48,6 +48,22 @@ export class PayloadTooLargeError extends ServingError {
   }
 }
 
+/** A body within the byte limit that holds more JSON values than the server parses in one request. */
+export class TooManyJsonValuesError extends ServingError {
+  readonly status = 413;
+  constructor(limit: number) {
+    super(`request JSON holds more than ${limit} values (MAX_JSON_VALUES)`);
+  }
+}
+
+/** The client went away before its request was read; nobody is left to answer. */
+export class ClientDisconnectedError extends Error {
+  constructor(readonly received: number) {
+    super(`client disconnected after ${received} bytes of the request body`);
+    this.name = 'ClientDisconnectedError';
+  }
+}
+
 export class QueueFullError extends ServingError {
   readonly status = 429;
   override readonly retryAfterSeconds = 1;

@@ -8,7 +8,7 @@ import { httpLimitsOf, loadSettings } from './settings';
 async function main(): Promise<void> {
   const settings = loadSettings(process.env, process.argv.slice(2));
   const app = createServingApp(settings);
-  const http = new HttpServingServer(app.core, httpLimitsOf(settings), app.logger);
+  const http = new HttpServingServer(app.core, httpLimitsOf(settings), app.logger, app.metrics);
   // Listen first: liveness answers while models load, readiness turns true after.
   const address = await http.listen(settings.port, settings.host);
   app.logger.info('listening', { host: address.address, port: address.port, modelRepository: settings.modelRepository, intraOpThreads: settings.intraOpThreads });

@@ -75,6 +75,12 @@ export class ServingMetrics {
     labelNames: ['model', 'version'] as const,
     registers: [this.registry],
   });
+  readonly clientDisconnects = new Counter({
+    name: 'serving_client_disconnects_total',
+    help: 'Clients that went away before their request was read (phase: body = mid-body, connection = reset or timeout)',
+    labelNames: ['phase'] as const,
+    registers: [this.registry],
+  });
   readonly ready = new Gauge({
     name: 'serving_ready',
     help: '1 when the server reports ready, 0 while loading or draining',

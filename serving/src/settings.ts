@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HttpLimits } from './adapters/http-server';
 import { effectiveCpuCount } from './cpu-quota';
 import { SettingsError } from './errors';
+import { DEFAULT_JSON_LIMITS, type JsonLimits } from './protocol/json-limits';
 import type { VersionSelection } from './repository/repository-layout';
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -17,6 +18,8 @@ const settingsSchema = z.object({
   ORT_INTER_OP_THREADS: int(1).default(1),
   MAX_BODY_BYTES: int(1).default(6 * 1024 * 1024),
   MAX_HEADER_BYTES: int(1024).default(16 * 1024),
+  MAX_JSON_DEPTH: int(4).max(1000).default(DEFAULT_JSON_LIMITS.maxDepth),
+  MAX_JSON_VALUES: int(1).default(DEFAULT_JSON_LIMITS.maxValues),
   HEADERS_TIMEOUT_MS: int(1).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: int(1).default(60_000),
   KEEP_ALIVE_TIMEOUT_MS: int(1).default(65_000),
@@ -43,6 +46,8 @@ export interface ServingSettings {
   readonly interOpThreads: number;
   readonly maxBodyBytes: number;
   readonly maxHeaderBytes: number;
+  /** Structure limits of a JSON request body, checked before parsing (MAX_JSON_DEPTH, MAX_JSON_VALUES). */
+  readonly jsonLimits: JsonLimits;
   readonly headersTimeoutMs: number;
   readonly httpRequestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
@@ -116,6 +121,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
     interOpThreads: s.ORT_INTER_OP_THREADS,
     maxBodyBytes: s.MAX_BODY_BYTES,
     maxHeaderBytes: s.MAX_HEADER_BYTES,
+    jsonLimits: { maxDepth: s.MAX_JSON_DEPTH, maxValues: s.MAX_JSON_VALUES },
     headersTimeoutMs: s.HEADERS_TIMEOUT_MS,
     httpRequestTimeoutMs: s.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: s.KEEP_ALIVE_TIMEOUT_MS,

@@ -7,3 +7,11 @@ if (runs !== undefined) {
   const fc: typeof import('fast-check') = require('fast-check');
   fc.configureGlobal({ numRuns });
 }
+
+/**
+ * Runs for a property that is costly per run (whole pipelines, servers): `defaultRuns` in CI, FC_NUM_RUNS when set.
+ * Use as `{ numRuns: costlyRuns(15) }`.
+ */
+export function costlyRuns(defaultRuns: number): number {
+  return runs === undefined ? defaultRuns : Number(runs);
+}

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PayloadTooLargeError } from '../errors';
+import { ClientDisconnectedError, PayloadTooLargeError } from '../errors';
 import type { ServingLogger } from '../logger';
+import type { ServingMetrics } from '../metrics';
+import { ConnectionErrors } from './connection-errors';
+import { lingerThenClose, LINGER_MIN_BYTES, LINGER_TIMEOUT_MS, type LingerLimits } from './linger';
+import { readBody } from './read-body';
 import type { CoreResponse } from './core-types';
 import { errorResponse } from './error-response';
 import type { ServingCore } from './serving-core';
@@ -21,12 +25,16 @@ export interface HttpLimits {
 export class HttpServingServer {
   readonly server: Server;
   private draining = false;
+  private readonly connections: ConnectionErrors;
+  private readonly lingerLimits: LingerLimits;
 
   constructor(
     private readonly core: ServingCore,
     private readonly limits: HttpLimits,
     private readonly logger: ServingLogger,
+    metrics: ServingMetrics,
   ) {
+    this.lingerLimits = { maxBytes: Math.max(LINGER_MIN_BYTES, 4 * limits.maxBodyBytes), timeoutMs: LINGER_TIMEOUT_MS };
     this.server = createServer(
       {
         maxHeaderSize: limits.maxHeaderBytes,
@@ -37,6 +45,8 @@ export class HttpServingServer {
       },
       (req, res) => void this.serve(req, res),
     );
+    this.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => this.checkContinue(req, res));
+    this.connections = new ConnectionErrors(this.server, metrics, logger);
   }
 
   async listen(port: number, host: string): Promise<AddressInfo> {
@@ -80,8 +90,10 @@ export class HttpServingServer {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && header.length > 0 && header.length <= 128 ? header : randomUUID();
+    this.connections.requestStarted(req, res);
     let response: CoreResponse;
     let closeConnection = this.draining;
+    let tooLarge = false;
     try {
       const body = await readBody(req, this.limits.maxBodyBytes);
       const queryAt = req.url!.indexOf('?');
@@ -89,43 +101,41 @@ export class HttpServingServer {
         method: req.method!,
         path: queryAt < 0 ? req.url! : req.url!.slice(0, queryAt),
         headers: req.headers as Record<string, string | undefined>,
-        body,
+        body: body.toString('utf8'),
         requestId,
       });
     } catch (error) {
-      // Body too large or the client went away: answer, and do not read the rest of the body.
+      if (error instanceof ClientDisconnectedError) {
+        // Counted by ConnectionErrors, which sees every way a client goes away.
+        this.logger.debug('client disconnected before its request body was read', { requestId, url: req.url, receivedBytes: error.received });
+        return;
+      }
       response = errorResponse(error, this.logger, requestId);
+      tooLarge = error instanceof PayloadTooLargeError;
       closeConnection = true;
     }
     if (res.destroyed) return;
     const headers: Record<string, string> = { ...response.headers, 'x-request-id': requestId };
-    if (closeConnection || this.draining) headers.connection = 'close';
+    // A 413 is answered while the client may still be sending: close only once the rest is read (lingerThenClose).
+    if ((closeConnection || this.draining) && !tooLarge) headers.connection = 'close';
     res.writeHead(response.status, headers);
     res.end(response.body);
+    if (tooLarge) lingerThenClose(req, this.lingerLimits);
     if (response.status >= 400) {
       this.logger.debug('request answered with an error', { requestId, method: req.method, url: req.url, status: response.status });
     }
   }
-}
 
-/** Reads the body as UTF-8, failing with 413 as soon as it passes the limit (never buffers more than the limit). */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) return Promise.reject(new PayloadTooLargeError(maxBytes));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    req.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > maxBytes) {
-        req.removeAllListeners('data');
-        req.pause();
-        reject(new PayloadTooLargeError(maxBytes));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+  /** `Expect: 100-continue`: a body announced over the limit is refused before the client sends it. */
+  private checkContinue(req: IncomingMessage, res: ServerResponse): void {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > this.limits.maxBodyBytes) {
+      const response = errorResponse(new PayloadTooLargeError(this.limits.maxBodyBytes), this.logger, '');
+      res.writeHead(response.status, { ...response.headers, connection: 'close' });
+      res.end(response.body);
+      return;
+    }
+    res.writeContinue();
+    void this.serve(req, res);
+  }
 }

@@ -2,6 +2,7 @@ import { BadRequestError, MethodNotAllowedError, ModelNotFoundError, NotReadyErr
 import type { ServingLogger } from '../logger';
 import { UNKNOWN_MODEL, type ServingMetrics } from '../metrics';
 import { encodeInferResponse } from '../protocol/infer-response';
+import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from '../protocol/json-limits';
 import type { ModelRepository } from '../repository/model-repository';
 import type { ModelVersion } from '../runtime/model-version';
 import { jsonResponse, type CoreRequest, type CoreResponse } from './core-types';
@@ -18,6 +19,8 @@ export interface ServingCoreOptions {
   readonly logger: ServingLogger;
   /** Model answering SageMaker's POST /invocations; defaults to the only model when exactly one is loaded. */
   readonly sagemakerModel?: string;
+  /** Checked on every infer body before it is parsed; default DEFAULT_JSON_LIMITS. */
+  readonly jsonLimits?: JsonLimits;
 }
 
 /**
@@ -115,6 +118,7 @@ export class ServingCore {
       const versionMetrics = served.requestMetrics;
       versionMetrics.inflight.inc();
       try {
+        checkJsonLimits(request.body, this.options.jsonLimits ?? DEFAULT_JSON_LIMITS);
         const decoded = served.decode(request.body);
         const outputs = await served.infer(decoded);
         const response: CoreResponse = {

@@ -15,6 +15,7 @@ describe('loadSettings', () => {
       interOpThreads: 1,
       maxBodyBytes: 6 * 1024 * 1024,
       maxHeaderBytes: 16 * 1024,
+      jsonLimits: { maxDepth: 32, maxValues: 4 * 1024 * 1024 },
       headersTimeoutMs: 10_000,
       httpRequestTimeoutMs: 60_000,
       keepAliveTimeoutMs: 65_000,

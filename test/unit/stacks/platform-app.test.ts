@@ -67,8 +67,8 @@ describe('the CDK app', () => {
       expect(watching.map((alarm) => alarm.Properties.MetricName).sort()).toEqual(['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible']);
       for (const alarm of watching) expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain(`mlops-${env}-operations:ExportsOutputRefAlertsTopic`);
     }
-    for (const trigger of [platform.platform.ingestTrigger, platform.platform.materializeTrigger]) {
-      const queue = platform.platform.getLogicalId(trigger!.queue.node.defaultChild as CfnResource);
+    for (const trigger of [platform.platform.ingest.trigger, platform.platform.materializeFeatures!.trigger]) {
+      const queue = platform.platform.getLogicalId(trigger.queue.node.defaultChild as CfnResource);
       const backlog = alarms.filter((alarm) => JSON.stringify(alarm.Properties.Dimensions).includes(queue));
       expect(backlog.map((alarm) => [alarm.Properties.MetricName, alarm.Properties.Threshold])).toEqual([['ApproximateAgeOfOldestMessage', 3601]]);
     }

@@ -56,7 +56,7 @@ describe('PlatformStack (dev, handlers bundled)', () => {
 
   test('environment variables exactly as the handlers read them', () => {
     const ingest = functionProps(template, /^Bronze object/).props.Environment.Variables;
-    expect(Object.keys(ingest).sort()).toEqual(['NODE_OPTIONS', 'QUARANTINE_PREFIX', 'SILVER_BUCKET']);
+    expect(Object.keys(ingest).sort()).toEqual(['INGEST_MAX_RECORD_BYTES', 'NODE_OPTIONS', 'QUARANTINE_PREFIX', 'SILVER_BUCKET']);
     expect(ingest.QUARANTINE_PREFIX).toBe('quarantine/');
     const materialize = functionProps(template, /^Silver Parquet/).props.Environment.Variables;
     expect(Object.keys(materialize).sort()).toEqual(['FAILURE_REPORT_BUCKET', 'FEATURE_GROUPS', 'NODE_OPTIONS', 'PUT_RECORD_CONCURRENCY']);

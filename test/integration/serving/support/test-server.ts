@@ -51,7 +51,7 @@ export async function startServer(repository: string, env: Record<string, string
   const settings = loadSettings({ MODEL_REPOSITORY: repository, PORT: '0', MODEL_POLL_INTERVAL_SECONDS: '0', ORT_INTRA_OP_THREADS: '1', ...env });
   const logger = memoryLogger();
   const app = createServingApp(settings, logger);
-  const http = new HttpServingServer(app.core, httpLimitsOf(settings), logger);
+  const http = new HttpServingServer(app.core, httpLimitsOf(settings), logger, app.metrics);
   const address = await http.listen(0, '127.0.0.1');
   if (options.scan ?? true) await app.repository.start();
   return {

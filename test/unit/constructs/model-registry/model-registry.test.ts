@@ -1,5 +1,6 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -69,7 +70,7 @@ describe('ModelRegistry defaults (manual approval)', () => {
     expect(() => registry.grantApprove(role)).toThrow(/invalid approvalMode = "manual"; grantApprove is for auto mode; in manual mode only approverRole approves/);
   });
 
-  test('no cross-account reader and no rule without a promotion function', () => {
+  test('no cross-account reader, and no rule until onPackageApproved', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain('ProductionAccountReads');
     template.resourceCountIs('AWS::Events::Rule', 0);
   });
@@ -124,16 +125,12 @@ describe('ModelRegistry with custom props', () => {
     });
   });
 
-  test('the Approved rule matches the groups and invokes the promotion function, undeliverable events to its DLQ', () => {
+  test('onPackageApproved: a rule on the groups\' Approved packages, with the given target', () => {
     const stack = new Stack(new App({ context: fastCdkContext() }), 'Promotion');
     const fn = new lambda.Function(stack, 'Promote', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
     const dlq = new sqs.Queue(stack, 'Dlq');
-    new ModelRegistry(stack, 'ModelRegistry', {
-      modelNames: ['churn-classifier'],
-      promotionFunction: fn,
-      promotionDeadLetterQueue: dlq,
-      promotionMaxEventAge: Duration.hours(2),
-    });
+    const registry = new ModelRegistry(stack, 'ModelRegistry', { modelNames: ['churn-classifier'] });
+    registry.onPackageApproved('ApprovedRule', { target: new targets.LambdaFunction(fn, { deadLetterQueue: dlq, maxEventAge: Duration.hours(2), retryAttempts: 185 }) });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
@@ -160,8 +157,8 @@ describe('ModelRegistry with groupNamePrefix', () => {
     modelNames: ['churn-classifier', 'fraud-scorer'],
     groupNamePrefix: 'dev-',
     productionReaderAccountId: '111122223333',
-    promotionFunction: fn,
   });
+  registry.onPackageApproved('ApprovedRule', { target: new targets.LambdaFunction(fn) });
   const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   registry.grantDescribe(reader);
   const template = Template.fromStack(stack);

@@ -1,7 +1,9 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { forEachLine } from '../../../../lambdas/ingest/byte-lines';
+import { forEachLine, type LineOptions } from '../../../../lambdas/ingest/byte-lines';
+
+const NO_LIMIT: LineOptions = { maxLineBytes: Number.MAX_SAFE_INTEGER, onOverlongLine: () => undefined };
 
 async function viaReadline(chunks: Buffer[]): Promise<string[]> {
   const lines: string[] = [];
@@ -15,7 +17,7 @@ async function viaForEachLine(chunks: unknown[]): Promise<string[]> {
     lines.push(bytes.toString('utf8', start, end));
     expect(lineNumber).toBe(lines.length);
     return undefined;
-  });
+  }, NO_LIMIT);
   return lines;
 }
 
@@ -48,7 +50,7 @@ describe('forEachLine', () => {
     await forEachLine(Readable.from(['ab\r', '\ncd\n', 'e']), (bytes, start, end) => {
       seen.push(bytes.toString('utf8', start, end));
       return new Promise((resolve) => setImmediate(resolve));
-    });
+    }, NO_LIMIT);
     expect(seen).toEqual(['ab', 'cd', 'e']);
   });
 
@@ -57,6 +59,6 @@ describe('forEachLine', () => {
       yield 'a\n';
       throw new Error('connection reset');
     }
-    await expect(forEachLine(Readable.from(broken()), () => undefined)).rejects.toThrow('connection reset');
+    await expect(forEachLine(Readable.from(broken()), () => undefined, NO_LIMIT)).rejects.toThrow('connection reset');
   });
 });

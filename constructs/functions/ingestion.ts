@@ -1,0 +1,76 @@
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import { DEFAULT_INGEST_MAX_RECORD_BYTES, INGEST_MAX_RECORD_BYTES_ENV, ingestConfigSchema } from '../../lib/config/ingest';
+import { DATASETS_PREFIX, LAYOUT_ENVIRONMENT } from '../../lib/lakehouse';
+import type { ILakehouse } from '../lakehouse';
+import type { IQueueAlarms } from '../operations/queue-alarms';
+import { InvalidPropError } from '../shared/prop-validation';
+import { acknowledgeObjectPatterns } from './data-path-findings';
+import { deploymentOptions, LAMBDAS_DIRECTORY } from './data-path-function-options';
+import type { IngestionProps } from './ingestion-props';
+import { ObjectCreatedTrigger } from './object-created-trigger';
+import { grantListBucket, grantObjectRead, grantObjectWrite } from './object-grants';
+import { PlatformFunction } from './platform-function';
+import { resolveMaxBacklogAge, watchTriggerBacklog } from './trigger-backlog';
+
+/**
+ * Ingestion: every object created in the lakehouse's bronze bucket is checked against its data contract
+ * (`lambdas/ingest`); valid records land in silver `datasets/` as partitioned Parquet, rejected ones in the silver
+ * quarantine prefix with their reasons. Owns its function, its S3 `Object Created` trigger (queue, rule), the grants
+ * (bronze read, silver write on those two prefixes only), the environment the handler reads and the acknowledgments
+ * of those grants. `addAlarms` watches the dead-letter queue and the trigger's backlog.
+ */
+export class Ingestion extends PlatformFunction {
+  readonly lakehouse: ILakehouse;
+  /** `Object Created` in bronze → queue → this function. */
+  readonly trigger: ObjectCreatedTrigger;
+  readonly maxBacklogAge: Duration;
+
+  constructor(scope: Construct, id: string, props: IngestionProps) {
+    const { lakehouse } = props;
+    const maxRecordBytes = props.maxRecordBytes ?? DEFAULT_INGEST_MAX_RECORD_BYTES;
+    if (!ingestConfigSchema.shape.maxRecordBytes.safeParse(maxRecordBytes).success) {
+      throw new InvalidPropError('Ingestion', 'maxRecordBytes', maxRecordBytes, 'an integer number of bytes from 1024 (1 KiB) to 67108864 (64 MiB)');
+    }
+    super(scope, id, {
+      ...deploymentOptions(props),
+      entry: path.join(LAMBDAS_DIRECTORY, 'ingest', 'handler.ts'),
+      description: 'Bronze object -> contract check -> silver Parquet + quarantine',
+      memorySize: props.memorySize ?? 3538,
+      timeout: props.timeout ?? Duration.minutes(15),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 10,
+      environment: {
+        SILVER_BUCKET: lakehouse.silverBucket.bucketName,
+        [LAYOUT_ENVIRONMENT.quarantinePrefix]: lakehouse.quarantinePrefix,
+        [INGEST_MAX_RECORD_BYTES_ENV]: String(maxRecordBytes),
+      },
+      // parquet-wasm reads its WebAssembly module from the bundle's folder at load time.
+      bundledFiles: ['node_modules/parquet-wasm/node/parquet_wasm_bg.wasm'],
+      // The Parquet encoder runs in a worker thread started from the bundle's folder.
+      additionalEntryPoints: ['lambdas/ingest/parquet-encoder-worker.js'],
+    });
+    this.lakehouse = lakehouse;
+    this.maxBacklogAge = resolveMaxBacklogAge('Ingestion', props.maxBacklogAge);
+
+    const silver = (keyPattern: string) => ({ bucket: lakehouse.silverBucket, encryptionKey: lakehouse.encryptionKey, keyPattern });
+    grantObjectRead(this.role, { bucket: lakehouse.bronzeBucket, encryptionKey: lakehouse.encryptionKey, keyPattern: '*' });
+    // Read on datasets/ and ListBucket: the idempotency check (HeadObject) must tell "absent" (404) from "forbidden" (403).
+    grantObjectRead(this.role, silver(`${DATASETS_PREFIX}*`));
+    grantListBucket(this.role, lakehouse.silverBucket);
+    grantObjectWrite(this.role, silver(`${DATASETS_PREFIX}*`));
+    grantObjectWrite(this.role, silver(`${lakehouse.quarantinePrefix}*`));
+    acknowledgeObjectPatterns(this, [
+      [lakehouse.bronzeBucket, '*', 'it reads whichever raw file lands in bronze (any dataset, any key)'],
+      [lakehouse.silverBucket, `${DATASETS_PREFIX}*`, 'it writes and checks the Parquet file of each source object version under datasets/'],
+      [lakehouse.silverBucket, `${lakehouse.quarantinePrefix}*`, 'it writes the rejected records of each source object version to quarantine'],
+    ]);
+    this.trigger = new ObjectCreatedTrigger(this, 'Trigger', { bucket: lakehouse.bronzeBucket, target: this });
+  }
+
+  /** The dead-letter queue alarms, and the trigger queue's backlog older than `maxBacklogAge`. */
+  override addAlarms(alerts: IQueueAlarms): cloudwatch.Alarm[] {
+    return [...super.addAlarms(alerts), watchTriggerBacklog(this.trigger, alerts, this.maxBacklogAge)];
+  }
+}

@@ -1,0 +1,87 @@
+import * as path from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type { Construct } from 'constructs';
+import { LAYOUT_ENVIRONMENT, MODEL_ARTIFACTS_PREFIX } from '../../lib/lakehouse';
+import type { ModelRegistry, ModelRepository } from '../model-registry';
+import { InvalidPropError } from '../shared/prop-validation';
+import { acknowledgeModelRepositoryGrant, acknowledgeObjectPatterns } from './data-path-findings';
+import { deploymentOptions, LAMBDAS_DIRECTORY } from './data-path-function-options';
+import type { ModelPromotionProps } from './model-promotion-props';
+import { grantListBucket, grantObjectCopySource } from './object-grants';
+import { PlatformFunction } from './platform-function';
+
+const NAME = 'ModelPromotion';
+/** EventBridge keeps an event for at most 24 hours (PutTargets: RetryPolicy.MaximumEventAgeInSeconds). */
+const EVENT_AGE = { min: Duration.minutes(1), max: Duration.hours(24) };
+/** EventBridge's maximum: retries go on until `maxEventAge`, not a count. */
+const EVENT_RETRY_ATTEMPTS = 185;
+
+/**
+ * Model promotion: every model package of the registry that becomes `Approved` is copied (an .onnx) or unpacked (a
+ * model.tar.gz) from gold `model-artifacts/` into the serving model repository layout (`lambdas/promote-model`),
+ * which the serving containers poll. Owns its function, the registry's `Approved` rule (events EventBridge cannot
+ * deliver, and invocations that fail every retry, go to the dead-letter queue), the grants (copy from gold, write
+ * the repository, describe the packages), the environment and the acknowledgments.
+ */
+export class ModelPromotion extends PlatformFunction {
+  readonly modelRegistry: ModelRegistry;
+  readonly modelRepository: ModelRepository;
+  /** `Approved` model packages → this function (a child of the registry, `ApprovedRule`). */
+  readonly approvedRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ModelPromotionProps) {
+    const { modelRegistry, modelRepository, lakehouse } = props;
+    const maxEventAge = props.maxEventAge ?? Duration.hours(24);
+    validateEventAge(maxEventAge);
+    super(scope, id, {
+      ...deploymentOptions(props),
+      entry: path.join(LAMBDAS_DIRECTORY, 'promote-model', 'handler.ts'),
+      description: 'Approved model package -> serving model repository layout',
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.minutes(10),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? 2,
+      asyncFailureHandling: 'on-failure-destination',
+      retryAttempts: 2,
+      environment: {
+        MODEL_REPOSITORY_BUCKET: modelRepository.bucket.bucketName,
+        [LAYOUT_ENVIRONMENT.modelRepositoryPrefix]: modelRepository.prefix,
+        MODEL_PACKAGE_GROUPS: JSON.stringify(modelRegistry.modelNamesByGroup()),
+        EVALUATION_GATES: JSON.stringify(props.evaluationGates ?? {}),
+      },
+    });
+    this.modelRegistry = modelRegistry;
+    this.modelRepository = modelRepository;
+
+    modelRepository.grantWrite(this.role);
+    grantObjectCopySource(this.role, { bucket: lakehouse.goldBucket, encryptionKey: lakehouse.encryptionKey, keyPattern: `${MODEL_ARTIFACTS_PREFIX}*` });
+    // A missing config.json beside the artifact must read as 404 (optional file), not 403.
+    grantListBucket(this.role, lakehouse.goldBucket);
+    acknowledgeObjectPatterns(this, [
+      [lakehouse.goldBucket, `${MODEL_ARTIFACTS_PREFIX}*`, 'it copies or unpacks the registered ONNX artifact or model.tar.gz and its config.json, whose keys the training pipeline chooses'],
+      [modelRepository.bucket, `${modelRepository.prefix}*`, 'it writes {model}/{version}/model.onnx and config.json for versions that do not exist yet'],
+    ]);
+    acknowledgeModelRepositoryGrant(this);
+
+    this.approvedRule = modelRegistry.onPackageApproved('ApprovedRule', {
+      description: `Model package Approved in a ${Stack.of(modelRegistry).stackName} group -> promotion to the serving model repository`,
+      target: new targets.LambdaFunction(this.function, { deadLetterQueue: this.deadLetterQueue, maxEventAge, retryAttempts: EVENT_RETRY_ATTEMPTS }),
+    });
+    modelRegistry.grantDescribe(this.role);
+    for (const modelName of modelRegistry.modelNames) {
+      this.acknowledgeWildcardResource(
+        modelRegistry.packageArnPattern(modelName),
+        `DescribeModelPackage on the versions of the ${modelRegistry.groupName(modelName)} group: versions are numbered by SageMaker as they are registered, ` +
+          'so the ARN can only name the group and leave the version open.',
+      );
+    }
+  }
+}
+
+function validateEventAge(maxEventAge: Duration): void {
+  const seconds = maxEventAge.toSeconds();
+  if (seconds < EVENT_AGE.min.toSeconds() || seconds > EVENT_AGE.max.toSeconds()) {
+    throw new InvalidPropError(NAME, 'maxEventAge', maxEventAge.toHumanString(), 'from 1 minute to 24 hours (EventBridge retry policy)');
+  }
+}
