@@ -16,6 +16,9 @@ const VPC_PAGE = 'https://aws.amazon.com/vpc/pricing/';
 const PRIVATELINK_PAGE = 'https://aws.amazon.com/privatelink/pricing/';
 const KMS_PAGE = 'https://aws.amazon.com/kms/pricing/';
 const CLOUDWATCH_PAGE = 'https://aws.amazon.com/cloudwatch/pricing/';
+const SAGEMAKER_PAGE = 'https://aws.amazon.com/sagemaker/ai/pricing/';
+/** SageMaker training prices are per instance-hour, billed per second; managed spot bills the spot price (up to 90% less). */
+const SAGEMAKER_TRAINING_NOTE = 'SageMaker AI training, on-demand; this machine cannot reach the page, re-check before relying on the figure';
 
 export interface Price {
   readonly usd: number;
@@ -57,6 +60,9 @@ export const PRICES = {
   interfaceEndpointHour: price(0.01, 'per endpoint-hour per AZ', 'Interface VPC endpoint (data processed is $0.01/GB on top)', PRIVATELINK_PAGE, CLIENT_SIDE_NOTE),
   kmsKeyMonth: price(1, 'per key-month', 'KMS customer-managed key (API requests $0.03 per 10,000 on top)', KMS_PAGE),
   cloudWatchAlarmMonth: price(0.1, 'per alarm-month', 'CloudWatch standard-resolution metric alarm', CLOUDWATCH_PAGE),
+  sagemakerTrainingG4dnXlarge: price(0.736, 'per instance-hour', 'SageMaker training ml.g4dn.xlarge (4 vCPU, 16 GiB, 1 NVIDIA T4)', SAGEMAKER_PAGE, SAGEMAKER_TRAINING_NOTE),
+  sagemakerTrainingG5Xlarge: price(1.408, 'per instance-hour', 'SageMaker training ml.g5.xlarge (4 vCPU, 16 GiB, 1 NVIDIA A10G)', SAGEMAKER_PAGE, SAGEMAKER_TRAINING_NOTE),
+  sagemakerTrainingG52xlarge: price(1.515, 'per instance-hour', 'SageMaker training ml.g5.2xlarge (8 vCPU, 32 GiB, 1 NVIDIA A10G)', SAGEMAKER_PAGE, SAGEMAKER_TRAINING_NOTE),
 } as const satisfies Record<string, Price>;
 
 export type PriceId = keyof typeof PRICES;
