@@ -28,7 +28,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
   const env: Environment = { account: config.account, region: config.region };
   const stackProps = { env, config, terminationProtection: config.removalPolicy === 'retain' };
 
-  const data = new DataStack(app, `mlops-${name}-data`, { ...stackProps, description: `mlops-blueprint ${name}: lakehouse storage` });
+  const data = new DataStack(app, `mlops-${name}-data`, { ...stackProps, environmentName: name, description: `mlops-blueprint ${name}: lakehouse storage` });
 
   const network = new NetworkStack(app, `mlops-${name}-network`, { ...stackProps, description: `mlops-blueprint ${name}: VPC and flow logs` });
 
@@ -50,7 +50,11 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     modelRepository: data.modelRepository,
     vpc,
     alarmAction: operations.alerts.alarmAction,
+    environmentName: name,
   });
+  // The served-version pins the serving deployments resolve at deploy time live in the data stack.
+  serving.addDependency(data);
+  if (serving.rollout) operations.alerts.watchDeadLetterQueue(serving.rollout.function.deadLetterQueue, `ModelRollout failures (${serving.stackName})`);
 
   let training: TrainingStack | undefined;
   if (config.training !== undefined && serving.servingImage !== undefined) {

@@ -4,9 +4,10 @@ import type { Construct } from 'constructs';
 import { FeatureStore } from '../constructs/feature-store';
 import { createFunctionsKey, FeatureMaterialization, Ingestion, ModelPromotion } from '../constructs/functions';
 import type { ILakehouse, LakehouseTier } from '../constructs/lakehouse';
-import { ModelRegistry, type ModelRepository } from '../constructs/model-registry';
+import { type IModelRepository, ModelRegistry } from '../constructs/model-registry';
 import type { IQueueAlarms } from '../constructs/operations';
 import type { EnvironmentConfig } from '../lib/config';
+import { modelPackageGroupPrefix } from '../lib/registry';
 import { evaluationGatesByModel } from '../lib/training';
 import { removalPolicyOf } from './removal-policy';
 
@@ -18,7 +19,7 @@ export interface PlatformStackProps extends StackProps {
   readonly environmentName: string;
   readonly config: EnvironmentConfig;
   readonly lakehouse: CataloguedLakehouse;
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   readonly vpc: ec2.IVpc;
   /**
    * Where the data-path constructs raise their dead-letter and backlog alarms (the environment's `OperationsAlerts`).
@@ -55,7 +56,7 @@ export class PlatformStack extends Stack {
     }
     this.modelRegistry = new ModelRegistry(this, 'ModelRegistry', {
       modelNames: config.models.map((model) => model.name),
-      groupNamePrefix: `${props.environmentName}-`,
+      groupNamePrefix: modelPackageGroupPrefix(props.environmentName),
       approvalMode: config.approvalMode,
       productionReaderAccountId: config.productionReaderAccountId,
       removalPolicy,

@@ -4,10 +4,13 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { EksCluster, type IEksCluster } from '../constructs/eks';
-import type { ModelRepository } from '../constructs/model-registry';
+import type { IModelRepository } from '../constructs/model-registry';
 import { createServingImage, ModelServing } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
 import type { EnvironmentConfig } from '../lib/config';
+import { ModelRollout } from '../constructs/serving/model-rollout';
+import { modelPackageGroupName } from '../lib/registry';
+import { pinParameterName } from '../lib/rollout';
 import { removalPolicyOf } from './removal-policy';
 import { decideEnvironment, type EnvironmentServingDecision, SERVING_IMAGE_ARCHITECTURE } from '../lib/decision';
 
@@ -16,8 +19,15 @@ export const SERVING_ARCHITECTURE = SERVING_IMAGE_ARCHITECTURE;
 
 export interface ServingStackProps extends StackProps {
   readonly config: EnvironmentConfig;
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   readonly vpc: ec2.IVpc;
+  /**
+   * The environment's name: names each model's served-version pin (`pinParameterName`) and model package group. With it,
+   * every Lambda and Fargate model is pinned and rolled out by a `ModelRollout`; the pins must exist before this stack
+   * deploys (the data stack creates them).
+   * @default - no pins: the containers serve the newest version in the repository (no governed rollout)
+   */
+  readonly environmentName?: string;
   /**
    * Build context of the serving image.
    * @default SERVING_IMAGE_DIRECTORY (the repository's `serving/` folder)
@@ -33,6 +43,8 @@ export interface ServingStackProps extends StackProps {
 /** One `ModelServing` per configured model, on the target the decision matrix picks. */
 export class ServingStack extends Stack {
   readonly models: readonly ModelServing[];
+  /** Drives promotions and rollbacks of the Lambda and Fargate models; absent without `environmentName`. */
+  readonly rollout?: ModelRollout;
   readonly eksCluster?: IEksCluster;
   /** The decision matrix's output for every model of the environment, as the models were built from it. */
   readonly decisions: EnvironmentServingDecision;
@@ -62,7 +74,9 @@ export class ServingStack extends Stack {
 
     this.models = decisions.models.map(({ modelName, decision }) => {
       const model = config.models.find((m) => m.name === modelName)!;
+      const governed = props.environmentName !== undefined && decision.target !== 'eks';
       return new ModelServing(this, constructIdOf(modelName), {
+        servedVersionParameterName: governed ? pinParameterName(props.environmentName!, modelName) : undefined,
         modelName,
         traffic: model.traffic,
         decision,
@@ -75,6 +89,21 @@ export class ServingStack extends Stack {
         fargateOptions: { encryptionKey: logKey, alarmAction: props.alarmAction, deletionProtection: removalPolicy === RemovalPolicy.RETAIN },
       });
     });
+
+    const environmentName = props.environmentName;
+    const governed = this.models.filter((model) => model.target !== 'eks');
+    if (environmentName !== undefined && governed.length > 0) {
+      this.rollout = new ModelRollout(this, 'ModelRollout', {
+        models: governed.map((serving) => ({
+          serving,
+          modelPackageGroupName: modelPackageGroupName(environmentName, serving.modelName),
+          pinParameterName: pinParameterName(environmentName, serving.modelName),
+        })),
+        modelRepository,
+        vpc,
+        removalPolicy,
+      });
+    }
   }
 }
 

@@ -12,5 +12,7 @@ export function tagStack(stack: Stack, environmentName: string, config: Environm
     CostCenter: config.costCenter,
     Owner: config.owner,
   };
-  for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value);
+  // Not on SSM parameters: CloudFormation rewrites a parameter's value whenever its template changes, and the served-version
+  // pins are moved by the rollout function, never by the template (constructs/serving/served-version-pin.ts).
+  for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value, { excludeResourceTypes: ['AWS::SSM::Parameter'] });
 }

@@ -1,15 +1,15 @@
 import type { Gate } from '../../lib/training';
 import type { Duration } from 'aws-cdk-lib';
 import type { ILakehouse } from '../lakehouse';
-import type { ModelRegistry, ModelRepository } from '../model-registry';
+import type { IModelRegistry, IModelRepository } from '../model-registry';
 import type { DataPathFunctionOptions } from './data-path-function-options';
 
 export interface ModelPromotionProps extends DataPathFunctionOptions {
   /** The registry whose `Approved` packages are promoted; the function may describe their versions. */
-  readonly modelRegistry: ModelRegistry;
+  readonly modelRegistry: IModelRegistry;
 
   /** Where approved models are written in the serving layout (`{prefix}{model}/{version}/model.onnx`). */
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
 
   /** The lakehouse whose gold `model-artifacts/` holds the registered artifacts (copied or unpacked, never changed). */
   readonly lakehouse: ILakehouse;

@@ -4,7 +4,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
 import { LAYOUT_ENVIRONMENT, MODEL_ARTIFACTS_PREFIX } from '../../lib/lakehouse';
-import type { ModelRegistry, ModelRepository } from '../model-registry';
+import type { IModelRegistry, IModelRepository } from '../model-registry';
 import { InvalidPropError } from '../shared/prop-validation';
 import { acknowledgeModelRepositoryGrant, acknowledgeObjectPatterns } from './data-path-findings';
 import { deploymentOptions, LAMBDAS_DIRECTORY } from './data-path-function-options';
@@ -26,8 +26,8 @@ const EVENT_RETRY_ATTEMPTS = 185;
  * the repository, describe the packages), the environment and the acknowledgments.
  */
 export class ModelPromotion extends PlatformFunction {
-  readonly modelRegistry: ModelRegistry;
-  readonly modelRepository: ModelRepository;
+  readonly modelRegistry: IModelRegistry;
+  readonly modelRepository: IModelRepository;
   /** `Approved` model packages → this function (a child of the registry, `ApprovedRule`). */
   readonly approvedRule: events.Rule;
 

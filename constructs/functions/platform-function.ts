@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -32,7 +32,7 @@ const MAX_TIMEOUT = Duration.minutes(15);
  * tracing, JSON logs in a KMS-encrypted log group with retention, encrypted environment, reserved concurrency,
  * failed asynchronous invocations kept in an encrypted queue, and a role whose permissions sit in one managed policy.
  */
-export class PlatformFunction extends Construct {
+export class PlatformFunction extends Construct implements iam.IGrantable {
   readonly function: nodejs.NodejsFunction;
   readonly role: ManagedPolicyRole;
   readonly securityGroup: ec2.ISecurityGroup;
@@ -42,6 +42,8 @@ export class PlatformFunction extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly timeout: Duration;
   readonly reservedConcurrentExecutions: number;
+  /** The execution role: `bucket.grantRead(fn)` and the other grants land in its one managed policy. */
+  readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
     super(scope, id);
@@ -81,6 +83,8 @@ export class PlatformFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${this.node.path}`,
     });
+
+    this.grantPrincipal = this.role;
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry,
@@ -167,6 +171,26 @@ export class PlatformFunction extends Construct {
    */
   addAlarms(alerts: IQueueAlarms): cloudwatch.Alarm[] {
     return [...alerts.watchDeadLetterQueue(this.deadLetterQueue, `${this.node.id} failures (${Stack.of(this).stackName})`)];
+  }
+
+  /** Invocations that ended in an error (sum per 5 minutes by default). */
+  metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+  }
+
+  /** Invocations refused for lack of concurrency (sum per 5 minutes by default). */
+  metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+  }
+
+  /** Failures waiting in the dead-letter queue (maximum per 5 minutes by default): what the dead-letter alarm watches. */
+  metricDeadLetterMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5), ...props });
+  }
+
+  /** Seconds the oldest failure has waited in the dead-letter queue (maximum per 5 minutes by default). */
+  metricDeadLetterAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deadLetterQueue.metricApproximateAgeOfOldestMessage({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5), ...props });
   }
 
   /** The function's own CloudFormation resource (for template assertions and acknowledgments). */

@@ -1,21 +1,15 @@
-import { ArnFormat, type CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
+import { type CfnResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { isModelPackageGroupName, MODEL_PACKAGE_GROUP_NAME_RULE } from '../../lib/registry';
 import { acknowledgeWildcardResource } from '../serving/wildcard-findings';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { pascalCase } from '../shared/construct-id';
 import { InvalidPropError } from '../shared/prop-validation';
+import { type IModelRegistry, type ModelRegistryAttributes, ModelRegistryBase } from './model-registry-base';
 import type { ApprovalMode, ModelRegistryProps } from './model-registry-props';
-import {
-  APPROVAL_STATUS_KEY,
-  APPROVE_PACKAGE_ACTIONS,
-  CROSS_ACCOUNT_READ_ACTIONS,
-  DESCRIBE_PACKAGE_ACTIONS,
-  REGISTER_PACKAGE_ACTIONS,
-} from './registry-perms';
+import { APPROVAL_STATUS_KEY, APPROVE_PACKAGE_ACTIONS, CROSS_ACCOUNT_READ_ACTIONS, DESCRIBE_PACKAGE_ACTIONS, REGISTER_PACKAGE_ACTIONS } from './registry-perms';
 
 const NAME = 'ModelRegistry';
 
@@ -24,7 +18,15 @@ const NAME = 'ModelRegistry';
  * IAM (an approver role and a deny on everyone else in manual mode; a grant for the evaluation gate in auto mode), an
  * optional cross-account production reader; `onPackageApproved` hands every `Approved` package to promotion.
  */
-export class ModelRegistry extends Construct {
+export class ModelRegistry extends ModelRegistryBase {
+  /** A registry whose groups exist already (another stack or team): names, ARNs, grants and the Approved rule. */
+  static fromModelRegistryAttributes(scope: Construct, id: string, attrs: ModelRegistryAttributes): IModelRegistry {
+    const groupNamePrefix = attrs.groupNamePrefix ?? '';
+    validateModelNames(attrs.modelNames);
+    validateGroupNames(groupNamePrefix, attrs.modelNames);
+    return new ImportedModelRegistry(scope, id, { modelNames: [...attrs.modelNames], groupNamePrefix, approvalMode: attrs.approvalMode ?? 'manual' });
+  }
+
   readonly approvalMode: ApprovalMode;
   readonly modelNames: readonly string[];
   readonly groupNamePrefix: string;
@@ -75,82 +77,6 @@ export class ModelRegistry extends Construct {
     this.groups = groups;
   }
 
-  /**
-   * An EventBridge rule (a child of the registry, with the given ID) on every package of these groups that becomes
-   * `Approved`: what model promotion listens to.
-   */
-  onPackageApproved(id: string, options: events.OnEventOptions = {}): events.Rule {
-    const rule = new events.Rule(this, id, {
-      description: options.description,
-      ruleName: options.ruleName,
-      crossStackScope: options.crossStackScope,
-      eventPattern: {
-        ...options.eventPattern,
-        source: ['aws.sagemaker'],
-        detailType: ['SageMaker Model Package State Change'],
-        detail: { ...options.eventPattern?.detail, ModelPackageGroupName: this.modelNames.map((name) => this.groupName(name)), ModelApprovalStatus: ['Approved'] },
-      },
-    });
-    if (options.target) rule.addTarget(options.target);
-    return rule;
-  }
-
-  /** The model package group name of one of `modelNames`: `groupNamePrefix` + model name. */
-  groupName(modelName: string): string {
-    if (!this.modelNames.includes(modelName)) throw new Error(`${NAME}: no model ${JSON.stringify(modelName)}; the registry holds ${this.modelNames.join(', ')}`);
-    return `${this.groupNamePrefix}${modelName}`;
-  }
-
-  /** `{ <group name>: <model name> }` for every group: how promotion maps SageMaker's group back to the serving layout. */
-  modelNamesByGroup(): Record<string, string> {
-    return Object.fromEntries(this.modelNames.map((name) => [this.groupName(name), name]));
-  }
-
-  /** ARN of one model's group (built from its name, so policies do not depend on the group resource). */
-  groupArn(modelName: string): string {
-    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: this.groupName(modelName).toLowerCase(), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-  }
-
-  /** ARN pattern of every package version of one model's group: `model-package/<group>/*`. */
-  packageArnPattern(modelName: string): string {
-    return Stack.of(this).formatArn({
-      service: 'sagemaker',
-      resource: 'model-package',
-      resourceName: `${this.groupName(modelName).toLowerCase()}/*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
-  }
-
-  /** DescribeModelPackage on every package of every group (promotion). */
-  grantDescribe(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: DESCRIBE_PACKAGE_ACTIONS, resourceArns: this.packageArns() });
-  }
-
-  /**
-   * CreateModelPackage, only with the status `PendingManualApproval` (training pipelines), in the group of `modelName`,
-   * or in every group when it is omitted.
-   */
-  grantRegister(grantee: iam.IGrantable, modelName?: string): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: REGISTER_PACKAGE_ACTIONS,
-      resourceArns: this.packageArns(modelName),
-      conditions: { StringEquals: { [APPROVAL_STATUS_KEY]: 'PendingManualApproval' } },
-    });
-  }
-
-  /** UpdateModelPackage (approve or reject) in the group of `modelName`, or every group: the evaluation gate, in auto mode only. */
-  grantApprove(grantee: iam.IGrantable, modelName?: string): iam.Grant {
-    if (this.approvalMode === 'manual') {
-      throw new InvalidPropError(NAME, 'approvalMode', this.approvalMode, 'grantApprove is for auto mode; in manual mode only approverRole approves');
-    }
-    return iam.Grant.addToPrincipal({ grantee, actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS], resourceArns: this.packageArns(modelName) });
-  }
-
-  private packageArns(modelName?: string): string[] {
-    return (modelName === undefined ? this.modelNames : [modelName]).map((name) => this.packageArnPattern(name));
-  }
-
   private groupPolicy(modelName: string, readerAccountId: string | undefined): Record<string, unknown> | undefined {
     const statements: iam.PolicyStatement[] = [];
     const packages = this.packageArnPattern(modelName);
@@ -178,6 +104,19 @@ export class ModelRegistry extends Construct {
     }
     if (statements.length === 0) return undefined;
     return new iam.PolicyDocument({ statements }).toJSON();
+  }
+}
+
+class ImportedModelRegistry extends ModelRegistryBase {
+  readonly modelNames: readonly string[];
+  readonly groupNamePrefix: string;
+  readonly approvalMode: ApprovalMode;
+
+  constructor(scope: Construct, id: string, attrs: Required<ModelRegistryAttributes>) {
+    super(scope, id);
+    this.modelNames = attrs.modelNames;
+    this.groupNamePrefix = attrs.groupNamePrefix;
+    this.approvalMode = attrs.approvalMode;
   }
 }
 

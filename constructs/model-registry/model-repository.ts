@@ -1,19 +1,26 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { DEFAULT_MODEL_REPOSITORY_PREFIX } from '../../lib/lakehouse';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
+import { type IModelRepository, type ModelRepositoryAttributes, ModelRepositoryBase } from './model-repository-base';
 import type { ModelRepositoryProps } from './model-repository-props';
 
 /**
  * The serving model repository: approved ONNX models in the layout the serving container polls,
  * `s3://<bucket>/<prefix>{model}/{version}/model.onnx` (+ `config.json`). Promotion writes here; serving reads.
  */
-export class ModelRepository extends Construct {
+export class ModelRepository extends ModelRepositoryBase {
+  /** A repository bucket that exists already (another stack or team): the same URI and grants. */
+  static fromModelRepositoryAttributes(scope: Construct, id: string, attrs: ModelRepositoryAttributes): IModelRepository {
+    const prefix = attrs.prefix ?? DEFAULT_MODEL_REPOSITORY_PREFIX;
+    validatePrefix(prefix);
+    return new ImportedModelRepository(scope, id, { ...attrs, prefix });
+  }
+
   readonly bucket: s3.Bucket;
   readonly encryptionKey: kms.IKey;
   readonly prefix: string;
@@ -28,9 +35,7 @@ export class ModelRepository extends Construct {
     if (autoDeleteObjects && removalPolicy !== RemovalPolicy.DESTROY) {
       throw new InvalidPropError('ModelRepository', 'autoDeleteObjects', true, 'only allowed with removalPolicy DESTROY');
     }
-    if (!/^([A-Za-z0-9_\-=.]+\/)*$/.test(this.prefix)) {
-      throw new InvalidPropError('ModelRepository', 'prefix', this.prefix, "empty or key segments ending in '/', e.g. 'models/'");
-    }
+    validatePrefix(this.prefix);
 
     this.encryptionKey =
       props.encryptionKey ??
@@ -51,19 +56,23 @@ export class ModelRepository extends Construct {
       lifecycleRules: [housekeepingRule(noncurrentVersionExpiration, Duration.days(7))],
     });
   }
+}
 
-  /** `s3://bucket/prefix`: the MODEL_REPOSITORY the serving container polls. */
-  get repositoryUri(): string {
-    return this.bucket.s3UrlForObject(this.prefix);
+class ImportedModelRepository extends ModelRepositoryBase {
+  readonly bucket: s3.IBucket;
+  readonly encryptionKey: kms.IKey;
+  readonly prefix: string;
+
+  constructor(scope: Construct, id: string, attrs: Required<ModelRepositoryAttributes>) {
+    super(scope, id);
+    this.bucket = attrs.bucket;
+    this.encryptionKey = attrs.encryptionKey;
+    this.prefix = attrs.prefix;
   }
+}
 
-  /** Read every model (serving). */
-  grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.bucket.grantRead(grantee, `${this.prefix}*`);
-  }
-
-  /** Write models (promotion). */
-  grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.bucket.grantReadWrite(grantee, `${this.prefix}*`);
+function validatePrefix(prefix: string): void {
+  if (!/^([A-Za-z0-9_\-=.]+\/)*$/.test(prefix)) {
+    throw new InvalidPropError('ModelRepository', 'prefix', prefix, "empty or key segments ending in '/', e.g. 'models/'");
   }
 }

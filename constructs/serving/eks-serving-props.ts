@@ -2,7 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import type { EksSizing } from '../../lib/decision';
-import type { ModelRepository } from '../model-registry/model-repository';
+import type { IModelRepository } from '../model-registry';
 import type { IEksCluster } from '../eks';
 
 /**
@@ -29,7 +29,7 @@ export interface EksServingProps {
   readonly decision: EksSizing;
 
   /** Where the serving container reads the approved models; the pods' role gets `grantRead`. */
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
 
   /** VPC of the cluster; the node group goes into its private subnets. */
   readonly vpc: ec2.IVpc;

@@ -1,5 +1,5 @@
 import type { CfnResource } from 'aws-cdk-lib';
-import type { ModelRepository } from '../model-registry';
+import type { IModelRepository } from '../model-registry';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
 import { permissionsPolicyOf } from '../shared/managed-policy-role';
 import type { FargateServing } from './fargate-serving';
@@ -12,7 +12,7 @@ export interface FargateFindingContext {
 }
 
 /** The findings a Fargate serving service cannot fix, each on its resource with the reason. */
-export function acknowledgeFargateServingFindings(serving: FargateServing, modelRepository: ModelRepository, context: FargateFindingContext): void {
+export function acknowledgeFargateServingFindings(serving: FargateServing, modelRepository: IModelRepository, context: FargateFindingContext): void {
   acknowledgeModelRepositoryRead(permissionsPolicyOf(serving.taskRole), modelRepository);
   acknowledgeFinding(
     permissionsPolicyOf(serving.executionRole),

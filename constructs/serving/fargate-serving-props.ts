@@ -7,7 +7,7 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { FargateSizing } from '../../lib/decision';
-import type { ModelRepository } from '../model-registry';
+import type { IModelRepository } from '../model-registry';
 import type { PrometheusWorkspace } from './prometheus-workspace';
 
 export const DEFAULT_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.42.0';
@@ -21,7 +21,7 @@ export interface FargateServingProps {
   /** Task size, container shares, task counts and scaling targets, as the decision matrix sized them. */
   readonly sizing: FargateSizing;
   /** Where the serving container reads approved models (`MODEL_REPOSITORY`); the task role gets read access. */
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   /** Tasks run in this VPC's private subnets (with egress). */
   readonly vpc: ec2.IVpc;
   /** The serving image, built for `sizing.architecture`. */
@@ -122,4 +122,12 @@ export interface FargateServingProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * SSM parameter pinning the model version this deployment serves (`createServedVersionPin`), read by CloudFormation
+   * into `SERVED_MODEL_VERSION` when it creates or updates the deployment; a `ModelRollout` moves it through the
+   * target's own progressive deployment (docs/serving-targets.md, "Governed rollout").
+   * @default - no pin: the container serves the newest version in the repository and switches on its own (no rollout, no rollback)
+   */
+  readonly servedVersionParameterName?: string;
 }

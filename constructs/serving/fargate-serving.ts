@@ -18,11 +18,14 @@ import { DEFAULT_COLLECTOR_IMAGE, type FargateServingProps, LOAD_BALANCER_IDLE_T
 import { enableLoadBalancerAccessLogs } from './load-balancer-access-logs';
 import { prometheusWorkspaceFromCfn, type PrometheusWorkspace } from './prometheus-workspace';
 import { createErrorRateAlarm, createLatencyAlarm, routeServingAlarms } from './serving-alarms';
+import { SERVED_MODEL_VERSION_VARIABLE } from '../../lib/rollout';
+import { servedVersionReference } from './served-version-pin';
 import { SERVING_CONTAINER } from './serving-image';
 import { createServingLogGroup, resolveLogKey } from './serving-logs';
 import { validateFargateServingProps } from './validate-fargate-serving-props';
 
-const SERVING_CONTAINER_NAME = 'Serving';
+/** The serving container's name in the task definition; the rollout function finds the pin there. */
+export const SERVING_CONTAINER_NAME = 'Serving';
 const SCRATCH_VOLUME = 'scratch';
 /** The non-root user the ADOT collector image is built with. */
 const COLLECTOR_USER = '10001';
@@ -129,6 +132,7 @@ export class FargateServing extends Construct {
         HOST: '0.0.0.0',
         PORT: String(SERVING_CONTAINER.port),
         DRAIN_TIMEOUT_SECONDS: String(SERVING_CONTAINER.drainTimeoutSeconds),
+        ...(props.servedVersionParameterName !== undefined && { [SERVED_MODEL_VERSION_VARIABLE]: servedVersionReference(props.servedVersionParameterName) }),
       },
       // ECS waits this long after SIGTERM before SIGKILL: the server's drain timeout plus a margin.
       stopTimeout: Duration.seconds(SERVING_CONTAINER.drainTimeoutSeconds + 5),

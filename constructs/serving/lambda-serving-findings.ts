@@ -3,10 +3,10 @@ import { acknowledgeFinding, Rule } from '../shared/acknowledge';
 import { permissionsPolicyOf } from '../shared/managed-policy-role';
 import type { LambdaServing } from './lambda-serving';
 import { acknowledgeModelRepositoryRead } from './serving-findings';
-import type { ModelRepository } from '../model-registry';
+import type { IModelRepository } from '../model-registry';
 
 /** The findings a Lambda serving function cannot fix, each on its resource with the reason. */
-export function acknowledgeLambdaServingFindings(serving: LambdaServing, modelRepository: ModelRepository): void {
+export function acknowledgeLambdaServingFindings(serving: LambdaServing, modelRepository: IModelRepository): void {
   const cfnFunction = serving.function.node.defaultChild as CfnResource;
   acknowledgeFinding(
     cfnFunction,

@@ -5,7 +5,7 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { LambdaSizing } from '../../lib/decision';
-import type { ModelRepository } from '../model-registry';
+import type { IModelRepository } from '../model-registry';
 
 /** How callers reach the function: a Lambda Function URL, or an API Gateway HTTP API; both require SigV4 (IAM). */
 export type LambdaServingEndpoint = 'function-url' | 'http-api';
@@ -16,7 +16,7 @@ export interface LambdaServingProps {
   /** Memory, timeout, architecture and concurrency, as the decision matrix sized them. */
   readonly sizing: LambdaSizing;
   /** Where the serving container reads approved models (`MODEL_REPOSITORY`); the function gets read access. */
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   /** The function runs in this VPC's private subnets (with egress). */
   readonly vpc: ec2.IVpc;
   /** The serving image, built for `sizing.architecture`; the function runs it with the Lambda handler as CMD. */
@@ -69,4 +69,12 @@ export interface LambdaServingProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * SSM parameter pinning the model version this deployment serves (`createServedVersionPin`), read by CloudFormation
+   * into `SERVED_MODEL_VERSION` when it creates or updates the deployment; a `ModelRollout` moves it through the
+   * target's own progressive deployment (docs/serving-targets.md, "Governed rollout").
+   * @default - no pin: the container serves the newest version in the repository and switches on its own (no rollout, no rollback)
+   */
+  readonly servedVersionParameterName?: string;
 }

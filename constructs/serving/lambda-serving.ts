@@ -15,6 +15,8 @@ import { InvalidPropError } from '../shared/prop-validation';
 import { acknowledgeLambdaServingFindings } from './lambda-serving-findings';
 import type { LambdaServingEndpoint, LambdaServingProps } from './lambda-serving-props';
 import { createErrorRateAlarm, createLatencyAlarm, routeServingAlarms, validateErrorRateThresholdPercent } from './serving-alarms';
+import { SERVED_MODEL_VERSION_VARIABLE } from '../../lib/rollout';
+import { servedVersionReference } from './served-version-pin';
 import { SERVING_CONTAINER } from './serving-image';
 import { createServingLogGroup, resolveLogKey } from './serving-logs';
 
@@ -93,8 +95,9 @@ export class LambdaServing extends Construct {
       environment: {
         MODEL_REPOSITORY: props.modelRepository.repositoryUri,
         SERVED_MODELS: props.modelName,
-        // The first invocation scans the repository; later ones re-scan at this interval to pick up new versions.
+        // The first invocation scans the repository; later ones re-scan at this interval (pinned: until the pinned version is there).
         MODEL_POLL_INTERVAL_SECONDS: '60',
+        ...(props.servedVersionParameterName !== undefined && { [SERVED_MODEL_VERSION_VARIABLE]: servedVersionReference(props.servedVersionParameterName) }),
       },
     });
     props.modelRepository.grantRead(this.role);

@@ -2,13 +2,13 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import type { DecisionContext, ServingDecision, ServingTarget, TrafficProfile } from '../../lib/decision';
-import type { ModelRepository } from '../model-registry';
+import type { IModelRepository } from '../model-registry';
 import type { IEksCluster } from '../eks';
 import type { FargateServingProps } from './fargate-serving-props';
 import type { LambdaServingProps } from './lambda-serving-props';
 
 /** What every target takes from the facade; the rest of a target's props can be set through its options. */
-type FacadeProvided = 'modelName' | 'sizing' | 'modelRepository' | 'vpc' | 'image';
+type FacadeProvided = 'modelName' | 'sizing' | 'modelRepository' | 'vpc' | 'image' | 'servedVersionParameterName';
 export type LambdaServingOptions = Omit<LambdaServingProps, FacadeProvided>;
 export type FargateServingOptions = Omit<FargateServingProps, FacadeProvided>;
 
@@ -18,7 +18,7 @@ export interface ModelServingProps {
   /** How the model is called: the decision matrix's input. */
   readonly traffic: TrafficProfile;
   /** The repository the serving container reads the model from. */
-  readonly modelRepository: ModelRepository;
+  readonly modelRepository: IModelRepository;
   /** Every target runs in this VPC's private subnets. */
   readonly vpc: ec2.IVpc;
   /** The serving image, built for the architecture the decision was priced with (`createServingImage`). */
@@ -55,6 +55,13 @@ export interface ModelServingProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * SSM parameter pinning the version this model's deployment serves (`createServedVersionPin`); passed to the Lambda
+   * or Fargate target. A `ModelRollout` then moves it through the target's progressive deployment.
+   * @default - no pin: the container serves the newest version in the repository (no rollout, no rollback)
+   */
+  readonly servedVersionParameterName?: string;
 
   /**
    * Further props of `LambdaServing`, used when the target is Lambda.

@@ -17,6 +17,8 @@ const MODEL_NAME = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
  * main resource (`mlops:ServingDecision`), where auditors read why the model runs there.
  */
 export class ModelServing extends Construct {
+  /** The model's name: its folder in the model repository. */
+  readonly modelName: string;
   readonly decision: ServingDecision;
   readonly target: ServingTarget;
   /** Set when the target is Lambda. */
@@ -30,6 +32,7 @@ export class ModelServing extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelServingProps) {
     super(scope, id);
+    this.modelName = props.modelName;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const decisionContext = props.decisionContext ?? { highAvailability: true, architecture: 'x86_64' };
     if (!MODEL_NAME.test(props.modelName)) {
@@ -50,17 +53,18 @@ export class ModelServing extends Construct {
       throw new InvalidPropError('ModelServing', 'decision', this.target, `a decision whose options include a sizing for its target '${this.target}'`);
     }
     const common = { modelName: props.modelName, modelRepository: props.modelRepository, vpc: props.vpc, image: props.image };
+    const pin = { servedVersionParameterName: props.servedVersionParameterName };
 
     switch (sizing.target) {
       case 'lambda': {
         const latencyObjective = latencyObjectiveUnder(props.traffic.p99LatencyMs, Duration.seconds(sizing.timeoutSeconds));
-        this.lambda = new LambdaServing(this, 'Lambda', { removalPolicy, latencyObjective, ...props.lambdaOptions, ...common, sizing });
+        this.lambda = new LambdaServing(this, 'Lambda', { removalPolicy, latencyObjective, ...props.lambdaOptions, ...common, ...pin, sizing });
         this.decisionRecord = this.lambda.function.node.defaultChild as CfnResource;
         break;
       }
       case 'fargate': {
         const latencyObjective = latencyObjectiveUnder(props.traffic.p99LatencyMs, LOAD_BALANCER_IDLE_TIMEOUT);
-        this.fargate = new FargateServing(this, 'Fargate', { removalPolicy, latencyObjective, ...props.fargateOptions, ...common, sizing });
+        this.fargate = new FargateServing(this, 'Fargate', { removalPolicy, latencyObjective, ...props.fargateOptions, ...common, ...pin, sizing });
         this.decisionRecord = this.fargate.service.node.defaultChild as CfnResource;
         break;
       }

@@ -1,11 +1,11 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { ModelRepository } from '../model-registry';
+import type { IModelRepository } from '../model-registry';
 import { acknowledgeFinding, Rule } from '../shared/acknowledge';
 import { acknowledgeWildcardAction, acknowledgeWildcardResource } from './wildcard-findings';
 
 /** The wildcards `ModelRepository.grantRead` needs: every object under the repository prefix, read-only actions. */
-export function acknowledgeModelRepositoryRead(policy: CfnResource, modelRepository: ModelRepository): void {
+export function acknowledgeModelRepositoryRead(policy: CfnResource, modelRepository: IModelRepository): void {
   const reason =
     'Serving reads every version of the models under the repository prefix, whose keys ({model}/{version}/model.onnx) are ' +
     'created by promotion after deployment; access is read-only and limited to that prefix of one bucket.';

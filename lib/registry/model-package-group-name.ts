@@ -7,3 +7,13 @@ const PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
 export function isModelPackageGroupName(name: string): boolean {
   return name.length <= 63 && PATTERN.test(name);
 }
+
+/** The prefix of an environment's model package groups: environments sharing an account do not collide. */
+export function modelPackageGroupPrefix(environmentName: string): string {
+  return `${environmentName}-`;
+}
+
+/** The model package group of one model of an environment (`dev-churn-classifier`). */
+export function modelPackageGroupName(environmentName: string, modelName: string): string {
+  return `${modelPackageGroupPrefix(environmentName)}${modelName}`;
+}

@@ -45,6 +45,20 @@ describe('the CDK app', () => {
     expect(bucket.Properties.Tags).toEqual(expect.arrayContaining(expected));
   });
 
+  test('dev: one untagged served-version pin per model holding none, in the data stack the serving stack depends on', () => {
+    const platform = platformFor('dev');
+    const pins = Template.fromStack(platform.data).findResources('AWS::SSM::Parameter');
+    const models = platform.environment.config.models.map((m) => m.name);
+    expect(Object.values(pins).map((p) => p.Properties.Name)).toEqual(models.map((m) => `/mlops/dev/serving/${m}/served-version`));
+    for (const pin of Object.values(pins)) {
+      expect(pin.Properties.Value).toBe('none');
+      // A tag change would make CloudFormation rewrite the value: the pins are not tagged.
+      expect(pin.Properties.Tags).toBeUndefined();
+    }
+    expect(platform.serving.dependencies).toContain(platform.data);
+    expect(platform.serving.rollout).toBeDefined();
+  });
+
   test('lifecycle days come from the environment config', () => {
     const platform = platformFor('prod');
     const buckets = Template.fromStack(platform.data).findResources('AWS::S3::Bucket');
@@ -85,7 +99,10 @@ describe('the CDK app', () => {
   test('staging: the Fargate serving deployment-rollback alarms notify the alert topic too', () => {
     const platform = platformFor('staging');
     const template = Template.fromStack(platform.serving);
-    const alarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, any> }>;
+    const allAlarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, any> }>;
+    // The rollout function's dead-letter queue alarms (AWS/SQS) live in the serving stack too; these are the service's.
+    const alarms = Object.fromEntries(Object.entries(allAlarms).filter(([, alarm]) => alarm.Properties.Namespace !== 'AWS/SQS'));
+    expect(Object.keys(allAlarms).length - Object.keys(alarms).length).toBe(2);
     const service = Object.values(template.findResources('AWS::ECS::Service'))[0]!;
     const { Enable, Rollback, AlarmNames } = service.Properties.DeploymentConfiguration.Alarms;
     expect({ Enable, Rollback }).toEqual({ Enable: true, Rollback: true });

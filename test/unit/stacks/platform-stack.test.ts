@@ -19,7 +19,7 @@ function buildPlatformStack(environmentName: string, bundle: boolean) {
   const context = { ...fastCdkContext(), ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) };
   const app = new App({ context });
   const { config } = loadEnvironment(app.node.tryGetContext('environments'), environmentName);
-  const data = new DataStack(app, 'Data', { config });
+  const data = new DataStack(app, 'Data', { config, environmentName: 'dev' });
   const network = new NetworkStack(app, 'Network', { config });
   const platform = new PlatformStack(app, 'Platform', { environmentName, config, lakehouse: data.lakehouse, modelRepository: data.modelRepository, vpc: network.network.vpc });
   return { config, platform, template: Template.fromStack(platform) };

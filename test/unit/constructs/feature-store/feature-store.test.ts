@@ -104,6 +104,17 @@ describe('FeatureStore defaults', () => {
 });
 
 describe('FeatureStore grants and imports', () => {
+  test('grantWriteAll returns one iam.Grant holding every group\'s statements; an empty store gives a dropped grant', () => {
+    const { stack, store } = build();
+    const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const grant = store.grantWriteAll(writer);
+    expect(grant.success).toBe(true);
+    expect(grant.principalStatements.flatMap((statement) => statement.actions)).toContain('sagemaker:PutRecord');
+    const { stack: other } = build({ featureGroups: [] });
+    const empty = new FeatureStore(other, 'Empty', { featureGroups: [], lakehouse: new LakehouseStorage(other, 'Lake2'), goldDatabaseName: 'gold' });
+    expect(empty.grantWriteAll(new iam.Role(other, 'Nobody', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })).success).toBe(false);
+  });
+
   test('grantWrite: PutRecord on the group ARN and Decrypt on the online key; grantRead: GetRecord/BatchGetRecord', () => {
     const { stack, store } = build();
     const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });

@@ -38,6 +38,12 @@ describe('ObjectCreatedTrigger defaults', () => {
     });
   });
 
+  test('metricOldestMessageAge: the queue\'s oldest message age, maximum over 5 minutes', () => {
+    const metric = trigger.metricOldestMessageAge();
+    expect(metric).toMatchObject({ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', statistic: 'Maximum' });
+    expect(stack.resolve(metric.dimensions)).toEqual({ QueueName: { 'Fn::GetAtt': [queueId, 'QueueName'] } });
+  });
+
   test('visibility timeout is six times the function timeout', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue(), VisibilityTimeout: 6 * 60 });
   });

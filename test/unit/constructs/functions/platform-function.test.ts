@@ -3,7 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { PlatformFunction } from '../../../../constructs/functions';
+import { OperationsAlerts } from '../../../../constructs/operations';
 import { buildFunction, ECHO_ENTRY } from './build-function';
 
 function keyIdOf(template: Template): string {
@@ -177,5 +179,36 @@ describe('PlatformFunction validation', () => {
     [{ logRetention: Duration.days(11) }, /invalid retention = "11 days"; one of/],
   ])('%o is rejected', (overrides, message) => {
     expect(() => buildFunction(overrides)).toThrow(message);
+  });
+});
+
+describe('PlatformFunction as a resource', () => {
+  const { stack, fn } = buildFunction();
+  const bucket = new s3.Bucket(stack, 'Data');
+  const grant = bucket.grantRead(fn);
+  const alerts = new OperationsAlerts(stack, 'Alerts');
+  const [messagesAlarm, ageAlarm] = fn.addAlarms(alerts);
+  const template = Template.fromStack(stack);
+
+  test('is IGrantable: a bucket grant lands in the role\'s one managed policy', () => {
+    expect(fn.grantPrincipal).toBe(fn.role);
+    expect(grant.success).toBe(true);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']), Resource: Match.anyValue() })]) },
+    });
+  });
+
+  test('metricErrors and metricThrottles: the function\'s Lambda metrics, summed over 5 minutes', () => {
+    for (const [metric, name] of [[fn.metricErrors(), 'Errors'], [fn.metricThrottles(), 'Throttles']] as const) {
+      expect(metric).toMatchObject({ namespace: 'AWS/Lambda', metricName: name, statistic: 'Sum' });
+      expect(metric.period.toSeconds()).toBe(300);
+      expect(stack.resolve(metric.dimensions)).toEqual({ FunctionName: { Ref: stack.getLogicalId(fn.cfnFunction) } });
+    }
+  });
+
+  test('the dead-letter alarms are built on metricDeadLetterMessages and metricDeadLetterAge', () => {
+    const same = (alarm: { metric: unknown }, metric: unknown) => expect(stack.resolve(alarm.metric)).toEqual(stack.resolve(metric));
+    same(messagesAlarm as never, fn.metricDeadLetterMessages());
+    same(ageAlarm as never, fn.metricDeadLetterAge());
   });
 });

@@ -216,3 +216,37 @@ describe('ModelRegistry validation', () => {
     expect(() => build(overrides)).toThrow(message);
   });
 });
+
+describe('ModelRegistry.fromModelRegistryAttributes', () => {
+  const stack = new Stack(new App({ context: fastCdkContext() }), 'Consumer');
+  const registry = ModelRegistry.fromModelRegistryAttributes(stack, 'Shared', { modelNames: ['churn-classifier'], groupNamePrefix: 'prod-', approvalMode: 'auto' });
+  const gate = new iam.Role(stack, 'Gate', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const grants = [registry.grantDescribe(gate), registry.grantRegister(gate), registry.grantApprove(gate)];
+  const fn = new lambda.Function(stack, 'Promote', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
+  const rule = registry.onPackageApproved('ApprovedRule', { target: new targets.LambdaFunction(fn) });
+  const template = Template.fromStack(stack);
+
+  test('names and ARNs from the group names; no group is created', () => {
+    expect(registry.groupName('churn-classifier')).toBe('prod-churn-classifier');
+    expect(registry.modelNamesByGroup()).toEqual({ 'prod-churn-classifier': 'churn-classifier' });
+    template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 0);
+  });
+
+  test('every grant returns an iam.Grant on the packages of its groups', () => {
+    for (const grant of grants) expect(grant.success).toBe(true);
+    const policy = JSON.stringify(Object.values(template.findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument);
+    for (const action of ['sagemaker:DescribeModelPackage', 'sagemaker:CreateModelPackage', 'sagemaker:UpdateModelPackage']) expect(policy).toContain(action);
+    expect(policy).toContain(':model-package/prod-churn-classifier/*');
+  });
+
+  test('the Approved rule works on an imported registry too', () => {
+    expect(rule.node.scope).toBe(registry);
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: { ModelPackageGroupName: ['prod-churn-classifier'], ModelApprovalStatus: ['Approved'] } }) });
+  });
+
+  test('names are checked, and an imported manual registry refuses grantApprove', () => {
+    expect(() => ModelRegistry.fromModelRegistryAttributes(stack, 'Bad', { modelNames: ['has space'] })).toThrow(/ModelRegistry: invalid modelNames = "has space"/);
+    const manual = ModelRegistry.fromModelRegistryAttributes(stack, 'Manual', { modelNames: ['churn-classifier'] });
+    expect(() => manual.grantApprove(gate)).toThrow(/invalid approvalMode = "manual"/);
+  });
+});

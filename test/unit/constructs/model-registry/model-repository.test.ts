@@ -1,6 +1,8 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ModelRepository, type ModelRepositoryProps } from '../../../../constructs/model-registry';
 import { fastCdkContext } from '../../../support/cdk-context';
 
@@ -56,5 +58,41 @@ describe('ModelRepository with custom props', () => {
     [{ prefix: 'models' }, /ModelRepository: invalid prefix = "models"; empty or key segments ending in '\/'/],
   ])('%j is rejected', (props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+});
+
+describe('ModelRepository.fromModelRepositoryAttributes', () => {
+  const stack = new Stack(new App({ context: fastCdkContext() }), 'Consumer');
+  const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+  const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'team-model-repository');
+  const repository = ModelRepository.fromModelRepositoryAttributes(stack, 'Shared', { bucket, encryptionKey: key, prefix: 'serving/' });
+  const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const readGrant = repository.grantRead(reader);
+  const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const writeGrant = repository.grantWrite(writer);
+  const template = Template.fromStack(stack);
+
+  test('the same URI and grants, which return an iam.Grant', () => {
+    expect(stack.resolve(repository.repositoryUri)).toBe('s3://team-model-repository/serving/');
+    expect(readGrant).toBeInstanceOf(iam.Grant);
+    expect(readGrant.success).toBe(true);
+    expect(writeGrant.success).toBe(true);
+  });
+
+  test('an imported bucket does not know its key, so the key grant is explicit', () => {
+    const policyOf = (role: string) =>
+      JSON.stringify(Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith(role))![1].Properties.PolicyDocument);
+    const read = policyOf('Reader');
+    expect(read).toContain(`{"Action":"kms:Decrypt","Effect":"Allow","Resource":"${key.keyArn}"}`);
+    expect(read).toContain(':s3:::team-model-repository/serving/*');
+    const write = policyOf('Writer');
+    expect(write).toMatch(/"kms:Decrypt","kms:Encrypt","kms:GenerateDataKey\*","kms:ReEncrypt\*"\],"Effect":"Allow","Resource":"arn:aws:kms:us-east-1:111122223333:key/);
+    expect(write).toContain('s3:PutObject');
+  });
+
+  test('the prefix is checked as for a created repository', () => {
+    expect(() => ModelRepository.fromModelRepositoryAttributes(stack, 'Bad', { bucket, encryptionKey: key, prefix: 'no-slash' })).toThrow(
+      /ModelRepository: invalid prefix = "no-slash"; empty or key segments ending in '\/'/,
+    );
   });
 });

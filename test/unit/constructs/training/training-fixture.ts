@@ -14,7 +14,7 @@ export function buildTrainingStack(environmentName: string, mutate?: (config: Re
   const app = new App({ context: { ...fastCdkContext(), 'aws:cdk:bundling-stacks': [] } });
   const { config } = loadEnvironment(app.node.tryGetContext('environments'), environmentName);
   mutate?.(config);
-  const data = new DataStack(app, 'Data', { config });
+  const data = new DataStack(app, 'Data', { environmentName, config });
   const network = new NetworkStack(app, 'Network', { config });
   const platform = new PlatformStack(app, 'Platform', { environmentName, config, lakehouse: data.lakehouse, modelRepository: data.modelRepository, vpc: network.network.vpc });
   const training = new TrainingStack(app, 'Training', {

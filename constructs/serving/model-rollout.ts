@@ -1,0 +1,160 @@
+import * as path from 'node:path';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ROLLOUT_TARGETS_VARIABLE, type ModelRolloutTarget } from '../../lib/rollout';
+import { PlatformFunction } from '../functions';
+import { Rule } from '../shared/acknowledge';
+import { InvalidPropError } from '../shared/prop-validation';
+import { SERVING_CONTAINER_NAME } from './fargate-serving';
+import type { ModelRolloutProps, RolloutModel } from './model-rollout-props';
+import { permissionsPolicyOf } from '../shared/managed-policy-role';
+import { acknowledgeModelRepositoryRead } from './serving-findings';
+
+const HANDLER = path.join(__dirname, '..', '..', 'lambdas', 'rollout-model', 'handler.ts');
+
+/**
+ * Governed rollout of model versions (docs/serving-targets.md, "Governed rollout"): on every state change of a model
+ * package, a function brings the model's deployment to its highest approved, promoted version through the target's
+ * own progressive deployment — a CodeDeploy canary on the Lambda alias, an ECS rolling deployment of a new task
+ * definition revision — which rolls back on the error-rate and latency alarms; then it moves the model's pin. After a
+ * failed or stopped deployment it sets the pin back to the version still serving.
+ */
+export class ModelRollout extends Construct {
+  readonly function: PlatformFunction;
+  /** Model package state changes (any status) of the governed models' groups. */
+  readonly registryRule: events.Rule;
+  /** Failed ECS deployments and failed or stopped CodeDeploy deployments of the governed models. */
+  readonly deploymentFailureRule?: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ModelRolloutProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (props.models.length === 0) throw new InvalidPropError('ModelRollout', 'models', [], 'at least one Lambda or Fargate model');
+    const rolloutTargets = Object.fromEntries(props.models.map((model) => [model.serving.modelName, rolloutTargetOf(model)]));
+
+    this.function = new PlatformFunction(this, 'Function', {
+      entry: HANDLER,
+      description: 'Model package state change -> progressive rollout (or rollback) of the served model version',
+      // A handful of AWS API calls per event; the longest part is waiting for a Lambda function update (about a minute).
+      memorySize: 256,
+      timeout: Duration.minutes(3),
+      reservedConcurrentExecutions: 2,
+      vpc: props.vpc,
+      encryptionKey: props.encryptionKey,
+      removalPolicy,
+      environment: {
+        [ROLLOUT_TARGETS_VARIABLE]: Stack.of(this).toJsonString(rolloutTargets),
+        MODEL_REPOSITORY_BUCKET: props.modelRepository.bucket.bucketName,
+        MODEL_REPOSITORY_PREFIX: props.modelRepository.prefix,
+      },
+    });
+    this.grant(props);
+
+    this.registryRule = new events.Rule(this, 'RegistryRule', {
+      description: 'Model package state change (approved, rejected, pending) of a governed model -> rollout function',
+      eventPattern: {
+        source: ['aws.sagemaker'],
+        detailType: ['SageMaker Model Package State Change'],
+        detail: { ModelPackageGroupName: props.models.map((model) => model.modelPackageGroupName) },
+      },
+    });
+    // Lambda's asynchronous retries (2, minutes apart) let a promotion still writing the version finish first.
+    this.registryRule.addTarget(new targets.LambdaFunction(this.function.function, { deadLetterQueue: this.function.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) }));
+
+    const services = props.models.flatMap((model) => (model.serving.fargate ? [model.serving.fargate.service.serviceArn] : []));
+    const groups = props.models.flatMap((model) => (model.serving.lambda ? [model.serving.lambda.deploymentGroup.deploymentGroupName] : []));
+    const patterns: events.EventPattern[] = [];
+    if (services.length > 0) patterns.push({ source: ['aws.ecs'], detailType: ['ECS Deployment State Change'], resources: services, detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] } });
+    if (groups.length > 0) patterns.push({ source: ['aws.codedeploy'], detailType: ['CodeDeploy Deployment State-change Notification'], detail: { deploymentGroup: groups, state: ['FAILURE', 'STOP'] } });
+    patterns.forEach((eventPattern, index) => {
+      const rule = new events.Rule(this, index === 0 ? 'DeploymentFailureRule' : `DeploymentFailureRule${index + 1}`, {
+        description: 'A governed model deployment failed or was stopped -> rollout function resets the pin to the version still serving',
+        eventPattern,
+      });
+      rule.addTarget(new targets.LambdaFunction(this.function.function, { deadLetterQueue: this.function.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) }));
+      if (index === 0) (this as { deploymentFailureRule?: events.Rule }).deploymentFailureRule = rule;
+    });
+  }
+
+  private grant(props: ModelRolloutProps): void {
+    const role = this.function.role;
+    const stack = Stack.of(this);
+    props.modelRepository.grantRead(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+        resources: props.models.map((model) =>
+          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: model.pinParameterName.replace(/^\//, ''), arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+        ),
+      }),
+    );
+    // ListModelPackages has no resource-level permissions; RegisterTaskDefinition / DescribeTaskDefinition neither.
+    const unscoped = ['sagemaker:ListModelPackages'];
+    for (const { serving } of props.models) {
+      if (serving.lambda) {
+        const { function: fn, deploymentGroup } = serving.lambda;
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ['lambda:GetAlias', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration', 'lambda:PublishVersion'],
+            resources: [fn.functionArn, `${fn.functionArn}:*`],
+          }),
+        );
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codedeploy:CreateDeployment'], resources: [deploymentGroup.deploymentGroupArn] }));
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codedeploy:GetDeploymentConfig'], resources: [deploymentGroup.deploymentConfig.deploymentConfigArn] }));
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({ actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'], resources: [deploymentGroup.application.applicationArn] }),
+        );
+        this.function.acknowledgeWildcardResource(
+          `${fn.functionArn}:*`,
+          `The rollout reads the configuration of the version the live alias points at and publishes new versions of this one function; ` +
+            'versions are numbered by Lambda as they are published, so the ARN names the function and leaves the qualifier open.',
+        );
+      } else if (serving.fargate) {
+        const { service, taskRole, executionRole } = serving.fargate;
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: [service.serviceArn] }));
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ['iam:PassRole'],
+            resources: [taskRole.roleArn, executionRole.roleArn],
+            conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+          }),
+        );
+        unscoped.push('ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition');
+      }
+    }
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...new Set(unscoped)], resources: ['*'] }));
+    this.function.acknowledgePermission(
+      Rule.iam5AnyResource,
+      'sagemaker:ListModelPackages, ecs:DescribeTaskDefinition and ecs:RegisterTaskDefinition support no resource-level permissions ' +
+        '(Service Authorization Reference); they read registry listings and register task definition revisions, and the revision only ' +
+        'reaches a service through ecs:UpdateService, which is limited to the governed services.',
+    );
+    acknowledgeModelRepositoryRead(permissionsPolicyOf(role), props.modelRepository);
+  }
+}
+
+function rolloutTargetOf(model: RolloutModel): ModelRolloutTarget {
+  const { serving } = model;
+  const common = { modelPackageGroup: model.modelPackageGroupName, pinParameter: model.pinParameterName };
+  if (serving.lambda) {
+    const { function: fn, alias, deploymentGroup } = serving.lambda;
+    return {
+      ...common,
+      target: {
+        kind: 'lambda',
+        functionName: fn.functionName,
+        aliasName: alias.aliasName,
+        codeDeployApplication: deploymentGroup.application.applicationName,
+        deploymentGroup: deploymentGroup.deploymentGroupName,
+      },
+    };
+  }
+  if (serving.fargate) {
+    const { cluster, service } = serving.fargate;
+    return { ...common, target: { kind: 'ecs', cluster: cluster.clusterName, service: service.serviceName, containerName: SERVING_CONTAINER_NAME } };
+  }
+  throw new InvalidPropError('ModelRollout', 'models', serving.modelName, `a Lambda or Fargate model (${serving.target} models are not rolled out by this function yet)`);
+}

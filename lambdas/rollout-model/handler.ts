@@ -1,0 +1,38 @@
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
+import { parseRolloutTargets, ROLLOUT_TARGETS_VARIABLE } from '../../lib/rollout';
+import { requireEnv } from '../shared/env';
+import { createObservability } from '../shared/powertools';
+import { parseRepositoryPrefix } from '../promote-model/repository';
+import { createRolloutHandler } from './rollout-handler';
+
+const { logger, metrics, tracer } = createObservability('rollout-model');
+
+const targets = parseRolloutTargets(requireEnv(ROLLOUT_TARGETS_VARIABLE));
+const rolloutHandler = createRolloutHandler(
+  {
+    sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})),
+    s3: tracer.captureAWSv3Client(new S3Client({})),
+    ssm: tracer.captureAWSv3Client(new SSMClient({})),
+    lambda: tracer.captureAWSv3Client(new LambdaClient({})),
+    codedeploy: tracer.captureAWSv3Client(new CodeDeployClient({})),
+    ecs: tracer.captureAWSv3Client(new ECSClient({})),
+    repository: { bucket: requireEnv('MODEL_REPOSITORY_BUCKET'), prefix: parseRepositoryPrefix(process.env.MODEL_REPOSITORY_PREFIX ?? '') },
+  },
+  targets,
+  { logger, metrics },
+);
+
+export const handler = async (event: unknown, context: Context) => {
+  logger.addContext(context);
+  try {
+    return await rolloutHandler(event);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};

@@ -1,0 +1,60 @@
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { ModelRolloutTarget } from '../../lib/rollout';
+import { desiredVersion, type DesiredVersionDeps } from './desired-version';
+import { ecsServedVersion, rolloutEcs } from './ecs-rollout';
+import { lambdaServedVersion, rolloutLambda } from './lambda-rollout';
+import { readPin, writePin } from './pin-store';
+import type { RolloutResult } from './rollout-result';
+
+export interface RolloutDeps extends DesiredVersionDeps {
+  readonly ssm: SSMClient;
+  readonly lambda: LambdaClient;
+  readonly codedeploy: CodeDeployClient;
+  readonly ecs: ECSClient;
+  /** Longest wait for a Lambda function update (seconds). */
+  readonly updateWaitSeconds?: number;
+}
+
+export type ReconcileOutcome =
+  | (RolloutResult & { readonly model: string })
+  | { readonly kind: 'nothing-approved'; readonly model: string; readonly servedVersion: number | undefined };
+
+/**
+ * Brings one model's deployment to the version its registry says should serve (the highest approved one in the
+ * repository) through the target's own progressive deployment, then moves the pin to it. Idempotent: a repeated event,
+ * or one for a version that is not the highest approved, changes nothing.
+ */
+export async function reconcileModel(deps: RolloutDeps, model: string, rollout: ModelRolloutTarget, approvedVersion?: number): Promise<ReconcileOutcome> {
+  const desired = await desiredVersion(deps, model, rollout.modelPackageGroup, approvedVersion);
+  if (desired === undefined) {
+    // Nothing approved is left: the progressive deployments cannot roll to "no model" (new replicas would never be
+    // ready and would be rolled back), so the current version keeps serving and the function reports it.
+    return { kind: 'nothing-approved', model, servedVersion: await readPin(deps.ssm, rollout.pinParameter) };
+  }
+  const { target } = rollout;
+  const result =
+    target.kind === 'lambda'
+      ? await rolloutLambda({ lambda: deps.lambda, codedeploy: deps.codedeploy, updateWaitSeconds: deps.updateWaitSeconds }, target, desired)
+      : await rolloutEcs(deps.ecs, target, desired);
+  if ((await readPin(deps.ssm, rollout.pinParameter)) !== desired) await writePin(deps.ssm, rollout.pinParameter, desired);
+  return { ...result, model };
+}
+
+/**
+ * After a deployment failed or was rolled back, sets the pin back to the version the target actually serves, so the
+ * next CloudFormation update of the deployment does not bring the failed version back.
+ */
+export async function resyncPin(deps: RolloutDeps, model: string, rollout: ModelRolloutTarget): Promise<{ model: string; servedVersion: number | undefined; changed: boolean }> {
+  const { target } = rollout;
+  const served =
+    target.kind === 'lambda'
+      ? (await lambdaServedVersion({ lambda: deps.lambda, codedeploy: deps.codedeploy }, target)).modelVersion
+      : (await ecsServedVersion(deps.ecs, target)).modelVersion;
+  const pinned = await readPin(deps.ssm, rollout.pinParameter);
+  if (pinned === served) return { model, servedVersion: served, changed: false };
+  await writePin(deps.ssm, rollout.pinParameter, served);
+  return { model, servedVersion: served, changed: true };
+}

@@ -1,0 +1,97 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ModelServing } from '../../../../constructs/serving';
+import { ModelRollout } from '../../../../constructs/serving/model-rollout';
+import { pinParameterName } from '../../../../lib/rollout';
+import { servingFixture, SPARSE_PROFILE, STEADY_PROFILE } from './fixtures/serving-fixture';
+
+const PIN = (model: string) => pinParameterName('dev', model);
+
+function governedFixture() {
+  const fixture = servingFixture();
+  const common = { modelRepository: fixture.modelRepository, vpc: fixture.vpc, image: fixture.image };
+  const churn = new ModelServing(fixture.stack, 'Churn', { ...common, modelName: 'churn-classifier', traffic: SPARSE_PROFILE, decisionContext: { highAvailability: false, architecture: 'x86_64' }, servedVersionParameterName: PIN('churn-classifier') });
+  const fraud = new ModelServing(fixture.stack, 'Fraud', { ...common, modelName: 'fraud-scorer', traffic: STEADY_PROFILE, forceTarget: 'fargate', servedVersionParameterName: PIN('fraud-scorer') });
+  const rollout = new ModelRollout(fixture.stack, 'Rollout', {
+    models: [
+      { serving: churn, modelPackageGroupName: 'dev-churn-classifier', pinParameterName: PIN('churn-classifier') },
+      { serving: fraud, modelPackageGroupName: 'dev-fraud-scorer', pinParameterName: PIN('fraud-scorer') },
+    ],
+    modelRepository: fixture.modelRepository,
+    vpc: fixture.vpc,
+  });
+  return { ...fixture, churn, fraud, rollout, template: Template.fromStack(fixture.stack) };
+}
+
+describe('governed rollout: pinned deployments and the ModelRollout function', () => {
+  const { stack, churn, fraud, rollout, template } = governedFixture();
+
+  test('each deployment reads its pin through a CloudFormation SSM reference, resolved only when the deployment itself is created or updated', () => {
+    expect(churn.target).toBe('lambda');
+    expect(fraud.target).toBe('fargate');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SERVED_MODELS: 'churn-classifier', SERVED_MODEL_VERSION: '{{resolve:ssm:/mlops/dev/serving/churn-classifier/served-version}}' }) },
+    });
+    const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!;
+    expect(taskDefinition.Properties.ContainerDefinitions[0].Environment).toContainEqual({ Name: 'SERVED_MODEL_VERSION', Value: '{{resolve:ssm:/mlops/dev/serving/fraud-scorer/served-version}}' });
+  });
+
+  test('the function knows every model: registry group, pin, and the target it deploys through', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ROLLOUT_TARGETS)!;
+    const targets = JSON.parse(JSON.stringify(stack.resolve(fn.Properties.Environment.Variables.ROLLOUT_TARGETS)));
+    const rendered = JSON.stringify(targets);
+    for (const fragment of ['churn-classifier', 'dev-churn-classifier', '"kind\\":\\"lambda', 'live', 'fraud-scorer', '"kind\\":\\"ecs', 'Serving', '/mlops/dev/serving/fraud-scorer/served-version']) {
+      expect(rendered).toContain(fragment);
+    }
+    expect(rollout.function.reservedConcurrentExecutions).toBe(2);
+  });
+
+  test('every state change of the governed groups (approved, rejected, pending) reaches it, with retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Model Package State Change'],
+        detail: { ModelPackageGroupName: ['dev-churn-classifier', 'dev-fraud-scorer'] },
+      },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 } })],
+    });
+  });
+
+  test('failed ECS deployments and failed or stopped CodeDeploy deployments reach it too', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change'], resources: [{ Ref: Match.stringLikeRegexp('FraudFargateService') }], detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] } },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.codedeploy'], 'detail-type': ['CodeDeploy Deployment State-change Notification'], detail: { deploymentGroup: [{ Ref: Match.stringLikeRegexp('ChurnLambdaDeployment') }], state: ['FAILURE', 'STOP'] } },
+    });
+  });
+
+  test('least privilege: the two pins, the one function and its versions, the deployment group, the one service, PassRole to ECS only', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>)
+      .map((statement) => ({ ...statement, Action: ([] as string[]).concat(statement.Action) }));
+    const withAction = (action: string) => statements.filter((statement) => statement.Action.includes(action));
+    expect(JSON.stringify(stack.resolve(withAction('ssm:PutParameter')[0]!.Resource))).toContain('parameter/mlops/dev/serving/churn-classifier/served-version');
+    expect(withAction('lambda:PublishVersion')[0]!.Resource).toHaveLength(2);
+    expect(JSON.stringify(withAction('codedeploy:CreateDeployment')[0]!.Resource)).toContain('deploymentgroup');
+    expect(withAction('ecs:UpdateService')[0]!.Resource).toEqual({ Ref: expect.stringMatching(/^FraudFargateService/) });
+    expect(withAction('iam:PassRole')[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(withAction('ecs:RegisterTaskDefinition')[0]!.Resource).toBe('*');
+  });
+});
+
+describe('ModelRollout validation', () => {
+  test('no models, or an EKS model', () => {
+    const fixture = servingFixture();
+    expect(() => new ModelRollout(fixture.stack, 'R', { models: [], modelRepository: fixture.modelRepository, vpc: fixture.vpc })).toThrow(/ModelRollout: invalid models = \[\]; at least one Lambda or Fargate model/);
+    const eks = new ModelServing(fixture.stack, 'Gpu', {
+      modelName: 'doc-embedder',
+      traffic: { ...STEADY_PROFILE, gpu: true, teamSize: 8 },
+      modelRepository: fixture.modelRepository,
+      vpc: fixture.vpc,
+      image: fixture.image,
+    });
+    expect(
+      () => new ModelRollout(fixture.stack, 'R2', { models: [{ serving: eks, modelPackageGroupName: 'dev-doc-embedder', pinParameterName: PIN('doc-embedder') }], modelRepository: fixture.modelRepository, vpc: fixture.vpc }),
+    ).toThrow(/invalid models = "doc-embedder"; a Lambda or Fargate model \(eks models are not rolled out by this function yet\)/);
+  });
+});
