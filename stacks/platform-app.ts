@@ -6,6 +6,7 @@ import { NetworkStack } from './network-stack';
 import { OperationsStack } from './operations-stack';
 import { PlatformStack } from './platform-stack';
 import { ServingStack } from './serving-stack';
+import { TrainingStack } from './training-stack';
 import { registerPolicyGates } from './policy-gates';
 import { stackNameOf } from './stack-names';
 import { tagStack } from './tags';
@@ -17,6 +18,8 @@ export interface PlatformStacks {
   readonly operations: OperationsStack;
   readonly platform: PlatformStack;
   readonly serving: ServingStack;
+  /** Absent when the environment configures no training. */
+  readonly training?: TrainingStack;
   readonly allStacks: readonly Stack[];
 }
 
@@ -61,8 +64,25 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
   serving.addDependency(data);
   if (serving.rollout) operations.alerts.watchDeadLetterQueue(serving.rollout.function.deadLetterQueue, `ModelRollout failures (${serving.stackName})`);
 
-  const allStacks = [data, network, operations, platform, serving];
+  let training: TrainingStack | undefined;
+  if (config.training !== undefined && serving.servingImage !== undefined) {
+    training = new TrainingStack(app, `mlops-${name}-training`, {
+      ...stackProps,
+      environmentName: name,
+      description: `mlops-blueprint ${name}: GPU training pipelines, start-training and the SageMaker budget`,
+      lakehouse: data.lakehouse,
+      vpc,
+      modelRegistry: platform.modelRegistry,
+      servingImageUri: serving.servingImage.imageUri,
+    });
+    // Registration needs the model package groups of the platform stack.
+    training.addStackDependency(platform);
+    for (const pipeline of training.pipelines) operations.alerts.watchStateMachine(pipeline.stateMachine, `Training of ${pipeline.model} (${training.stackName})`);
+    if (training.startTraining) operations.alerts.watchDeadLetterQueue(training.startTraining.deadLetterQueue, `StartTraining failures (${training.stackName})`);
+  }
+
+  const allStacks = [data, network, operations, platform, serving, ...(training ? [training] : [])];
   for (const stack of allStacks) tagStack(stack, name, config);
   registerPolicyGates(app);
-  return { environment, data, network, operations, platform, serving, allStacks };
+  return { environment, data, network, operations, platform, serving, training, allStacks };
 }

@@ -11,6 +11,7 @@ import type { EnvironmentConfig } from '../lib/config';
 import { archiveLimitsByModel } from '../lib/config/promotion';
 import { driftModelsOf } from '../lib/drift';
 import { modelPackageGroupPrefix } from '../lib/registry';
+import { evaluationGatesByModel } from '../lib/training';
 import { removalPolicyOf } from './removal-policy';
 
 /** A lakehouse with a Glue catalog: the feature store registers its offline tables in the gold database. */
@@ -74,6 +75,7 @@ export class PlatformStack extends Stack {
       modelRepository,
       modelRegistry: this.modelRegistry,
       archiveLimits: archiveLimitsByModel(config.promotion, config.models),
+      evaluationGates: evaluationGatesByModel(config.training),
     });
 
     const driftModels = driftModelsOf(config.models);

@@ -1,3 +1,4 @@
+import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -53,6 +54,8 @@ export class ServingStack extends Stack {
   readonly metricsScraper?: ServingScraper;
   /** The decision matrix's output for every model of the environment, as the models were built from it. */
   readonly decisions: EnvironmentServingDecision;
+  /** The serving image (absent when the environment has no model); training registers model packages naming it. */
+  readonly servingImage?: ecr_assets.DockerImageAsset;
 
   constructor(scope: Construct, id: string, props: ServingStackProps) {
     super(scope, id, props);
@@ -67,6 +70,7 @@ export class ServingStack extends Stack {
     }
 
     const image = createServingImage(this, 'ServingImage', { architecture: SERVING_ARCHITECTURE, directory: props.imageDirectory });
+    this.servingImage = image;
     const logKey = createPlatformKey(this, 'ServingLogKey', { description: `Encrypts the ${this.stackName} serving logs`, removalPolicy });
     if (decisions.models.some(({ decision }) => decision.target === 'eks')) {
       this.eksCluster = config.sharedEksClusterName

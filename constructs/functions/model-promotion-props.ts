@@ -1,3 +1,4 @@
+import type { Gate } from '../../lib/training';
 import type { Duration } from 'aws-cdk-lib';
 import type { ArchiveLimits } from '../../lib/config/promotion';
 import type { ILakehouse } from '../lakehouse';
@@ -13,6 +14,13 @@ export interface ModelPromotionProps extends DataPathFunctionOptions {
 
   /** The lakehouse whose gold `model-artifacts/` holds the registered artifacts (copied or unpacked, never changed). */
   readonly lakehouse: ILakehouse;
+
+  /**
+   * Evaluation gate per model (lib/training): a package of a gated model is promoted only if its evaluation report
+   * (ModelMetrics.ModelQuality) passes the same gate the training pipeline ran.
+   * @default - no gate: any package with evaluation metrics registered is promoted
+   */
+  readonly evaluationGates?: Readonly<Record<string, Gate>>;
 
   /**
    * How long EventBridge keeps retrying delivery of an approval event before it goes to the dead-letter queue.

@@ -58,6 +58,7 @@ export class ModelPromotion extends PlatformFunction {
         [LAYOUT_ENVIRONMENT.modelRepositoryPrefix]: modelRepository.prefix,
         MODEL_PACKAGE_GROUPS: JSON.stringify(modelRegistry.modelNamesByGroup()),
         [PROMOTION_ARCHIVE_LIMITS_ENV]: JSON.stringify(archiveLimits),
+        EVALUATION_GATES: JSON.stringify(props.evaluationGates ?? {}),
       },
     });
     this.modelRegistry = modelRegistry;

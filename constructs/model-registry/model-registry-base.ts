@@ -21,10 +21,10 @@ export interface IModelRegistry extends IConstruct {
   packageArnPattern(modelName: string): string;
   /** DescribeModelPackage on every package of every group (promotion). */
   grantDescribe(grantee: iam.IGrantable): iam.Grant;
-  /** CreateModelPackage in every group, only as `PendingManualApproval` (training pipelines). */
-  grantRegister(grantee: iam.IGrantable): iam.Grant;
-  /** Approve or reject packages: the evaluation gate, in auto mode only. */
-  grantApprove(grantee: iam.IGrantable): iam.Grant;
+  /** CreateModelPackage in the group of `modelName` (every group when omitted), only as `PendingManualApproval` (training pipelines). */
+  grantRegister(grantee: iam.IGrantable, modelName?: string): iam.Grant;
+  /** Approve or reject packages of `modelName`'s group (every group when omitted): the evaluation gate, in auto mode only. */
+  grantApprove(grantee: iam.IGrantable, modelName?: string): iam.Grant;
   /** An EventBridge rule on every package of these groups that becomes `Approved`. */
   onPackageApproved(id: string, options?: events.OnEventOptions): events.Rule;
 }
@@ -99,25 +99,25 @@ export abstract class ModelRegistryBase extends Construct implements IModelRegis
     return iam.Grant.addToPrincipal({ grantee, actions: DESCRIBE_PACKAGE_ACTIONS, resourceArns: this.packageArns() });
   }
 
-  /** CreateModelPackage in every group, only with the status `PendingManualApproval` (training pipelines). */
-  grantRegister(grantee: iam.IGrantable): iam.Grant {
+  /** CreateModelPackage in the group of `modelName` (every group when omitted), only as `PendingManualApproval` (training pipelines). */
+  grantRegister(grantee: iam.IGrantable, modelName?: string): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: REGISTER_PACKAGE_ACTIONS,
-      resourceArns: this.packageArns(),
+      resourceArns: this.packageArns(modelName),
       conditions: { StringEquals: { [APPROVAL_STATUS_KEY]: 'PendingManualApproval' } },
     });
   }
 
-  /** UpdateModelPackage (approve or reject) on every group: the evaluation gate, in auto mode only. */
-  grantApprove(grantee: iam.IGrantable): iam.Grant {
+  /** UpdateModelPackage (approve or reject) in `modelName`'s group (every group when omitted): the evaluation gate, auto mode only. */
+  grantApprove(grantee: iam.IGrantable, modelName?: string): iam.Grant {
     if (this.approvalMode === 'manual') {
       throw new InvalidPropError('ModelRegistry', 'approvalMode', this.approvalMode, 'grantApprove is for auto mode; in manual mode only approverRole approves');
     }
-    return iam.Grant.addToPrincipal({ grantee, actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS], resourceArns: this.packageArns() });
+    return iam.Grant.addToPrincipal({ grantee, actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS], resourceArns: this.packageArns(modelName) });
   }
 
-  protected packageArns(): string[] {
-    return this.modelNames.map((name) => this.packageArnPattern(name));
+  protected packageArns(modelName?: string): string[] {
+    return (modelName === undefined ? this.modelNames : [modelName]).map((name) => this.packageArnPattern(name));
   }
 }

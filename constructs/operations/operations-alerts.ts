@@ -6,7 +6,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct, type IConstruct } from 'constructs';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import type { OperationsAlertsProps } from './operations-alerts-props';
@@ -15,7 +16,7 @@ import type { IQueueAlarms } from './queue-alarms';
 const NAME = 'OperationsAlerts';
 const FIVE_MINUTE_MAXIMUM = { period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM };
 
-interface QueueAlarmOptions {
+interface WatchAlarmOptions {
   readonly description: string;
   readonly metric: cloudwatch.IMetric;
   readonly threshold: number;
@@ -139,10 +140,38 @@ export class OperationsAlerts extends Construct implements IQueueAlarms {
     });
   }
 
+  /**
+   * Two alarms on a state machine: any failed execution and any timed-out execution in 5 minutes (a training run that
+   * failed, missed its gate or ran out of time needs a look). Created beside the state machine, in its stack.
+   */
+  watchStateMachine(stateMachine: sfn.IStateMachine, description: string): readonly cloudwatch.Alarm[] {
+    const sum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    return [
+      this.scopedAlarm(stateMachine, 'ExecutionsFailedAlarm', {
+        description: `${description}: an execution of ${stateMachine.node.path} failed; its execution history names the state and the cause.`,
+        metric: stateMachine.metricFailed(sum),
+        threshold: 1,
+        evaluationPeriods: 1,
+      }),
+      this.scopedAlarm(stateMachine, 'ExecutionsTimedOutAlarm', {
+        description: `${description}: an execution of ${stateMachine.node.path} timed out before it finished.`,
+        metric: stateMachine.metricTimedOut(sum),
+        threshold: 1,
+        evaluationPeriods: 1,
+      }),
+    ];
+  }
+
   /** At or above the threshold notifies the topic; an empty queue publishes no age, so missing data is fine. */
-  private queueAlarm(queue: sqs.IQueue, id: string, options: QueueAlarmOptions): cloudwatch.Alarm {
+  private queueAlarm(queue: sqs.IQueue, id: string, options: WatchAlarmOptions): cloudwatch.Alarm {
     if (queue.node.tryFindChild(id)) throw new InvalidPropError(NAME, 'queue', queue.node.path, `a queue without a ${id} yet (each queue is watched once)`);
-    const alarm = new cloudwatch.Alarm(queue, id, {
+    return this.scopedAlarm(queue, id, options);
+  }
+
+  /** An alarm created under `watched` (so it lives in the watched resource's stack), notifying the topic. */
+  private scopedAlarm(watched: IConstruct, id: string, options: WatchAlarmOptions): cloudwatch.Alarm {
+    if (watched.node.tryFindChild(id)) throw new InvalidPropError(NAME, 'watched', watched.node.path, `a resource without a ${id} yet (each is watched once)`);
+    const alarm = new cloudwatch.Alarm(watched, id, {
       alarmDescription: options.description,
       metric: options.metric,
       threshold: options.threshold,

@@ -26,6 +26,7 @@ export const Rule = {
   elbAcmCertificateNist: 'NIST.800.53.R5::NIST.800.53.R5-ELBv2ACMCertificateRequired',
   albWafNist: 'NIST.800.53.R5::NIST.800.53.R5-ALBWAFEnabled',
   elbDeletionProtectionNist: 'NIST.800.53.R5::NIST.800.53.R5-ELBDeletionProtectionEnabled',
+  ec2RestrictedCommonPortsNist: 'NIST.800.53.R5::NIST.800.53.R5-EC2RestrictedCommonPorts',
   elbDeletionProtectionGuard: 'cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
 } as const;
 

@@ -1,4 +1,5 @@
 import type { DescribeModelPackageCommandOutput, ModelPackageContainerDefinition } from '@aws-sdk/client-sagemaker';
+import { evaluationReportUri } from './evaluation-check';
 import { parseS3Uri, type S3Location } from './s3-uri';
 
 /** `onnx`: the object is the model, copied server-side. `gzip-tar`: SageMaker's model.tar.gz holding one .onnx. */
@@ -14,6 +15,8 @@ export interface ServablePackage {
   readonly artifactFormat: ArtifactFormat;
   /** S3 URIs of the evaluation reports (ModelMetrics). */
   readonly metricsUris: readonly string[];
+  /** The report the evaluation gate reads (ModelMetrics.ModelQuality.Statistics), when registered. */
+  readonly evaluationReportUri?: string;
 }
 
 export type PackageCheck = { readonly ok: true; readonly servable: ServablePackage } | { readonly ok: false; readonly reasons: readonly string[] };
@@ -104,6 +107,7 @@ export function checkModelPackage(description: DescribeModelPackageCommandOutput
       artifact,
       artifactFormat,
       metricsUris: evaluation,
+      evaluationReportUri: evaluationReportUri(description),
     },
   };
 }

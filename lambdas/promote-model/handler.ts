@@ -6,6 +6,7 @@ import { parseArchiveLimitsByModel, PROMOTION_ARCHIVE_LIMITS_ENV } from '../../l
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
 import { createApprovalHandler, type HandlerResult } from './approval-handler';
+import { parseEvaluationGates } from './evaluation-check';
 import { parseModelPackageGroups } from './model-package-groups';
 import { parseRepositoryPrefix } from './repository';
 import { PROMOTE_SERVICE } from './promote-metrics';
@@ -19,8 +20,17 @@ const repository = {
 };
 const modelPackageGroups = parseModelPackageGroups(requireEnv('MODEL_PACKAGE_GROUPS'));
 const archiveLimits = parseArchiveLimitsByModel(process.env[PROMOTION_ARCHIVE_LIMITS_ENV] ?? '{}');
+// Optional: an environment without training has no gates; promotion then only requires that metrics are registered.
+const evaluationGates = parseEvaluationGates(process.env.EVALUATION_GATES ?? '{}');
 const approvalHandler = createApprovalHandler(
-  { sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})), s3: tracer.captureAWSv3Client(new S3Client({})), repository, modelPackageGroups, archiveLimits },
+  {
+    sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})),
+    s3: tracer.captureAWSv3Client(new S3Client({})),
+    repository,
+    modelPackageGroups,
+    archiveLimits,
+    evaluationGates,
+  },
   { logger, metrics },
 );
 

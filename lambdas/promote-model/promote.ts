@@ -1,10 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DescribeModelPackageCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { FALLBACK_ARCHIVE_LIMITS, type ArchiveLimits } from '../../lib/config/promotion';
+import type { Gate } from '../../lib/training';
 import { headObjectOrUndefined } from '../shared/s3-objects';
 import type { ApprovalEvent } from './approval-event';
 import { checkModelPackage, type ArtifactFormat } from './check-package';
 import { promoteOnnxObject } from './copy-onnx';
+import { checkEvaluationGate } from './evaluation-check';
 import { ArtifactConflictError, PackageRejectedError } from './errors';
 import { METADATA_PACKAGE_ARN, METADATA_SOURCE_ETAG, MODEL_FILE, versionKey, type RepositoryLocation } from './repository';
 import { promoteArchive } from './unpack-archive';
@@ -18,6 +20,8 @@ export interface PromoteDeps {
   readonly modelPackageGroups: ReadonlyMap<string, string>;
   /** Model name → what its package may expand to (PROMOTION_ARCHIVE_LIMITS); models not listed get the default. */
   readonly archiveLimits?: ReadonlyMap<string, ArchiveLimits>;
+  /** Model name → evaluation gate (EVALUATION_GATES); a model without one is not gated. */
+  readonly evaluationGates?: ReadonlyMap<string, Gate>;
 }
 
 export type PromotionOutcome =
@@ -49,6 +53,8 @@ export async function promoteModelPackage(deps: PromoteDeps, event: ApprovalEven
   const check = checkModelPackage(description, deps.modelPackageGroups);
   if (!check.ok) throw new PackageRejectedError(event.detail.ModelPackageArn, check.reasons);
   const { servable } = check;
+  const gateProblems = await checkEvaluationGate(deps.s3, servable.model, servable.evaluationReportUri, deps.evaluationGates ?? new Map());
+  if (gateProblems.length > 0) throw new PackageRejectedError(servable.modelPackageArn, gateProblems);
 
   const source = await headObjectOrUndefined(deps.s3, servable.artifact.bucket, servable.artifact.key);
   if (source?.ETag === undefined) {

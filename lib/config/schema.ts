@@ -4,6 +4,7 @@ import { featureGroupsSchema } from '../features/feature-group';
 import { monitoringConfigSchema } from './monitoring';
 import { approversSchema, checkApprovers } from './approvers';
 import { availabilityZonesSchema, checkAvailabilityZones } from './availability-zones';
+import { trainingConfigSchema, unknownTrainedModels } from '../training/training-config';
 import { DEFAULT_INGEST_MAX_RECORD_BYTES, ingestConfigSchema } from './ingest';
 import { promotionConfigSchema } from './promotion';
 
@@ -97,6 +98,8 @@ export const environmentSchema = z
     featureGroups: featureGroupsSchema.default([]),
     /** Grafana and the data-path alarm thresholds (lib/config/monitoring.ts). */
     monitoring: monitoringConfigSchema.default(() => monitoringConfigSchema.parse({})),
+    /** GPU training: budget and one entry per trained model (see lib/training/training-config.ts); omit for no training. */
+    training: trainingConfigSchema.optional(),
     /** When the drift detector runs (lib/drift/drift-config.ts); it checks every model with a `drift` block. */
     driftDetection: driftDetectionConfigSchema.prefault({}),
     /** Limits on what ingest reads as one record (see lib/config/ingest.ts). */
@@ -121,6 +124,8 @@ export const environmentSchema = z
       }
       seen.add(model.name);
     });
+    const modelNames = env.models.map((model) => model.name);
+    for (const [path, message] of unknownTrainedModels(env.training, modelNames)) ctx.addIssue({ code: 'custom', path, message });
   });
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 

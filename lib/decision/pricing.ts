@@ -18,6 +18,9 @@ const KMS_PAGE = 'https://aws.amazon.com/kms/pricing/';
 const CLOUDWATCH_PAGE = 'https://aws.amazon.com/cloudwatch/pricing/';
 const PROMETHEUS_PAGE = 'https://aws.amazon.com/prometheus/pricing/';
 const GRAFANA_PAGE = 'https://aws.amazon.com/grafana/pricing/';
+const SAGEMAKER_PAGE = 'https://aws.amazon.com/sagemaker/ai/pricing/';
+/** SageMaker training prices are per instance-hour, billed per second; managed spot bills the spot price (up to 90% less). */
+const SAGEMAKER_TRAINING_NOTE = 'SageMaker AI training, on-demand; this machine cannot reach the page, re-check before relying on the figure';
 
 export interface Price {
   readonly usd: number;
@@ -65,6 +68,9 @@ export const PRICES = {
   ampCollectorHour: price(0.04, 'per collector-hour', 'Amazon Managed Prometheus managed collector (EKS scraper); samples collected are billed on top', PROMETHEUS_PAGE, CLIENT_SIDE_NOTE),
   grafanaEditorMonth: price(9, 'per active editor or admin user-month', 'Amazon Managed Grafana editor/admin license', GRAFANA_PAGE, CLIENT_SIDE_NOTE),
   grafanaViewerMonth: price(5, 'per active viewer user-month', 'Amazon Managed Grafana viewer license', GRAFANA_PAGE, CLIENT_SIDE_NOTE),
+  sagemakerTrainingG4dnXlarge: price(0.736, 'per instance-hour', 'SageMaker training ml.g4dn.xlarge (4 vCPU, 16 GiB, 1 NVIDIA T4)', SAGEMAKER_PAGE, SAGEMAKER_TRAINING_NOTE),
+  sagemakerTrainingG5Xlarge: price(1.408, 'per instance-hour', 'SageMaker training ml.g5.xlarge (4 vCPU, 16 GiB, 1 NVIDIA A10G)', SAGEMAKER_PAGE, SAGEMAKER_TRAINING_NOTE),
+  sagemakerTrainingG52xlarge: price(1.515, 'per instance-hour', 'SageMaker training ml.g5.2xlarge (8 vCPU, 32 GiB, 1 NVIDIA A10G)', SAGEMAKER_PAGE, SAGEMAKER_TRAINING_NOTE),
 } as const satisfies Record<string, Price>;
 
 export type PriceId = keyof typeof PRICES;

@@ -12,7 +12,8 @@
  * | silver | `inference-capture/<model>/<version>/dt=<YYYY-MM-DD>/<file>` | serving | sampled inference inputs/outputs |
  * | silver | `drift-detector/<model>/<version>/watermark.json`, `…/detections/<id>.json` | drift-detector | how far it read, what it emitted |
  * | gold | `feature-store/` | Feature Store (and materialize-features) | offline store Parquet |
- * | gold | `model-artifacts/<model>/…` (`checkpoints/<run>/` for training checkpoints) | training | ONNX artifacts, checkpoints |
+ * | gold | `model-artifacts/<model>/runs/<run>/` (`<job>/output/model.tar.gz`, evaluation report, drift baseline, input manifest) | training pipeline | one run's outputs |
+ * | gold | `model-artifacts/<model>/checkpoints/<run>/` | SageMaker (synced from `/opt/ml/checkpoints`) | training checkpoints |
  * | model repository | `models/<model>/<version>/model.onnx` + `config.json` (prefix configurable) | promotion | what serving loads |
  *
  * Only `datasets/` triggers materialization; only bronze triggers ingest: everything else lies outside both.
@@ -125,9 +126,24 @@ export function modelArtifactsPrefix(model: string): string {
   return `${MODEL_ARTIFACTS_PREFIX}${model}/`;
 }
 
+/** `model-artifacts/<model>/checkpoints/`: the checkpoints of every training run of a model. */
+export function trainingCheckpointsPrefix(model: string): string {
+  return `${modelArtifactsPrefix(model)}checkpoints/`;
+}
+
 /** `model-artifacts/<model>/checkpoints/<run>/`: the checkpoints of one training run (resumed after spot interruption). */
 export function trainingCheckpointPrefix(model: string, run: string): string {
-  return `${modelArtifactsPrefix(model)}checkpoints/${run}/`;
+  return `${trainingCheckpointsPrefix(model)}${run}/`;
+}
+
+/** `model-artifacts/<model>/runs/`: the outputs of every training run of a model. */
+export function trainingRunsPrefix(model: string): string {
+  return `${modelArtifactsPrefix(model)}runs/`;
+}
+
+/** `model-artifacts/<model>/runs/<run>/`: one training run's outputs (SageMaker's `<job>/output/model.tar.gz` and the reports). */
+export function trainingRunPrefix(model: string, run: string): string {
+  return `${trainingRunsPrefix(model)}${run}/`;
 }
 
 /** `<repository prefix><model>/<version>/`: one model version in the serving layout. */

@@ -64,13 +64,14 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups.map((g) => ({ ...g, name: `dev-${g.name}` })));
     expect(materialize.PUT_RECORD_CONCURRENCY).toBe('32');
     const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
-    expect(Object.keys(promote).sort()).toEqual(['MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'PROMOTION_ARCHIVE_LIMITS']);
+    expect(Object.keys(promote).sort()).toEqual(['EVALUATION_GATES', 'MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'PROMOTION_ARCHIVE_LIMITS']);
     // dev's churn-classifier serves in 1024 MB: models up to 512 MiB, archives up to 2 × that + 64 MiB.
     expect(JSON.parse(promote.PROMOTION_ARCHIVE_LIMITS)).toEqual({
       'churn-classifier': { maxModelBytes: 512 * 1024 * 1024, maxExpandedBytes: 1088 * 1024 * 1024, maxEntries: 1000, maxHeaderBytes: 16384 },
     });
     expect(promote.MODEL_REPOSITORY_PREFIX).toBe('models/');
     expect(JSON.parse(promote.MODEL_PACKAGE_GROUPS)).toEqual({ 'dev-churn-classifier': 'churn-classifier' });
+    expect(JSON.parse(promote.EVALUATION_GATES)).toEqual({ 'churn-classifier': { metric: 'validation:auc', comparison: '>=', threshold: 0.75 } });
   });
 
   test('ingest: bronze Object Created → queue (DLQ after 5 receives) → function with batch item failures', () => {

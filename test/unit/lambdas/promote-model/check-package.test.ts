@@ -23,6 +23,7 @@ describe('checkModelPackage', () => {
         artifact: { bucket: 'training', key: 'churn-classifier/run-42/model.onnx' },
         artifactFormat: 'onnx',
         metricsUris: ['s3://training/churn-classifier/run-42/evaluation.json'],
+        evaluationReportUri: 's3://training/churn-classifier/run-42/evaluation.json',
       },
     });
   });

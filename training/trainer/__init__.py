@@ -1,0 +1,1 @@
+"""Reference trainer for the mlops-blueprint training pipeline (SageMaker training container contract)."""
