@@ -56,14 +56,14 @@ describe('PlatformStack (dev, handlers bundled)', () => {
 
   test('environment variables exactly as the handlers read them', () => {
     const ingest = functionProps(template, /^Bronze object/).props.Environment.Variables;
-    expect(Object.keys(ingest).sort()).toEqual(['INGEST_MAX_RECORD_BYTES', 'NODE_OPTIONS', 'QUARANTINE_PREFIX', 'SILVER_BUCKET']);
+    expect(Object.keys(ingest).sort()).toEqual(['INGEST_MAX_RECORD_BYTES', 'QUARANTINE_PREFIX', 'SILVER_BUCKET']);
     expect(ingest.QUARANTINE_PREFIX).toBe('quarantine/');
     const materialize = functionProps(template, /^Silver Parquet/).props.Environment.Variables;
-    expect(Object.keys(materialize).sort()).toEqual(['FAILURE_REPORT_BUCKET', 'FEATURE_GROUPS', 'NODE_OPTIONS', 'PUT_RECORD_CONCURRENCY']);
+    expect(Object.keys(materialize).sort()).toEqual(['FAILURE_REPORT_BUCKET', 'FEATURE_GROUPS', 'PUT_RECORD_CONCURRENCY']);
     expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups);
     expect(materialize.PUT_RECORD_CONCURRENCY).toBe('16');
     const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
-    expect(Object.keys(promote).sort()).toEqual(['MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'NODE_OPTIONS', 'PROMOTION_ARCHIVE_LIMITS']);
+    expect(Object.keys(promote).sort()).toEqual(['MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'PROMOTION_ARCHIVE_LIMITS']);
     // dev's churn-classifier serves in 1024 MB: models up to 512 MiB, archives up to 2 × that + 64 MiB.
     expect(JSON.parse(promote.PROMOTION_ARCHIVE_LIMITS)).toEqual({
       'churn-classifier': { maxModelBytes: 512 * 1024 * 1024, maxExpandedBytes: 1088 * 1024 * 1024, maxEntries: 1000, maxHeaderBytes: 16384 },
@@ -132,9 +132,9 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     template.hasResource('AWS::SageMaker::ModelPackageGroup', { DeletionPolicy: 'Delete' });
   });
 
-  test('the ingest bundle carries the parquet-wasm module and the encoder worker beside index.js', () => {
+  test('the ingest bundle carries the parquet-wasm module and the encoder worker beside index.js, and no source map (kept out of the zip)', () => {
     const staging = platform.ingest.function.node.findChild('Code').node.findChild('Stage') as AssetStaging;
-    expect(readdirSync(staging.absoluteStagedPath).sort()).toEqual(['index.js', 'index.js.map', 'parquet-encoder-worker.js', 'parquet_wasm_bg.wasm']);
+    expect(readdirSync(staging.absoluteStagedPath).sort()).toEqual(['index.js', 'parquet-encoder-worker.js', 'parquet_wasm_bg.wasm']);
     // The worker is bundled with its dependencies: nothing is left to resolve from node_modules at run time.
     const worker = readFileSync(join(staging.absoluteStagedPath, 'parquet-encoder-worker.js'), 'utf8');
     expect(worker).not.toMatch(/require\(["'](parquet-wasm|apache-arrow)["']\)/);
@@ -164,7 +164,7 @@ describe('PlatformStack (dev, handlers bundled)', () => {
       const body = JSON.stringify(objectCreatedEvent({ bucket: 'bronze', key, etag: ETag!.replace(/"/g, '') }));
       const event = { Records: [{ messageId: 'm-1', receiptHandle: 'h-1', body, attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:ingest', awsRegion: 'us-east-1' }] };
       // The function's environment as synthesized (bucket names are tokens there, so the bucket is s3rver's).
-      const { NODE_OPTIONS: _sourceMaps, ...deployedEnvironment } = functionProps(template, /^Bronze object/).props.Environment.Variables as Record<string, string>;
+      const deployedEnvironment = functionProps(template, /^Bronze object/).props.Environment.Variables as Record<string, string>;
       // Out of process and asynchronously: s3rver answers from this process's event loop.
       const { stdout } = await promisify(execFile)(
         process.execPath,

@@ -23,7 +23,6 @@ describe('Ingestion defaults', () => {
 
   test('the environment the handler reads: the silver bucket and the quarantine prefix', () => {
     expect(fn.props.Environment.Variables).toEqual({
-      NODE_OPTIONS: '--enable-source-maps',
       SILVER_BUCKET: { Ref: stack.getLogicalId(ingestion.lakehouse.silverBucket.node.defaultChild as never) },
       QUARANTINE_PREFIX: 'quarantine/',
       INGEST_MAX_RECORD_BYTES: '1048576',
