@@ -119,8 +119,9 @@ export class PlatformFunction extends Construct implements iam.IGrantable {
       'Resource "*" only for actions that support no resource-level permission: ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets ' +
         '(Lambda VPC networking) and xray:PutTraceSegments / xray:PutTelemetryRecords (active tracing).',
     );
-    this.acknowledgePermission(
-      Rule.iam5NetworkInterfaces,
+    // Rendered the way cdk-nag renders it, so it also matches in a stack with a concrete account and region.
+    this.acknowledgeWildcardResource(
+      Stack.of(this).formatArn({ service: 'ec2', resource: 'network-interface', resourceName: '*' }),
       'Lambda creates and deletes its VPC network interfaces at run time under IDs unknown at deploy time; the pattern is limited to ' +
         'network interfaces of this account and region, and creation to this function\'s subnets and security group.',
     );
