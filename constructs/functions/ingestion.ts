@@ -12,6 +12,7 @@ import { deploymentOptions, LAMBDAS_DIRECTORY } from './data-path-function-optio
 import type { IngestionProps } from './ingestion-props';
 import { ObjectCreatedTrigger } from './object-created-trigger';
 import { grantListBucket, grantObjectRead, grantObjectWrite } from './object-grants';
+import { LAMBDA_EXTRAS } from './lambda-extras';
 import { PlatformFunction } from './platform-function';
 import { resolveMaxBacklogAge, watchTriggerBacklog } from './trigger-backlog';
 
@@ -46,10 +47,8 @@ export class Ingestion extends PlatformFunction {
         [LAYOUT_ENVIRONMENT.quarantinePrefix]: lakehouse.quarantinePrefix,
         [INGEST_MAX_RECORD_BYTES_ENV]: String(maxRecordBytes),
       },
-      // parquet-wasm reads its WebAssembly module from the bundle's folder at load time.
-      bundledFiles: ['node_modules/parquet-wasm/node/parquet_wasm_bg.wasm'],
-      // The Parquet encoder runs in a worker thread started from the bundle's folder.
-      additionalEntryPoints: ['lambdas/ingest/parquet-encoder-worker.js'],
+      // The parquet-wasm module and the Parquet encoder worker, beside the bundle.
+      ...LAMBDA_EXTRAS.ingest,
     });
     this.lakehouse = lakehouse;
     this.maxBacklogAge = resolveMaxBacklogAge('Ingestion', props.maxBacklogAge);

@@ -1,4 +1,8 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { PlatformFunction } from '../../../../constructs/functions';
 import { OperationsAlerts } from '../../../../constructs/operations';
+import { fastCdkContext } from '../../../support/cdk-context';
 import { buildFunction, ECHO_ENTRY } from './build-function';
 
 function keyIdOf(template: Template): string {
@@ -210,5 +215,30 @@ describe('PlatformFunction as a resource', () => {
     const same = (alarm: { metric: unknown }, metric: unknown) => expect(stack.resolve(alarm.metric)).toEqual(stack.resolve(metric));
     same(messagesAlarm as never, fn.metricDeadLetterMessages());
     same(ageAlarm as never, fn.metricDeadLetterAge());
+  });
+});
+
+describe('PlatformFunction in a stack with a concrete account and region', () => {
+  test('cdk-nag finds no unacknowledged network-interface wildcard (the acknowledgment is rendered with the real region and account)', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cdk.out-env-'));
+    try {
+      const app = new App({ outdir, context: { ...fastCdkContext(), 'aws:cdk:bundling-stacks': [] } });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      const stack = new Stack(app, 'Concrete', { env: { account: '111122223333', region: 'eu-west-1' } });
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
+      new PlatformFunction(stack, 'Fn', { entry: ECHO_ENTRY, description: 'concrete env', memorySize: 256, timeout: Duration.seconds(30), reservedConcurrentExecutions: 1, vpc });
+      try {
+        app.synth();
+      } catch {
+        // Findings elsewhere (the test VPC) fail synth; only this function's are asserted below.
+      }
+      const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+        pluginReports: Array<{ violations: Array<{ ruleName: string; violatingConstructs: Array<{ constructPath: string }> }> }>;
+      };
+      const violations = report.pluginReports.flatMap((plugin) => plugin.violations);
+      expect(violations.filter((violation) => violation.violatingConstructs.some((c) => c.constructPath.startsWith('Concrete/Fn/')))).toEqual([]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

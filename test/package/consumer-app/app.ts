@@ -1,0 +1,35 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Ingestion, ModelPromotion } from 'mlops-blueprint/constructs/functions';
+import { LakehouseStorage } from 'mlops-blueprint/constructs/lakehouse';
+import { ModelRegistry, ModelRepository } from 'mlops-blueprint/constructs/model-registry';
+import { PlatformNetwork } from 'mlops-blueprint/constructs/network';
+import { OperationsAlerts } from 'mlops-blueprint/constructs/operations';
+import { createServingImage, ModelServing } from 'mlops-blueprint/constructs/serving';
+import { registerPolicyGates } from 'mlops-blueprint/policy-gates';
+
+const app = new App();
+registerPolicyGates(app); // cdk-nag AwsSolutions + NIST 800-53 R5, cfn-guard Control Tower rules
+const stack = new Stack(app, 'RiskModels', { env: { account: '111122223333', region: 'eu-west-1' } });
+
+const network = new PlatformNetwork(stack, 'Network');
+const lake = new LakehouseStorage(stack, 'Lake', { removalPolicy: RemovalPolicy.RETAIN });
+const models = new ModelRepository(stack, 'Models', { serverAccessLogsBucket: lake.accessLogsBucket });
+const registry = new ModelRegistry(stack, 'Registry', { modelNames: ['credit-risk'], approvalMode: 'manual' });
+const alerts = new OperationsAlerts(stack, 'Alerts', { emailSubscribers: ['oncall@example.com'] });
+
+// The data path: raw files → contract check → silver Parquet; approved model packages → the serving repository.
+const ingestion = new Ingestion(stack, 'Ingest', { lakehouse: lake, vpc: network.vpc });
+const promotion = new ModelPromotion(stack, 'Promote', { modelRegistry: registry, modelRepository: models, lakehouse: lake, vpc: network.vpc });
+for (const fn of [ingestion, promotion]) fn.addAlarms(alerts);
+
+// The decision matrix picks the target (here Lambda) from the traffic profile; the decision is recorded in the template.
+new ModelServing(stack, 'CreditRisk', {
+  modelName: 'credit-risk',
+  traffic: { monthlyRequests: 300_000, peakRps: 5, p99LatencyMs: 1500, payloadKb: 4, computeMsPerInference: 10, memoryMb: 1024, gpu: false, teamSize: 2 },
+  modelRepository: models,
+  vpc: network.vpc,
+  image: createServingImage(stack, 'ServingImage', { architecture: 'x86_64' }),
+  lambdaOptions: { alarmAction: alerts.alarmAction },
+});
+
+app.synth();
