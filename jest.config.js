@@ -6,6 +6,8 @@ module.exports = {
   },
   // hyparquet and its companions ship ES modules only; let @swc/jest compile them to CommonJS for the test runtime.
   transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-compressors|hyparquet-writer|hysnappy)/)'],
+  // dist/ (npm run build) holds a copy of serving/package.json and compiled tests' sources.
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { DRIFT_BASELINE_FILE, DRIFT_DETECTOR_ENV, DRIFT_DETECTOR_SERVICE, DRIFT_DIMENSIONS, DRIFT_METRICS } from '../../lib/drift';
 import { DRIFT_DETECTED_DETAIL_TYPE, PLATFORM_EVENT_SOURCE } from '../../lib/events';
 import { DRIFT_DETECTOR_STATE_PREFIX, INFERENCE_CAPTURE_PREFIX, LAYOUT_ENVIRONMENT, MODEL_ARTIFACTS_PREFIX } from '../../lib/lakehouse';
-import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics-namespace';
 import { grantListBucket, grantObjectRead, grantObjectWrite, PlatformFunction } from '../functions';
 import { DESCRIBE_PACKAGE_ACTIONS } from '../model-registry/registry-perms';
 import { pascalCase } from '../shared/construct-id';

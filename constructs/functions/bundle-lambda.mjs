@@ -1,5 +1,5 @@
 // Bundles one Lambda handler with esbuild: the one bundling of every platform function, used by `npm run build`
-// (prebuilt bundles in dist/lambdas/) and by PlatformFunction when it bundles a handler's source at synth.
+// (prebuilt bundles in dist/lambda-bundles/) and by PlatformFunction when it bundles a handler's source at synth.
 // Plain JavaScript so that an installed package runs it without a TypeScript toolchain.
 import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';

@@ -18,16 +18,26 @@ export interface FunctionBundleSpec {
 const BUNDLER = path.join(__dirname, 'bundle-lambda.mjs');
 
 /**
+ * Where `npm run build` puts the prebuilt bundle of the handler `<root>/lambdas/<fn>/handler.ts`:
+ * `<root>/lambda-bundles/<fn>/` (in dist/, beside the compiled `lambdas/` modules the constructs import, e.g. metric names).
+ */
+export function prebuiltBundleFolder(entry: string): string {
+  const handlerFolder = path.dirname(entry);
+  return path.join(path.dirname(path.dirname(handlerFolder)), 'lambda-bundles', path.basename(handlerFolder));
+}
+
+/**
  * The code of a platform function, from one of two places:
- * - a prebuilt bundle: `index.js` in the entry's own folder, which is where `npm run build` puts each handler's bundle
- *   (`dist/lambdas/<fn>/`), so an installed package synthesizes without a TypeScript toolchain or esbuild;
- * - the handler's source, bundled at synth with esbuild (this repository, or a consumer's own handler).
+ * - the handler's source, bundled at synth with esbuild (this repository, or a consumer's own handler);
+ * - without the source (an installed package), the prebuilt bundle `npm run build` wrote (`prebuiltBundleFolder`), so
+ *   an installed package synthesizes without a TypeScript toolchain or esbuild.
  */
 export function functionCode(spec: FunctionBundleSpec): lambda.Code {
   const folder = path.dirname(spec.entry);
-  if (!existsSync(spec.entry) && existsSync(path.join(folder, 'index.js'))) return lambda.Code.fromAsset(folder);
   if (!existsSync(spec.entry)) {
-    throw new Error(`PlatformFunction: entry ${spec.entry} does not exist, and there is no prebuilt bundle (${path.join(folder, 'index.js')})`);
+    const prebuilt = prebuiltBundleFolder(spec.entry);
+    if (existsSync(path.join(prebuilt, 'index.js'))) return lambda.Code.fromAsset(prebuilt);
+    throw new Error(`PlatformFunction: entry ${spec.entry} does not exist, and there is no prebuilt bundle (${path.join(prebuilt, 'index.js')})`);
   }
   const projectRoot = projectRootOf(spec.entry);
   return lambda.Code.fromAsset(folder, {

@@ -1,8 +1,8 @@
 import { DRIFT_DETECTOR_SERVICE, DRIFT_DIMENSIONS, DRIFT_METRICS } from '../../lib/drift/metric-names';
-import { DATASET_DIMENSION, INGEST_METRICS, INGEST_SERVICE } from '../../lambdas/ingest/ingest-metrics';
+import { DATASET_DIMENSION, INGEST_METRICS, INGEST_SERVICE } from '../../lambdas/ingest/ingest-metric-names';
 import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS, MATERIALIZE_SERVICE } from '../../lambdas/materialize-features/materialize-metrics';
 import { PROMOTE_METRICS, PROMOTE_SERVICE } from '../../lambdas/promote-model/promote-metrics';
-import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics-namespace';
 import { SERVING_EMF } from '../../serving/src/metric-names';
 
 /** The dimension Powertools Metrics adds to every metric: the function's service name. */

@@ -1,21 +1,8 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { IngestCounts } from './ingest-object';
+import { DATASET_DIMENSION, INGEST_METRICS } from './ingest-metric-names';
 
-/** Powertools service name of the ingest function: the `service` dimension of its metrics. */
-export const INGEST_SERVICE = 'ingest';
-
-/** Metric names the ingest function emits (namespace MlopsBlueprint, service ingest). */
-export const INGEST_METRICS = {
-  rowsIn: 'IngestRowsIn',
-  rowsValid: 'IngestRowsValid',
-  rowsQuarantined: 'IngestRowsQuarantined',
-  objectsIngested: 'IngestObjectsIngested',
-  objectsAlreadyIngested: 'IngestObjectsAlreadyIngested',
-  poisonMessages: 'IngestPoisonMessages',
-} as const;
-
-/** The dimension of the per-object row counts (besides Powertools' `service`). */
-export const DATASET_DIMENSION = 'dataset';
+export { DATASET_DIMENSION, INGEST_METRICS, INGEST_SERVICE } from './ingest-metric-names';
 
 /** Row counts of one object, published at once with a `dataset` dimension. */
 export function publishObjectCounts(metrics: Metrics, dataset: string, counts: IngestCounts): void {

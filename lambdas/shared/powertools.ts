@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { METRICS_NAMESPACE } from './metrics-namespace';
 
-/** Metric namespace shared by every platform function; dimensions tell them apart. */
-export const METRICS_NAMESPACE = 'MlopsBlueprint';
+export { METRICS_NAMESPACE };
 
 export interface Observability {
   readonly logger: Logger;

@@ -22,8 +22,9 @@ describe('the packed construct library in a fresh app', () => {
   let tarball: string;
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'consumer-'));
-    // prepack runs `npm run build`: dist/ with declarations and the prebuilt Lambda bundles.
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as Array<{
+    // What prepack runs (dist/ with declarations and the prebuilt Lambda bundles), apart so its output stays out of --json.
+    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as Array<{
       filename: string;
       size: number;
       unpackedSize: number;
@@ -42,6 +43,8 @@ describe('the packed construct library in a fresh app', () => {
           'aws-cdk-lib': rootPackage.devDependencies['aws-cdk-lib'],
           constructs: rootPackage.devDependencies.constructs,
           typescript: rootPackage.devDependencies.typescript,
+          // As `cdk init app --language typescript` sets it up: the app runs on Node.
+          '@types/node': rootPackage.devDependencies['@types/node'],
           'mlops-blueprint': `file:${tarball}`,
         },
       }),
@@ -49,7 +52,7 @@ describe('the packed construct library in a fresh app', () => {
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], module: 'node16', moduleResolution: 'node16', strict: true, noUnusedLocals: true, types: [] },
+        compilerOptions: { target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], module: 'node16', moduleResolution: 'node16', strict: true, noUnusedLocals: true, types: ['node'] },
         files: ['app.ts'],
       }),
     );
@@ -62,6 +65,28 @@ describe('the packed construct library in a fresh app', () => {
     const modules = join(work, 'app', 'node_modules');
     console.log(`consumer node_modules: ${(duBytes(modules) / 1e6).toFixed(0)} MB (${readdirSync(modules).join(', ')})`);
     expect(RUNTIME_ONLY_PACKAGES.filter((name) => existsSync(join(modules, name)))).toEqual([]);
+  });
+
+  test('every entry point loads with only the dependencies a consumer installs (the Kubernetes part needs its optional peers)', () => {
+    const dist = join(work, 'app', 'node_modules', 'mlops-blueprint', 'dist');
+    const entries = ['constructs', 'lib'].flatMap((root) =>
+      readdirSync(join(dist, root))
+        .filter((domain) => existsSync(join(dist, root, domain, 'index.js')))
+        .map((domain) => `mlops-blueprint/${root}/${domain}`),
+    );
+    const needsOptionalPeers = ['mlops-blueprint/constructs/kubernetes'];
+    const failures = entries
+      .filter((entry) => !needsOptionalPeers.includes(entry))
+      .flatMap((entry) => {
+        try {
+          execFileSync(process.execPath, ['-e', `require(${JSON.stringify(entry)})`], { cwd: join(work, 'app'), stdio: 'pipe' });
+          return [];
+        } catch (error) {
+          return [`${entry}: ${/Cannot find module '[^']+'/.exec(String((error as { stderr?: Buffer }).stderr))?.[0] ?? String(error)}`];
+        }
+      });
+    expect(entries.length).toBeGreaterThan(15);
+    expect(failures).toEqual([]);
   });
 
   test('the app compiles with strict tsc against the declarations and synthesizes with every policy gate on', () => {

@@ -1,7 +1,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DATASET_DIMENSION, INGEST_METRICS, INGEST_SERVICE } from '../../../lambdas/ingest/ingest-metrics';
+import { DATASET_DIMENSION, INGEST_METRICS, INGEST_SERVICE } from '../../../lambdas/ingest/ingest-metric-names';
 import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS, MATERIALIZE_SERVICE } from '../../../lambdas/materialize-features/materialize-metrics';
-import { METRICS_NAMESPACE } from '../../../lambdas/shared/powertools';
+import { METRICS_NAMESPACE } from '../../../lambdas/shared/metrics-namespace';
 import { SERVICE_DIMENSION } from '../emitted-metrics';
 import type { DashboardInput } from './dashboard-input';
 import { cloudWatchExpression, cloudWatchPanel, type CloudWatchQuery } from './panels';

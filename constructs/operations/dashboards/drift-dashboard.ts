@@ -1,6 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DRIFT_DETECTOR_SERVICE, DRIFT_DIMENSIONS, DRIFT_METRICS } from '../../../lib/drift/metric-names';
-import { METRICS_NAMESPACE } from '../../../lambdas/shared/powertools';
+import { METRICS_NAMESPACE } from '../../../lambdas/shared/metrics-namespace';
 import { SERVICE_DIMENSION } from '../emitted-metrics';
 import type { DashboardInput } from './dashboard-input';
 import { cloudWatchExpression, cloudWatchPanel } from './panels';

@@ -1,9 +1,9 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Ingestion, ModelPromotion } from 'mlops-blueprint/constructs/functions';
 import { LakehouseStorage } from 'mlops-blueprint/constructs/lakehouse';
-import { ModelRegistry, ModelRepository } from 'mlops-blueprint/constructs/model-registry';
+import { ModelRegistry, ModelRepository, permissionSetPrincipal } from 'mlops-blueprint/constructs/model-registry';
 import { PlatformNetwork } from 'mlops-blueprint/constructs/network';
-import { OperationsAlerts } from 'mlops-blueprint/constructs/operations';
+import { MetricsWorkspace, OperationsAlerts } from 'mlops-blueprint/constructs/operations';
 import { createServingImage, ModelServing } from 'mlops-blueprint/constructs/serving';
 import { registerPolicyGates } from 'mlops-blueprint/policy-gates';
 
@@ -14,8 +14,13 @@ const stack = new Stack(app, 'RiskModels', { env: { account: '111122223333', reg
 const network = new PlatformNetwork(stack, 'Network');
 const lake = new LakehouseStorage(stack, 'Lake', { removalPolicy: RemovalPolicy.RETAIN });
 const models = new ModelRepository(stack, 'Models', { serverAccessLogsBucket: lake.accessLogsBucket });
-const registry = new ModelRegistry(stack, 'Registry', { modelNames: ['credit-risk'], approvalMode: 'manual' });
+const registry = new ModelRegistry(stack, 'Registry', {
+  modelNames: ['credit-risk'],
+  approvalMode: 'manual',
+  approvers: [permissionSetPrincipal('MLReleaseManager')], // who may approve a model version
+});
 const alerts = new OperationsAlerts(stack, 'Alerts', { emailSubscribers: ['oncall@example.com'] });
+const metrics = new MetricsWorkspace(stack, 'Metrics', { alertTopic: alerts.topic });
 
 // The data path: raw files → contract check → silver Parquet; approved model packages → the serving repository.
 const ingestion = new Ingestion(stack, 'Ingest', { lakehouse: lake, vpc: network.vpc });
@@ -29,6 +34,7 @@ new ModelServing(stack, 'CreditRisk', {
   modelRepository: models,
   vpc: network.vpc,
   image: createServingImage(stack, 'ServingImage', { architecture: 'x86_64' }),
+  prometheusWorkspace: metrics,
   lambdaOptions: { alarmAction: alerts.alarmAction },
 });
 

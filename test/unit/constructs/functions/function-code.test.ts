@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -40,21 +40,25 @@ describe('functionCode', () => {
     expect(require(path.join(asset, 'echo-worker.js'))).toBe('worker');
   });
 
-  test('uses the prebuilt bundle in the entry folder when the entry itself is absent (an installed package)', () => {
-    const prebuilt = mkdtempSync(path.join(tmpdir(), 'prebuilt-'));
+  test('uses the prebuilt bundle (lambda-bundles/<fn>/) when the entry lambdas/<fn>/handler.ts is absent (an installed package)', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'prebuilt-'));
     try {
-      writeFileSync(path.join(prebuilt, 'index.js'), 'exports.handler = async () => "prebuilt";');
-      const asset = stage(functionCode({ entry: path.join(prebuilt, 'handler.ts') }), outdir);
+      mkdirSync(path.join(root, 'lambda-bundles', 'fn'), { recursive: true });
+      writeFileSync(path.join(root, 'lambda-bundles', 'fn', 'index.js'), 'exports.handler = async () => "prebuilt";');
+      // tsc's compiled modules of the handler's folder (e.g. its metric names) stay out of the zip.
+      mkdirSync(path.join(root, 'lambdas', 'fn'), { recursive: true });
+      writeFileSync(path.join(root, 'lambdas', 'fn', 'fn-metric-names.js'), 'exports.NAMES = {};');
+      const asset = stage(functionCode({ entry: path.join(root, 'lambdas', 'fn', 'handler.ts') }), outdir);
       expect(readdirSync(asset)).toEqual(['index.js']);
       expect(readFileSync(path.join(asset, 'index.js'), 'utf8')).toContain('"prebuilt"');
     } finally {
-      rmSync(prebuilt, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
   test('names the entry and the bundle it looked for when neither exists', () => {
-    expect(() => functionCode({ entry: '/nowhere/fn/handler.ts' })).toThrow(
-      'PlatformFunction: entry /nowhere/fn/handler.ts does not exist, and there is no prebuilt bundle (/nowhere/fn/index.js)',
+    expect(() => functionCode({ entry: '/nowhere/lambdas/fn/handler.ts' })).toThrow(
+      'PlatformFunction: entry /nowhere/lambdas/fn/handler.ts does not exist, and there is no prebuilt bundle (/nowhere/lambda-bundles/fn/index.js)',
     );
   });
 });
