@@ -25,6 +25,13 @@ function describeFoundValue(value: unknown): string {
   return describeValue(value);
 }
 
+/** ` (model 'churn-classifier')` for a path inside `models[i]`, so the line names the model and not only its index. */
+export function modelNote(path: readonly PathSegment[], input: unknown): string {
+  if (path[0] !== 'models' || typeof path[1] !== 'number') return '';
+  const name = valueAt(input, ['models', path[1], 'name']);
+  return typeof name === 'string' ? ` (model '${name}')` : '';
+}
+
 /**
  * One line per zod issue, each naming the key path, the value found and what is allowed.
  * Unknown keys are reported at their own path, so the reader sees exactly which key to remove.
@@ -34,10 +41,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => {
         const path = [...issue.path, key];
-        return `${formatPath([...prefix, ...path])}: got ${describeFoundValue(valueAt(input, path))}; unknown key (allowed keys are listed in lib/config/schema.ts)`;
+        return `${formatPath([...prefix, ...path])}${modelNote(path, input)}: got ${describeFoundValue(valueAt(input, path))}; unknown key (allowed keys are listed in lib/config/schema.ts)`;
       });
     }
     const value = valueAt(input, issue.path);
-    return [`${formatPath([...prefix, ...issue.path])}: got ${describeFoundValue(value)}; ${issue.message}`];
+    return [`${formatPath([...prefix, ...issue.path])}${modelNote(issue.path, input)}: got ${describeFoundValue(value)}; ${issue.message}`];
   });
 }

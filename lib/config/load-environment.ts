@@ -1,5 +1,6 @@
+import { undecidableModels } from '../decision/decide-environment';
 import { ConfigError } from './errors';
-import { formatIssues } from './format-issues';
+import { formatIssues, formatPath, modelNote } from './format-issues';
 import { environmentSchema, type EnvironmentConfig } from './schema';
 
 export const DEFAULT_ENVIRONMENT = 'dev';
@@ -24,8 +25,13 @@ export function loadEnvironment(environments: unknown, requestedName: string | u
   }
   const raw = (environments as Record<string, unknown>)[name];
   const parsed = environmentSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = formatIssues(parsed.error.issues, raw, ['environments', name]);
+  const problems = parsed.success
+    ? // Each figure is valid and consistent, yet no serving target may fit the whole profile (e.g. 200,000 MB of memory).
+      undecidableModels(parsed.data).map(
+        ({ index, key, reason }) => `${formatPath(['environments', name, 'models', index, key])}${modelNote(['models', index], raw)}: ${reason}`,
+      )
+    : formatIssues(parsed.error.issues, raw, ['environments', name]);
+  if (problems.length > 0 || !parsed.success) {
     const heading = `Invalid configuration for environment '${name}' (${problems.length} problem${problems.length === 1 ? '' : 's'}):`;
     throw new ConfigError([heading, ...problems.map((p) => `  - ${p}`)].join('\n'), problems);
   }

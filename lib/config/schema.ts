@@ -7,6 +7,7 @@ import { availabilityZonesSchema, checkAvailabilityZones } from './availability-
 import { trainingConfigSchema, unknownTrainedModels } from '../training/training-config';
 import { DEFAULT_INGEST_MAX_RECORD_BYTES, ingestConfigSchema } from './ingest';
 import { promotionConfigSchema } from './promotion';
+import { checkForcedTarget, checkTrafficConsistency } from './traffic-consistency';
 
 /**
  * The environment config schema: the `environments` context of `cdk.json`.
@@ -34,7 +35,7 @@ export const trafficProfileSchema = z.strictObject({
   gpu: z.boolean(),
   /** People in the team that operates this model. */
   teamSize: positiveInt,
-});
+}).superRefine(checkTrafficConsistency);
 export type TrafficProfile = z.infer<typeof trafficProfileSchema>;
 
 export const servingTargetSchema = z.enum(['lambda', 'fargate', 'eks']);
@@ -48,7 +49,7 @@ export const modelSchema = z.strictObject({
   forceTarget: servingTargetSchema.optional(),
   /** Inference capture and drift thresholds (lib/drift/drift-config.ts); absent: no capture, no drift detection. */
   drift: modelDriftConfigSchema.optional(),
-});
+}).superRefine(checkForcedTarget);
 export type ModelConfig = z.infer<typeof modelSchema>;
 
 export const lakehouseConfigSchema = z.strictObject({

@@ -1,5 +1,6 @@
-import type { EnvironmentConfig } from '../config/schema';
+import type { EnvironmentConfig, ModelConfig } from '../config/schema';
 import { decideServing } from './decide-serving';
+import { DecisionError, ForcedTargetInfeasibleError } from './errors';
 import type { Architecture, ServingDecision } from './types';
 
 export interface ModelServingDecision {
@@ -18,17 +19,47 @@ export interface EnvironmentServingDecision {
  * the environment create a cluster: the first of them carries its fixed costs (control plane, ingress ALB);
  * every other model is priced at its marginal cost on that cluster.
  */
-export function decideEnvironment(config: EnvironmentConfig, options: { readonly architecture?: Architecture } = {}): EnvironmentServingDecision {
-  const anchor = config.sharedEksClusterName ? undefined : config.models.find((m) => m.traffic.gpu || m.forceTarget === 'eks');
-  const models = config.models.map((model) => ({
-    modelName: model.name,
-    decision: decideServing(model.traffic, {
-      highAvailability: config.highAvailability,
-      sharedEksClusterName: config.sharedEksClusterName,
-      eksClusterInEnvironment: anchor !== undefined && anchor !== model,
-      forceTarget: model.forceTarget,
-      architecture: options.architecture,
-    }),
-  }));
+export function decideEnvironment(config: EnvironmentConfig, options: DecideEnvironmentOptions = {}): EnvironmentServingDecision {
+  const anchor = eksClusterAnchor(config);
+  const models = config.models.map((model) => ({ modelName: model.name, decision: decideModel(config, model, anchor, options) }));
   return anchor ? { models, eksClusterAnchor: anchor.name } : { models };
+}
+
+/** A model of an environment that no target can serve as configured, with the key to change and the decision's reason. */
+export interface UndecidableModel {
+  readonly index: number;
+  readonly key: 'traffic' | 'forceTarget';
+  readonly reason: string;
+}
+
+/** Every model `decideEnvironment` would refuse, so a configuration can report them all as config problems. */
+export function undecidableModels(config: EnvironmentConfig, options: DecideEnvironmentOptions = {}): UndecidableModel[] {
+  const anchor = eksClusterAnchor(config);
+  return config.models.flatMap((model, index) => {
+    try {
+      decideModel(config, model, anchor, options);
+      return [];
+    } catch (error) {
+      if (!(error instanceof DecisionError)) throw error;
+      return [{ index, key: error instanceof ForcedTargetInfeasibleError ? 'forceTarget' : 'traffic', reason: error.message }];
+    }
+  });
+}
+
+export interface DecideEnvironmentOptions {
+  readonly architecture?: Architecture;
+}
+
+function eksClusterAnchor(config: EnvironmentConfig): ModelConfig | undefined {
+  return config.sharedEksClusterName ? undefined : config.models.find((m) => m.traffic.gpu || m.forceTarget === 'eks');
+}
+
+function decideModel(config: EnvironmentConfig, model: ModelConfig, anchor: ModelConfig | undefined, options: DecideEnvironmentOptions): ServingDecision {
+  return decideServing(model.traffic, {
+    highAvailability: config.highAvailability,
+    sharedEksClusterName: config.sharedEksClusterName,
+    eksClusterInEnvironment: anchor !== undefined && anchor !== model,
+    forceTarget: model.forceTarget,
+    architecture: options.architecture,
+  });
 }

@@ -1,3 +1,4 @@
+import { SERVING_IMAGE_ARCHITECTURE } from './serving-architecture';
 import {
   EKS_NODE_RESERVED_MIB,
   EKS_NODE_RESERVED_VCPU,
@@ -32,7 +33,7 @@ function candidates(profile: TrafficProfile, context: DecisionContext): Candidat
     // One GPU per pod; the pod gets the node's allocatable CPU for pre/post-processing.
     return NODE_TYPES.filter((node) => node.gpus > 0).map((node) => ({ node, podVcpu: Math.floor(allocatable(node).vcpu * 2) / 2, gpuPerPod: 1 }));
   }
-  const architecture = context.architecture ?? 'arm64';
+  const architecture = context.architecture ?? SERVING_IMAGE_ARCHITECTURE;
   return NODE_TYPES.filter((node) => node.gpus === 0 && node.architecture === architecture).flatMap((node) => {
     const wholeNode = Math.floor(allocatable(node).vcpu * 2) / 2;
     return [...new Set([0.5, 1, 2, wholeNode])].map((podVcpu) => ({ node, podVcpu, gpuPerPod: 0 }));
@@ -104,7 +105,7 @@ export function evaluateEks(profile: TrafficProfile, context: DecisionContext): 
     if (option && (!best || option.cost.totalUsd < best.cost.totalUsd)) best = option;
   }
   if (!best) {
-    const kinds = profile.gpu ? 'GPU' : `${context.architecture ?? 'arm64'} CPU`;
+    const kinds = profile.gpu ? 'GPU' : `${context.architecture ?? SERVING_IMAGE_ARCHITECTURE} CPU`;
     return { feasible: false, target: 'eks', violations: [`no ${kinds} node type in the pricing table fits a pod of ${profile.memoryMb + RUNTIME_OVERHEAD_MB} MiB within the p99 SLO`] };
   }
   return { feasible: true, option: best };

@@ -1,3 +1,4 @@
+import { SERVING_IMAGE_ARCHITECTURE } from './serving-architecture';
 import {
   FARGATE_MAX_TASK_MIB,
   FARGATE_SIDECAR_MIB,
@@ -29,7 +30,7 @@ function optionForTaskSize(
   if (appVcpu <= 0 || taskMemoryMiB === undefined) return undefined;
   if (inferenceLatencyMs(profile, appVcpu) > profile.p99LatencyMs) return undefined;
 
-  const architecture = context.architecture ?? 'arm64';
+  const architecture = context.architecture ?? SERVING_IMAGE_ARCHITECTURE;
   const perTaskRps = instanceRps(profile, appVcpu);
   const minTasks = context.highAvailability ? 2 : 1;
   const pricedTasks = averageInstancesFor(averageRps(profile), perTaskRps, minTasks);

@@ -1,3 +1,4 @@
+import { SERVING_IMAGE_ARCHITECTURE } from './serving-architecture';
 import {
   LAMBDA_COLD_START_MS,
   LAMBDA_FULL_VCPU_MB,
@@ -24,7 +25,7 @@ function peakConcurrency(peakRps: number, durationMs: number): number {
 }
 
 export function evaluateLambda(profile: TrafficProfile, context: DecisionContext): TargetEvaluation<LambdaSizing> {
-  const architecture = context.architecture ?? 'arm64';
+  const architecture = context.architecture ?? SERVING_IMAGE_ARCHITECTURE;
   // At least one full vCPU: below it CPU shrinks with memory, so GB-s stay the same while latency grows.
   const memoryMb = Math.max(LAMBDA_FULL_VCPU_MB, profile.memoryMb + RUNTIME_OVERHEAD_MB);
   const billedDurationMs = Math.ceil(profile.computeMsPerInference);

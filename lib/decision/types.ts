@@ -23,7 +23,7 @@ export interface DecisionContext {
   readonly eksClusterInEnvironment?: boolean;
   /** Serve on this target even if it is not the cheapest; hard limits still apply. */
   readonly forceTarget?: ServingTarget;
-  /** CPU architecture of Lambda, Fargate and CPU nodes (GPU nodes are always x86_64). @default 'arm64' */
+  /** CPU architecture of Lambda, Fargate and CPU nodes (GPU nodes are always x86_64). @default SERVING_IMAGE_ARCHITECTURE ('x86_64', what the stacks deploy) */
   readonly architecture?: Architecture;
 }
 

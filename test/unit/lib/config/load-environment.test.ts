@@ -47,14 +47,14 @@ describe('loadEnvironment', () => {
     const envs = sampleEnvironments();
     (envs.prod.models[1].traffic as unknown as Record<string, unknown>).peakRps = 'lots';
     const error = errorOf(() => loadEnvironment(envs, 'prod'));
-    expect(error.problems).toEqual([expect.stringMatching(/^environments\.prod\.models\[1\]\.traffic\.peakRps: got "lots"; .*expected number/)]);
+    expect(error.problems).toEqual([expect.stringMatching(/^environments\.prod\.models\[1\]\.traffic\.peakRps \(model 'fraud-scorer'\): got "lots"; .*expected number/)]);
   });
 
   test('a negative number names the path, the value and the bound', () => {
     const envs = sampleEnvironments();
     envs.dev.models[0].traffic.monthlyRequests = -5;
     const error = errorOf(() => loadEnvironment(envs, 'dev'));
-    expect(error.problems).toEqual([expect.stringMatching(/^environments\.dev\.models\[0\]\.traffic\.monthlyRequests: got -5; .*>=0/)]);
+    expect(error.problems).toEqual([expect.stringMatching(/^environments\.dev\.models\[0\]\.traffic\.monthlyRequests \(model 'churn-classifier'\): got -5; .*>=0/)]);
   });
 
   test('an unknown field is reported at its own path', () => {
@@ -85,7 +85,7 @@ describe('loadEnvironment', () => {
     const error = errorOf(() => loadEnvironment(envs, 'prod'));
     expect(error.problems).toEqual([
       expect.stringMatching(/^environments\.prod\.lakehouse\.bronzeArchiveDays: got 10; must be greater than lakehouse\.bronzeInfrequentAccessDays \(30\)/),
-      expect.stringMatching(/^environments\.prod\.models\[1\]\.name: got "churn-classifier"; must be unique/),
+      expect.stringMatching(/^environments\.prod\.models\[1\]\.name \(model 'churn-classifier'\): got "churn-classifier"; must be unique/),
     ]);
   });
 
@@ -98,7 +98,7 @@ describe('loadEnvironment', () => {
     expect(error.message.split('\n')).toEqual([
       "Invalid configuration for environment 'staging' (2 problems):",
       expect.stringContaining('environments.staging.account: got "12345"; a 12-digit AWS account ID'),
-      expect.stringContaining('environments.staging.models[0].traffic.teamSize: got 0;'),
+      expect.stringContaining("environments.staging.models[0].traffic.teamSize (model 'churn-classifier'): got 0;"),
     ]);
   });
 
@@ -131,6 +131,44 @@ describe('loadEnvironment', () => {
     ]);
     envs.prod.approvers = { roleArns: [] };
     expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([expect.stringMatching(/^environments\.prod\.approvers: got \{.*\}; name at least one role ARN or a permission set/)]);
+  });
+
+  describe('traffic profiles that are valid figure by figure but cannot be served: one line naming environment, model, key and why', () => {
+    const problemsOf = (mutate: (model: EnvironmentConfig['models'][number]) => void): readonly string[] => {
+      const envs = sampleEnvironments();
+      mutate(envs.dev.models[0]!);
+      return errorOf(() => loadEnvironment(envs, 'dev')).problems;
+    };
+
+    test('a p99 objective below one inference', () => {
+      expect(problemsOf((m) => Object.assign(m.traffic, { p99LatencyMs: 5 }))).toEqual([
+        "environments.dev.models[0].traffic.p99LatencyMs (model 'churn-classifier'): got 5; must be at least computeMsPerInference (8 ms): one inference alone takes longer than the objective",
+      ]);
+    });
+
+    test('a peak below the average rate of the monthly requests', () => {
+      expect(problemsOf((m) => Object.assign(m.traffic, { monthlyRequests: 4_000_000_000, peakRps: 1 }))).toEqual([
+        "environments.dev.models[0].traffic.peakRps (model 'churn-classifier'): got 1; must be at least the average rate of monthlyRequests (4000000000 over a 730-hour month = 1522.07 RPS): capacity sized for a lower peak would throttle",
+      ]);
+    });
+
+    test('a GPU model forced onto Lambda', () => {
+      expect(problemsOf((m) => Object.assign(m, { traffic: { ...m.traffic, gpu: true }, forceTarget: 'lambda' }))).toEqual([
+        "environments.dev.models[0].forceTarget (model 'churn-classifier'): got \"lambda\"; a model with traffic.gpu true can only be served on eks (Lambda and Fargate have no GPU)",
+      ]);
+    });
+
+    test('a model no target can hold (200,000 MB): the decision matrix says why for each target', () => {
+      const problems = problemsOf((m) => Object.assign(m.traffic, { memoryMb: 200_000 }));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^environments\.dev\.models\[0\]\.traffic \(model 'churn-classifier'\): No serving target fits this traffic profile: lambda: needs 200512 MB .*Lambda's maximum is 10240 MB; fargate: .*; eks: /);
+      expect(problems[0]).not.toContain('\n');
+    });
+
+    test('a forced target that breaks a hard limit names forceTarget', () => {
+      const problems = problemsOf((m) => Object.assign(m, { traffic: { ...m.traffic, payloadKb: 8192, p99LatencyMs: 3000, computeMsPerInference: 200, teamSize: 3 }, forceTarget: 'lambda' }));
+      expect(problems).toEqual([expect.stringMatching(/^environments\.dev\.models\[0\]\.forceTarget \(model 'churn-classifier'\): forceTarget 'lambda' breaks a hard limit: /)]);
+    });
   });
 
   test('a context without environments is rejected', () => {

@@ -29,7 +29,7 @@ describe('decide CLI', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout);
-    expect(json).toMatchObject({ target: 'lambda', costs: { lambda: 0.08, fargate: expect.any(Number), eks: expect.any(Number) } });
+    expect(json).toMatchObject({ target: 'lambda', costs: { lambda: 0.09, fargate: expect.any(Number), eks: expect.any(Number) } });
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['target', 'costs', 'reasons', 'rejected', 'flipPoints', 'sizing']));
   });
 

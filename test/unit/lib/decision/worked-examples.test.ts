@@ -2,7 +2,9 @@ import { decideServing, type TrafficProfile } from '../../../../lib/decision';
 
 // Expected costs are worked out by hand from lib/decision/pricing.ts and assumptions.ts (730 h/month,
 // 2,628,000 s/month, 512 MB runtime overhead, 60% target utilization, 0.25 vCPU / 512 MiB ADOT sidecar on
-// Fargate, 0.25 vCPU / 1,536 MiB reserved per EKS node). Arithmetic in the comments.
+// Fargate, 0.25 vCPU / 1,536 MiB reserved per EKS node). Arithmetic in the comments. They were worked out on the
+// arm64 price rows, so each decision here is priced on arm64 (the default, x86_64, is what the README tables show).
+const ARM = { architecture: 'arm64' } as const;
 
 const devChurn: TrafficProfile = { monthlyRequests: 200_000, peakRps: 5, p99LatencyMs: 1500, payloadKb: 4, computeMsPerInference: 8, memoryMb: 1024, gpu: false, teamSize: 1 };
 const churn: TrafficProfile = { monthlyRequests: 40_000_000, peakRps: 60, p99LatencyMs: 150, payloadKb: 4, computeMsPerInference: 8, memoryMb: 2048, gpu: false, teamSize: 3 };
@@ -11,7 +13,7 @@ const embedder: TrafficProfile = { monthlyRequests: 50_000_000, peakRps: 150, p9
 
 describe('worked examples (costs computed by hand)', () => {
   test('dev churn-classifier: on-demand Lambda, the only target a team of one may run', () => {
-    const decision = decideServing(devChurn, { highAvailability: false });
+    const decision = decideServing(devChurn, { ...ARM, highAvailability: false });
     // memory = max(1769 full-vCPU MB, 1024 + 512) = 1769 MB; p99 1500 >= 1000 cold start + 8 ms: no provisioned concurrency
     // requests: 0.2 M x $0.20 = $0.04
     // duration: 200,000 x 0.008 s x 1769/1024 GB = 2,764.0625 GB-s x $0.0000133334 = $0.036854
@@ -22,7 +24,7 @@ describe('worked examples (costs computed by hand)', () => {
   });
 
   test('staging/prod churn-classifier: Fargate beats Lambda once Lambda needs provisioned concurrency', () => {
-    const decision = decideServing(churn, { highAvailability: true });
+    const decision = decideServing(churn, { ...ARM, highAvailability: true });
     // Lambda: 2048 + 512 = 2560 MB = 2.5 GB. p99 150 < 1000 + 8: provisioned concurrency.
     // peak load 60 RPS x 0.008 s = 0.48; 0.48 + 3 x sqrt(0.48) = 2.56 -> 3 environments
     // PC: 3 x 2.5 GB x 2,628,000 s = 19,710,000 GB-s x $0.0000033334 = $65.701314
@@ -39,7 +41,7 @@ describe('worked examples (costs computed by hand)', () => {
   });
 
   test('prod fraud-scorer on the environment cluster: its own c7g node group, no control plane or ALB hours', () => {
-    const decision = decideServing(fraud, { highAvailability: true, eksClusterInEnvironment: true });
+    const decision = decideServing(fraud, { ...ARM, highAvailability: true, eksClusterInEnvironment: true });
     // c7g.xlarge allocatable 3.75 vCPU / 8192 - 1536 = 6,656 MiB; pod 3.5 vCPU / 2048 + 512 = 2,560 MiB -> 1 pod per node
     // one pod: 3.5 x 1000/3 x 0.6 = 700 RPS; average 4B / 2,628,000 = 1,522.07 RPS -> 2.18 pods; peak 4500 / 700 -> 7
     // nodes (the model's own group, one pod each): 2.18 x 730 h = 1,591.4 h x $0.145 = $230.753
@@ -63,7 +65,7 @@ describe('worked examples (costs computed by hand)', () => {
   });
 
   test('fraud-scorer with no cluster to share: the control plane and an ALB of its own make Fargate cheaper', () => {
-    const decision = decideServing(fraud, { highAvailability: true });
+    const decision = decideServing(fraud, { ...ARM, highAvailability: true });
     // EKS: $73 control plane + the same nodes $230.753 + ALB $16.425 + LCU $128
     expect(decision.costs.eks).toBeCloseTo(73 + 230.753 + 16.425 + 128, 2);
     expect(decision.target).toBe('fargate');
@@ -71,7 +73,7 @@ describe('worked examples (costs computed by hand)', () => {
   });
 
   test('a CPU model is priced on whole nodes of its own group: two for HA even when one would hold both pods', () => {
-    const decision = decideServing({ ...fraud, monthlyRequests: 900_000_000, peakRps: 1200 }, { highAvailability: true, eksClusterInEnvironment: true });
+    const decision = decideServing({ ...fraud, monthlyRequests: 900_000_000, peakRps: 1200 }, { ...ARM, highAvailability: true, eksClusterInEnvironment: true });
     // 0.5 vCPU pods, 2 per c7g.xlarge by memory (6,656 / 2,560); 3.43 pods priced, but two zones need two nodes:
     // 2 x 730 h x $0.145 = $211.70 + LCU 900M x 2 KB x 2 / 10^6 = 3,600 GB x $0.008 = $28.80
     expect(decision.options.eks?.sizing).toMatchObject({ podsPerNode: 2, minReplicas: 2, minNodes: 2 });
@@ -80,10 +82,15 @@ describe('worked examples (costs computed by hand)', () => {
   });
 
   test('doc-embedder (GPU): only EKS, on the cheaper g6.xlarge', () => {
-    const decision = decideServing(embedder, { highAvailability: true });
+    const decision = decideServing(embedder, { ...ARM, highAvailability: true });
     // one GPU: 1000/25 x 0.6 = 24 RPS; average 50M / 2,628,000 = 19.0 RPS -> 0.8 pods -> HA minimum 2 nodes
     // $73 control plane + 2 x 730 h x $0.8048 = $1,175.008 + ALB $16.425 + LCU 50M x 64 x 2 / 10^6 = 6,400 x $0.008 = $51.20
     expect(decision.costs).toEqual({ lambda: null, fargate: null, eks: Math.round((73 + 1175.008 + 16.425 + 51.2) * 100) / 100 });
     expect(decision.options.eks?.sizing).toMatchObject({ nodeGroup: 'gpu', nodeInstanceType: 'g6.xlarge', gpuPerPod: 1, minReplicas: 2, maxReplicas: 7, maxGpus: 7 });
   });
+});
+
+test('without an architecture the decision is priced on x86_64, what the stacks deploy (SERVING_IMAGE_ARCHITECTURE)', () => {
+  expect(decideServing(churn, { highAvailability: true })).toEqual(decideServing(churn, { highAvailability: true, architecture: 'x86_64' }));
+  expect(decideServing(churn, { highAvailability: true }).options.fargate?.sizing).toMatchObject({ architecture: 'x86_64' });
 });
