@@ -4,7 +4,8 @@
  * Writes <out>/<env>.md and <out>/<env>.json (default out: cdk.out/audit) and prints a one-screen summary.
  * Exit codes: 0 all gates pass; 1 a gate has an unacknowledged finding; 2 a bad flag or unknown environment.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readCdkJsonContext } from '../stacks/cdk-json-context';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditReportJsonSchema, buildAuditReport, renderAuditMarkdown, renderAuditSummary } from '../lib/audit';
@@ -50,7 +51,7 @@ function main(): void {
   }
   const root = resolve(__dirname, '..');
   const cdkJsonPath = join(root, 'cdk.json');
-  const known = Object.keys(JSON.parse(readFileSync(cdkJsonPath, 'utf8')).context.environments as Record<string, unknown>);
+  const known = Object.keys(readCdkJsonContext(cdkJsonPath).environments ?? {});
   for (const [flag, name] of [['--env', values.env], ['--compare', values.compare]] as const) {
     if (name !== undefined && !known.includes(name)) usageError(`${flag}: got '${name}'; known environments: ${known.join(', ')}`);
   }

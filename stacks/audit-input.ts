@@ -1,6 +1,6 @@
 import { Stack, type CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { AuditedConfig, AuditInput, CfnTemplate, Provenance, TerraformDocument } from '../lib/audit';
+import type { AuditedConfig, AuditInput, Provenance, TerraformDocument } from '../lib/audit';
 import type { EnvironmentConfig } from '../lib/config';
 import { isCfnResource, type GatedSynthResult } from './gated-synth';
 
@@ -24,7 +24,7 @@ export function auditInputFrom(result: GatedSynthResult, provenance: Provenance,
   const { name, config } = result.platform.environment;
   return {
     environmentName: name,
-    stacks: result.platform.allStacks.map((stack) => ({ stackName: stack.stackName, template: (result.templates[stack.stackName] ?? {}) as CfnTemplate })),
+    stacks: result.platform.allStacks.map((stack) => ({ stackName: stack.stackName, template: result.templates[stack.stackName] ?? {} })),
     acknowledgments: result.acknowledgments.map((a) => {
       const resource = cfnResourceOf(a.construct);
       return {

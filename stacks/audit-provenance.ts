@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Provenance } from '../lib/audit';
 
 const TOOLS = ['aws-cdk-lib', 'constructs', 'cdk-nag', '@cdklabs/cdk-validator-cfnguard', 'cdktf', '@cdktf/provider-kubernetes'] as const;
@@ -29,7 +30,7 @@ export function collectProvenance(repositoryRoot: string, environmentConfig: unk
   const tools: Record<string, string> = { node: process.version };
   for (const tool of TOOLS) {
     try {
-      tools[tool] = (require(`${tool}/package.json`) as { version: string }).version;
+      tools[tool] = (JSON.parse(readFileSync(require.resolve(`${tool}/package.json`), 'utf8')) as { version: string }).version;
     } catch {
       tools[tool] = 'not installed';
     }

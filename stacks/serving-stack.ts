@@ -82,7 +82,7 @@ export class ServingStack extends Stack {
       const model = config.models.find((m) => m.name === modelName)!;
       const governed = props.environmentName !== undefined && decision.target !== 'eks';
       return new ModelServing(this, constructIdOf(modelName), {
-        servedVersionParameterName: governed ? pinParameterName(props.environmentName!, modelName) : undefined,
+        servedVersionParameterName: governed ? pinParameterName(props.environmentName, modelName) : undefined,
         modelName,
         traffic: model.traffic,
         decision,

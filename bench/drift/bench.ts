@@ -49,12 +49,12 @@ const captured = Array.from({ length: FEATURES }, (_, f) => column(f, ROWS, 2, f
 
 const floor = () => {
   let total = 0;
-  for (const values of captured) for (let i = 0; i < values.length; i++) total += values[i]!;
+  for (const values of captured) for (let i = 0; i < values.length; i++) total += values[i];
   return total;
 };
 const drift = () =>
   captured.map((values, f) => {
-    const accumulator = new FeatureDriftAccumulator(baselines[f]!);
+    const accumulator = new FeatureDriftAccumulator(baselines[f]);
     accumulator.add(values);
     return accumulator.result();
   });
@@ -75,7 +75,7 @@ const peakRssMb = process.resourceUsage().maxRSS / 1024;
 const ratio = driftMs / floorMs;
 const sampleBytes = baselines.reduce((sum, b) => sum + b.sample.values.length * 8, 0);
 
-console.log(`bench:drift — ${ROWS.toLocaleString('en-US')} rows × ${FEATURES} features (Float32 columns), baselines of ${REFERENCE_ROWS.toLocaleString('en-US')} rows, 10 bins, ${baselines[0]!.sample.values.length}-value KS samples; best of ${REPEATS}`);
+console.log(`bench:drift — ${ROWS.toLocaleString('en-US')} rows × ${FEATURES} features (Float32 columns), baselines of ${REFERENCE_ROWS.toLocaleString('en-US')} rows, 10 bins, ${baselines[0].sample.values.length}-value KS samples; best of ${REPEATS}`);
 console.log('');
 console.log('| pass | time | values/s | vs floor |');
 console.log('|---|---|---|---|');

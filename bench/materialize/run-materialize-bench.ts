@@ -4,6 +4,7 @@
 // calls are answered at once by a mock, so the run measures everything but their network time, which is then
 // estimated from the documented PutRecord quota and a stated latency. Prints the figures and the assumptions.
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readCdkJsonContext } from '../../stacks/cdk-json-context';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -55,8 +56,8 @@ async function main(): Promise<void> {
     const body = readFileSync(parquetPath);
     const { ETag } = await s3rver.s3.send(new PutObjectCommand({ Bucket: 'silver', Key: key, Body: body }));
 
-    const context = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')).context;
-    const group = loadEnvironment(context.environments, 'dev').config.featureGroups[0]!;
+    const context = readCdkJsonContext(join(__dirname, '..', '..', 'cdk.json'));
+    const group = loadEnvironment(context.environments, 'dev').config.featureGroups[0];
     const dataPrefix = `feature-store/123456789012/sagemaker/us-east-1/offline-store/${group.name}-1767225600/data/`;
     mockClient(SageMakerClient)
       .on(DescribeFeatureGroupCommand)
@@ -81,16 +82,16 @@ async function main(): Promise<void> {
     const { Contents = [] } = await s3rver.s3.send(new ListObjectsV2Command({ Bucket: 'gold', Prefix: dataPrefix }));
 
     const perFunctionTps = Math.min(CONCURRENCY / (ASSUMED_PUT_RECORD_LATENCY_MS / 1000), DOCUMENTED_PUT_RECORD_TPS);
-    const onlineSeconds = summary!.entities / perFunctionTps;
+    const onlineSeconds = summary.entities / perFunctionTps;
     const estimate = measuredSeconds + onlineSeconds;
     const oldTps = Math.min(OLD_CONCURRENCY / (ASSUMED_PUT_RECORD_LATENCY_MS / 1000), DOCUMENTED_PUT_RECORD_TPS);
-    const oldEstimate = summary!.offlineWritten / oldTps;
+    const oldEstimate = summary.offlineWritten / oldTps;
     const line = (label: string, value: string) => console.log(`${label.padEnd(58)} ${value}`);
     console.log(`materialize-features, one silver file of ${rows.toLocaleString('en-US')} source rows (${counts.rowsValid.toLocaleString('en-US')} valid)`);
-    line('silver file', `${(body.byteLength / 1e6).toFixed(1)} MB, ${summary!.rows.toLocaleString('en-US')} rows`);
-    line('offline records written (Parquet files)', `${summary!.offlineWritten.toLocaleString('en-US')} (${Contents.length} files)`);
-    line('entities (online PutRecord calls)', `${summary!.entities.toLocaleString('en-US')}`);
-    line('rows rejected to the failure report', `${summary!.rejected.toLocaleString('en-US')}`);
+    line('silver file', `${(body.byteLength / 1e6).toFixed(1)} MB, ${summary.rows.toLocaleString('en-US')} rows`);
+    line('offline records written (Parquet files)', `${summary.offlineWritten.toLocaleString('en-US')} (${Contents.length} files)`);
+    line('entities (online PutRecord calls)', `${summary.entities.toLocaleString('en-US')}`);
+    line('rows rejected to the failure report', `${summary.rejected.toLocaleString('en-US')}`);
     line('measured: read + convert + offline writes + progress (s)', measuredSeconds.toFixed(1));
     line(`assumed: PutRecord ${ASSUMED_PUT_RECORD_LATENCY_MS} ms round trip, ${CONCURRENCY} in flight`, `${perFunctionTps.toFixed(0)} records/s (quota ${DOCUMENTED_PUT_RECORD_TPS}/s per account)`);
     line('estimated: online PutRecord time (s)', onlineSeconds.toFixed(1));

@@ -40,7 +40,7 @@ export class ModelPromotion extends PlatformFunction {
     for (const [model, limits] of Object.entries(archiveLimits)) {
       const parsed = archiveLimitsSchema.safeParse(limits);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
+        const issue = parsed.error.issues[0];
         throw new InvalidPropError(NAME, `archiveLimits.${model}.${issue.path.join('.')}`, limits, `a positive whole number of bytes or entries (${issue.message})`);
       }
     }

@@ -51,7 +51,7 @@ export class ModelRegistry extends ModelRegistryBase {
     if (this.approvalMode === 'manual') {
       const [firstApprover, ...otherApprovers] = approvers;
       this.approverRole = new ManagedPolicyRole(this, 'ApproverRole', {
-        assumedBy: firstApprover!,
+        assumedBy: firstApprover,
         description: `The only principal that may approve model packages of ${Stack.of(this).stackName} (manual approval mode)`,
       });
       // One trust statement per approver, so each keeps its own conditions.

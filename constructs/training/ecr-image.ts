@@ -11,5 +11,5 @@ export interface EcrImage {
 export function ecrRepositoryOf(image: string): EcrImage {
   const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^@]+)@(sha256:[a-f0-9]{64})$/.exec(image);
   if (!DIGEST_PINNED_ECR_IMAGE.test(image) || match === null) throw new Error(`${image} is not an ECR image pinned by digest`);
-  return { account: match[1]!, region: match[2]!, name: match[3]!, digest: match[4]! };
+  return { account: match[1], region: match[2], name: match[3], digest: match[4] };
 }

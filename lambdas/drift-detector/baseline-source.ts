@@ -29,7 +29,7 @@ export async function findBaseline(deps: { s3: S3Client; sagemaker: SageMakerCli
   const registryUri = description.DriftCheckBaselines?.ModelDataQuality?.Statistics?.S3Uri;
   if (registryUri === undefined) return { found: false, looked: [repositoryUri, `${packageArn} DriftCheckBaselines.ModelDataQuality.Statistics`] };
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(registryUri);
-  const fromRegistry = match === null ? undefined : await readJson(deps.s3, match[1]!, match[2]!);
+  const fromRegistry = match === null ? undefined : await readJson(deps.s3, match[1], match[2]);
   if (fromRegistry === undefined) return { found: false, looked: [repositoryUri, registryUri] };
   return { found: true, baseline: parseDriftBaseline(fromRegistry, registryUri), uri: registryUri };
 }

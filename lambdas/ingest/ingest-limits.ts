@@ -13,6 +13,6 @@ export function ingestLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Inges
   const raw = env[INGEST_MAX_RECORD_BYTES_ENV];
   if (raw === undefined || raw === '') return DEFAULT_INGEST_LIMITS;
   const parsed = ingestConfigSchema.shape.maxRecordBytes.safeParse(Number(raw));
-  if (!parsed.success) throw new Error(`${INGEST_MAX_RECORD_BYTES_ENV}=${JSON.stringify(raw)}: ${parsed.error.issues[0]!.message}`);
+  if (!parsed.success) throw new Error(`${INGEST_MAX_RECORD_BYTES_ENV}=${JSON.stringify(raw)}: ${parsed.error.issues[0].message}`);
   return { maxRecordBytes: parsed.data };
 }

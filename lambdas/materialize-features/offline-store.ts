@@ -25,8 +25,8 @@ export async function resolveOfflineStore(sagemaker: SageMakerClient, featureGro
   const uri = description.OfflineStoreConfig?.S3StorageConfig?.ResolvedOutputS3Uri;
   const match = uri === undefined ? null : /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
   if (!match) throw new Error(`feature group ${featureGroupName} has no offline store S3 location (ResolvedOutputS3Uri: ${uri ?? 'absent'})`);
-  const key = match[2]!;
-  return { bucket: match[1]!, dataPrefix: key === '' || key.endsWith('/') ? key : `${key}/` };
+  const key = match[2];
+  return { bucket: match[1], dataPrefix: key === '' || key.endsWith('/') ? key : `${key}/` };
 }
 
 /** One record as the offline store holds it, with the event time it is partitioned by. */

@@ -52,7 +52,7 @@ export function parseEvaluationGates(text: string): ReadonlyMap<string, Gate> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`EVALUATION_GATES is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`EVALUATION_GATES is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = z.record(z.string().min(1), evaluationGateSchema).safeParse(json);
   if (!parsed.success) throw new Error(`EVALUATION_GATES must be a JSON object {"<model>": {"metric", "comparison", "threshold"}}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);

@@ -26,8 +26,8 @@ const isRegularFile = (entry: Entry): boolean => entry.header.type === 'file' ||
 
 /** Raised by writes to the model sink (the repository upload): not a property of the archive, so never a rejection. */
 class SinkFailure extends Error {
-  constructor(override readonly cause: Error) {
-    super('model sink failed');
+  constructor(readonly sinkError: Error) {
+    super('model sink failed', { cause: sinkError });
   }
 }
 
@@ -148,7 +148,7 @@ export async function scanModelArchive(archive: Readable, modelSink: Writable, w
   const guard = new TarGuard(limits);
   const entries = extract();
   let limitProblem: string | undefined;
-  let readFailure: unknown;
+  let readFailure: Error | undefined;
   let gzipProblem: string | undefined;
   archive.on('error', (error) => {
     readFailure ??= error;
@@ -168,7 +168,7 @@ export async function scanModelArchive(archive: Readable, modelSink: Writable, w
   try {
     for await (const entry of entries) await contents.take(entry, modelSink);
   } catch (error) {
-    if (error instanceof SinkFailure) throw error.cause;
+    if (error instanceof SinkFailure) throw error.sinkError;
     if (readFailure !== undefined) throw readFailure;
     if (error instanceof ArchiveLimitError) limitProblem ??= `${where}: ${error.message}`;
     if (limitProblem !== undefined) return { ok: false, reasons: [...contents.reasons, limitProblem] };

@@ -27,7 +27,7 @@ export async function readArchiveFiles(archive: Readable, names: readonly string
         chunks.push(chunk);
       });
       stream.on('end', () => {
-        if (take) found.set(path!, Buffer.concat(chunks));
+        if (take) found.set(path, Buffer.concat(chunks));
         next();
       });
       stream.resume();

@@ -67,11 +67,11 @@ export function parseArchiveLimitsByModel(text: string): ReadonlyMap<string, Arc
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${PROMOTION_ARCHIVE_LIMITS_ENV} is not JSON: ${(error as Error).message}`);
+    throw new Error(`${PROMOTION_ARCHIVE_LIMITS_ENV} is not JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = z.record(z.string(), archiveLimitsSchema).safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     throw new Error(`${PROMOTION_ARCHIVE_LIMITS_ENV} at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return new Map(Object.entries(parsed.data));

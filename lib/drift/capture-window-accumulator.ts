@@ -29,7 +29,7 @@ export class CaptureWindowAccumulator {
   /** Adds the rows of one record. @throws CaptureRecordError when it does not carry the baseline's input tensor. */
   addRecord(record: unknown): void {
     const { data, rows } = this.inputOf(record);
-    this.baseline.features.forEach((feature, index) => this.features[index]!.add(data, feature.column, this.baseline.inputColumns, rows));
+    this.baseline.features.forEach((feature, index) => this.features[index].add(data, feature.column, this.baseline.inputColumns, rows));
     this.rowCount += rows;
   }
 

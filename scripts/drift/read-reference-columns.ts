@@ -28,7 +28,7 @@ export async function readReferenceColumns(input: string, selection: ReferenceSe
     } catch (error) {
       throw new ReferenceInputError(`--input ${input}: ${(error as Error).message.split('\n')[0]}`);
     }
-    const types = new Map(described.getRowObjectsJS().map((row) => [String(row.column_name), String(row.column_type)]));
+    const types = new Map(described.getRowObjectsJS().map((row) => [row.column_name as string, row.column_type as string]));
     const exclude = new Set(selection.exclude ?? []);
     for (const name of exclude) if (!types.has(name)) throw new ReferenceInputError(`--exclude ${name}: no such column; columns: ${[...types.keys()].join(', ')}`);
     const names = selection.features ?? [...types].filter(([name, type]) => NUMERIC.test(type) && !exclude.has(name)).map(([name]) => name);

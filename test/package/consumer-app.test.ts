@@ -30,8 +30,8 @@ describe('the packed construct library in a fresh app', () => {
       unpackedSize: number;
       files: Array<{ path: string }>;
     }>;
-    tarball = join(work, packed[0]!.filename);
-    console.log(`tarball ${(packed[0]!.size / 1e6).toFixed(1)} MB, unpacked ${(packed[0]!.unpackedSize / 1e6).toFixed(1)} MB, ${packed[0]!.files.length} files`);
+    tarball = join(work, packed[0].filename);
+    console.log(`tarball ${(packed[0].size / 1e6).toFixed(1)} MB, unpacked ${(packed[0].unpackedSize / 1e6).toFixed(1)} MB, ${packed[0].files.length} files`);
     const app = join(work, 'app');
     execFileSync('mkdir', ['-p', app]);
     writeFileSync(

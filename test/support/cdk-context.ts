@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCdkJsonContext } from '../../stacks/cdk-json-context';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
 /** The `context` block of the real cdk.json, so tests synthesize what users synthesize. */
 export function cdkContext(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
+  return readCdkJsonContext(join(REPO_ROOT, 'cdk.json'));
 }
 
 /** The same context with CloudFormation schema validation off: for fast unit tests of single constructs. */

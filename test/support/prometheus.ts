@@ -32,7 +32,7 @@ export class LocalPrometheus {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const prometheus = new LocalPrometheus(`http://127.0.0.1:${port}`, child, directory);
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
@@ -47,7 +47,7 @@ export class LocalPrometheus {
 
   /** An instant query through the HTTP API; throws with Prometheus' own error on a bad expression. */
   async query(expression: string): Promise<PrometheusSample[]> {
-    const response = await fetch(`${this.url}/api/v1/query?${new URLSearchParams({ query: expression })}`);
+    const response = await fetch(`${this.url}/api/v1/query?${new URLSearchParams({ query: expression }).toString()}`);
     const body = (await response.json()) as { status: string; error?: string; data?: { resultType: string; result: PrometheusSample[] } };
     if (body.status !== 'success') throw new Error(`${expression}: ${body.error}`);
     return body.data!.resultType === 'vector' ? body.data!.result : [];

@@ -21,8 +21,20 @@ export function buildDashboards(input: DashboardInput): GeneratedDashboard[] {
   });
 }
 
+/** A panel of a dashboard's JSON model, as the README and the tests read it (the rest of its keys stay unknown). */
+export interface DashboardPanelJson {
+  readonly type?: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly datasource?: { readonly type?: string; readonly uid?: string };
+  readonly targets?: ReadonlyArray<Record<string, unknown>>;
+  /** A row's panels. */
+  readonly panels?: readonly DashboardPanelJson[];
+  readonly [key: string]: unknown;
+}
+
 /** Every panel of a dashboard (rows flattened), for the README and the tests. */
-export function panelsOf(json: Record<string, unknown>): Array<Record<string, any>> {
-  const panels = (json.panels ?? []) as Array<Record<string, any>>;
+export function panelsOf(json: Record<string, unknown>): DashboardPanelJson[] {
+  const panels = (json.panels ?? []) as DashboardPanelJson[];
   return panels.flatMap((panel) => (panel.type === 'row' ? (panel.panels ?? []) : [panel]));
 }

@@ -34,7 +34,7 @@ const REF_IDS = 'ABCDEFGHIJ';
 export function prometheusPanel(text: PanelText, queries: readonly PromQuery[]): cog.Builder<dashboard.Panel> {
   const panel = base(text).datasource(PROMETHEUS_DATASOURCE);
   queries.forEach((query, index) =>
-    panel.withTarget(new prometheus.DataqueryBuilder().expr(query.expr).legendFormat(query.legend).refId(REF_IDS[index]!).datasource(PROMETHEUS_DATASOURCE)),
+    panel.withTarget(new prometheus.DataqueryBuilder().expr(query.expr).legendFormat(query.legend).refId(REF_IDS[index]).datasource(PROMETHEUS_DATASOURCE)),
   );
   return panel;
 }
@@ -60,7 +60,7 @@ export function cloudWatchPanel(
       .label(query.label)
       .period('')
       .region(region ?? 'default')
-      .refId(REF_IDS[index]!)
+      .refId(REF_IDS[index])
       .datasource(CLOUDWATCH_DATASOURCE);
     panel.withTarget(target);
   });

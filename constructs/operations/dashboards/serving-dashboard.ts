@@ -27,7 +27,7 @@ export function servingDashboard(input: DashboardInput): dashboard.DashboardBuil
       new dashboard.CustomVariableBuilder(MODEL_VARIABLE)
         .label('Model (Fargate / EKS)')
         .values(prometheusModels.map((model) => model.modelName).join(','))
-        .current({ text: prometheusModels[0]!.modelName, value: prometheusModels[0]!.modelName }),
+        .current({ text: prometheusModels[0].modelName, value: prometheusModels[0].modelName }),
     );
     builder.withRow(new dashboard.RowBuilder('Fargate and EKS models: $model'));
     for (const panel of prometheusServingPanels(prometheusModels)) builder.withPanel(panel);

@@ -42,7 +42,7 @@ export function loadCaptureSettings(env: NodeJS.ProcessEnv = process.env): Captu
   const present = Object.fromEntries(Object.values(CAPTURE_ENV).flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     const name = String(issue.path[0]);
     throw new SettingsError(`invalid capture settings: ${name}=${JSON.stringify(present[name])}: ${issue.message}`);
   }
@@ -75,7 +75,7 @@ function parseFractions(raw: string | undefined): { fractions: Map<string, numbe
     const match = /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(.+)$/.exec(pair.trim());
     const value = match === null ? undefined : fraction.safeParse(match[2]);
     if (match === null || !value?.success) throw new SettingsError(`invalid capture settings: ${CAPTURE_ENV.sampleFraction}=${JSON.stringify(raw)}: ${allowed}`);
-    fractions.set(match[1]!, value.data);
+    fractions.set(match[1], value.data);
   }
   return { fractions, defaultFraction: 0 };
 }

@@ -41,6 +41,6 @@ export class LocalCaptureWriter implements CaptureWriter {
 export function openCaptureWriter(destination: string, options: { forcePathStyle?: boolean } = {}): CaptureWriter {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(destination);
   if (match === null) return new LocalCaptureWriter(destination);
-  const prefix = match[2]! === '' || match[2]!.endsWith('/') ? match[2]! : `${match[2]}/`;
-  return new S3CaptureWriter(new S3Client({ forcePathStyle: options.forcePathStyle, maxAttempts: 2 }), match[1]!, prefix);
+  const prefix = match[2] === '' || match[2].endsWith('/') ? match[2] : `${match[2]}/`;
+  return new S3CaptureWriter(new S3Client({ forcePathStyle: options.forcePathStyle, maxAttempts: 2 }), match[1], prefix);
 }

@@ -56,7 +56,7 @@ function baseline(version: string) {
     modelVersion: version,
     inputTensor: reference.inputName,
     inputColumns: 64,
-    columns: Array.from({ length: 64 }, (_, column) => ({ name: featureName(column), column, values: reference.inputs.map((row) => row[column]!) })),
+    columns: Array.from({ length: 64 }, (_, column) => ({ name: featureName(column), column, values: reference.inputs.map((row) => row[column]) })),
   });
 }
 
@@ -66,7 +66,7 @@ async function load(rows: number[][]): Promise<number[]> {
   let next = 0;
   const client = async () => {
     while (next < rows.length) {
-      const row = rows[next++]!;
+      const row = rows[next++];
       const response = await fetch(`${url}/v2/models/${MODEL}/infer`, {
         method: 'POST',
         body: JSON.stringify({ inputs: [{ name: reference.inputName, shape: [1, 64], datatype: 'FP32', data: row }] }),
@@ -102,7 +102,7 @@ async function runDetector(): Promise<{ outcomes: unknown; putEvents: PutEventsC
       eventBusName: 'default',
     },
   ).finally(() => quiet.mockRestore());
-  return { outcomes, putEvents: eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input as PutEventsCommandInput) };
+  return { outcomes, putEvents: eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input) };
 }
 
 beforeAll(async () => {
@@ -148,8 +148,8 @@ describe('the drift loop on loopback', () => {
     ]);
     // One event, for version 2, in the documented request shape; the unshifted version emitted nothing.
     expect(putEvents).toHaveLength(1);
-    expect(putEventsProblems(putEvents[0]!)).toEqual([]);
-    const event = driftDetectedEventSchema.parse(deliveredEvent(putEvents[0]!.Entries![0]!));
+    expect(putEventsProblems(putEvents[0])).toEqual([]);
+    const event = driftDetectedEventSchema.parse(deliveredEvent(putEvents[0].Entries![0]));
     expect(event.detail.modelVersion).toBe('2');
     const reported = event.detail.driftedFeatures.map((f) => f.feature);
     // Every reported feature is a shifted one, and most shifted pixels are reported (a pixel already at 16 in most rows cannot move).

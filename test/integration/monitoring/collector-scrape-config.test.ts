@@ -22,8 +22,8 @@ beforeAll(async () => {
   const config = (collector.receivers as { prometheus: { config: { global: object; scrape_configs: ScrapeConfig[] } } }).prometheus.config;
   const [job] = config.scrape_configs;
   // The sidecar shares the task's network namespace: localhost:8080 there is the serving container, here the test server.
-  expect(job!.static_configs[0]!.targets).toEqual([`localhost:${SERVING_CONTAINER.port}`]);
-  const local = { ...job!, static_configs: [{ ...job!.static_configs[0]!, targets: [new URL(server.url).host] }] };
+  expect(job.static_configs[0].targets).toEqual([`localhost:${SERVING_CONTAINER.port}`]);
+  const local = { ...job, static_configs: [{ ...job.static_configs[0], targets: [new URL(server.url).host] }] };
   prometheus = await LocalPrometheus.start({ ...config, scrape_configs: [local] });
   for (let i = 0; i < 5; i++) {
     const response = await fetch(`${server.url}/v2/models/scale/infer`, {
@@ -44,8 +44,8 @@ describe('the Fargate collector scrape config in a real Prometheus', () => {
   it("keeps the container's model label on its series, with the collector's serving_target", async () => {
     const series = await prometheus.waitFor(`${SERVING_PROMETHEUS_METRICS.requests}{${SERVING_LABELS.model}="scale",status="200"}`);
     expect(series).toHaveLength(1);
-    expect(series[0]!.metric).toMatchObject({ model: 'scale', version: '1', [SERVING_LABELS.servingTarget]: 'fargate', job: 'model-serving' });
-    expect(Number(series[0]!.value[1])).toBe(5);
+    expect(series[0].metric).toMatchObject({ model: 'scale', version: '1', [SERVING_LABELS.servingTarget]: 'fargate', job: 'model-serving' });
+    expect(Number(series[0].value[1])).toBe(5);
   });
 
   it('renames nothing to exported_model', async () => {
@@ -55,7 +55,7 @@ describe('the Fargate collector scrape config in a real Prometheus', () => {
 
   it('labels process metrics (which carry no model label) with the static model label', async () => {
     const series = await prometheus.waitFor('process_cpu_seconds_total');
-    expect(series[0]!.metric).toMatchObject({ model: 'scale', [SERVING_LABELS.servingTarget]: 'fargate' });
+    expect(series[0].metric).toMatchObject({ model: 'scale', [SERVING_LABELS.servingTarget]: 'fargate' });
   });
 
   it('scrapes the target as healthy', async () => {

@@ -81,7 +81,7 @@ describe('every PromQL panel of every generated dashboard, against a real Promet
   it('has queries to run and rules that Prometheus loaded', async () => {
     expect(prometheusQueries.length).toBeGreaterThan(20);
     const response = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: unknown[] }> } };
-    expect(response.data.groups[0]!.rules).toHaveLength(rules.length);
+    expect(response.data.groups[0].rules).toHaveLength(rules.length);
   });
 
   it.each(prometheusQueries.map((q) => [q.uid, q.title, q.model, q.expr] as const))('%s / %s (model %s): %s', async (_uid, _title, model, expr) => {

@@ -36,9 +36,9 @@ describe('npm run drift:baseline', () => {
     const b = parseDriftBaseline(JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')));
     expect(b.features).toEqual(a.features);
     expect(a).toMatchObject({ inputTensor: 'input', inputColumns: 2, dataset: { rows: 3000 } });
-    expect(a.features[0]!.sample.method).toBe('order-statistics');
-    expect(a.features[0]!.sample.values).toHaveLength(500);
-    expect(a.features[0]!.bins.counts.reduce((x, y) => x + y)).toBe(3000);
+    expect(a.features[0].sample.method).toBe('order-statistics');
+    expect(a.features[0].sample.values).toHaveLength(500);
+    expect(a.features[0].bins.counts.reduce((x, y) => x + y)).toBe(3000);
   });
 
   it.each([
@@ -65,12 +65,12 @@ describe('scripts/drift/feature_baseline.py (the trainer’s recipe)', () => {
     const fromPython = JSON.parse(python) as ReturnType<typeof buildFeatureBaseline>[];
     columns.forEach((column, i) => {
       const fromTypeScript = buildFeatureBaseline(column, { bins: 10, sampleSize: 700 });
-      expect(fromPython[i]!.bins).toEqual(fromTypeScript.bins);
-      expect(fromPython[i]!.sample).toEqual(fromTypeScript.sample);
-      expect(fromPython[i]!.statistics.count).toBe(fromTypeScript.statistics.count);
-      expect(fromPython[i]!.statistics.missing).toBe(fromTypeScript.statistics.missing);
-      expect(fromPython[i]!.statistics.mean).toBeCloseTo(fromTypeScript.statistics.mean, 10);
-      expect(fromPython[i]!.statistics.stddev).toBeCloseTo(fromTypeScript.statistics.stddev, 10);
+      expect(fromPython[i].bins).toEqual(fromTypeScript.bins);
+      expect(fromPython[i].sample).toEqual(fromTypeScript.sample);
+      expect(fromPython[i].statistics.count).toBe(fromTypeScript.statistics.count);
+      expect(fromPython[i].statistics.missing).toBe(fromTypeScript.statistics.missing);
+      expect(fromPython[i].statistics.mean).toBeCloseTo(fromTypeScript.statistics.mean, 10);
+      expect(fromPython[i].statistics.stddev).toBeCloseTo(fromTypeScript.statistics.stddev, 10);
     });
   });
 });

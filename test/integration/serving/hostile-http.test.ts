@@ -63,7 +63,7 @@ describe('over-limit bodies get a 413 the client can read', () => {
         }),
     ],
   ])('Node fetch, %s: 413, not EPIPE', async (_, body) => {
-    const res = await fetch(inferUrl(), { method: 'POST', body: body() as never, duplex: 'half' } as RequestInit);
+    const res = await fetch(inferUrl(), { method: 'POST', body: body() as never, duplex: 'half' });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ error: `request body exceeds the limit of ${LIMIT} bytes` });
   });

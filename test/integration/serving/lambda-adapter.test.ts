@@ -123,7 +123,7 @@ describe('EMF figures of each invocation', () => {
     const latency = byName.get(SERVING_EMF.metrics.requestLatency)![SERVING_EMF.metrics.requestLatency] as number;
     expect(latency).toBeGreaterThan(0);
     expect(latency).toBeLessThan(5000);
-    for (const doc of docs) expect((doc._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]!.Namespace).toBe(SERVING_EMF.namespace);
+    for (const doc of docs) expect((doc._aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0].Namespace).toBe(SERVING_EMF.namespace);
   });
 
   it('publishes a rejected request by its status and nothing for a health check', async () => {

@@ -21,6 +21,6 @@ describe('signatureBreaks', () => {
     ['another width', withInput([-1, 8]), ["input 'x' changes shape [-1,4] → [-1,8]"]],
     ['a removed output', { ...serving, outputs: [] }, ["output 'y' is gone"]],
   ])('refuses %s', (_, next, problems) => {
-    expect(signatureBreaks(serving, next as ModelSignature)).toEqual(problems);
+    expect(signatureBreaks(serving, next)).toEqual(problems);
   });
 });

@@ -27,7 +27,7 @@ function physicalNames(environmentName: string): Map<string, string> {
       );
       for (const nested of ['DatabaseInput', 'TableInput']) {
         const input = properties[nested] as Record<string, unknown> | undefined;
-        if (input) candidates.push([`${nested}.Name`, `${String(properties.DatabaseName ?? '')}.${String(input.Name)}`]);
+        if (input) candidates.push([`${nested}.Name`, `${(properties.DatabaseName as string | undefined) ?? ''}.${String(input.Name)}`]);
       }
       for (const [key, value] of candidates) {
         if (typeof value === 'string') names.set(`${resource.Type} ${key}=${value}`, `${stack.stackName}/${logicalId}`);
@@ -43,7 +43,7 @@ describe('environments side by side in one account and region', () => {
     for (const names of byEnvironment) expect(names.size).toBeGreaterThan(10);
     for (let i = 0; i < byEnvironment.length; i++) {
       for (let j = i + 1; j < byEnvironment.length; j++) {
-        const shared = [...byEnvironment[i]!.keys()].filter((name) => byEnvironment[j]!.has(name));
+        const shared = [...byEnvironment[i].keys()].filter((name) => byEnvironment[j].has(name));
         expect(shared).toEqual([]);
       }
     }

@@ -37,7 +37,7 @@ describe('the CDK app', () => {
       { Key: 'Project', Value: 'mlops-blueprint' },
     ];
     for (const stack of platform.allStacks) {
-      const resources = Object.values(Template.fromStack(stack).toJSON().Resources ?? {}) as Array<{ Properties?: { Tags?: unknown } }>;
+      const resources = Object.values<{ Properties?: { Tags?: unknown } }>(Template.fromStack(stack).toJSON().Resources ?? {});
       const tagged = resources.filter((r) => Array.isArray(r.Properties?.Tags));
       for (const resource of tagged) expect(resource.Properties?.Tags).toEqual(expect.arrayContaining(expected));
     }
@@ -103,7 +103,7 @@ describe('the CDK app', () => {
     // The rollout function's dead-letter queue alarms (AWS/SQS) live in the serving stack too; these are the service's.
     const alarms = Object.fromEntries(Object.entries(allAlarms).filter(([, alarm]) => alarm.Properties.Namespace !== 'AWS/SQS'));
     expect(Object.keys(allAlarms).length - Object.keys(alarms).length).toBe(2);
-    const service = Object.values(template.findResources('AWS::ECS::Service'))[0]!;
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
     const { Enable, Rollback, AlarmNames } = service.Properties.DeploymentConfiguration.Alarms;
     expect({ Enable, Rollback }).toEqual({ Enable: true, Rollback: true });
     expect([...AlarmNames].sort()).toEqual(Object.values(alarms).map((alarm) => alarm.Properties.AlarmName).sort());

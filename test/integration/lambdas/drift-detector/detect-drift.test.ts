@@ -48,7 +48,7 @@ function baselineOf(reference: number[][], version: string): DriftBaseline {
     inputTensor: 'input',
     model: MODEL,
     modelVersion: version,
-    columns: ['f0', 'f1', 'f2'].map((name, column) => ({ name, column, values: reference.map((row) => row[column]!) })),
+    columns: ['f0', 'f1', 'f2'].map((name, column) => ({ name, column, values: reference.map((row) => row[column]) })),
   });
 }
 
@@ -103,7 +103,7 @@ async function run(now: Date) {
   }
 }
 
-const putEventsInputs = () => eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input as PutEventsCommandInput);
+const putEventsInputs = () => eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input);
 
 beforeAll(async () => {
   fixture = await startS3rver([SILVER, REPOSITORY, GOLD]);
@@ -154,13 +154,13 @@ describe('drift detector', () => {
 
   it('emits one DriftDetected, in the documented PutEvents shape, naming the shifted feature; start-training’s schema accepts it', () => {
     expect(firstPutEvents).toHaveLength(1);
-    expect(putEventsProblems(firstPutEvents[0]!)).toEqual([]);
-    const entry = firstPutEvents[0]!.Entries![0]!;
+    expect(putEventsProblems(firstPutEvents[0])).toEqual([]);
+    const entry = firstPutEvents[0].Entries![0];
     expect(entry).toMatchObject({ Source: 'mlops-blueprint', DetailType: 'DriftDetected', EventBusName: 'default' });
     // What a rule target (start-training) receives, parsed with the shared schema it imports.
     const event = driftDetectedEventSchema.parse(deliveredEvent(entry));
     expect(event.detail).toMatchObject({ environment: 'dev', model: MODEL, modelVersion: '2', thresholds, driftedFeatures: [expect.objectContaining({ feature: 'f1', samples: 1500 })] });
-    expect(event.detail.detectionId).toBe((first.outcomes as { version: string; detectionId?: string }[])[1]!.detectionId);
+    expect(event.detail.detectionId).toBe((first.outcomes as { version: string; detectionId?: string }[])[1].detectionId);
     expect(Date.parse(event.detail.window.end)).toBeLessThanOrEqual(now.getTime());
   });
 
@@ -190,8 +190,8 @@ describe('drift detector: the emitted event and re-runs', () => {
     expect(outcomes).toContainEqual(expect.objectContaining({ version: '5', kind: 'drifted', emitted: true, features: ['f1'] }));
     const inputs = putEventsInputs();
     expect(inputs).toHaveLength(1);
-    expect(putEventsProblems(inputs[0]!)).toEqual([]);
-    const event = driftDetectedEventSchema.parse(deliveredEvent(inputs[0]!.Entries![0]!));
+    expect(putEventsProblems(inputs[0])).toEqual([]);
+    const event = driftDetectedEventSchema.parse(deliveredEvent(inputs[0].Entries![0]));
     expect(event.detail).toMatchObject({
       schemaVersion: '1',
       environment: 'dev',
@@ -200,7 +200,7 @@ describe('drift detector: the emitted event and re-runs', () => {
       thresholds,
       driftedFeatures: [{ feature: 'f1', samples: 1500, psi: expect.any(Number), ksStatistic: expect.any(Number) }],
     });
-    expect(event.detail.driftedFeatures[0]!.ksStatistic).toBeGreaterThan(0.1);
+    expect(event.detail.driftedFeatures[0].ksStatistic).toBeGreaterThan(0.1);
 
     // Same slot again: watermarks moved, nothing to read, nothing emitted.
     expect(await run(now)).toMatchObject({ outcomes: expect.arrayContaining([expect.objectContaining({ version: '5', kind: 'up-to-date' })]) });

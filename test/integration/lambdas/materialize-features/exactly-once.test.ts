@@ -92,7 +92,7 @@ function s3FailingAt(failOn: number | undefined, puts: string[]): S3Client {
   client.middlewareStack.add(
     (next) => async (args) => {
       const input = args.input as { Bucket?: string; Key?: string };
-      if (args.input && input.Bucket === GOLD && input.Key?.startsWith(OFFLINE_DATA) && 'Body' in (args.input as object)) {
+      if (args.input && input.Bucket === GOLD && input.Key?.startsWith(OFFLINE_DATA) && 'Body' in (args.input)) {
         puts.push(input.Key);
         if (puts.length === failOn) throw new Error('injected: the function stops half-way through the file');
       }
@@ -151,8 +151,8 @@ describe('materialize-features: exactly once across a failure and a redelivery (
 
     const secondPuts: string[] = [];
     const [summary] = await materializeSilverObject(deps(s3FailingAt(undefined, secondPuts)), silverObject(), ETAG);
-    expect(summary!.resumedAt.offline).toBeGreaterThan(0);
-    expect(summary!.offlineWritten).toBe(60 - summary!.resumedAt.offline * 10);
+    expect(summary.resumedAt.offline).toBeGreaterThan(0);
+    expect(summary.offlineWritten).toBe(60 - summary.resumedAt.offline * 10);
     expect(await offlineStoreRows()).toEqual(everyRowOnce());
     expect(onlineStore).toEqual(newestPerCustomer());
     expect(putRecordCalls).toHaveLength(7);
@@ -172,8 +172,8 @@ describe('materialize-features: exactly once across a failure and a redelivery (
     const [second] = await materializeSilverObject(deps(s3FailingAt(undefined, secondPuts)), silverObject(), ETAG);
     expect(second).toMatchObject({ offlineWritten: 0, failed: 0, resumedAt: { offline: 6 } });
     expect(secondPuts).toEqual([]);
-    expect(second!.resumedAt.online).toBeGreaterThanOrEqual(0);
-    expect(callsBefore + second!.onlineWritten).toBeLessThanOrEqual(7 + 1);
+    expect(second.resumedAt.online).toBeGreaterThanOrEqual(0);
+    expect(callsBefore + second.onlineWritten).toBeLessThanOrEqual(7 + 1);
     expect(await offlineStoreRows()).toEqual(everyRowOnce());
     expect(onlineStore).toEqual(newestPerCustomer());
   });

@@ -193,7 +193,7 @@ describe('materializeSilverObject (silver Parquet on s3rver, Feature Store mocke
     failFor('C-7', () => new ValidationError({ $metadata: { httpStatusCode: 400 }, message: 'monthly_charges out of range' }));
     const [summary] = await materializeSilverObject(deps, silverObject(), 'etag-1');
     expect(summary).toMatchObject({ rows: 10, offlineWritten: 8, onlineWritten: 7, rejected: 3, failed: 0 });
-    const lines = await reportLines(summary!.failureReportKey!);
+    const lines = await reportLines(summary.failureReportKey!);
     expect(lines.map((line) => [line.rowNumber, line.recordIdentifier ?? null])).toEqual([
       [4, null],
       [7, 'C-7'],

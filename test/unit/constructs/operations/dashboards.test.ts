@@ -30,7 +30,7 @@ describe.each(environmentNames())('%s dashboards', (environment) => {
   });
 
   test('each Lambda model has panels on its live alias and each Fargate/EKS model is a value of the model variable', () => {
-    const serving = dashboards[0]!.json as Record<string, any>;
+    const serving = dashboards[0].json as Record<string, any>;
     const variable = serving.templating?.list?.find((v: { name: string }) => v.name === 'model');
     for (const model of input.models) {
       if (model.target === 'lambda') {
@@ -59,9 +59,9 @@ describe.each(environmentNames())('%s dashboards', (environment) => {
     const searches = targets.map(({ target }) => target.expression as string | undefined).filter((e): e is string => e?.startsWith('SEARCH(') ?? false);
     for (const search of searches) {
       const [, namespace, dims, metricName] = /SEARCH\('\{([^,}]+),([^}]*)\} MetricName="([^"]+)"/.exec(search)!;
-      if (namespace!.startsWith('AWS/')) continue;
+      if (namespace.startsWith('AWS/')) continue;
       const service = /service="([^"]+)"/.exec(search)![1];
-      expect(EMITTED_METRICS).toContainEqual({ namespace, metricName, service, dimensions: dims!.split(',').sort() });
+      expect(EMITTED_METRICS).toContainEqual({ namespace, metricName, service, dimensions: dims.split(',').sort() });
     }
   });
 });

@@ -29,7 +29,7 @@ describe('MetricsWorkspace defaults', () => {
   });
 
   test('no alert manager without a topic, and alert rules are refused', () => {
-    expect(template.findResources('AWS::APS::Workspace')[Object.keys(template.findResources('AWS::APS::Workspace'))[0]!]!.Properties.AlertManagerDefinition).toBeUndefined();
+    expect(template.findResources('AWS::APS::Workspace')[Object.keys(template.findResources('AWS::APS::Workspace'))[0]].Properties.AlertManagerDefinition).toBeUndefined();
     expect(() => workspace.addAlertRules('Rules', 'serving', [])).toThrow(/MetricsWorkspace: invalid alertTopic.*rules without an alert manager page no one/);
   });
 
@@ -47,13 +47,13 @@ describe('MetricsWorkspace with the alert topic', () => {
   const template = Template.fromStack(stack);
 
   test('the alert manager sends every alert to the topic with SigV4', () => {
-    const definition = JSON.stringify(stack.resolve(Object.values(template.findResources('AWS::APS::Workspace'))[0]!.Properties.AlertManagerDefinition));
+    const definition = JSON.stringify(stack.resolve(Object.values(template.findResources('AWS::APS::Workspace'))[0].Properties.AlertManagerDefinition));
     for (const fragment of ['alertmanager_config', 'sns_configs', 'topic_arn', 'sigv4', 'region: eu-west-1', 'AlertsTopic']) expect(definition).toContain(fragment);
   });
 
   test('rule groups are a Prometheus rule file in the workspace', () => {
     template.hasResourceProperties('AWS::APS::RuleGroupsNamespace', { Name: 'serving', Workspace: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MetricsWorkspace'), 'Arn'] } });
-    const data = JSON.parse(Object.values(template.findResources('AWS::APS::RuleGroupsNamespace'))[0]!.Properties.Data);
+    const data = JSON.parse(Object.values(template.findResources('AWS::APS::RuleGroupsNamespace'))[0].Properties.Data);
     expect(data).toEqual({ groups: [{ name: 'serving', rules: [expect.objectContaining({ alert: 'ServingErrorRateHigh', for: '5m' })] }] });
   });
 
@@ -130,7 +130,7 @@ describe('ServingScraper', () => {
   });
 
   test('the scrape config keeps the pods\' labels, only the serving namespaces, annotated pods, every 30 s', () => {
-    const blob = Object.values(template.findResources('AWS::APS::Scraper'))[0]!.Properties.ScrapeConfiguration.ConfigurationBlob;
+    const blob = Object.values(template.findResources('AWS::APS::Scraper'))[0].Properties.ScrapeConfiguration.ConfigurationBlob;
     const config = JSON.parse(Buffer.from(blob, 'base64').toString('utf8'));
     expect(config).toEqual(scraper.scrapeConfig);
     expect(config.global.scrape_interval).toBe('30s');

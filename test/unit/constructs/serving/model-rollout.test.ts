@@ -31,7 +31,7 @@ describe('governed rollout: pinned deployments and the ModelRollout function', (
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ SERVED_MODELS: 'churn-classifier', SERVED_MODEL_VERSION: '{{resolve:ssm:/mlops/dev/serving/churn-classifier/served-version}}' }) },
     });
-    const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!;
+    const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
     expect(taskDefinition.Properties.ContainerDefinitions[0].Environment).toContainEqual({ Name: 'SERVED_MODEL_VERSION', Value: '{{resolve:ssm:/mlops/dev/serving/fraud-scorer/served-version}}' });
   });
 
@@ -70,12 +70,12 @@ describe('governed rollout: pinned deployments and the ModelRollout function', (
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>)
       .map((statement) => ({ ...statement, Action: ([] as string[]).concat(statement.Action) }));
     const withAction = (action: string) => statements.filter((statement) => statement.Action.includes(action));
-    expect(JSON.stringify(stack.resolve(withAction('ssm:PutParameter')[0]!.Resource))).toContain('parameter/mlops/dev/serving/churn-classifier/served-version');
-    expect(withAction('lambda:PublishVersion')[0]!.Resource).toHaveLength(2);
-    expect(JSON.stringify(withAction('codedeploy:CreateDeployment')[0]!.Resource)).toContain('deploymentgroup');
-    expect(withAction('ecs:UpdateService')[0]!.Resource).toEqual({ Ref: expect.stringMatching(/^FraudFargateService/) });
-    expect(withAction('iam:PassRole')[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
-    expect(withAction('ecs:RegisterTaskDefinition')[0]!.Resource).toBe('*');
+    expect(JSON.stringify(stack.resolve(withAction('ssm:PutParameter')[0].Resource))).toContain('parameter/mlops/dev/serving/churn-classifier/served-version');
+    expect(withAction('lambda:PublishVersion')[0].Resource).toHaveLength(2);
+    expect(JSON.stringify(withAction('codedeploy:CreateDeployment')[0].Resource)).toContain('deploymentgroup');
+    expect(withAction('ecs:UpdateService')[0].Resource).toEqual({ Ref: expect.stringMatching(/^FraudFargateService/) });
+    expect(withAction('iam:PassRole')[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(withAction('ecs:RegisterTaskDefinition')[0].Resource).toBe('*');
   });
 });
 

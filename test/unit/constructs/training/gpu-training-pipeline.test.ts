@@ -17,14 +17,14 @@ function policyStatements(template: ReturnType<typeof buildTrainingStack>['templ
 }
 
 describe.each(Object.entries(environments))('GpuTrainingPipeline in %s', (name, { config, template }) => {
-  const training = config.training!.models[0]!;
+  const training = config.training!.models[0];
   const definition = synthesizedDefinition(template);
   const train = definition.States[STATE.train];
 
   test('the synthesized definition is valid Amazon States Language (asl-validator)', () => {
-    const { isValid, errorsText } = aslValidator(structuredClone(definition)); // the validator annotates what it is given
-    expect(errorsText?.('\n')).toBe('');
-    expect(isValid).toBe(true);
+    const validation = aslValidator(structuredClone(definition)); // the validator annotates what it is given
+    expect(validation.errorsText?.('\n')).toBe('');
+    expect(validation.isValid).toBe(true);
   });
 
   test('one Standard state machine, traced, logging every event to an encrypted log group', () => {
@@ -141,7 +141,7 @@ describe.each(Object.entries(environments))('GpuTrainingPipeline in %s', (name, 
   test('the training instances\' security group allows HTTPS out, and all traffic between instances only for distributed jobs', () => {
     const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup')).filter((g) => /training instances/.test(g.Properties.GroupDescription));
     expect(groups).toHaveLength(1);
-    expect(groups[0]!.Properties.SecurityGroupEgress).toEqual(expect.arrayContaining([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]));
+    expect(groups[0].Properties.SecurityGroupEgress).toEqual(expect.arrayContaining([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]));
     const selfRules = template.findResources('AWS::EC2::SecurityGroupIngress');
     expect(Object.keys(selfRules).length > 0).toBe(training.instanceCount > 1);
   });
@@ -168,8 +168,8 @@ describe('GpuTrainingPipeline validation', () => {
     expect(() =>
       buildTrainingStack('dev', (config) => {
         const long = 'a-model-name-that-is-far-longer-than-forty-chars';
-        config.models[0] = { ...config.models[0]!, name: long };
-        config.training!.models[0] = { ...config.training!.models[0]!, model: long };
+        config.models[0] = { ...config.models[0], name: long };
+        config.training!.models[0] = { ...config.training!.models[0], model: long };
       }),
     ).toThrow(/GpuTrainingPipeline: invalid training\.model = "a-model-name-that-is-far-longer-than-forty-chars"; at most 40 characters/);
   });

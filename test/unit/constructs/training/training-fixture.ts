@@ -35,7 +35,7 @@ export function buildTrainingStack(environmentName: string, mutate?: (config: Re
 export function synthesizedDefinition(template: Template): Record<string, any> {
   const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
   if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
-  const definition = machines[0]!.Properties.DefinitionString;
+  const definition = machines[0].Properties.DefinitionString;
   const text = typeof definition === 'string' ? definition : (definition['Fn::Join'][1] as unknown[]).map(placeholder).join('');
   return JSON.parse(text);
 }

@@ -69,7 +69,7 @@ async function checkCoverage(format: 'csv' | 'jsonl', first: Buffer, lines: (num
   const lineOfId = new Map<string, number>();
   for (const [number, text] of texts) {
     const match = /^(?:\xef\xbb\xbf)?(?:\{"event_id":")?(evt-\d+)[,"]/.exec(text);
-    if (match && number > (format === 'csv' ? 1 : 0)) lineOfId.set(match[1]!, number);
+    if (match && number > (format === 'csv' ? 1 : 0)) lineOfId.set(match[1], number);
   }
   const covered: number[] = format === 'csv' ? [1] : [];
   for (const row of silver) covered.push(lineOfId.get(row.event_id as string)!);

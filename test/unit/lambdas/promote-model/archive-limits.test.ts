@@ -100,7 +100,7 @@ describe('archive scanning fuzzing (property, byte level)', () => {
       fc.asyncProperty(mutations, fc.boolean(), async (edits, truncate) => {
         const bytes = Buffer.from(tar);
         for (const [at, value] of edits) bytes[at] = value;
-        const archive = gzipSync(truncate ? bytes.subarray(0, edits[0]![0]) : bytes);
+        const archive = gzipSync(truncate ? bytes.subarray(0, edits[0][0]) : bytes);
         const { result, received } = await scan(archive, { ...LIMITS, maxModelBytes: 4096 });
         if (!result.ok) expect(result.reasons.length).toBeGreaterThan(0);
         expect(received).toBeLessThanOrEqual(4096);

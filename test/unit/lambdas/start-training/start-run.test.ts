@@ -75,10 +75,10 @@ describe('start-training against the documented Step Functions and SageMaker req
     expect(outcome).toEqual({ outcome: 'started', model: 'churn-classifier', runId: identity.runId, executionArn: expect.stringContaining(`:execution:mlops-dev-training-churn-classifier:${identity.executionName}`), gpuHoursThisMonth: 0 });
     const start = sfnMock.commandCalls(StartExecutionCommand);
     expect(start).toHaveLength(1);
-    expect(start[0]!.args[0].input).toEqual({ stateMachineArn: STATE_MACHINE, name: identity.executionName, input: expect.any(String) });
-    expect(JSON.parse(start[0]!.args[0].input.input!)).toEqual({ runId: identity.runId, trigger: 'drift', reason: expect.stringMatching(/^drift of version 7 \(tenure_months\) detected 2026-11-20T11:00:00Z$/) });
-    expect(sfnMock.commandCalls(ListExecutionsCommand)[0]!.args[0].input).toEqual({ stateMachineArn: STATE_MACHINE, statusFilter: 'RUNNING', maxResults: 100, nextToken: undefined });
-    expect(sagemakerMock.commandCalls(SearchCommand)[0]!.args[0].input).toEqual({
+    expect(start[0].args[0].input).toEqual({ stateMachineArn: STATE_MACHINE, name: identity.executionName, input: expect.any(String) });
+    expect(JSON.parse(start[0].args[0].input.input!)).toEqual({ runId: identity.runId, trigger: 'drift', reason: expect.stringMatching(/^drift of version 7 \(tenure_months\) detected 2026-11-20T11:00:00Z$/) });
+    expect(sfnMock.commandCalls(ListExecutionsCommand)[0].args[0].input).toEqual({ stateMachineArn: STATE_MACHINE, statusFilter: 'RUNNING', maxResults: 100, nextToken: undefined });
+    expect(sagemakerMock.commandCalls(SearchCommand)[0].args[0].input).toEqual({
       Resource: 'TrainingJob',
       SearchExpression: {
         Filters: [
@@ -98,7 +98,7 @@ describe('start-training against the documented Step Functions and SageMaker req
     const second = await startRun(deps, parseTrigger(driftEvent(), 'dev'));
     expect(second).toMatchObject({ outcome: 'duplicate', model: 'churn-classifier' });
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(1);
-    expect(sfnMock.commandCalls(DescribeExecutionCommand)[1]!.args[0].input.executionArn).toBe(first.outcome === 'started' ? first.executionArn : 'x');
+    expect(sfnMock.commandCalls(DescribeExecutionCommand)[1].args[0].input.executionArn).toBe(first.outcome === 'started' ? first.executionArn : 'x');
   });
 
   test('two deliveries racing past the check still make one run: ExecutionAlreadyExists is a duplicate', async () => {
@@ -134,13 +134,13 @@ describe('start-training against the documented Step Functions and SageMaker req
       reason: 'monthly GPU-hour cap: churn-classifier used 18.5 GPU instance-hours this month and one more run may use 2, over monthlyGpuHourCap 20 (training.models[].monthlyGpuHourCap)',
       gpuHoursThisMonth: 18.5,
     });
-    expect(sagemakerMock.commandCalls(SearchCommand)[1]!.args[0].input.NextToken).toBe('page-2');
+    expect(sagemakerMock.commandCalls(SearchCommand)[1].args[0].input.NextToken).toBe('page-2');
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
   test('a manual request passes its overrides to the execution, which validates them', async () => {
     await startRun(deps, parseTrigger({ kind: 'manual', model: 'churn-classifier', requestId: 'r-3', hyperparameters: { epochs: '5' }, commitId: 'abc123' }, 'dev'));
-    expect(JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!)).toMatchObject({ trigger: 'manual', hyperparameters: { epochs: '5' }, commitId: 'abc123', reason: 'manual request r-3' });
+    expect(JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0].args[0].input.input!)).toMatchObject({ trigger: 'manual', hyperparameters: { epochs: '5' }, commitId: 'abc123', reason: 'manual request r-3' });
   });
 
   test('a model this environment does not train is refused, naming the trained ones', async () => {

@@ -136,7 +136,7 @@ describe('loadEnvironment', () => {
   describe('traffic profiles that are valid figure by figure but cannot be served: one line naming environment, model, key and why', () => {
     const problemsOf = (mutate: (model: EnvironmentConfig['models'][number]) => void): readonly string[] => {
       const envs = sampleEnvironments();
-      mutate(envs.dev.models[0]!);
+      mutate(envs.dev.models[0]);
       return errorOf(() => loadEnvironment(envs, 'dev')).problems;
     };
 

@@ -3,7 +3,7 @@ import { cdkContext } from '../../../support/cdk-context';
 
 const withMonitoring = (monitoring: unknown) => {
   const envs = structuredClone(cdkContext().environments) as Record<string, Record<string, unknown>>;
-  envs.dev!.monitoring = monitoring;
+  envs.dev.monitoring = monitoring;
   return envs;
 };
 

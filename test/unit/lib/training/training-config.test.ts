@@ -7,7 +7,7 @@ type Mutable = Record<string, unknown>;
 function problemsOf(mutate: (training: Mutable, env: Mutable) => void, environment = 'dev'): readonly string[] {
   const envs = sampleEnvironments();
   const env = envs[environment] as unknown as Mutable;
-  mutate((env.training as Mutable & { models: Mutable[] }).models[0]!, env);
+  mutate((env.training as Mutable & { models: Mutable[] }).models[0], env);
   try {
     loadEnvironment(envs, environment);
   } catch (error) {
@@ -22,14 +22,14 @@ describe('training config: the samples', () => {
     const { config } = loadEnvironment(sampleEnvironments(), 'dev');
     const [churn] = config.training!.models;
     expect(churn).toMatchObject({ instanceType: 'ml.g4dn.xlarge', instanceCount: 1, spot: true });
-    expect(churn!.maxWaitHours).toBeGreaterThanOrEqual(churn!.maxRuntimeHours);
+    expect(churn.maxWaitHours).toBeGreaterThanOrEqual(churn.maxRuntimeHours);
     expect(config.approvalMode).toBe('auto');
   });
 
   test('prod trains on several GPU instances and waits for a person to approve', () => {
     const { config } = loadEnvironment(sampleEnvironments(), 'prod');
     const [churn] = config.training!.models;
-    expect(churn!.instanceCount).toBeGreaterThan(1);
+    expect(churn.instanceCount).toBeGreaterThan(1);
     expect(config.approvalMode).toBe('manual');
   });
 
@@ -48,8 +48,8 @@ describe('training config: each bad value fails with one line naming the key, th
     ['spot without max wait', (t) => delete t.maxWaitHours, /^environments\.dev\.training\.models\[0\]\.maxWaitHours: got nothing \(the key is missing\); required with spot: true/],
     ['max wait without spot', (t) => (t.spot = false), /^environments\.dev\.training\.models\[0\]\.maxWaitHours: got 2; only allowed with spot: true/],
     ['a number as hyperparameter', (t) => ((t.hyperparameters as Mutable).epochs = 20), /^environments\.dev\.training\.models\[0\]\.hyperparameters\.epochs: got 20; .*expected string/],
-    ['a regex without a capture group', (t) => ((t.metricDefinitions as Mutable[])[0]!.regex = 'loss=[0-9.]+'), /metricDefinitions\[0\]\.regex: got "loss=\[0-9\.\]\+"; must have exactly one capture group .*found 0$/],
-    ['a regex that does not compile', (t) => ((t.metricDefinitions as Mutable[])[0]!.regex = 'loss=(['), /metricDefinitions\[0\]\.regex: got "loss=\(\["; not a regular expression/],
+    ['a regex without a capture group', (t) => ((t.metricDefinitions as Mutable[])[0].regex = 'loss=[0-9.]+'), /metricDefinitions\[0\]\.regex: got "loss=\[0-9\.\]\+"; must have exactly one capture group .*found 0$/],
+    ['a regex that does not compile', (t) => ((t.metricDefinitions as Mutable[])[0].regex = 'loss=(['), /metricDefinitions\[0\]\.regex: got "loss=\(\["; not a regular expression/],
     ['an unknown comparison', (t) => ((t.evaluationGate as Mutable).comparison = '=>'), /evaluationGate\.comparison: got "=>"; .*">="\|">"\|"<="\|"<"/],
     ['a cap below one run', (t) => (t.monthlyGpuHourCap = 0.5), /monthlyGpuHourCap: got 0\.5; must allow at least one full run: maxRuntimeHours × instanceCount = 1$/],
     ['a bad schedule', (t) => (t.schedule = 'every monday'), /schedule: got "every monday"; an EventBridge schedule expression/],
@@ -64,7 +64,7 @@ describe('training config: each bad value fails with one line naming the key, th
   test('the same model trained twice is named', () => {
     const problems = problemsOf((_t, env) => {
       const training = env.training as { models: Mutable[] };
-      training.models.push(structuredClone(training.models[0]!));
+      training.models.push(structuredClone(training.models[0]));
     });
     expect(problems).toEqual(['environments.dev.training.models[1].model: got "churn-classifier"; must be unique within training.models']);
   });
