@@ -49,13 +49,13 @@ describe('EksServing on a shared environment cluster (prod decisions: fraud-scor
     expect(cpu.cluster).toBe(cluster);
   });
 
-  test('CPU model: the decided instance type on the ARM AL2023 AMI, labelled for its pods, no taint, in private subnets', () => {
-    expect(CPU).toMatchObject({ nodeInstanceType: 'c7g.xlarge', architecture: 'arm64', nodeGroup: 'general' });
+  test('CPU model: the decided instance type on the x86_64 AL2023 AMI (the architecture deployed), labelled for its pods, no taint, in private subnets', () => {
+    expect(CPU).toMatchObject({ nodeInstanceType: 'c6i.xlarge', architecture: 'x86_64', nodeGroup: 'general' });
     const { Properties } = nodegroup('FraudScorerNodegroup');
     expect(Properties).toMatchObject({
       ClusterName: { Ref: clusterId },
-      AmiType: 'AL2023_ARM_64_STANDARD',
-      InstanceTypes: ['c7g.xlarge'],
+      AmiType: 'AL2023_x86_64_STANDARD',
+      InstanceTypes: ['c6i.xlarge'],
       CapacityType: 'ON_DEMAND',
       Labels: { 'mlops.blueprint/model': 'fraud-scorer' },
       NodeRepairConfig: { Enabled: true },
