@@ -5,11 +5,11 @@
  * Exit codes: 0 all gates pass; 1 a gate has an unacknowledged finding; 2 a bad flag or unknown environment.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readCdkJsonContext } from '../stacks/cdk-json-context';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditReportJsonSchema, buildAuditReport, renderAuditMarkdown, renderAuditSummary } from '../lib/audit';
 import { synthesizeForAudit } from '../stacks/audit-synth';
+import { readCdkJsonContext } from '../stacks/cdk-json-context';
 
 const HELP = `Usage: npm run audit -- [options]
 
@@ -26,20 +26,19 @@ Options:
 
 Exit codes: 0 every gate passes; 1 a gate has an unacknowledged finding; 2 a bad flag or an unknown environment.`;
 
+const OPTIONS = { env: { type: 'string' }, compare: { type: 'string' }, out: { type: 'string' }, schema: { type: 'boolean' }, help: { type: 'boolean' } } as const;
+
 function usageError(message: string): never {
-  console.error(`audit: ${message} (see --help)`);
+  console.error(`audit: ${message}; allowed flags: ${Object.keys(OPTIONS).map((flag) => `--${flag}`).join(', ')} (see --help)`);
   process.exit(2);
 }
 
 function main(): void {
   let values: { env?: string; compare?: string; out?: string; schema?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({
-      options: { env: { type: 'string' }, compare: { type: 'string' }, out: { type: 'string' }, schema: { type: 'boolean' }, help: { type: 'boolean' } },
-      strict: true,
-    }));
+    ({ values } = parseArgs({ options: OPTIONS, strict: true }));
   } catch (error) {
-    usageError((error as Error).message);
+    usageError((error as Error).message.split('\n')[0]!);
   }
   if (values.help) {
     console.log(HELP);

@@ -1,16 +1,11 @@
-/**
- * Serving decision CLI.
- *   npm run decide -- --monthly-requests N --peak-rps R --p99-latency-ms L --payload-kb K --compute-ms C --memory-mb M --team-size T [--gpu] [--ha] [--json]
- *   npm run decide -- --env prod [--json]
- *   npm run decide -- --examples --markdown [--update-docs docs/decision-matrix.md]
- * Bad flags: one line on stderr naming the flag, the value and what is allowed; exit code 2.
- */
+/** Serving decision CLI (`npm run decide -- --help`). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadEnvironment, servingTargetSchema, trafficProfileSchema, type TrafficProfile } from '../lib/config';
 import { decideEnvironment, decideServing, DecisionError, type Architecture, type DecisionContext, SERVING_IMAGE_ARCHITECTURE } from '../lib/decision';
 import { decisionJson, describeProfile, renderDecisionText, renderWorkedExamplesMarkdown } from '../lib/decision/render';
 import { WORKED_EXAMPLES } from '../lib/decision/worked-examples';
+import { renderHelp, type FlagHelp } from '../lib/shared/cli-help';
 
 class UsageError extends Error {}
 
@@ -40,6 +35,40 @@ const OPTIONS = {
   'update-docs': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
+
+const HELP: FlagHelp<typeof OPTIONS> = {
+  'monthly-requests': ['N', 'inference requests per month'],
+  'peak-rps': ['R', 'highest sustained requests per second (at least the monthly average rate)'],
+  'p99-latency-ms': ['L', 'p99 latency objective, end to end, in ms (at least --compute-ms)'],
+  'payload-kb': ['K', 'request payload size in KB'],
+  'compute-ms': ['C', 'compute time of one inference on one vCPU (one GPU with --gpu), in ms'],
+  'memory-mb': ['M', 'memory one serving instance needs for the model, in MB'],
+  'team-size': ['T', 'people in the team that operates the model'],
+  gpu: 'the model needs a GPU (only EKS has GPU nodes)',
+  ha: 'at least two instances across availability zones (default off for a single profile)',
+  'shared-eks-cluster': ['NAME', 'an existing EKS cluster another team runs: no control-plane charge, no team-size bar'],
+  'eks-cluster-in-environment': 'the environment already pays for an EKS cluster: price EKS at its marginal cost',
+  'force-target': ['lambda|fargate|eks', 'serve on this target even if it is not the cheapest (hard limits still apply)'],
+  architecture: ['x86_64|arm64', 'CPU architecture to price (default x86_64, what the stacks deploy)'],
+  env: ['NAME', 'decide every model of this environment of cdk.json, as the serving stack deploys it'],
+  'cdk-json': ['PATH', 'the cdk.json --env reads (default cdk.json)'],
+  json: 'print JSON instead of a table',
+  examples: 'the worked examples of docs/decision-matrix.md',
+  markdown: 'with --examples: print the Markdown tables',
+  'update-docs': ['PATH', "with --examples: rewrite the generated section of PATH (npm run docs:decision)"],
+  help: 'print this help and exit',
+};
+
+const USAGE = renderHelp(
+  [
+    'npm run decide -- --monthly-requests N --peak-rps R --p99-latency-ms L --payload-kb K --compute-ms C --memory-mb M --team-size T [flags]',
+    'npm run decide -- --env NAME [--json] [--cdk-json PATH]',
+    'npm run decide -- --examples [--markdown] [--update-docs PATH]',
+  ],
+  OPTIONS,
+  HELP,
+  ['A bad flag prints one line naming the flag, the value and what is allowed (exit code 2); a profile no target can serve exits 1.'],
+);
 
 const GENERATED_BEGIN = '<!-- BEGIN GENERATED: npm run decide -- --examples --markdown -->';
 const GENERATED_END = '<!-- END GENERATED -->';
@@ -88,7 +117,7 @@ function updateDocs(path: string, generated: string): void {
 
 function run(argv: string[]): string {
   const values = parse(argv);
-  if (values.help) return readFileSync(__filename, 'utf8').split('*/')[0];
+  if (values.help) return USAGE;
   const architecture = oneOf<Architecture>('architecture', values.architecture, ['arm64', 'x86_64']);
 
   if (values.examples) {

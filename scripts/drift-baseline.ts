@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildDriftBaseline, DEFAULT_BIN_COUNT, DEFAULT_SAMPLE_SIZE, InvalidBaselineError } from '../lib/drift';
+import { renderHelp, type FlagHelp } from '../lib/shared/cli-help';
 import { readReferenceColumns, ReferenceInputError } from './drift/read-reference-columns';
 
 const OPTIONS = {
@@ -18,7 +19,21 @@ const OPTIONS = {
   'sample-size': { type: 'string' },
   model: { type: 'string' },
   'model-version': { type: 'string' },
+  help: { type: 'boolean' },
 } as const;
+
+const HELP: FlagHelp<typeof OPTIONS> = {
+  input: ['FILE', 'the reference data: a Parquet or CSV file (required)'],
+  out: ['FILE', 'where the baseline JSON goes (required)'],
+  features: ['a,b,c', 'the columns to profile, in input order (default every numeric column not excluded)'],
+  exclude: ['a,b', 'columns to leave out, e.g. the label'],
+  'input-tensor': ['NAME', "the model input the features feed, as the serving capture names it (default input)"],
+  bins: ['N', `histogram bins per feature (default ${DEFAULT_BIN_COUNT})`],
+  'sample-size': ['N', `rows kept per feature for the KS test (default ${DEFAULT_SAMPLE_SIZE})`],
+  model: ['NAME', 'the model the baseline belongs to (with --model-version)'],
+  'model-version': ['V', 'the model version the baseline belongs to'],
+  help: 'print this help and exit',
+};
 
 class UsageError extends Error {}
 
@@ -34,6 +49,10 @@ async function main(argv: string[]): Promise<void> {
     values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split('\n')[0]}; allowed flags: ${Object.keys(OPTIONS).map((f) => `--${f}`).join(', ')}`);
+  }
+  if (values.help) {
+    console.log(renderHelp(['npm run drift:baseline -- --input FILE --out FILE [flags]'], OPTIONS, HELP));
+    return;
   }
   if (values.input === undefined || values.out === undefined) throw new UsageError('--input <file.parquet|file.csv> and --out <file> are required');
   const list = (text: string | undefined) => text?.split(',').map((s) => s.trim()).filter((s) => s !== '');

@@ -78,12 +78,33 @@ export function synthKubernetes(options: KubernetesAppOptions): { stack: Serving
     clusterAutoscaler: config.sharedEksClusterName === undefined,
     ingressCidrs: options.ingressCidrs,
   });
+  // cdktf's default local backend would write this machine's absolute path into the JSON: state is the team's to place.
+  stack.addOverride('terraform.backend', undefined);
   app.synth();
   return { stack, stackName };
 }
 
+const HELP = `Usage:
+  npm run synth:k8s -- --env NAME [flags]      (or -c env=NAME)
+
+Writes the Kubernetes objects of the environment's EKS models as Terraform JSON (cdktf), with the serving decisions
+the CDK serving stack makes. The Terraform backend is the team's to configure (docs/eks-serving.md).
+
+Flags:
+  -c env=NAME, --env NAME   the environment of cdk.json (default dev)
+  --outdir DIR              where cdktf writes (default cdktf.out)
+  --ingress-cidr CIDR ...   address ranges the models' network policy admits, besides the cluster (repeatable)
+  --cdk-json PATH           the cdk.json to read (default cdk.json)
+  --help                    print this help and exit
+
+Exit codes: 0 written; 1 a bad configuration; 2 a bad flag.`;
+
 function main(): void {
   try {
+    if (process.argv.slice(2).includes('--help')) {
+      console.log(HELP);
+      return;
+    }
     const options = parseArguments(process.argv.slice(2));
     const { stack, stackName } = synthKubernetes(options);
     const names = stack.workloads.map((w) => w.node.id);

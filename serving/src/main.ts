@@ -2,10 +2,14 @@ import { HttpServingServer } from './adapters/http-server';
 import { createServingApp } from './app';
 import { SettingsError } from './errors';
 import { createLogger } from './logger';
-import { httpLimitsOf, loadSettings } from './settings';
+import { httpLimitsOf, loadSettings, servingHelp } from './settings';
 
 /** HTTP entry point (ECS Fargate, EKS, SageMaker, local): `node main.js [serve] [--model-repository DIR|s3://…] [--port N] [--host H]`. */
 async function main(): Promise<void> {
+  if (process.argv.slice(2).includes('--help')) {
+    process.stdout.write(`${servingHelp()}\n`);
+    return;
+  }
   const settings = loadSettings(process.env, process.argv.slice(2));
   const app = createServingApp(settings);
   const http = new HttpServingServer(app.core, httpLimitsOf(settings), app.logger, app.metrics);
@@ -34,6 +38,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const logger = createLogger();
-  logger.error(error instanceof SettingsError ? error.message : 'serving failed to start', { error: error as Error });
+  // A settings problem is the user's to fix: its one line says which flag or variable; no stack trace.
+  if (error instanceof SettingsError) logger.error(error.message);
+  else logger.error('serving failed to start', { error: error as Error });
   process.exit(2);
 });

@@ -11,7 +11,7 @@ const int = (min: number) => z.coerce.number().int().min(min);
 
 /** Server settings from environment variables; the CLI flags of `npm run serve` override some of them. */
 const settingsSchema = z.object({
-  MODEL_REPOSITORY: z.string({ error: 'is required: a folder or s3://bucket/prefix' }).min(1),
+  MODEL_REPOSITORY: z.string({ error: 'set it to a folder or s3://bucket/prefix' }).min(1),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0).max(65535).default(8080),
   MODEL_POLL_INTERVAL_SECONDS: z.coerce.number().min(0).default(30),
@@ -86,6 +86,27 @@ export function httpLimitsOf(settings: ServingSettings): HttpLimits {
   };
 }
 
+/** The name a user sets a setting by: `--model-repository / MODEL_REPOSITORY` for one with a flag, else the variable. */
+function settingName(variable: string): string {
+  const flag = Object.entries(CLI_FLAGS).find(([, name]) => name === variable)?.[0];
+  return flag === undefined ? variable : `--${flag} / ${variable}`;
+}
+
+/** `serve --help`: every flag and every environment variable the server reads (flags win over variables). */
+export function servingHelp(): string {
+  const flags = Object.entries(CLI_FLAGS).map(([flag, variable]) => `  --${flag} VALUE`.padEnd(36) + `same as ${variable}`);
+  return [
+    'Usage:',
+    '  npm run serve -- --model-repository DIR|s3://bucket/prefix [--port N] [--host H] [--poll-interval-seconds S]',
+    '',
+    'Flags:',
+    ...flags,
+    '  --help'.padEnd(36) + 'print this help and exit',
+    '',
+    `Environment variables: ${Object.keys(settingsSchema.shape).join(', ')} (each documented in docs/serving.md).`,
+  ].join('\n');
+}
+
 /** Resolves settings from the environment and CLI flags (flags win); throws SettingsError naming every bad key. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = [], cpus: () => number = effectiveCpuCount): ServingSettings {
   let flags: Record<string, string | undefined>;
@@ -105,7 +126,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
   for (const key of Object.keys(merged)) if (merged[key] === '') delete merged[key];
   const parsed = settingsSchema.safeParse(merged);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(merged[String(issue.path[0])] ?? null)}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0]);
+      const value = merged[variable];
+      return value === undefined ? `${settingName(variable)} is missing: ${issue.message}` : `${settingName(variable)}=${JSON.stringify(value)}: ${issue.message}`;
+    });
     throw new SettingsError(`invalid serving settings: ${problems.join('; ')}`);
   }
   const s = parsed.data;

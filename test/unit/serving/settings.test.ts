@@ -50,7 +50,7 @@ describe('loadSettings', () => {
 
   it('names every bad key, its value and the rule', () => {
     expect(() => loadSettings({ PORT: 'eighty' }, [], cpus)).toThrow(SettingsError);
-    expect(() => loadSettings({ PORT: 'eighty' }, [], cpus)).toThrow(/MODEL_REPOSITORY=null: .*required.*PORT="eighty"/);
+    expect(() => loadSettings({ PORT: 'eighty' }, [], cpus)).toThrow(/--model-repository \/ MODEL_REPOSITORY is missing: set it to a folder or s3:\/\/bucket\/prefix; --port \/ PORT="eighty": /);
     expect(() => loadSettings({ MODEL_REPOSITORY: 'a' }, ['--prot', '1'], cpus)).toThrow(/--prot.*flags: --model-repository/);
   });
 });
