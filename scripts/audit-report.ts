@@ -38,7 +38,7 @@ function main(): void {
   try {
     ({ values } = parseArgs({ options: OPTIONS, strict: true }));
   } catch (error) {
-    usageError((error as Error).message.split('\n')[0]!);
+    usageError((error as Error).message.split('\n')[0]);
   }
   if (values.help) {
     console.log(HELP);

@@ -1,6 +1,6 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import type { IServingImage } from './serving-image';
 import type { EksSizing } from '../../lib/decision';
 import type { IModelRepository } from '../model-registry';
 import type { IEksCluster } from '../eks';
@@ -35,7 +35,7 @@ export interface EksServingProps {
   readonly vpc: ec2.IVpc;
 
   /** The serving container image (`serving/Dockerfile`); nodes may pull it, its URI is a stack output. */
-  readonly image: ecrAssets.DockerImageAsset;
+  readonly image: IServingImage;
 
   /**
    * The environment's cluster, shared by all of its EKS models. Required unless `decision.clusterMode` is

@@ -2,7 +2,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
+import type { IServingImage } from './serving-image';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -25,7 +25,7 @@ export interface FargateServingProps {
   /** Tasks run in this VPC's private subnets (with egress). */
   readonly vpc: ec2.IVpc;
   /** The serving image, built for `sizing.architecture`. */
-  readonly image: ecr_assets.DockerImageAsset;
+  readonly image: IServingImage;
   /** The environment's workspace (`MetricsWorkspace`) the ADOT collector sidecar remote-writes the serving metrics to. */
   readonly prometheusWorkspace: PrometheusWorkspace;
 

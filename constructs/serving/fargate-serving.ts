@@ -110,7 +110,7 @@ export class FargateServing extends Construct {
     });
 
     this.servingContainer = this.taskDefinition.addContainer(SERVING_CONTAINER_NAME, {
-      image: ecs.ContainerImage.fromDockerImageAsset(props.image),
+      image: ecs.ContainerImage.fromEcrRepository(props.image.repository, props.image.imageTag),
       cpu: sizing.appCpuUnits,
       memoryLimitMiB: sizing.appMemoryMiB,
       essential: true,

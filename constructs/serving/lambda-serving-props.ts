@@ -2,7 +2,7 @@ import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
+import type { IServingImage } from './serving-image';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { LambdaSizing } from '../../lib/decision';
 import type { IModelRepository } from '../model-registry';
@@ -20,7 +20,7 @@ export interface LambdaServingProps {
   /** The function runs in this VPC's private subnets (with egress). */
   readonly vpc: ec2.IVpc;
   /** The serving image, built for `sizing.architecture`; the function runs it with the Lambda handler as CMD. */
-  readonly image: ecr_assets.DockerImageAsset;
+  readonly image: IServingImage;
 
   /**
    * Physical name of the function, so dashboards generated before deploy can name its AWS/Lambda metrics.

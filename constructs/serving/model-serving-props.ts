@@ -1,6 +1,6 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
+import type { IServingImage } from './serving-image';
 import type { DecisionContext, ServingDecision, ServingTarget, TrafficProfile } from '../../lib/decision';
 import type { IModelRepository } from '../model-registry';
 import type { IEksCluster } from '../eks';
@@ -22,8 +22,8 @@ export interface ModelServingProps {
   readonly modelRepository: IModelRepository;
   /** Every target runs in this VPC's private subnets. */
   readonly vpc: ec2.IVpc;
-  /** The serving image, built for the architecture the decision was priced with (`createServingImage`). */
-  readonly image: ecr_assets.DockerImageAsset;
+  /** The serving image, for the architecture the decision was priced with: `createServingImage` or `servingImageFromEcr`. */
+  readonly image: IServingImage;
   /** The environment's Prometheus workspace (`MetricsWorkspace`): a Fargate target's collector remote-writes there. */
   readonly prometheusWorkspace: PrometheusWorkspace;
 

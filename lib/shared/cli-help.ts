@@ -16,7 +16,7 @@ export type FlagHelp<O extends Record<string, CliOption>> = {
 /** `--help` text: the usage lines, then every flag with its placeholder and description, then optional notes. */
 export function renderHelp<O extends Record<string, CliOption>>(usage: readonly string[], options: O, help: FlagHelp<O>, notes: readonly string[] = []): string {
   const rows = Object.entries(options).map(([name, option]) => {
-    const entry = help[name as keyof O] as string | readonly [string, string];
+    const entry = help[name as keyof O];
     const [placeholder, description] = typeof entry === 'string' ? [undefined, entry] : entry;
     const flag = `${option.short ? `-${option.short}, ` : ''}--${name}${placeholder ? ` ${placeholder}` : ''}${option.multiple ? ' ...' : ''}`;
     return [flag, description] as const;

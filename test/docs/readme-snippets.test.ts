@@ -20,7 +20,7 @@ function readmeSnippets(markdown: string): Snippet[] {
   const snippets: Snippet[] = [];
   const pattern = /(?:<!-- compile-with:\n([\s\S]*?)-->\n)?```ts\n([\s\S]*?)```/g;
   for (let match = pattern.exec(withoutConsumerApp); match !== null; match = pattern.exec(withoutConsumerApp)) {
-    snippets.push({ line: withoutConsumerApp.slice(0, match.index).split('\n').length, context: match[1] ?? '', code: match[2]! });
+    snippets.push({ line: withoutConsumerApp.slice(0, match.index).split('\n').length, context: match[1] ?? '', code: match[2] });
   }
   return snippets;
 }

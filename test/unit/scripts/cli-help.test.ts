@@ -33,7 +33,7 @@ test('serve without a model repository names the flag (and the variable) that is
   expect(result.status).toBe(2);
   const lines = `${result.stdout}${result.stderr}`.trim().split('\n');
   expect(lines).toHaveLength(1);
-  expect((JSON.parse(lines[0]!) as { message: string }).message).toBe(
+  expect((JSON.parse(lines[0]) as { message: string }).message).toBe(
     'invalid serving settings: --model-repository / MODEL_REPOSITORY is missing: set it to a folder or s3://bucket/prefix',
   );
 });
