@@ -39,7 +39,7 @@ describe('DriftDetected → start-training (training stack)', () => {
 
   test('one rule on the default bus, targeting the StartTraining function with retries and a bounded event age', () => {
     expect(rules).toHaveLength(1);
-    const rule = rules[0]!;
+    const rule = rules[0];
     expect(rule.Properties.EventBusName).toBeUndefined();
     expect(rule.Properties.EventPattern).toEqual({
       source: [PLATFORM_EVENT_SOURCE],
@@ -58,7 +58,7 @@ describe('DriftDetected → start-training (training stack)', () => {
   });
 
   test('the pattern matches the event the detector emits for a trained model of this environment, and no other', () => {
-    const pattern = rules[0]!.Properties.EventPattern as Record<string, unknown>;
+    const pattern = rules[0].Properties.EventPattern as Record<string, unknown>;
     expect(matches(pattern, emitted('dev', 'churn-classifier'))).toBe(true);
     expect(matches(pattern, emitted('prod', 'churn-classifier'))).toBe(false);
     expect(matches(pattern, emitted('dev', 'fraud-scorer'))).toBe(false);

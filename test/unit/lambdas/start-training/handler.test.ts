@@ -71,9 +71,9 @@ describe('start-training handler on the event the drift detector emits', () => {
     });
     const starts = sfn.commandCalls(StartExecutionCommand);
     expect(starts).toHaveLength(1);
-    expect(starts[0]!.args[0].input).toMatchObject({ stateMachineArn: STATE_MACHINE, name: identity.executionName });
-    expect(starts[0]!.args[0].input.name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
-    expect(JSON.parse(starts[0]!.args[0].input.input!)).toEqual({ runId: identity.runId, trigger: 'drift', reason: 'drift of version 7 (tenure_months) detected 2026-11-20T11:00:00.000Z' });
+    expect(starts[0].args[0].input).toMatchObject({ stateMachineArn: STATE_MACHINE, name: identity.executionName });
+    expect(starts[0].args[0].input.name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+    expect(JSON.parse(starts[0].args[0].input.input!)).toEqual({ runId: identity.runId, trigger: 'drift', reason: 'drift of version 7 (tenure_months) detected 2026-11-20T11:00:00.000Z' });
   });
 
   test('a redelivery of the same event (its execution exists) starts nothing', async () => {
