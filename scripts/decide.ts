@@ -20,7 +20,7 @@ const PROFILE_FLAGS = {
 } as const satisfies Record<string, keyof TrafficProfile>;
 
 const OPTIONS = {
-  ...Object.fromEntries(Object.keys(PROFILE_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+  ...(Object.fromEntries(Object.keys(PROFILE_FLAGS).map((flag) => [flag, { type: 'string' }])) as { [F in keyof typeof PROFILE_FLAGS]: { type: 'string' } }),
   gpu: { type: 'boolean' },
   ha: { type: 'boolean' },
   'shared-eks-cluster': { type: 'string' },
