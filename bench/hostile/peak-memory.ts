@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable, type Writable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { pack } from 'tar-stream';
@@ -92,7 +92,7 @@ function tarGzStream(entries: { name: string; size: number; fill: number }[]): R
   void (async () => {
     for (const entry of entries) {
       if (tar.destroyed) return;
-      const sink = tar.entry({ name: entry.name, size: entry.size }) as Writable;
+      const sink = tar.entry({ name: entry.name, size: entry.size });
       sink.on('error', ignore);
       const block = Buffer.alloc(MIB, entry.fill);
       for (let left = entry.size; left > 0; left -= MIB) {
@@ -266,7 +266,7 @@ const CASES: Record<string, () => Promise<CaseResult>> = {
 async function runChild(name: string): Promise<CaseResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--case', name], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`case "${name}" exited with ${code}: ${output}`);
   return JSON.parse(output.trim().split('\n').at(-1)!) as CaseResult;

@@ -146,7 +146,7 @@ async function query(input: TableInput): Promise<{ types: Record<string, string>
   }
   const sql = selects.join(' UNION ALL ');
   const described = await connection.runAndReadAll(`DESCRIBE ${sql}`);
-  const types = Object.fromEntries(described.getRowObjectsJS().map((row) => [String(row.column_name), String(row.column_type)]));
+  const types = Object.fromEntries(described.getRowObjectsJS().map((row) => [row.column_name as string, row.column_type as string]));
   expect(Object.keys(types)).toEqual(columns.map((c) => c.Name));
   const result = await connection.runAndReadAll(`${sql} ORDER BY ingest_date, 1`);
   return { types, rows: result.getRowObjectsJS() };

@@ -30,7 +30,7 @@ import { startServer } from '../serving/support/test-server';
 const PYTHON = join(REPO_ROOT, '.venv-training', 'bin', 'python');
 const TRAINING_DIR = join(REPO_ROOT, 'training');
 const { config } = loadEnvironment(cdkContext().environments, 'dev');
-const training = config.training!.models[0]!;
+const training = config.training!.models[0];
 const HYPERPARAMETERS: Record<string, string> = { ...training.hyperparameters, epochs: '4', 'batch-size': '64' };
 
 let s3: S3rverFixture;
@@ -47,10 +47,10 @@ function customerEventsCsv(customers: number): string {
     const id = `C${String(c).padStart(8, '0')}`;
     const tenure = Math.floor(random() * 60);
     const tickets = Math.floor(random() * 10);
-    const plan = plans[Math.floor(random() * 4)]!;
+    const plan = plans[Math.floor(random() * 4)];
     const events = 2 + Math.floor(random() * 4);
     for (let e = 0; e < events; e++) {
-      const type = ['login', 'purchase', 'support_ticket'][Math.floor(random() * 3)]!;
+      const type = ['login', 'purchase', 'support_ticket'][Math.floor(random() * 3)];
       const amount = type === 'purchase' ? (random() * 50).toFixed(2) : '';
       const minutes = type === 'login' ? (1 + random() * 60).toFixed(1) : '';
       lines.push(`e-${c}-${e},${id},2026-11-01T0${e}:00:00Z,${type},${plan},${amount},${minutes},${tenure},${tickets},${random() < 0.3},DE`);
@@ -147,7 +147,7 @@ describe('the reference trainer (real processes, SageMaker layout in a temp dir)
     for (const definition of training.metricDefinitions) {
       const values = lines.map((line) => new RegExp(definition.regex).exec(line)?.[1]).map(Number);
       expect({ metric: definition.name, matched: values.every(Number.isFinite) }).toEqual({ metric: definition.name, matched: true });
-      if (definition.name in final) expect(values.at(-1)).toBeCloseTo(final[definition.name]!, 5);
+      if (definition.name in final) expect(values.at(-1)).toBeCloseTo(final[definition.name], 5);
     }
   });
 
@@ -157,7 +157,7 @@ describe('the reference trainer (real processes, SageMaker layout in a temp dir)
     for (const file of ['model.onnx', 'config.json']) cpSync(join(uninterruptedRoot, 'model', file), join(repository, 'churn-classifier', '1', file));
     const rows = Array.from({ length: 16 }, (_, i) => [i * 3, 1 + (i % 5), i % 3, i * 7.5, 10 + i, i % 10, i % 2, i % 4]);
     const pytorch = JSON.parse(
-      execFileSync(PYTHON, ['-m', 'trainer.predict', join(uninterruptedRoot, 'checkpoints', 'checkpoint.pt'), HYPERPARAMETERS['hidden-units']!], { cwd: TRAINING_DIR, input: JSON.stringify(rows) }).toString(),
+      execFileSync(PYTHON, ['-m', 'trainer.predict', join(uninterruptedRoot, 'checkpoints', 'checkpoint.pt'), HYPERPARAMETERS['hidden-units']], { cwd: TRAINING_DIR, input: JSON.stringify(rows) }).toString(),
     ) as number[];
     const server = await startServer(repository, { ORT_INTRA_OP_THREADS: '1' });
     try {
@@ -165,7 +165,7 @@ describe('the reference trainer (real processes, SageMaker layout in a temp dir)
       expect(res.status).toBe(200);
       const served = res.json().outputs[0].data as number[];
       expect(served).toHaveLength(rows.length);
-      expect(Math.max(...served.map((p, i) => Math.abs(p - pytorch[i]!)))).toBeLessThan(1e-5);
+      expect(Math.max(...served.map((p, i) => Math.abs(p - pytorch[i])))).toBeLessThan(1e-5);
     } finally {
       await server.stop();
     }

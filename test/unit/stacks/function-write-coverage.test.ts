@@ -95,9 +95,9 @@ interface PlatformFunctionUnderTest {
 function findFunction(description: RegExp): PlatformFunctionUnderTest {
   for (const [stack, template] of templates) {
     for (const resource of Object.values(template.Resources)) {
-      if (resource.Type !== 'AWS::Lambda::Function' || !description.test(String(resource.Properties?.Description ?? ''))) continue;
+      if (resource.Type !== 'AWS::Lambda::Function' || !description.test((resource.Properties?.Description as string | undefined) ?? '')) continue;
       const properties = resource.Properties!;
-      const variables = ((properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+      const variables = ((properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
       const environment = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolve(stack, value)]));
       const roleLogicalId = (properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const attached = new Set(((template.Resources[roleLogicalId]?.Properties?.ManagedPolicyArns ?? []) as { Ref?: string }[]).map((arn) => arn.Ref));
