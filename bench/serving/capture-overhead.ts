@@ -22,6 +22,8 @@ const CAPTURE_BUCKET = 'silver';
 export interface ThroughputCell {
   readonly requestsPerSecond: number;
   readonly p99Ms: number;
+  /** Server CPU time per answered request. */
+  readonly serverCpuMicros: number;
 }
 
 export interface CaptureOverhead {
@@ -70,6 +72,7 @@ export async function measureCaptureOverhead(options: {
     const mean = (list: ThroughputCell[]): ThroughputCell => ({
       requestsPerSecond: list.reduce((sum, cell) => sum + cell.requestsPerSecond, 0) / list.length,
       p99Ms: list.reduce((sum, cell) => sum + cell.p99Ms, 0) / list.length,
+      serverCpuMicros: list.reduce((sum, cell) => sum + cell.serverCpuMicros, 0) / list.length,
     });
     const lambda = await measureLambda(options.repository, options.request, options.model, options.lambdaInvocations ?? 2000, s3rver.sdkEnvironment);
     return { http: { off: mean(cells.off), on: mean(cells.on), capturedFiles, capturedRecords }, lambda };
@@ -136,6 +139,8 @@ export function renderCaptureOverhead(result: CaptureOverhead): string {
     '4. Inference capture (digits-mlp, issue 13): 100% sampled to s3rver vs off, same run, mean of 2 alternating runs each',
     `HTTP c=64 requests/s: off ${result.http.off.requestsPerSecond.toFixed(0)}, capture 100% ${result.http.on.requestsPerSecond.toFixed(0)} ` +
       `(${result.http.capturedRecords} records in ${result.http.capturedFiles} gzip objects)   ratio ${ratio.toFixed(2)}   goal >= 0.95: ${ratio >= 0.95 ? 'meets goal' : 'MISSES goal'}`,
+    `  server CPU per request: off ${result.http.off.serverCpuMicros.toFixed(1)} us, capture 100% ${result.http.on.serverCpuMicros.toFixed(1)} us   ` +
+      `ratio (steadier on a shared machine) ${(result.http.off.serverCpuMicros / result.http.on.serverCpuMicros).toFixed(2)}`,
     `Lambda handler, ${result.lambda.invocations} sequential invocations, flush to s3rver within the invocation every 1 s (${result.lambda.flushes} flushes): ` +
       `p50 ${result.lambda.off.p50Ms.toFixed(2)} -> ${result.lambda.on.p50Ms.toFixed(2)} ms, p99 ${result.lambda.off.p99Ms.toFixed(2)} -> ${result.lambda.on.p99Ms.toFixed(2)} ms   ` +
       `p99 added ${p99Added.toFixed(2)} ms   goal <= 5 ms: ${p99Added <= 5 ? 'meets goal' : 'MISSES goal'}`,
