@@ -13,7 +13,7 @@ describe('the CDK app', () => {
   test('without -c env it builds dev, with stack names that carry the environment', () => {
     const platform = platformFor();
     expect(platform.environment.name).toBe('dev');
-    expect(platform.allStacks.map((s) => s.stackName)).toEqual(['mlops-dev-data', 'mlops-dev-network', 'mlops-dev-operations', 'mlops-dev-platform', 'mlops-dev-serving']);
+    expect(platform.allStacks.map((s) => s.stackName)).toEqual(['mlops-dev-data', 'mlops-dev-network', 'mlops-dev-operations', 'mlops-dev-platform', 'mlops-dev-serving', 'mlops-dev-training']);
   });
 
   test.each([
