@@ -85,5 +85,5 @@ export function provisioningPhysicalId(workspaceId: string, serviceAccountId: st
 /** The workspace and service account of a physical id, or undefined for one this function never made (a failed Create). */
 export function parseProvisioningPhysicalId(physicalId: string | undefined): { workspaceId: string; serviceAccountId: string } | undefined {
   const match = /^(g-[0-9a-f]{10})\/([A-Za-z0-9_-]+)$/.exec(physicalId ?? '');
-  return match ? { workspaceId: match[1]!, serviceAccountId: match[2]! } : undefined;
+  return match ? { workspaceId: match[1], serviceAccountId: match[2] } : undefined;
 }

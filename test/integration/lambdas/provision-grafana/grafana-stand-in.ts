@@ -58,10 +58,10 @@ export class GrafanaStandIn {
     const notFound = (what: string): [number, unknown] => [404, { message: `${what} not found` }];
     let m: RegExpExecArray | null;
     if ((m = /^\/api\/plugins\/([\w-]+)\/settings$/.exec(path)) && method === 'GET') {
-      return this.plugins.has(m[1]!) ? [200, { id: m[1], info: { version: this.plugins.get(m[1]!) } }] : notFound('Plugin');
+      return this.plugins.has(m[1]) ? [200, { id: m[1], info: { version: this.plugins.get(m[1]) } }] : notFound('Plugin');
     }
     if ((m = /^\/api\/plugins\/([\w-]+)\/install$/.exec(path)) && method === 'POST') {
-      this.plugins.set(m[1]!, body?.version ?? 'latest');
+      this.plugins.set(m[1], body?.version ?? 'latest');
       return [200, {}];
     }
     if (path === '/api/folders' && method === 'POST') {
@@ -70,11 +70,11 @@ export class GrafanaStandIn {
       return [200, { id: this.nextId++, uid: body.uid, title: body.title }];
     }
     if ((m = /^\/api\/folders\/([\w-]+)$/.exec(path))) {
-      const folder = this.folders.get(m[1]!);
+      const folder = this.folders.get(m[1]);
       if (!folder) return notFound('Folder');
       if (method === 'GET') return [200, folder];
       if (method === 'DELETE') {
-        this.folders.delete(m[1]!);
+        this.folders.delete(m[1]);
         return [200, { message: 'Folder deleted' }];
       }
     }
@@ -85,16 +85,16 @@ export class GrafanaStandIn {
       return [200, { datasource: this.dataSources.get(body.uid), id: this.dataSources.get(body.uid).id, message: 'Datasource added', name: body.name }];
     }
     if ((m = /^\/api\/datasources\/uid\/([\w-]+)$/.exec(path))) {
-      const existing = this.dataSources.get(m[1]!);
+      const existing = this.dataSources.get(m[1]);
       if (!existing) return notFound('Data source');
       if (method === 'GET') return [200, existing];
       if (method === 'PUT') {
         if (body.uid !== m[1]) return [400, { message: 'uid in the body differs from the path' }];
-        this.dataSources.set(m[1]!, { ...body, id: existing.id });
-        return [200, { datasource: this.dataSources.get(m[1]!), id: existing.id, message: 'Datasource updated', name: body.name }];
+        this.dataSources.set(m[1], { ...body, id: existing.id });
+        return [200, { datasource: this.dataSources.get(m[1]), id: existing.id, message: 'Datasource updated', name: body.name }];
       }
       if (method === 'DELETE') {
-        this.dataSources.delete(m[1]!);
+        this.dataSources.delete(m[1]);
         return [200, { message: 'Data source deleted' }];
       }
     }
@@ -109,7 +109,7 @@ export class GrafanaStandIn {
       return [200, { id: this.nextId++, uid: dashboard.uid, url: `/d/${dashboard.uid}`, status: 'success', version }];
     }
     if ((m = /^\/api\/dashboards\/uid\/([\w-]+)$/.exec(path)) && method === 'DELETE') {
-      if (!this.dashboards.delete(m[1]!)) return notFound('Dashboard');
+      if (!this.dashboards.delete(m[1])) return notFound('Dashboard');
       return [200, { title: m[1], message: 'Dashboard deleted' }];
     }
     return [404, { message: `no route ${method} ${path}` }];

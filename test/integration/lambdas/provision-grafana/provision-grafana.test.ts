@@ -53,7 +53,7 @@ function event(requestType: 'Create' | 'Update' | 'Delete', resourceProperties: 
   requestNumber++;
   return {
     RequestType: requestType,
-    ServiceToken: resourceProperties.ServiceToken!,
+    ServiceToken: resourceProperties.ServiceToken,
     ResponseURL: `${standIn.url}/cfn-response/${requestNumber}`,
     StackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/mlops-prod-operations/guid',
     RequestId: `request-${requestNumber}`,
@@ -120,7 +120,7 @@ describe('Create', () => {
     expect(tokenRequests).toEqual([{ workspaceId: WORKSPACE, serviceAccountId: SERVICE_ACCOUNT_ID, name: expect.stringMatching(/^provisioning-\d+$/), secondsToLive: GRAFANA_TOKEN_TTL_SECONDS }]);
     expect(GRAFANA_TOKEN_TTL_SECONDS).toBeLessThanOrEqual(300);
     expect(grafanaMock.commandCalls(DeleteWorkspaceServiceAccountTokenCommand).map((c) => c.args[0].input)).toEqual([
-      { workspaceId: WORKSPACE, serviceAccountId: SERVICE_ACCOUNT_ID, tokenId: issued[0]!.id },
+      { workspaceId: WORKSPACE, serviceAccountId: SERVICE_ACCOUNT_ID, tokenId: issued[0].id },
     ]);
     expect(lastResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId, RequestId: `request-${requestNumber}`, LogicalResourceId: 'GrafanaProvisioning' });
     expect(lastResponse().Data).toEqual({ ServiceAccountId: SERVICE_ACCOUNT_ID, DashboardUids: DASHBOARDS.map((d) => d.uid).join(',') });
@@ -135,7 +135,7 @@ describe('Create', () => {
       'POST /api/datasources',
       ...DASHBOARDS.map(() => 'POST /api/dashboards/db'),
     ]);
-    for (const request of standIn.requests) expect(request.authorization).toBe(`Bearer ${issued[0]!.key}`);
+    for (const request of standIn.requests) expect(request.authorization).toBe(`Bearer ${issued[0].key}`);
     expect(standIn.plugins.get(AMAZON_PROMETHEUS_PLUGIN.id)).toBe('1.0.5');
     expect(standIn.dataSources.get('mlops-amp')).toMatchObject({
       type: 'grafana-amazonprometheus-datasource',
@@ -236,7 +236,7 @@ describe('failures', () => {
     });
     await handler(event('Create', properties()), context);
     expect(lastResponse().Reason).toMatch(/answered 401: invalid API key/);
-    expect(issued[0]!.deletedAt).toBeDefined();
+    expect(issued[0].deletedAt).toBeDefined();
   });
 
   test('a failure to delete the token is logged without the token and does not undo a successful provisioning', async () => {

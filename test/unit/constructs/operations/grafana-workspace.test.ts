@@ -79,7 +79,7 @@ describe('GrafanaWorkspace defaults', () => {
   });
 
   test('in the private subnets behind a group with HTTPS out only, with aps-workspaces and aps endpoints (private DNS)', () => {
-    const workspace = Object.values(template.findResources('AWS::Grafana::Workspace'))[0]!;
+    const workspace = Object.values(template.findResources('AWS::Grafana::Workspace'))[0];
     expect(workspace.Properties.VpcConfiguration.SubnetIds).toHaveLength(2);
     expect(workspace.Properties.VpcConfiguration.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^GrafanaSecurityGroup/), 'GroupId'] }]);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
@@ -99,7 +99,7 @@ describe('GrafanaWorkspace defaults', () => {
 
   test('a provisioning custom resource with the two data sources by uid, the AMP plugin and the dashboards', () => {
     const [resource] = Object.values(template.findResources('Custom::GrafanaProvisioning'));
-    const properties = stack.resolve(resource!.Properties);
+    const properties = stack.resolve(resource.Properties);
     expect(properties.ServiceTimeout).toBe('600');
     expect(properties.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^GrafanaProvisioningFunction/), 'Arn'] });
     // The JSON properties as the function parses them (tokens stand in for the workspace id and endpoint).
