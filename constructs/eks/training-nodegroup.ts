@@ -67,5 +67,5 @@ function validate(props: TrainingNodegroupProps, minSize: number): number {
   if (new Set(counts).size > 1) throw invalid('instanceTypes', props.instanceTypes, `types with the same number of GPUs (got ${[...new Set(counts)].join(' and ')})`);
   if (!Number.isInteger(minSize) || minSize < 0) throw invalid('minSize', minSize, 'a whole number of nodes, at least 0');
   if (!Number.isInteger(props.maxSize) || props.maxSize < Math.max(1, minSize)) throw invalid('maxSize', props.maxSize, `a whole number of nodes, at least 1 and at least minSize (${minSize})`);
-  return counts[0]!;
+  return counts[0];
 }

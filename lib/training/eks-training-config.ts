@@ -52,5 +52,5 @@ export type EksTrainingConfig = z.infer<typeof eksTrainingConfigSchema>;
 
 /** GPUs of one node of the group (all its instance types have the same count). */
 export function gpusPerTrainingNode(eks: Pick<EksTrainingConfig, 'instanceTypes'>): number {
-  return EKS_TRAINING_GPUS_PER_INSTANCE[eks.instanceTypes[0]!] ?? 0;
+  return EKS_TRAINING_GPUS_PER_INSTANCE[eks.instanceTypes[0]] ?? 0;
 }

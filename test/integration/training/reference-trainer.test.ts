@@ -210,7 +210,7 @@ describe('the EKS TrainingJob\'s command runs the reference trainer distributed 
     const json = synthJson((scope) => {
       new TrainingJob(scope, 'run', { runName: 'churn-eks', image: `${training.image}`, nodes: 2, gpusPerNode: 1, volumeClaimName: 'shared', dataPath: 'silver' });
     });
-    const container = Object.values(json.resource.kubernetes_job_v1!)[0]!.spec.template.spec.container[0] as { command: string[]; env: Array<{ name: string; value?: string }> };
+    const container = Object.values(json.resource.kubernetes_job_v1 ?? {})[0]?.spec.template.spec.container[0] as { command: string[]; env: Array<{ name: string; value?: string }> };
     const port = String(29_500 + Math.floor(Math.random() * 1000));
     const root = sagemakerRoot('eks');
     const podEnv = Object.fromEntries(container.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));

@@ -38,7 +38,7 @@ describe('the training side of the Kubernetes stack', () => {
   });
 
   test('PriorityClasses: serving above training; training never preempts; neither is the cluster default', () => {
-    const classes = Object.values(json.resource.kubernetes_priority_class_v1!);
+    const classes = Object.values(json.resource.kubernetes_priority_class_v1);
     const byName = Object.fromEntries(classes.map((c) => [c.metadata.name, c]));
     expect(byName['mlops-serving']).toMatchObject({ value: 100000, preemption_policy: 'PreemptLowerPriority', global_default: false });
     expect(byName['mlops-training']).toMatchObject({ value: 1000, preemption_policy: 'Never', global_default: false });

@@ -8,7 +8,7 @@ type Mutable = Record<string, unknown>;
 
 function problemsOf(eks: unknown): readonly string[] {
   const envs = structuredClone(cdkContext().environments) as Record<string, EnvironmentConfig>;
-  (envs.prod!.training as unknown as Mutable).eks = eks;
+  (envs.prod.training as unknown as Mutable).eks = eks;
   try {
     loadEnvironment(envs, 'prod');
   } catch (error) {
@@ -54,7 +54,7 @@ describe('training.eks: properties', () => {
       fc.property(fc.uniqueArray(fc.constantFrom(...types), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 100 }), (instanceTypes, maxNodes, gpuQuota) => {
         const parsed = eksTrainingConfigSchema.safeParse({ instanceTypes, maxNodes, gpuQuota });
         const counts = new Set(instanceTypes.map((t) => EKS_TRAINING_GPUS_PER_INSTANCE[t]));
-        const perNode = EKS_TRAINING_GPUS_PER_INSTANCE[instanceTypes[0]!]!;
+        const perNode = EKS_TRAINING_GPUS_PER_INSTANCE[instanceTypes[0]];
         expect(parsed.success).toBe(counts.size === 1 && gpuQuota >= perNode && gpuQuota <= perNode * maxNodes);
       }),
     );
