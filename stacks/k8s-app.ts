@@ -81,6 +81,7 @@ export function synthKubernetes(options: KubernetesAppOptions): { stack: Serving
     // A shared cluster belongs to the team that runs it, autoscaler included.
     clusterAutoscaler: config.sharedEksClusterName === undefined,
     ingressCidrs: options.ingressCidrs,
+    training: config.training?.eks && { gpuQuota: config.training.eks.gpuQuota },
   });
   app.synth();
   return { stack, stackName };
@@ -93,7 +94,8 @@ function main(): void {
     const names = stack.workloads.map((w) => w.node.id);
     console.log(
       `${stackName}: ${names.length ? `EKS models ${names.join(', ')}` : 'no model of this environment is served on EKS'}` +
-        `${stack.clusterAutoscaler ? ' + Cluster Autoscaler' : ''}${stack.devicePlugin ? ' + NVIDIA device plugin' : ''} -> ${options.outdir}/stacks/${stackName}/cdk.tf.json`,
+        `${stack.clusterAutoscaler ? ' + Cluster Autoscaler' : ''}${stack.devicePlugin ? ' + NVIDIA device plugin' : ''}` +
+        `${stack.trainingNamespace ? ' + training namespace' : ''} -> ${options.outdir}/stacks/${stackName}/cdk.tf.json`,
     );
   } catch (error) {
     if (error instanceof UsageError) {

@@ -14,6 +14,8 @@ export interface ServingPodSpecInput {
   /** Replicas must spread over at least two zones (high availability). */
   readonly requireZoneSpread: boolean;
   readonly runAsUser: number;
+  /** PriorityClass of the pods (`PRIORITY_CLASSES.serving`); absent: the cluster default. */
+  readonly priorityClassName?: string;
 }
 
 const HEALTH = { live: SERVING_CONTAINER.livenessPath, ready: SERVING_CONTAINER.readinessPath } as const;
@@ -29,6 +31,7 @@ export function servingPodSpec(input: ServingPodSpecInput): DeploymentV1SpecTemp
   const labelSelector = [{ matchLabels: input.selectorLabels }];
   return {
     serviceAccountName: input.serviceAccountName,
+    priorityClassName: input.priorityClassName,
     // The server calls no Kubernetes API; pod identity uses its own projected token.
     automountServiceAccountToken: false,
     enableServiceLinks: false,

@@ -118,6 +118,7 @@ export class ServingWorkload extends Construct {
             terminationGracePeriodSeconds: drainTimeoutSeconds + terminationMarginSeconds,
             requireZoneSpread: minReplicas >= 2,
             runAsUser,
+            priorityClassName: props.priorityClassName,
           }),
         },
       },
