@@ -1,4 +1,5 @@
 import type { DeploymentV1SpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { restrictedPodSecurityContext, RESTRICTED_CONTAINER_SECURITY_CONTEXT } from './restricted-pod-security';
 import { GPU_RESOURCE, GPU_TAINT, MODEL_NODE_LABEL, SERVING_CONTAINER } from './workload-names';
 
 export interface ServingPodSpecInput {
@@ -38,13 +39,7 @@ export function servingPodSpec(input: ServingPodSpecInput): DeploymentV1SpecTemp
     terminationGracePeriodSeconds: input.terminationGracePeriodSeconds,
     nodeSelector: { [MODEL_NODE_LABEL]: input.modelName },
     toleration: input.gpus > 0 ? [{ key: GPU_TAINT.key, operator: 'Equal', value: GPU_TAINT.value, effect: GPU_TAINT.effect }] : undefined,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: String(input.runAsUser),
-      runAsGroup: String(input.runAsUser),
-      fsGroup: String(input.runAsUser),
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: restrictedPodSecurityContext(input.runAsUser),
     topologySpreadConstraint: [
       {
         topologyKey: 'topology.kubernetes.io/zone',
@@ -71,14 +66,7 @@ export function servingPodSpec(input: ServingPodSpecInput): DeploymentV1SpecTemp
         startupProbe: { httpGet: { path: HEALTH.live, port: 'http' }, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 2 },
         livenessProbe: { httpGet: { path: HEALTH.live, port: 'http' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
         readinessProbe: { httpGet: { path: HEALTH.ready, port: 'http' }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
-        securityContext: {
-          runAsNonRoot: true,
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: ['ALL'] },
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
         volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
       },
     ],

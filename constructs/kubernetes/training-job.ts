@@ -3,6 +3,7 @@ import { JobV1 } from '@cdktf/provider-kubernetes/lib/job-v1';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { restrictedPodSecurityContext, RESTRICTED_CONTAINER_SECURITY_CONTEXT } from './restricted-pod-security';
 import type { TrainingJobProps } from './training-job-props';
 import { GPU_RESOURCE, GPU_TAINT, PRIORITY_CLASSES, TRAINER_SERVICE_ACCOUNT, TRAINING_NAMESPACE, TRAINING_WORKLOAD, WORKLOAD_NODE_LABEL } from './workload-names';
 
@@ -89,13 +90,7 @@ export class TrainingJob extends Construct {
             enableServiceLinks: false,
             nodeSelector: { [WORKLOAD_NODE_LABEL]: TRAINING_WORKLOAD },
             toleration: [{ key: GPU_TAINT.key, operator: 'Equal', value: GPU_TAINT.value, effect: GPU_TAINT.effect }],
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: String(runAsUser),
-              runAsGroup: String(runAsUser),
-              fsGroup: String(runAsUser),
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: restrictedPodSecurityContext(runAsUser),
             container: [
               {
                 name: 'trainer',
@@ -109,14 +104,7 @@ export class TrainingJob extends Construct {
                 ],
                 port: [{ name: 'rendezvous', containerPort: RENDEZVOUS_PORT, protocol: 'TCP' }],
                 resources: { requests: { cpu, memory, [GPU_RESOURCE]: gpu }, limits: { cpu, memory, [GPU_RESOURCE]: gpu } },
-                securityContext: {
-                  runAsNonRoot: true,
-                  allowPrivilegeEscalation: false,
-                  privileged: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
+                securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
                 volumeMount: [
                   mount('/opt/ml/input/data/train', props.dataPath, true),
                   mount('/opt/ml/checkpoints', `checkpoints/${runName}`),

@@ -4,6 +4,7 @@ import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Construct } from 'constructs';
+import { RESTRICTED_NAMESPACE_LABELS } from './restricted-pod-security';
 import { POD_IDENTITY_AGENT } from './serving-network-policy';
 import { GPU_RESOURCE, TRAINER_SERVICE_ACCOUNT, TRAINING_NAMESPACE } from './workload-names';
 
@@ -40,7 +41,7 @@ export class TrainingNamespace extends Construct {
     this.namespace = new NamespaceV1(this, 'Namespace', {
       metadata: {
         name: TRAINING_NAMESPACE,
-        labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' },
+        labels: { ...labels, ...RESTRICTED_NAMESPACE_LABELS },
       },
     });
     const namespace = this.namespace.metadata.name;
