@@ -81,6 +81,7 @@ export function synthKubernetes(options: KubernetesAppOptions): { stack: Serving
     // A shared cluster belongs to the team that runs it, autoscaler included.
     clusterAutoscaler: config.sharedEksClusterName === undefined,
     ingressCidrs: options.ingressCidrs,
+    training: config.training?.eks && { gpuQuota: config.training.eks.gpuQuota },
   });
   // cdktf's default local backend would write this machine's absolute path into the JSON: state is the team's to place.
   stack.addOverride('terraform.backend', undefined);
@@ -114,7 +115,8 @@ function main(): void {
     const names = stack.workloads.map((w) => w.node.id);
     console.log(
       `${stackName}: ${names.length ? `EKS models ${names.join(', ')}` : 'no model of this environment is served on EKS'}` +
-        `${stack.clusterAutoscaler ? ' + Cluster Autoscaler' : ''}${stack.devicePlugin ? ' + NVIDIA device plugin' : ''} -> ${options.outdir}/stacks/${stackName}/cdk.tf.json`,
+        `${stack.clusterAutoscaler ? ' + Cluster Autoscaler' : ''}${stack.devicePlugin ? ' + NVIDIA device plugin' : ''}` +
+        `${stack.trainingNamespace ? ' + training namespace' : ''} -> ${options.outdir}/stacks/${stackName}/cdk.tf.json`,
     );
   } catch (error) {
     if (error instanceof UsageError) {

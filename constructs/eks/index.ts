@@ -4,3 +4,5 @@ export * from './model-nodegroup';
 export * from './model-nodegroup-props';
 export * from './cluster-autoscaler-identity';
 export * from './pod-identity-role';
+export * from './training-nodegroup';
+export * from './training-nodegroup-props';

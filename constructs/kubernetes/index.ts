@@ -5,3 +5,7 @@ export * from './serving-network-policy';
 export * from './nvidia-device-plugin';
 export * from './serving-kubernetes-stack';
 export * from './cluster-autoscaler';
+export * from './priority-classes';
+export * from './training-namespace';
+export * from './training-job';
+export * from './training-job-props';

@@ -10,6 +10,7 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CAPTURE_ENV } from '../../serving/src/capture/capture-settings';
+import { RESTRICTED_NAMESPACE_LABELS } from './restricted-pod-security';
 import { servingNetworkPolicy } from './serving-network-policy';
 import { servingPodSpec } from './serving-pod-spec';
 import type { ServingWorkloadProps } from './serving-workload-props';
@@ -55,7 +56,7 @@ export class ServingWorkload extends Construct {
     this.namespace = new NamespaceV1(this, 'Namespace', {
       metadata: {
         name: namespaceName,
-        labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' },
+        labels: { ...labels, ...RESTRICTED_NAMESPACE_LABELS },
       },
     });
     // Resources below reference the namespace through its Terraform attribute, so they are created after it.
@@ -118,6 +119,7 @@ export class ServingWorkload extends Construct {
             terminationGracePeriodSeconds: drainTimeoutSeconds + terminationMarginSeconds,
             requireZoneSpread: minReplicas >= 2,
             runAsUser,
+            priorityClassName: props.priorityClassName,
           }),
         },
       },
