@@ -26,7 +26,7 @@ export function buildDashboards(input: DashboardInput): GeneratedDashboard[] {
 /** A panel of a dashboard's JSON model, as the README and the tests read it (the rest of its keys stay unknown). */
 export interface DashboardPanelJson {
   readonly type?: string;
-  readonly title?: string;
+  readonly title: string;
   readonly description?: string;
   readonly datasource?: { readonly type?: string; readonly uid?: string };
   readonly targets?: ReadonlyArray<Record<string, unknown>>;
