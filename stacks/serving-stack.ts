@@ -3,7 +3,7 @@ import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { EksCluster, type IEksCluster } from '../constructs/eks';
+import { addLoadBalancerSubnetOutputs, EksCluster, type IEksCluster } from '../constructs/eks';
 import type { IModelRepository } from '../constructs/model-registry';
 import { ServingScraper } from '../constructs/operations';
 import { createServingImage, ModelServing, type PrometheusWorkspace } from '../constructs/serving';
@@ -76,6 +76,7 @@ export class ServingStack extends Stack {
       this.eksCluster = config.sharedEksClusterName
         ? EksCluster.fromEksClusterAttributes(this, 'SharedCluster', { clusterName: config.sharedEksClusterName, vpc })
         : new EksCluster(this, 'ServingCluster', { vpc, clusterName: `${this.stackName}-cluster`, removalPolicy });
+      addLoadBalancerSubnetOutputs(this, vpc);
     }
 
     this.models = decisions.models.map(({ modelName, decision }) => {

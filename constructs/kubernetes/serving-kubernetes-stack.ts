@@ -6,6 +6,7 @@ import { ClusterAutoscaler } from './cluster-autoscaler';
 import { MetricsCollectorRbac } from './metrics-collector-rbac';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { ServingWorkload } from './serving-workload';
+import type { ServingLoadBalancerProps } from './serving-workload-props';
 import { SERVING_CONTAINER } from './workload-names';
 
 export interface EksServedModel {
@@ -43,6 +44,20 @@ export interface ServingKubernetesStackProps {
   readonly clusterAutoscaler?: boolean;
 
   /**
+   * Number of subnets the load balancers live in (one per availability zone of the VPC): how many CIDRs of
+   * `load_balancer_subnet_cidrs` the NetworkPolicies admit.
+   * @default 2
+   */
+  readonly loadBalancerZones?: number;
+
+  /**
+   * Make every model's load balancer internet-facing with a TLS listener on 443 using this ACM certificate; the
+   * `load_balancer_subnet_*` variables must then name the public subnets (CDK outputs `PublicSubnet*Output`).
+   * @default - internal load balancers without TLS, in the load-balancer subnets
+   */
+  readonly internetFacingCertificateArn?: string;
+
+  /**
    * Server drain timeout after SIGTERM (env `DRAIN_TIMEOUT_SECONDS`).
    * @default - the server's own default (`SERVING_CONTAINER.drainTimeoutSeconds`, 25)
    */
@@ -76,6 +91,7 @@ export class ServingKubernetesStack extends TerraformStack {
     const gpuModels = props.models.some((model) => model.sizing.gpuPerPod > 0);
     const cudaImage = gpuModels ? variable('serving_cuda_image', 'CUDA serving image URI for the GPU models (serving/Dockerfile.cuda; CDK output CudaImageUriOutput)') : undefined;
     const modelRepository = variable('model_repository_uri', 'MODEL_REPOSITORY, s3://bucket/prefix/ (CDK output ModelRepositoryOutput)');
+    const loadBalancer = props.models.length > 0 ? this.loadBalancerVariables(variable, props) : undefined;
 
     new KubernetesProvider(this, 'kubernetes', {
       host: clusterEndpoint.stringValue,
@@ -103,12 +119,38 @@ export class ServingKubernetesStack extends TerraformStack {
         awsRegion: awsRegion.stringValue,
         ingressCidrs: props.ingressCidrs,
         drainTimeoutSeconds: props.drainTimeoutSeconds,
+        loadBalancer,
       });
       new TerraformOutput(this, `${modelName}-endpoint`, {
         description: `In-cluster inference endpoint of ${modelName}`,
         value: `http://model-server.${workload.namespace.metadata.name}.svc.cluster.local:${SERVING_CONTAINER.port}`,
       });
+      const lbService = workload.loadBalancerService!;
+      const scheme = loadBalancer!.certificateArn ? 'https' : 'http';
+      const port = loadBalancer!.certificateArn ? 443 : SERVING_CONTAINER.port;
+      new TerraformOutput(this, `${modelName}-load-balancer-endpoint`, {
+        description: `Inference endpoint of ${modelName} on its Network Load Balancer (${loadBalancer!.internetFacing ? 'internet-facing' : 'internal'})`,
+        value: `${scheme}://${lbService.status.get(0).loadBalancer.get(0).ingress.get(0).hostname}:${port}`,
+      });
       return workload;
     });
+  }
+
+  private loadBalancerVariables(
+    variable: (name: string, description: string, defaultValue?: string) => TerraformVariable,
+    props: ServingKubernetesStackProps,
+  ): ServingLoadBalancerProps {
+    const where = props.internetFacingCertificateArn ? 'public subnets (CDK output PublicSubnetIdsOutput)' : 'load-balancer subnets (CDK output LoadBalancerSubnetIdsOutput)';
+    const subnetIds = variable('load_balancer_subnet_ids', `Comma-separated IDs of the ${where}`);
+    const subnetCidrs = variable('load_balancer_subnet_cidrs', `Comma-separated CIDR blocks of those subnets (CDK output ${props.internetFacingCertificateArn ? 'PublicSubnetCidrsOutput' : 'LoadBalancerSubnetCidrsOutput'})`);
+    const clientCidrs = variable('load_balancer_client_cidrs', 'Comma-separated CIDR blocks allowed to call the load balancers (e.g. the VPC CIDR, CDK output VpcCidrOutput)');
+    const zones = props.loadBalancerZones ?? 2;
+    return {
+      subnetIds: subnetIds.stringValue,
+      subnetCidrs: Array.from({ length: zones }, (_, index) => Fn.element(Fn.split(',', subnetCidrs.stringValue), index) as string),
+      clientCidrs: Fn.split(',', clientCidrs.stringValue),
+      internetFacing: props.internetFacingCertificateArn !== undefined,
+      certificateArn: props.internetFacingCertificateArn,
+    };
   }
 }

@@ -9,6 +9,7 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { servingLoadBalancer } from './serving-load-balancer';
 import { servingNetworkPolicy } from './serving-network-policy';
 import { servingPodSpec } from './serving-pod-spec';
 import type { ServingWorkloadProps } from './serving-workload-props';
@@ -24,7 +25,7 @@ export class InvalidWorkloadError extends Error {
 /**
  * Every Kubernetes object one model needs on EKS, as Terraform resources: its own namespace (with a quota sized to
  * `maxReplicas` and container defaults for anything else deployed there), the service account the pod identity
- * association binds, the Deployment, a ClusterIP Service, a CPU HorizontalPodAutoscaler, a PodDisruptionBudget and a
+ * association binds, the Deployment, a ClusterIP Service, a Network Load Balancer Service (EKS Auto Mode), a CPU HorizontalPodAutoscaler, a PodDisruptionBudget and a
  * default-deny NetworkPolicy that opens only what the server needs.
  */
 export class ServingWorkload extends Construct {
@@ -34,6 +35,8 @@ export class ServingWorkload extends Construct {
   readonly serviceAccount: ServiceAccountV1;
   readonly deployment: DeploymentV1;
   readonly service: ServiceV1;
+  /** The `LoadBalancer` Service EKS Auto Mode backs with a Network Load Balancer; absent without `loadBalancer`. */
+  readonly loadBalancerService?: ServiceV1;
   readonly autoscaler: HorizontalPodAutoscalerV2;
   readonly disruptionBudget: PodDisruptionBudgetV1;
   readonly networkPolicy: NetworkPolicyV1;
@@ -149,7 +152,15 @@ export class ServingWorkload extends Construct {
       spec: { selector: { matchLabels: selectorLabels }, maxUnavailable: minReplicas >= 2 ? '1' : undefined, minAvailable: minReplicas >= 2 ? undefined : '0' },
     });
 
-    this.networkPolicy = servingNetworkPolicy(this, 'NetworkPolicy', { metadata: meta('model-server'), selectorLabels, ingressCidrs });
+    if (props.loadBalancer) {
+      this.loadBalancerService = servingLoadBalancer(this, 'LoadBalancerService', { namespace, labels, selectorLabels, loadBalancer: props.loadBalancer });
+    }
+    this.networkPolicy = servingNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: meta('model-server'),
+      selectorLabels,
+      ingressCidrs,
+      loadBalancerCidrs: props.loadBalancer?.subnetCidrs,
+    });
   }
 }
 
@@ -164,5 +175,10 @@ function validate(props: ServingWorkloadProps, resolved: { drainTimeoutSeconds: 
     throw new InvalidWorkloadError(modelName, 'terminationMarginSeconds', resolved.terminationMarginSeconds, 'at least 1 second, so the grace period exceeds the drain timeout');
   }
   if (!Number.isInteger(resolved.runAsUser) || resolved.runAsUser < 1) throw new InvalidWorkloadError(modelName, 'runAsUser', resolved.runAsUser, 'a non-root UID (a whole number, at least 1)');
+  const lb = props.loadBalancer;
+  if (lb?.internetFacing && lb.certificateArn === undefined) {
+    throw new InvalidWorkloadError(modelName, 'loadBalancer.certificateArn', undefined, 'an ACM certificate ARN: an internet-facing load balancer serves TLS only');
+  }
+  if (lb && lb.clientCidrs.length === 0) throw new InvalidWorkloadError(modelName, 'loadBalancer.clientCidrs', [], 'at least one CIDR block allowed to call the load balancer');
   if (!Token.isUnresolved(props.modelRepositoryUri) && !props.modelRepositoryUri.startsWith('s3://')) throw new InvalidWorkloadError(modelName, 'modelRepositoryUri', props.modelRepositoryUri, 's3://bucket/prefix/');
 }

@@ -1,4 +1,4 @@
-import { SERVING_CONTAINER, ServingWorkload, type ServingWorkloadProps } from '../../../../constructs/kubernetes';
+import { SERVING_CONTAINER, ServingWorkload, type ServingLoadBalancerProps, type ServingWorkloadProps } from '../../../../constructs/kubernetes';
 import type { EksSizing } from '../../../../lib/decision';
 import { countOf, prodEksSizing, resourceOf, synthJson, type TerraformJson } from './support';
 
@@ -237,6 +237,79 @@ describe('ServingWorkload custom props', () => {
     expect(zone.when_unsatisfiable).toBe('ScheduleAnyway');
     expect(zone.min_domains).toBeUndefined();
     expect(resourceOf(json, 'kubernetes_pod_disruption_budget_v1').spec).toEqual({ selector: { match_labels: SELECTOR }, min_available: '0' });
+  });
+});
+
+describe('ServingWorkload load balancer (EKS Auto Mode NLB)', () => {
+  const INTERNAL: ServingLoadBalancerProps = { subnetIds: 'subnet-a,subnet-b', subnetCidrs: ['10.0.48.0/26', '10.0.48.64/26'], clientCidrs: ['10.0.0.0/16'] };
+  const ANNOTATION = 'service.beta.kubernetes.io/aws-load-balancer';
+
+  test('without loadBalancer the model stays in-cluster: one ClusterIP service', () => {
+    expect(countOf(synth(), 'kubernetes_service_v1')).toBe(1);
+  });
+
+  describe('internal (default)', () => {
+    const json = synth({ loadBalancer: INTERNAL });
+    const service = resourceOf(json, 'kubernetes_service_v1', 'W_LoadBalancerService');
+
+    test('a LoadBalancer service of the Auto Mode NLB class, pods as IP targets, no node ports, open to the client CIDRs only', () => {
+      expect(service.spec).toEqual({
+        type: 'LoadBalancer',
+        load_balancer_class: 'eks.amazonaws.com/nlb',
+        allocate_load_balancer_node_ports: false,
+        load_balancer_source_ranges: ['10.0.0.0/16'],
+        selector: SELECTOR,
+        port: [{ name: 'http', port: 8080, target_port: 'http', protocol: 'TCP' }],
+      });
+      expect(service.metadata.name).toBe('model-server-lb');
+      expect(service.wait_for_load_balancer).toBe(true);
+    });
+
+    test('internal, in the given subnets, health-checked on the readiness route, draining longer than the server', () => {
+      expect(service.metadata.annotations).toEqual({
+        [`${ANNOTATION}-scheme`]: 'internal',
+        [`${ANNOTATION}-nlb-target-type`]: 'ip',
+        [`${ANNOTATION}-subnets`]: 'subnet-a,subnet-b',
+        [`${ANNOTATION}-healthcheck-protocol`]: 'HTTP',
+        [`${ANNOTATION}-healthcheck-port`]: 'traffic-port',
+        [`${ANNOTATION}-healthcheck-path`]: '/v2/health/ready',
+        [`${ANNOTATION}-healthcheck-interval`]: '10',
+        [`${ANNOTATION}-target-group-attributes`]: 'deregistration_delay.timeout_seconds=30',
+        [`${ANNOTATION}-attributes`]: 'load_balancing.cross_zone.enabled=true',
+      });
+    });
+
+    test('the network policy admits the load balancer subnets on 8080 and no other new source', () => {
+      const [rule, ...others] = resourceOf(json, 'kubernetes_network_policy_v1').spec.ingress;
+      expect(others).toEqual([]);
+      expect(rule).toEqual({
+        from: [
+          { namespace_selector: { match_labels: { 'mlops.blueprint/inference-client': 'true' } } },
+          { ip_block: { cidr: '10.0.48.0/26' } },
+          { ip_block: { cidr: '10.0.48.64/26' } },
+        ],
+        ports: [{ port: '8080', protocol: 'TCP' }],
+      });
+    });
+  });
+
+  test('internet-facing: TLS on 443 only, with the certificate and the TLS 1.3 policy', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555';
+    const service = resourceOf(synth({ loadBalancer: { ...INTERNAL, internetFacing: true, certificateArn } }), 'kubernetes_service_v1', 'W_LoadBalancerService');
+    expect(service.spec.port).toEqual([{ name: 'https', port: 443, target_port: 'http', protocol: 'TCP' }]);
+    expect(service.metadata.annotations).toMatchObject({
+      [`${ANNOTATION}-scheme`]: 'internet-facing',
+      [`${ANNOTATION}-ssl-cert`]: certificateArn,
+      [`${ANNOTATION}-ssl-ports`]: 'https',
+      [`${ANNOTATION}-ssl-negotiation-policy`]: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    });
+  });
+
+  test.each([
+    ['internet-facing without a certificate', { ...INTERNAL, internetFacing: true }, /invalid loadBalancer.certificateArn = undefined; an ACM certificate ARN: an internet-facing load balancer serves TLS only/],
+    ['no client CIDR', { ...INTERNAL, clientCidrs: [] }, /invalid loadBalancer.clientCidrs = \[\]; at least one CIDR block/],
+  ] as Array<[string, ServingLoadBalancerProps, RegExp]>)('%s is rejected', (_label, loadBalancer, message) => {
+    expect(() => synth({ loadBalancer })).toThrow(message);
   });
 });
 
