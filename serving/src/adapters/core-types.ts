@@ -5,14 +5,16 @@ export interface CoreRequest {
   readonly path: string;
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body: string;
+  /** Bytes as received (JSON, or a binary tensor data body), or text. */
+  readonly body: Buffer | string;
   readonly requestId: string;
 }
 
 export interface CoreResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly body: string;
+  /** Text, or bytes for a binary tensor data response. */
+  readonly body: string | Buffer;
 }
 
 export const JSON_CONTENT_TYPE = 'application/json';

@@ -101,7 +101,7 @@ export class HttpServingServer {
         method: req.method!,
         path: queryAt < 0 ? req.url! : req.url!.slice(0, queryAt),
         headers: req.headers as Record<string, string | undefined>,
-        body: body.toString('utf8'),
+        body,
         requestId,
       });
     } catch (error) {
@@ -115,7 +115,8 @@ export class HttpServingServer {
       closeConnection = true;
     }
     if (res.destroyed) return;
-    const headers: Record<string, string> = { ...response.headers, 'x-request-id': requestId };
+    // Content-Length, not chunked framing: what binary tensor data clients check, and cheaper to write and parse.
+    const headers: Record<string, string> = { ...response.headers, 'x-request-id': requestId, 'content-length': String(Buffer.byteLength(response.body)) };
     // A 413 is answered while the client may still be sending: close only once the rest is read (lingerThenClose).
     if ((closeConnection || this.draining) && !tooLarge) headers.connection = 'close';
     res.writeHead(response.status, headers);

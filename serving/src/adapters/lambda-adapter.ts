@@ -31,7 +31,10 @@ export function createLambdaHandler(options: LambdaAdapterOptions) {
       response = errorResponse(error, options.logger, requestId);
     }
     await options.figures?.publish();
-    return { statusCode: response.status, headers: { ...response.headers, 'x-request-id': requestId }, body: response.body, isBase64Encoded: false };
+    // Binary tensor data answers travel base64-encoded; API Gateway and Function URLs decode them for the client.
+    const binary = typeof response.body !== 'string';
+    const body = binary ? (response.body as Buffer).toString('base64') : (response.body as string);
+    return { statusCode: response.status, headers: { ...response.headers, 'x-request-id': requestId }, body, isBase64Encoded: binary };
   };
 }
 
@@ -46,7 +49,7 @@ export function toCoreRequest(event: HttpLambdaEvent, requestId: string, maxBody
     method: event.requestContext.http.method.toUpperCase(),
     path: stripStage(event.rawPath, event.requestContext.stage),
     headers,
-    body: bytes === undefined ? raw : bytes.toString('utf8'),
+    body: bytes ?? raw,
     requestId,
   };
 }

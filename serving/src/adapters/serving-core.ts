@@ -2,11 +2,13 @@ import type { CaptureSink } from '../capture';
 import { BadRequestError, MethodNotAllowedError, ModelNotFoundError, NotReadyError, RouteNotFoundError } from '../errors';
 import type { ServingLogger } from '../logger';
 import { UNKNOWN_MODEL, type ServingMetrics } from '../metrics';
-import { encodeInferResponse } from '../protocol/infer-response';
+import { BINARY_CONTENT_TYPE, BINARY_TENSOR_DATA_EXTENSION, INFERENCE_HEADER_LENGTH, splitInferBody } from '../protocol/binary-tensor';
+import { encodeInferResponse, encodeInferResponseBody, type InferResult } from '../protocol/infer-response';
 import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from '../protocol/json-limits';
+import { inferRequestJson } from '../protocol/request-json';
 import type { ModelRepository } from '../repository/model-repository';
 import type { ModelVersion } from '../runtime/model-version';
-import { jsonResponse, type CoreRequest, type CoreResponse } from './core-types';
+import { JSON_CONTENT_TYPE, jsonResponse, type CoreRequest, type CoreResponse } from './core-types';
 import { errorResponse } from './error-response';
 
 export const SERVER_NAME = 'onnx-serving';
@@ -22,7 +24,7 @@ export interface ServingCoreOptions {
   readonly sagemakerModel?: string;
   /** Inference capture: offered every answered inference request (it samples, and never throws or blocks). */
   readonly capture?: CaptureSink;
-  /** Checked on every infer body before it is parsed; default DEFAULT_JSON_LIMITS. */
+  /** Checked on every infer body's JSON (the inference header of a binary body) before it is parsed; default DEFAULT_JSON_LIMITS. */
   readonly jsonLimits?: JsonLimits;
 }
 
@@ -70,7 +72,7 @@ export class ServingCore {
     switch (path) {
       case '/v2':
         allow(request, 'GET');
-        return jsonResponse(200, { name: SERVER_NAME, version: SERVER_VERSION, extensions: [] });
+        return jsonResponse(200, { name: SERVER_NAME, version: SERVER_VERSION, extensions: [BINARY_TENSOR_DATA_EXTENSION] });
       case '/v2/health/live':
         allow(request, 'GET');
         return jsonResponse(200, { live: true });
@@ -122,17 +124,24 @@ export class ServingCore {
       const versionMetrics = served.requestMetrics;
       versionMetrics.inflight.inc();
       try {
-        checkJsonLimits(request.body, this.options.jsonLimits ?? DEFAULT_JSON_LIMITS);
-        const decoded = served.decode(request.body);
-        const outputs = await served.infer(decoded);
-        const response: CoreResponse = {
-          status: 200,
-          headers: { 'content-type': 'application/json' },
-          body: encodeInferResponse({ modelName: served.model, modelVersion: served.version, id: decoded.id, outputs }),
-        };
+        const body = splitInferBody(request.body, request.headers[INFERENCE_HEADER_LENGTH]);
+        if (body.json !== undefined) checkJsonLimits(body.json, this.options.jsonLimits ?? DEFAULT_JSON_LIMITS);
+        const decoded = served.decode(body);
+        const captured = this.options.capture?.sample(served.model) ?? false;
+        // A binary request's input buffers may move to the session's worker: render its JSON form before it runs.
+        const capturedRequest = captured ? (body.binary === undefined ? body.json! : inferRequestJson(decoded)) : undefined;
+        const result: InferResult = { modelName: served.model, modelVersion: served.version, id: decoded.id, outputs: await served.infer(decoded) };
+        const encoded = encodeInferResponseBody(result, decoded.binaryOutputs);
+        const response: CoreResponse =
+          encoded.headerLength === undefined
+            ? { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body: encoded.body }
+            : { status: 200, headers: { 'content-type': BINARY_CONTENT_TYPE, [INFERENCE_HEADER_LENGTH]: String(encoded.headerLength) }, body: encoded.body };
         versionMetrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
         versionMetrics.succeeded.inc();
-        this.options.capture?.offer(served.model, served.version, request.requestId, request.body, response.body);
+        if (capturedRequest !== undefined) {
+          const capturedResponse = typeof encoded.body === 'string' ? encoded.body : encodeInferResponse(result);
+          this.options.capture!.record(served.model, served.version, request.requestId, capturedRequest, capturedResponse);
+        }
         return response;
       } finally {
         versionMetrics.inflight.dec();

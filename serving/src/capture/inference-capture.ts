@@ -28,9 +28,14 @@ interface CapturedRecord {
   readonly response: string;
 }
 
-/** The one hook the serving core calls after answering an inference request. */
+/**
+ * The hooks the serving core calls: `sample` once per inference request before it runs (so a request that arrived as
+ * binary tensor data can be rendered as JSON while its input buffers are still in hand), `record` after a sampled one
+ * was answered. Neither throws nor blocks.
+ */
 export interface CaptureSink {
-  offer(model: string, version: string, requestId: string, request: string, response: string): void;
+  sample(model: string): boolean;
+  record(model: string, version: string, requestId: string, request: string, response: string): void;
 }
 
 export interface InferenceCaptureOptions {
@@ -81,10 +86,18 @@ export class InferenceCapture implements CaptureSink {
     return this.options.settings.fractions.get(model) ?? this.options.settings.defaultFraction;
   }
 
+  sample(model: string): boolean {
+    const fraction = this.fractionOf(model);
+    return fraction > 0 && (fraction >= 1 || this.random() < fraction);
+  }
+
+  /** Samples and records in one call. */
   offer(model: string, version: string, requestId: string, request: string, response: string): void {
+    if (this.sample(model)) this.record(model, version, requestId, request, response);
+  }
+
+  record(model: string, version: string, requestId: string, request: string, response: string): void {
     try {
-      const fraction = this.fractionOf(model);
-      if (fraction === 0 || (fraction < 1 && this.random() >= fraction)) return;
       const bytes = request.length + response.length + RECORD_OVERHEAD_BYTES;
       if (this.heldBytes + bytes > this.options.settings.maxBufferBytes) {
         this.drop(model, 'buffer_full', 1);

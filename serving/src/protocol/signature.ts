@@ -1,4 +1,4 @@
-import type { ProtocolDatatype, TypedArray } from './datatypes';
+import type { ProtocolDatatype, TensorData } from './datatypes';
 
 /** One input or output of a model as the protocol describes it: -1 marks a dynamic dimension. */
 export interface TensorSpec {
@@ -16,7 +16,7 @@ export interface ModelSignature {
 export interface TensorValue {
   readonly datatype: ProtocolDatatype;
   readonly shape: readonly number[];
-  readonly data: TypedArray;
+  readonly data: TensorData;
 }
 
 export function formatShape(shape: readonly number[]): string {

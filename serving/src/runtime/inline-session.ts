@@ -1,5 +1,4 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { TypedArray } from '../protocol/datatypes';
 import type { SessionHandle, SessionTensor } from './session-handle';
 
 /**
@@ -24,12 +23,12 @@ export class InlineSession implements SessionHandle {
 
   async run(feeds: Record<string, SessionTensor>): Promise<Record<string, SessionTensor>> {
     const tensors: Record<string, Tensor> = {};
-    for (const [name, feed] of Object.entries(feeds)) tensors[name] = new Tensor(feed.type, feed.data as Float32Array, feed.dims);
+    for (const [name, feed] of Object.entries(feeds)) tensors[name] = new Tensor(feed.type, feed.data, feed.dims); // string[] for 'string'
     const results = await this.session.run(tensors);
     const outputs: Record<string, SessionTensor> = {};
     for (const [name, value] of Object.entries(results)) {
       const tensor = value;
-      outputs[name] = { type: tensor.type, dims: tensor.dims, data: tensor.data as TypedArray };
+      outputs[name] = { type: tensor.type, dims: tensor.dims, data: tensor.data };
     }
     return outputs;
   }

@@ -4,6 +4,7 @@ import { ModelNotFoundError } from '../errors';
 import type { ModelConfig } from '../model-config';
 import type { ServingMetrics } from '../metrics';
 import { datatypeSpec, isSupported } from '../protocol/datatypes';
+import type { InferBody } from '../protocol/binary-tensor';
 import { decodeInferRequest, type DecodedInferRequest } from '../protocol/infer-request';
 import { elementCount, isBatchable, type ModelSignature, type TensorValue } from '../protocol/signature';
 import { signatureOf } from './onnx-signature';
@@ -136,7 +137,7 @@ export class ModelVersion {
     return this.input.config;
   }
 
-  decode(body: string): DecodedInferRequest {
+  decode(body: string | InferBody): DecodedInferRequest {
     return decodeInferRequest(body, this.signature, { allowNonFinite: this.input.config.allowNonFinite });
   }
 

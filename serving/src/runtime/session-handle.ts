@@ -1,10 +1,10 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { TypedArray } from '../protocol/datatypes';
+import type { TensorData } from '../protocol/datatypes';
 
 export interface SessionTensor {
   readonly type: Tensor.Type;
   readonly dims: readonly number[];
-  readonly data: TypedArray;
+  readonly data: TensorData;
 }
 
 /** An onnxruntime session, wherever it runs (a worker thread, or inline on the event loop). */

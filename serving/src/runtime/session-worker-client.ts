@@ -9,9 +9,18 @@ export const SESSION_WORKER_PATH = join(__dirname, 'session-worker.js');
 
 type Reply =
   | { type: 'loaded'; inputs: InferenceSession.ValueMetadata[]; outputs: InferenceSession.ValueMetadata[] }
-  | { type: 'result'; id: number; outputs: { name: string; type: Tensor.Type; dims: number[]; buffer: ArrayBuffer }[] }
+  | { type: 'result'; id: number; outputs: WireTensor[] }
   | { type: 'closed' }
   | { type: 'error'; id?: number; message: string };
+
+/** A tensor in a message to or from the worker: a transferred buffer, or (string tensors) the strings, cloned. */
+interface WireTensor {
+  readonly name: string;
+  readonly type: Tensor.Type;
+  readonly dims: readonly number[];
+  readonly buffer?: ArrayBuffer;
+  readonly strings?: string[];
+}
 
 const ARRAYS: Record<string, new (buffer: ArrayBuffer) => TypedArray> = {
   bool: Uint8Array, uint8: Uint8Array, int8: Int8Array, uint16: Uint16Array, int16: Int16Array,
@@ -61,7 +70,8 @@ export class WorkerSession implements SessionHandle {
     if (this.failure !== undefined) throw this.failure;
     const id = this.nextId++;
     const transfer: ArrayBuffer[] = [];
-    const message = Object.entries(feeds).map(([name, tensor]) => {
+    const message = Object.entries(feeds).map(([name, tensor]): WireTensor => {
+      if (Array.isArray(tensor.data)) return { name, type: tensor.type, dims: tensor.dims, strings: tensor.data };
       const buffer = ownBuffer(tensor.data);
       transfer.push(buffer);
       return { name, type: tensor.type, dims: tensor.dims, buffer };
@@ -72,7 +82,9 @@ export class WorkerSession implements SessionHandle {
     });
     if (reply.type !== 'result') throw new Error(`unexpected reply ${reply.type}`);
     const outputs: Record<string, SessionTensor> = {};
-    for (const output of reply.outputs) outputs[output.name] = { type: output.type, dims: output.dims, data: new ARRAYS[output.type](output.buffer) };
+    for (const output of reply.outputs) {
+      outputs[output.name] = { type: output.type, dims: output.dims, data: output.strings ?? new ARRAYS[output.type](output.buffer!) };
+    }
     return outputs;
   }
 

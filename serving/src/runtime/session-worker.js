@@ -33,11 +33,15 @@ async function handle(message) {
     }
     case 'run': {
       const feeds = {};
-      for (const f of message.feeds) feeds[f.name] = new Tensor(f.type, new ARRAYS[f.type](f.buffer), f.dims);
+      for (const f of message.feeds) feeds[f.name] = new Tensor(f.type, f.strings ?? new ARRAYS[f.type](f.buffer), f.dims);
       const results = await session.run(feeds);
       const outputs = [];
       const transfer = [];
       for (const [name, tensor] of Object.entries(results)) {
+        if (tensor.type === 'string') {
+          outputs.push({ name, type: tensor.type, dims: tensor.dims, strings: tensor.data });
+          continue;
+        }
         const buffer = ownBuffer(tensor.data);
         outputs.push({ name, type: tensor.type, dims: tensor.dims, buffer });
         transfer.push(buffer);

@@ -84,6 +84,23 @@ describe('Lambda handler', () => {
     expect([large.statusCode, JSON.parse(large.body!)]).toEqual([413, { error: 'request body exceeds the limit of 2048 bytes' }]);
   });
 
+  it('carries binary tensor data both ways: a base64 request body in, a base64 answer out', async () => {
+    const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }], outputs: [{ name: 'y', parameters: { binary_data: true } }] }));
+    const tensor = Buffer.alloc(16);
+    [1, 2, 3, 4].forEach((value, i) => tensor.writeFloatLE(value, i * 4));
+    const event = {
+      ...variant(functionUrlEvent, 'POST', '/v2/models/scale/infer', Buffer.concat([header, tensor]).toString('base64')),
+      isBase64Encoded: true,
+      headers: { ...functionUrlEvent.headers, 'Inference-Header-Content-Length': String(header.length) },
+    };
+    const result = await entry.handler(event);
+    expect([result.statusCode, result.isBase64Encoded, result.headers!['content-type']]).toEqual([200, true, 'application/octet-stream']);
+    const body = Buffer.from(result.body!, 'base64');
+    const length = Number(result.headers!['inference-header-content-length']);
+    expect(JSON.parse(body.subarray(0, length).toString('utf8')).outputs).toEqual([{ name: 'y', datatype: 'FP32', shape: [1, 4], parameters: { binary_data_size: 16 } }]);
+    expect(body.subarray(length).equals(tensor)).toBe(true);
+  });
+
   it('serves /metrics and SageMaker /invocations on the named stage too', async () => {
     const metrics = await entry.handler(variant(httpApiEvent, 'GET', '/prod/metrics'));
     expect(metrics.body).toContain('serving_requests_total{model="scale",version="1",status="200"}');

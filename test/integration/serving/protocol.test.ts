@@ -33,7 +33,7 @@ describe('Open Inference Protocol over HTTP', () => {
   it('GET /v2 describes the server', async () => {
     const res = await send(`${server.url}/v2`);
     expect(res.status).toBe(200);
-    expect(res.json()).toEqual({ name: 'onnx-serving', version: expect.any(String), extensions: [] });
+    expect(res.json()).toEqual({ name: 'onnx-serving', version: expect.any(String), extensions: ['binary_tensor_data'] });
   });
 
   it('GET /v2/health/live and /v2/health/ready answer 200 once models are loaded', async () => {

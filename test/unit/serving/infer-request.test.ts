@@ -65,7 +65,7 @@ describe('decodeInferRequest', () => {
   });
 
   describe('integer and boolean datatypes', () => {
-    const typed = (datatype: 'INT8' | 'UINT8' | 'INT64' | 'UINT64' | 'BOOL' | 'INT32'): ModelSignature => ({
+    const typed = (datatype: 'INT8' | 'UINT8' | 'INT64' | 'UINT64' | 'BOOL' | 'INT32' | 'BYTES'): ModelSignature => ({
       inputs: [{ name: 'v', datatype, shape: [-1] }],
       outputs: [{ name: 'o', datatype, shape: [-1] }],
     });
@@ -79,6 +79,8 @@ describe('decodeInferRequest', () => {
     });
 
     it.each([
+      ['BYTES', [1], /is not a string \(BYTES\)/],
+      ['BYTES', ['a\u0000b'], /contains a NUL character/],
       ['INT8', [128], /out of range for INT8 \[-128, 127\]/],
       ['UINT8', [-1], /out of range for UINT8/],
       ['INT32', [1.5], /is not an integer \(INT32\)/],
@@ -88,10 +90,10 @@ describe('decodeInferRequest', () => {
     });
   });
 
-  it('names FP16 and BYTES as unsupported when the model needs them', () => {
+  it('names FP16 as unsupported when the model needs it', () => {
     const fp16: ModelSignature = { inputs: [{ name: 'h', datatype: 'FP16', shape: [-1] }], outputs: [] };
     const attempt = () => decodeInferRequest(body([{ name: 'h', shape: [1], datatype: 'FP16', data: [1] }]), fp16, strict);
     expect(attempt).toThrow(UnsupportedDatatypeError);
-    expect(attempt).toThrow(/needs datatype FP16, which this server does not support \(supported: BOOL, .*FP64\)/);
+    expect(attempt).toThrow(/needs datatype FP16, which this server does not support \(supported: BOOL, .*FP64, BYTES\)/);
   });
 });

@@ -4,6 +4,8 @@ export interface ClientResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: string;
+  /** The body's bytes as received (binary tensor data answers). */
+  readonly bytes: Buffer;
   json<T = any>(): T;  
 }
 
@@ -17,8 +19,9 @@ export function send(
       const parts: Buffer[] = [];
       res.on('data', (chunk: Buffer) => parts.push(chunk));
       res.on('end', () => {
-        const body = Buffer.concat(parts).toString('utf8');
-        resolve({ status: res.statusCode!, headers: res.headers, body, json: () => JSON.parse(body) });
+        const bytes = Buffer.concat(parts);
+        const body = bytes.toString('utf8');
+        resolve({ status: res.statusCode!, headers: res.headers, body, bytes, json: () => JSON.parse(body) });
       });
       res.on('error', reject);
     });
