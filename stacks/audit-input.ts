@@ -16,7 +16,16 @@ function cfnResourceOf(construct: IConstruct): CfnResource | undefined {
 
 /** What the report needs from the config that no template holds. */
 export function auditedConfigOf(config: EnvironmentConfig): AuditedConfig {
-  return { account: config.account, budgets: [] };
+  const budgets = config.training
+    ? [
+        {
+          item: `SageMaker training (AWS Budgets cap, emails ${config.training.budget.emails.length} people)`,
+          monthlyUsd: config.training.budget.monthlyUsd,
+          source: 'config: training.budget.monthlyUsd (the AWS::Budgets::Budget of the training stack)',
+        },
+      ]
+    : [];
+  return { account: config.account, budgets };
 }
 
 /** Turns what a gated synth produced into the audit report's input; nothing else is read. */

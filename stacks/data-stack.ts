@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { LakehouseStorage } from '../constructs/lakehouse';
+import { contractRegistry } from '../lib/contracts';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { ModelRepository } from '../constructs/model-registry';
 import { createServedVersionPin } from '../constructs/serving/served-version-pin';
@@ -34,6 +35,7 @@ export class DataStack extends Stack {
       noncurrentVersionExpiration: Duration.days(config.lakehouse.noncurrentVersionExpirationDays),
       abortIncompleteMultipartUploadAfter: Duration.days(config.lakehouse.abortIncompleteMultipartUploadDays),
       accessLogRetention: Duration.days(config.lakehouse.accessLogRetentionDays),
+      datasets: [...contractRegistry.values()],
     });
     this.modelRepository = new ModelRepository(this, 'ModelRepository', {
       removalPolicy,

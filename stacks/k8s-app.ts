@@ -74,7 +74,11 @@ export function synthKubernetes(options: KubernetesAppOptions): { stack: Serving
   const { name, config } = loadEnvironment(environments, options.environment);
   const models: EksServedModel[] = decideEnvironment(config, { architecture: SERVING_ARCHITECTURE })
     .models.filter(({ decision }) => decision.target === 'eks')
-    .map(({ modelName, decision }) => ({ modelName, sizing: decision.options.eks!.sizing as EksSizing }));
+    .map(({ modelName, decision }) => ({
+      modelName,
+      sizing: decision.options.eks!.sizing as EksSizing,
+      captureSampleFraction: config.models.find((model) => model.name === modelName)?.drift?.captureSampleFraction,
+    }));
   const app = new App({ outdir: options.outdir, stackTraces: false });
   const stackName = `mlops-${name}-serving-k8s`;
   const stack = new ServingKubernetesStack(app, stackName, {

@@ -59,6 +59,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     metricsWorkspace: operations.metricsWorkspace,
     alarmAction: operations.alerts.alarmAction,
     environmentName: name,
+    lakehouse: data.lakehouse,
   });
   // The served-version pins the serving deployments resolve at deploy time live in the data stack.
   serving.addDependency(data);

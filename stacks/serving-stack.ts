@@ -4,9 +4,10 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { addLoadBalancerSubnetOutputs, EksCluster, type IEksCluster } from '../constructs/eks';
+import type { ILakehouse } from '../constructs/lakehouse';
 import type { IModelRepository } from '../constructs/model-registry';
 import { ServingScraper } from '../constructs/operations';
-import { createServingImage, ModelServing, type PrometheusWorkspace } from '../constructs/serving';
+import { createServingImage, type InferenceCaptureOptions, ModelServing, type PrometheusWorkspace } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
 import type { EnvironmentConfig } from '../lib/config';
 import { ModelRollout } from '../constructs/serving/model-rollout';
@@ -42,6 +43,12 @@ export interface ServingStackProps extends StackProps {
    * @default - no notification; CodeDeploy and ECS still roll back on them
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * The lakehouse whose silver bucket receives inference capture: each model with a `drift` block is captured at its
+   * `captureSampleFraction`, and its serving role may write only its own `inference-capture/<model>/` prefix.
+   * @default - no capture
+   */
+  readonly lakehouse?: ILakehouse;
 }
 
 /** One `ModelServing` per configured model, on the target the decision matrix picks. */
@@ -84,6 +91,7 @@ export class ServingStack extends Stack {
       const governed = props.environmentName !== undefined && decision.target !== 'eks';
       return new ModelServing(this, constructIdOf(modelName), {
         servedVersionParameterName: governed ? pinParameterName(props.environmentName!, modelName) : undefined,
+        capture: captureOf(model, props.lakehouse),
         modelName,
         traffic: model.traffic,
         decision,
@@ -128,6 +136,11 @@ export class ServingStack extends Stack {
       });
     }
   }
+}
+
+function captureOf(model: EnvironmentConfig['models'][number], lakehouse: ILakehouse | undefined): InferenceCaptureOptions | undefined {
+  if (model.drift === undefined || lakehouse === undefined) return undefined;
+  return { bucket: lakehouse.silverBucket, encryptionKey: lakehouse.encryptionKey, sampleFraction: model.drift.captureSampleFraction };
 }
 
 /** `fraud-scorer` → `FraudScorer`: a stable construct ID (model names are unique within an environment). */

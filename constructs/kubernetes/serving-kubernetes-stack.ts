@@ -12,6 +12,8 @@ import { SERVING_CONTAINER } from './workload-names';
 export interface EksServedModel {
   readonly modelName: string;
   readonly sizing: EksSizing;
+  /** Fraction of requests captured for the drift detector (`models[].drift.captureSampleFraction`); absent or 0: no capture. */
+  readonly captureSampleFraction?: number;
 }
 
 export interface ServingKubernetesStackProps {
@@ -92,6 +94,8 @@ export class ServingKubernetesStack extends TerraformStack {
     const cudaImage = gpuModels ? variable('serving_cuda_image', 'CUDA serving image URI for the GPU models (serving/Dockerfile.cuda; CDK output CudaImageUriOutput)') : undefined;
     const modelRepository = variable('model_repository_uri', 'MODEL_REPOSITORY, s3://bucket/prefix/ (CDK output ModelRepositoryOutput)');
     const loadBalancer = props.models.length > 0 ? this.loadBalancerVariables(variable, props) : undefined;
+    const captured = props.models.some((model) => (model.captureSampleFraction ?? 0) > 0);
+    const captureDestination = captured ? variable('capture_destination', 'CAPTURE_DESTINATION, s3://<silver bucket> (CDK output CaptureDestinationOutput)') : undefined;
 
     new KubernetesProvider(this, 'kubernetes', {
       host: clusterEndpoint.stringValue,
@@ -110,7 +114,7 @@ export class ServingKubernetesStack extends TerraformStack {
     }
     if (props.models.length > 0) this.metricsCollector = new MetricsCollectorRbac(this, 'MetricsCollector');
     if (props.models.some((model) => model.sizing.gpuPerPod > 0)) this.devicePlugin = new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
-    this.workloads = props.models.map(({ modelName, sizing }) => {
+    this.workloads = props.models.map(({ modelName, sizing, captureSampleFraction }) => {
       const workload = new ServingWorkload(this, modelName, {
         modelName,
         sizing,
@@ -120,6 +124,7 @@ export class ServingKubernetesStack extends TerraformStack {
         ingressCidrs: props.ingressCidrs,
         drainTimeoutSeconds: props.drainTimeoutSeconds,
         loadBalancer,
+        capture: captureSampleFraction ? { sampleFraction: captureSampleFraction, destination: captureDestination!.stringValue } : undefined,
       });
       new TerraformOutput(this, `${modelName}-endpoint`, {
         description: `In-cluster inference endpoint of ${modelName}`,

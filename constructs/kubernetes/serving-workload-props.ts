@@ -74,4 +74,12 @@ export interface ServingWorkloadProps {
    * @default - the serving image's user (`SERVING_CONTAINER.user`, 1000)
    */
   readonly runAsUser?: number;
+
+  /**
+   * Inference capture for the drift detector: the fraction of requests captured (`models[].drift.captureSampleFraction`)
+   * and `s3://<silver bucket>` (the CDK output `CaptureDestinationOutput`); the pods' role may write only this model's
+   * `inference-capture/<model>/` prefix (`EksServing`).
+   * @default - no capture
+   */
+  readonly capture?: { readonly sampleFraction: number; readonly destination: string };
 }

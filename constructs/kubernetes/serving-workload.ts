@@ -10,6 +10,7 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { servingLoadBalancer } from './serving-load-balancer';
+import { CAPTURE_ENV } from '../../serving/src/capture/capture-settings';
 import { servingNetworkPolicy } from './serving-network-policy';
 import { servingPodSpec } from './serving-pod-spec';
 import type { ServingWorkloadProps } from './serving-workload-props';
@@ -112,6 +113,7 @@ export class ServingWorkload extends Construct {
               DRAIN_TIMEOUT_SECONDS: String(drainTimeoutSeconds),
               // GPU pods run the CUDA image and require its CUDA provider: without it the model is not ready (no silent CPU fallback).
               EXECUTION_PROVIDERS: gpuPerPod > 0 ? 'cuda' : 'cpu',
+              ...(props.capture && props.capture.sampleFraction > 0 && captureVariables(modelName, props.capture)),
             },
             cpuMillicores: { request: pod.cpuRequestMillicores, limit: pod.cpuLimitMillicores },
             memoryMiB: { request: pod.memoryRequestMiB, limit: pod.memoryLimitMiB },
@@ -164,6 +166,11 @@ export class ServingWorkload extends Construct {
   }
 }
 
+/** The container's capture variables (`CAPTURE_ENV`), for exactly this model. */
+function captureVariables(modelName: string, capture: { sampleFraction: number; destination: string }): Record<string, string> {
+  return { [CAPTURE_ENV.sampleFraction]: `${modelName}=${capture.sampleFraction}`, [CAPTURE_ENV.destination]: capture.destination };
+}
+
 function validate(props: ServingWorkloadProps, resolved: { drainTimeoutSeconds: number; terminationMarginSeconds: number; runAsUser: number }): void {
   const { modelName, sizing } = props;
   if (sizing.target !== 'eks') throw new InvalidWorkloadError(modelName, 'sizing.target', sizing.target, "'eks'");
@@ -180,5 +187,10 @@ function validate(props: ServingWorkloadProps, resolved: { drainTimeoutSeconds: 
     throw new InvalidWorkloadError(modelName, 'loadBalancer.certificateArn', undefined, 'an ACM certificate ARN: an internet-facing load balancer serves TLS only');
   }
   if (lb && lb.clientCidrs.length === 0) throw new InvalidWorkloadError(modelName, 'loadBalancer.clientCidrs', [], 'at least one CIDR block allowed to call the load balancer');
+  const fraction = props.capture?.sampleFraction;
+  if (fraction !== undefined && !(fraction >= 0 && fraction <= 1)) throw new InvalidWorkloadError(modelName, 'capture.sampleFraction', fraction, 'a fraction from 0 (off) to 1');
+  if (props.capture && !Token.isUnresolved(props.capture.destination) && !props.capture.destination.startsWith('s3://')) {
+    throw new InvalidWorkloadError(modelName, 'capture.destination', props.capture.destination, 's3://<silver bucket>');
+  }
   if (!Token.isUnresolved(props.modelRepositoryUri) && !props.modelRepositoryUri.startsWith('s3://')) throw new InvalidWorkloadError(modelName, 'modelRepositoryUri', props.modelRepositoryUri, 's3://bucket/prefix/');
 }

@@ -1,5 +1,6 @@
 import type { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { DatasetContract } from '../../lib/contracts';
 
 export interface LakehouseStorageProps {
   /**
@@ -86,6 +87,19 @@ export interface LakehouseStorageProps {
    * @default Size.gibibytes(100)
    */
   readonly bytesScannedCutoffPerQuery?: Size;
+
+  /**
+   * Datasets to make queryable: a Glue table of each one's silver Parquet and one of its quarantine, in the silver
+   * database, with partition projection (see `SilverTables`).
+   * @default - no tables
+   */
+  readonly datasets?: readonly DatasetContract[];
+
+  /**
+   * The first `ingest_date` partition the silver tables project (`YYYY-MM-DD`); the last is always today.
+   * @default '2025-01-01'
+   */
+  readonly firstIngestDate?: string;
 
   /**
    * Send the buckets' object events to Amazon EventBridge (ingestion and materialization listen there).

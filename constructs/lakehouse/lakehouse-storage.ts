@@ -9,6 +9,7 @@ import { createPlatformKey } from '../shared/platform-key';
 import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
 import { LAKEHOUSE_TIERS, LakehouseBase, type ILakehouse, type LakehouseAttributes, type LakehouseTier } from './lakehouse';
 import type { LakehouseStorageProps } from './lakehouse-storage-props';
+import { SilverTables } from './silver-tables';
 import {
   validateDatabaseNamePrefix,
   validateLifecycle,
@@ -56,6 +57,8 @@ export class LakehouseStorage extends LakehouseBase {
   readonly quarantinePrefix: string;
   readonly databases: Readonly<Record<LakehouseTier, glue.CfnDatabase>>;
   readonly workGroup: athena.CfnWorkGroup;
+  /** The Glue tables of the silver datasets and their quarantine (none unless `datasets` is given). */
+  readonly silverTables: SilverTables;
 
   constructor(scope: Construct, id: string, props: LakehouseStorageProps = {}) {
     super(scope, id);
@@ -164,6 +167,15 @@ export class LakehouseStorage extends LakehouseBase {
       },
     });
     this.workGroup.applyRemovalPolicy(removalPolicy);
+
+    this.silverTables = new SilverTables(this, 'SilverTables', {
+      silverBucket: this.silverBucket,
+      databaseName: this.databaseName('silver'),
+      quarantinePrefix: this.quarantinePrefix,
+      datasets: props.datasets ?? [],
+      firstIngestDate: props.firstIngestDate ?? '2025-01-01',
+      workGroupName: this.workGroup.ref,
+    });
   }
 
   /** Glue database name of one tier. */

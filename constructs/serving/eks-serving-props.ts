@@ -4,6 +4,7 @@ import type * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import type { EksSizing } from '../../lib/decision';
 import type { IModelRepository } from '../model-registry';
 import type { IEksCluster } from '../eks';
+import type { InferenceCaptureOptions } from './inference-capture';
 
 /**
  * Contract with `ModelServing` and the serving stack:
@@ -49,4 +50,11 @@ export interface EksServingProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Inference capture for the drift detector: the sampled fraction and the silver bucket; the pods' role gets PutObject on
+   * this model's `inference-capture/<model>/` prefix only.
+   * @default - no capture (no variables, no grant)
+   */
+  readonly capture?: InferenceCaptureOptions;
 }

@@ -8,6 +8,7 @@ import { servingNamespace, servingServiceAccount } from '../kubernetes/workload-
 import { InvalidPropError } from '../shared/prop-validation';
 import type { EksServingProps } from './eks-serving-props';
 import { acknowledgeModelRepositoryRead } from './serving-findings';
+import { captureDestination, captureEnabled, grantCaptureWrite } from './inference-capture';
 
 function validateDecision(modelName: string, decision: EksSizing): void {
   const invalid = (field: string, value: unknown, allowed: string) => new InvalidPropError('EksServing', `decision.${field}`, value, allowed);
@@ -47,6 +48,7 @@ export class EksServing extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const { decision, modelName } = props;
     validateDecision(modelName, decision);
+    const capture = captureEnabled('EksServing', props.capture) ? props.capture : undefined;
     if (!props.cluster && decision.clusterMode !== 'new-cluster') {
       throw new InvalidPropError(
         'EksServing',
@@ -85,6 +87,11 @@ export class EksServing extends Construct {
     this.podIdentityAssociation = podIdentity.association;
     props.modelRepository.grantRead(this.podRole);
     acknowledgeModelRepositoryRead(this.podRole, props.modelRepository);
+    if (capture) {
+      grantCaptureWrite(this.podRole, modelName, capture);
+      // The sample fraction comes from the same environment config in the cdktf app; only the bucket name is deploy-time.
+      new CfnOutput(this, 'CaptureDestinationOutput', { value: captureDestination(capture.bucket), description: 'CAPTURE_DESTINATION: -var capture_destination=' });
+    }
 
     new CfnOutput(this, 'ImageUriOutput', { value: props.image.imageUri, description: `Serving image of ${modelName}: -var serving_image=` });
     new CfnOutput(this, 'ModelRepositoryOutput', { value: props.modelRepository.repositoryUri, description: 'MODEL_REPOSITORY: -var model_repository_uri=' });

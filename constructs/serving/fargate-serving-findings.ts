@@ -23,8 +23,8 @@ export function acknowledgeFargateServingFindings(serving: FargateServing, model
   acknowledgeFinding(
     serving.taskDefinition.node.defaultChild as CfnResource,
     Rule.ecsEnvironmentVariables,
-    'The environment variables hold only non-secret settings (model repository URI, listen address, drain timeout and the metrics ' +
-      'collector config with the workspace URL); serving has no secrets, it authenticates with its task role.',
+    'The environment variables hold only non-secret settings (model repository URI, listen address, drain timeout, the capture ' +
+      'fraction and bucket, and the metrics collector config with the workspace URL); serving has no secrets, it authenticates with its task role.',
   );
   if (!context.https && !context.internetFacing) {
     const listener = serving.listener.node.defaultChild as CfnResource;

@@ -8,6 +8,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { FargateSizing } from '../../lib/decision';
 import type { IModelRepository } from '../model-registry';
+import type { InferenceCaptureOptions } from './inference-capture';
 import type { PrometheusWorkspace } from './prometheus-workspace';
 
 export const DEFAULT_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.42.0';
@@ -126,4 +127,11 @@ export interface FargateServingProps {
    * @default - no pin: the container serves the newest version in the repository and switches on its own (no rollout, no rollback)
    */
   readonly servedVersionParameterName?: string;
+
+  /**
+   * Inference capture for the drift detector: the sampled fraction and the silver bucket; the task role gets PutObject
+   * on this model's `inference-capture/<model>/` prefix only.
+   * @default - no capture (no variables, no grant)
+   */
+  readonly capture?: InferenceCaptureOptions;
 }

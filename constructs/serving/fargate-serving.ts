@@ -12,6 +12,7 @@ import { startupAllowanceSeconds } from '../../lib/decision';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
 import { adotCollectorConfig } from './adot-collector-config';
+import { captureEnabled, captureEnvironment, grantCaptureWrite } from './inference-capture';
 import { acknowledgeFargateServingFindings } from './fargate-serving-findings';
 import { DEFAULT_COLLECTOR_IMAGE, type FargateServingProps, LOAD_BALANCER_IDLE_TIMEOUT } from './fargate-serving-props';
 import { enableLoadBalancerAccessLogs } from './load-balancer-access-logs';
@@ -75,6 +76,7 @@ export class FargateServing extends Construct {
     const errorRateThresholdPercent = props.errorRateThresholdPercent ?? 1;
     const startupAllowance = props.startupAllowance ?? Duration.seconds(startupAllowanceSeconds(sizing.appMemoryMiB));
     validateFargateServingProps(props, { scrapeIntervalSeconds, latencyObjective, errorRateThresholdPercent, startupAllowance });
+    const capture = captureEnabled('FargateServing', props.capture) ? props.capture : undefined;
 
     this.encryptionKey = resolveLogKey(this, props.encryptionKey, `Encrypts the logs of the ${modelName} Fargate serving service`, removalPolicy);
     this.logGroup = createServingLogGroup(this, 'Logs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
@@ -92,6 +94,7 @@ export class FargateServing extends Construct {
       description: `ECS agent for the ${modelName} serving tasks: pulls the images, writes the log group`,
     });
     props.modelRepository.grantRead(this.taskRole);
+    if (capture) grantCaptureWrite(this.taskRole, modelName, capture);
     this.taskRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['aps:RemoteWrite'], resources: [this.prometheusWorkspace.workspaceArn] }),
     );
@@ -124,6 +127,7 @@ export class FargateServing extends Construct {
         PORT: String(SERVING_CONTAINER.port),
         DRAIN_TIMEOUT_SECONDS: String(SERVING_CONTAINER.drainTimeoutSeconds),
         ...(props.servedVersionParameterName !== undefined && { [SERVED_MODEL_VERSION_VARIABLE]: servedVersionReference(props.servedVersionParameterName) }),
+        ...(capture && captureEnvironment(modelName, capture)),
       },
       // ECS waits this long after SIGTERM before SIGKILL: the server's drain timeout plus a margin.
       stopTimeout: Duration.seconds(SERVING_CONTAINER.drainTimeoutSeconds + 5),

@@ -9,3 +9,4 @@ export * from './model-serving';
 export * from './model-serving-props';
 export * from './eks-serving';
 export * from './eks-serving-props';
+export * from './inference-capture';

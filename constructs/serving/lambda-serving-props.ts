@@ -6,6 +6,7 @@ import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { LambdaSizing } from '../../lib/decision';
 import type { IModelRepository } from '../model-registry';
+import type { InferenceCaptureOptions } from './inference-capture';
 
 /** How callers reach the function: a Lambda Function URL, or an API Gateway HTTP API; both require SigV4 (IAM). */
 export type LambdaServingEndpoint = 'function-url' | 'http-api';
@@ -83,4 +84,11 @@ export interface LambdaServingProps {
    * @default - no pin: the container serves the newest version in the repository and switches on its own (no rollout, no rollback)
    */
   readonly servedVersionParameterName?: string;
+
+  /**
+   * Inference capture for the drift detector: the sampled fraction and the silver bucket; the function role gets PutObject on
+   * this model's `inference-capture/<model>/` prefix only.
+   * @default - no capture (no variables, no grant)
+   */
+  readonly capture?: InferenceCaptureOptions;
 }

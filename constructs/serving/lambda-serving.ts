@@ -20,6 +20,7 @@ import { SERVED_MODEL_VERSION_VARIABLE } from '../../lib/rollout';
 import { servedVersionReference } from './served-version-pin';
 import { SERVING_CONTAINER } from './serving-image';
 import { createServingLogGroup, resolveLogKey } from './serving-logs';
+import { captureEnabled, captureEnvironment, grantCaptureWrite } from './inference-capture';
 
 const ALIAS_NAME = 'live';
 
@@ -57,6 +58,7 @@ export class LambdaServing extends Construct {
     const logRetention = props.logRetention ?? Duration.days(365);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     validateLambdaServingProps(props, latencyObjective, timeout, errorRateThresholdPercent);
+    const capture = captureEnabled('LambdaServing', props.capture) ? props.capture : undefined;
 
     this.encryptionKey = resolveLogKey(this, props.encryptionKey, `Encrypts the logs of the ${props.modelName} Lambda serving function`, removalPolicy);
     this.logGroup = createServingLogGroup(this, 'Logs', { encryptionKey: this.encryptionKey, retention: logRetention, removalPolicy });
@@ -102,9 +104,11 @@ export class LambdaServing extends Construct {
         // The first invocation scans the repository; later ones re-scan at this interval (pinned: until the pinned version is there).
         MODEL_POLL_INTERVAL_SECONDS: '60',
         ...(props.servedVersionParameterName !== undefined && { [SERVED_MODEL_VERSION_VARIABLE]: servedVersionReference(props.servedVersionParameterName) }),
+        ...(capture && captureEnvironment(props.modelName, capture)),
       },
     });
     props.modelRepository.grantRead(this.role);
+    if (capture) grantCaptureWrite(this.role, props.modelName, capture);
 
     this.alias = new lambda.Alias(this, 'LiveAlias', {
       aliasName: ALIAS_NAME,

@@ -6,10 +6,11 @@ import type { IModelRepository } from '../model-registry';
 import type { IEksCluster } from '../eks';
 import type { FargateServingProps } from './fargate-serving-props';
 import type { LambdaServingProps } from './lambda-serving-props';
+import type { InferenceCaptureOptions } from './inference-capture';
 import type { PrometheusWorkspace } from './prometheus-workspace';
 
 /** What every target takes from the facade; the rest of a target's props can be set through its options. */
-type FacadeProvided = 'modelName' | 'sizing' | 'modelRepository' | 'vpc' | 'image' | 'prometheusWorkspace' | 'servedVersionParameterName';
+type FacadeProvided = 'modelName' | 'sizing' | 'modelRepository' | 'vpc' | 'image' | 'prometheusWorkspace' | 'servedVersionParameterName' | 'capture';
 export type LambdaServingOptions = Omit<LambdaServingProps, FacadeProvided>;
 export type FargateServingOptions = Omit<FargateServingProps, FacadeProvided>;
 
@@ -65,6 +66,13 @@ export interface ModelServingProps {
    * @default - no pin: the container serves the newest version in the repository (no rollout, no rollback)
    */
   readonly servedVersionParameterName?: string;
+
+  /**
+   * Inference capture for the drift detector (`models[].drift.captureSampleFraction` and the lakehouse silver bucket),
+   * passed to whichever target serves the model; its role may write only `inference-capture/<model>/`.
+   * @default - no capture
+   */
+  readonly capture?: InferenceCaptureOptions;
 
   /**
    * Further props of `LambdaServing`, used when the target is Lambda.

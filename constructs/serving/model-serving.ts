@@ -54,11 +54,12 @@ export class ModelServing extends Construct {
     }
     const common = { modelName: props.modelName, modelRepository: props.modelRepository, vpc: props.vpc, image: props.image };
     const pin = { servedVersionParameterName: props.servedVersionParameterName };
+    const capture = props.capture;
 
     switch (sizing.target) {
       case 'lambda': {
         const latencyObjective = latencyObjectiveUnder(props.traffic.p99LatencyMs, Duration.seconds(sizing.timeoutSeconds));
-        this.lambda = new LambdaServing(this, 'Lambda', { removalPolicy, latencyObjective, ...props.lambdaOptions, ...common, ...pin, sizing });
+        this.lambda = new LambdaServing(this, 'Lambda', { removalPolicy, latencyObjective, ...props.lambdaOptions, ...common, ...pin, capture, sizing });
         this.decisionRecord = this.lambda.function.node.defaultChild as CfnResource;
         break;
       }
@@ -70,6 +71,7 @@ export class ModelServing extends Construct {
           ...props.fargateOptions,
           ...common,
           ...pin,
+          capture,
           sizing,
           prometheusWorkspace: props.prometheusWorkspace,
         });
@@ -77,7 +79,7 @@ export class ModelServing extends Construct {
         break;
       }
       case 'eks':
-        this.eks = new EksServing(this, 'Eks', { ...common, decision: sizing, cluster: props.eksCluster, removalPolicy });
+        this.eks = new EksServing(this, 'Eks', { ...common, decision: sizing, cluster: props.eksCluster, removalPolicy, capture });
         this.decisionRecord = this.eks.podIdentityAssociation;
         break;
       default:

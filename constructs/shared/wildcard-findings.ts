@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import { renderCfnValue } from '../../lib/audit/render-cfn-value';
 import { acknowledgeFinding } from './acknowledge';
 import type { ManagedPolicyRole } from './managed-policy-role';
 
@@ -71,7 +72,7 @@ function validateBindings(role: ManagedPolicyRole, roleBindings: readonly Bindin
   const reasons = new Map<string, Set<string>>();
   const covered = new Map<iam.PolicyStatement, Set<string>>();
   for (const { statement, wildcard, reason } of roleBindings) {
-    const findings = wildcard ? [`${wildcard.kind}::${wildcard.kind === 'Resource' ? renderResource(stack.resolve(wildcard.value)) : wildcard.value}`] : findingsOf(statement);
+    const findings = wildcard ? [`${wildcard.kind}::${wildcard.kind === 'Resource' ? renderCfnValue(stack.resolve(wildcard.value)) : wildcard.value}`] : findingsOf(statement);
     for (const finding of findings) {
       reasons.set(finding, (reasons.get(finding) ?? new Set()).add(reason));
       covered.set(statement, (covered.get(statement) ?? new Set()).add(finding));
@@ -103,7 +104,7 @@ export function wildcardFindings(statement: StatementJson): string[] {
   if (statement.Effect === 'Deny') return [];
   const actions = asArray(statement.Action).filter((action): action is string => typeof action === 'string' && action.includes('*'));
   const resources = asArray(statement.Resource)
-    .map(renderResource)
+    .map(renderCfnValue)
     .filter((resource) => resource.includes('*'));
   return [...new Set([...actions.map((action) => `Action::${action}`), ...resources.map((resource) => `Resource::${resource}`)])];
 }
@@ -111,27 +112,4 @@ export function wildcardFindings(statement: StatementJson): string[] {
 function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
-}
-
-/**
- * A resolved resource rendered the way cdk-nag renders it in finding IDs: `Ref` → `<X>`, `Fn::GetAtt` → `<X.Attr>`,
- * `Fn::Join` joined, `Fn::Sub`'s `${X}` → `<X>`, `Fn::ImportValue` → the export name; anything else as JSON.
- */
-export function renderResource(node: unknown): string {
-  if (node === undefined) return '';
-  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (typeof node !== 'object' || node === null) return JSON.stringify(node);
-  const fn = node as Record<string, unknown>;
-  if (fn['Fn::Join']) {
-    const [delimiter, items] = fn['Fn::Join'] as [string, unknown[]];
-    return items.map(renderResource).join(delimiter);
-  }
-  if (fn['Fn::Sub']) return renderResource(fn['Fn::Sub']);
-  if (fn['Fn::GetAtt']) {
-    const [resource, attribute] = fn['Fn::GetAtt'] as [unknown, unknown];
-    return `<${renderResource(resource)}.${renderResource(attribute)}>`;
-  }
-  if (fn['Fn::ImportValue']) return renderResource(fn['Fn::ImportValue']);
-  if (fn.Ref) return `<${renderResource(fn.Ref)}>`;
-  return JSON.stringify(node);
 }

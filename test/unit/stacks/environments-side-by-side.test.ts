@@ -4,7 +4,15 @@ import { fastCdkContext } from '../../support/cdk-context';
 
 const ACCOUNT = '111122223333';
 /** `…Name` properties that name something inside a resource (a metric, a feature), not the resource itself. */
-const NOT_PHYSICAL_NAMES = new Set(['MetricName', 'EventTimeFeatureName', 'RecordIdentifierFeatureName', 'AliasName@AWS::Lambda::Alias', 'Name@AWS::Lambda::Alias']);
+const NOT_PHYSICAL_NAMES = new Set([
+  'MetricName',
+  'EventTimeFeatureName',
+  'RecordIdentifierFeatureName',
+  'AliasName@AWS::Lambda::Alias',
+  'Name@AWS::Lambda::Alias',
+  // A saved query is identified by its id; its name is a label inside its (environment-named) workgroup.
+  'Name@AWS::Athena::NamedQuery',
+]);
 const REGION = 'us-east-1';
 
 /** Physical names a template sets explicitly: every literal string property named `…Name` (and Glue's nested `Name`), by resource type. */
@@ -27,7 +35,7 @@ function physicalNames(environmentName: string): Map<string, string> {
       );
       for (const nested of ['DatabaseInput', 'TableInput']) {
         const input = properties[nested] as Record<string, unknown> | undefined;
-        if (input) candidates.push([`${nested}.Name`, `${String(properties.DatabaseName ?? '')}.${String(input.Name)}`]);
+        if (input) candidates.push([`${nested}.Name`, `${databaseNameOf(resources, properties.DatabaseName)}.${String(input.Name)}`]);
       }
       for (const [key, value] of candidates) {
         if (typeof value === 'string') names.set(`${resource.Type} ${key}=${value}`, `${stack.stackName}/${logicalId}`);
@@ -35,6 +43,13 @@ function physicalNames(environmentName: string): Map<string, string> {
     }
   }
   return names;
+}
+
+/** A table's `DatabaseName`: a literal, or a `Ref` to a database of the same template (resolved to its name). */
+function databaseNameOf(resources: Record<string, { Properties?: Record<string, unknown> }>, value: unknown): string {
+  if (value === undefined || typeof value === 'string') return value ?? '';
+  const target = resources[(value as { Ref: string }).Ref]?.Properties?.DatabaseInput as { Name?: string } | undefined;
+  return target?.Name ?? JSON.stringify(value);
 }
 
 describe('environments side by side in one account and region', () => {

@@ -4,6 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { LakehouseStorage, type LakehouseStorageProps } from '../../../../constructs/lakehouse';
+import { customerEventsContract } from '../../../../lib/contracts';
+import { GLUE_COLUMN_TYPES } from '../../../../lib/lakehouse';
 import { fastCdkContext } from '../../../support/cdk-context';
 
 function build(props?: LakehouseStorageProps) {
@@ -278,5 +280,54 @@ describe('LakehouseStorage grants', () => {
     expect(rendered).toContain(key.keyArn);
     expect(rendered).toMatch(/kms:Decrypt/);
     expect(lake.quarantinePrefix).toBe('quarantine/');
+  });
+});
+
+describe('LakehouseStorage silver tables (datasets)', () => {
+  const stack = new Stack(new App({ context: fastCdkContext() }), 'Tables');
+  const lakehouse = new LakehouseStorage(stack, 'Lakehouse', { datasets: [customerEventsContract], firstIngestDate: '2026-01-01' });
+  const template = Template.fromStack(stack);
+
+  test('a Parquet table per dataset with the contract columns and partition projection on ingest_date', () => {
+    template.resourceCountIs('AWS::Glue::Table', 2);
+    template.hasResourceProperties('AWS::Glue::Table', {
+      DatabaseName: stack.resolve(lakehouse.databaseName('silver')),
+      TableInput: Match.objectLike({
+        Name: 'customer_events',
+        TableType: 'EXTERNAL_TABLE',
+        PartitionKeys: [Match.objectLike({ Name: 'ingest_date', Type: 'string' })],
+        Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.ingest_date.range': '2026-01-01,NOW', 'projection.ingest_date.type': 'date' }),
+        StorageDescriptor: Match.objectLike({
+          Columns: customerEventsContract.fields.map((field) => Match.objectLike({ Name: field.name, Type: GLUE_COLUMN_TYPES[field.type] })),
+          SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+        }),
+      }),
+    });
+  });
+
+  test('a JSON Lines quarantine table in the configured quarantine prefix', () => {
+    template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'customer_events_quarantine',
+        StorageDescriptor: Match.objectLike({
+          Location: { 'Fn::Join': ['', ['s3://', { Ref: Match.anyValue() }, '/quarantine/dataset=customer-events/']] },
+          SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe', Parameters: Match.objectLike({ 'mapping.lastline': 'lastLine' }) },
+        }),
+      }),
+    });
+  });
+
+  test('a saved "today\'s rows" query per dataset in the lakehouse workgroup', () => {
+    template.hasResourceProperties('AWS::Athena::NamedQuery', {
+      WorkGroup: stack.resolve(lakehouse.workGroup.ref),
+      QueryString: Match.stringLikeRegexp('FROM "customer_events" WHERE ingest_date ='),
+    });
+  });
+
+  test('a bad firstIngestDate fails naming the value', () => {
+    const other = new Stack(new App({ context: fastCdkContext() }), 'Bad');
+    expect(() => new LakehouseStorage(other, 'Lakehouse', { datasets: [customerEventsContract], firstIngestDate: '2026-13-45' })).toThrow(
+      /firstIngestDate "2026-13-45" must be a date as YYYY-MM-DD/,
+    );
   });
 });
