@@ -20,5 +20,6 @@ export function dashboardInputOf(environmentName: string, config: EnvironmentCon
     featureGroups: config.featureGroups.map((group) => group.name),
     platformStackName: stackNameOf(environmentName, 'platform'),
     driftModels: config.models.filter((model) => model.drift !== undefined).map((model) => model.name),
+    trainedModels: (config.training?.models ?? []).map((model) => ({ modelName: model.model, monthlyGpuHourCap: model.monthlyGpuHourCap })),
   };
 }

@@ -38,6 +38,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     ...stackProps,
     description: `mlops-blueprint ${name}: alert topic, metrics workspace, alarms and dashboards`,
     monitoring: dashboardInputOf(name, config),
+    vpc: network.network.vpc,
   });
 
   const vpc = network.network.vpc;

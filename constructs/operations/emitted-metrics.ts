@@ -4,6 +4,7 @@ import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS, MATERIALIZE_SERVICE } fro
 import { PROMOTE_METRICS, PROMOTE_SERVICE } from '../../lambdas/promote-model/promote-metrics';
 import { METRICS_NAMESPACE } from '../../lambdas/shared/powertools';
 import { SERVING_EMF } from '../../serving/src/metric-names';
+import { START_TRAINING_METRICS, TRAINING_MODEL_DIMENSION, TRAINING_SERVICES, TRAINING_STEP_METRICS } from '../../lib/training/training-metrics';
 
 /** The dimension Powertools Metrics adds to every metric: the function's service name. */
 export const SERVICE_DIMENSION = 'service';
@@ -52,6 +53,8 @@ export const EMITTED_METRICS: readonly EmittedMetric[] = [
     [DRIFT_METRICS.featuresDrifted, DRIFT_METRICS.windowsBelowMinSamples, DRIFT_METRICS.captureRecordsRejected],
     [DRIFT_DIMENSIONS.model],
   ),
+  ...emitted(METRICS_NAMESPACE, TRAINING_SERVICES.startTraining, Object.values(START_TRAINING_METRICS), [TRAINING_MODEL_DIMENSION]),
+  ...emitted(METRICS_NAMESPACE, TRAINING_SERVICES.trainingSteps, Object.values(TRAINING_STEP_METRICS), [TRAINING_MODEL_DIMENSION]),
 ];
 
 /** The catalog entry of one metric; throws when the code publishes no such metric. */

@@ -10,3 +10,5 @@ export * from './serving-scrape-config';
 export * from './serving-scraper';
 export * from './serving-scraper-props';
 export * from './queue-alarms';
+export * from './grafana-workspace';
+export * from './grafana-workspace-props';

@@ -31,6 +31,8 @@ export const Rule = {
   albWafNist: 'NIST.800.53.R5::NIST.800.53.R5-ALBWAFEnabled',
   elbDeletionProtectionNist: 'NIST.800.53.R5::NIST.800.53.R5-ELBDeletionProtectionEnabled',
   ec2RestrictedCommonPortsNist: 'NIST.800.53.R5::NIST.800.53.R5-EC2RestrictedCommonPorts',
+  ec2RestrictedSshNist: 'NIST.800.53.R5::NIST.800.53.R5-EC2RestrictedSSH',
+  ec2UnrestrictedIngressAwsSolutions: 'AwsSolutions::AwsSolutions-EC23',
   elbDeletionProtectionGuard: 'cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check',
 } as const;
 

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { keysUnder, partitionPath, DATASETS_PREFIX, trainingCheckpointsPrefix, trainingRunsPrefix } from '../../lib/lakehouse';
-import { type ModelTrainingConfig } from '../../lib/training';
+import { type ModelTrainingConfig, trainingStateMachineName } from '../../lib/training';
 import { createFunctionsKey, grantObjectRead, grantObjectWrite, PlatformFunction } from '../functions';
 import type { ILakehouse } from '../lakehouse';
 import { acknowledgeWildcardResource } from '../shared/wildcard-findings';
@@ -143,7 +143,7 @@ export class GpuTrainingPipeline extends Construct {
       approvalMode: modelRegistry.approvalMode,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: `mlops-${props.environmentName}-training-${this.model}`,
+      stateMachineName: trainingStateMachineName(props.environmentName, this.model),
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(stack.toJsonString(this.definition)),
       role: this.stateMachineRole,

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
-import { START_TRAINING_METRICS, TRAINING_SERVICES } from '../../lib/training';
+import { START_TRAINING_METRICS, TRAINING_MODEL_DIMENSION, TRAINING_SERVICES } from '../../lib/training';
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
 import { parseStartTrainingConfig } from './start-training-config';
@@ -29,7 +29,7 @@ export const handler = async (event: unknown, context: Context): Promise<StartOu
       logger.error('Not a training trigger', { reason: error.message });
       return { outcome: 'invalid', reason: error.message };
     }
-    metrics.addDimension('model', parsed.model);
+    metrics.addDimension(TRAINING_MODEL_DIMENSION, parsed.model);
     const outcome = await startRun(deps, parsed);
     logger.info(`Training ${outcome.outcome}`, { ...outcome, trigger: parsed.trigger });
     if (outcome.outcome === 'started') metrics.addMetric(START_TRAINING_METRICS.runsStarted, MetricUnit.Count, 1);

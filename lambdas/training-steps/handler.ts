@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { TRAINING_SERVICES, TRAINING_STEP_METRICS } from '../../lib/training';
+import { TRAINING_MODEL_DIMENSION, TRAINING_SERVICES, TRAINING_STEP_METRICS } from '../../lib/training';
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
 import { evaluateEventSchema, evaluateRun, type EvaluationResult } from './evaluate-run';
@@ -21,7 +21,7 @@ const eventSchema = z.discriminatedUnion('step', [
 /** The training state machine's two checks: `validate` (before any GPU starts) and `evaluate` (the gate). */
 export const handler = async (event: unknown, context: Context): Promise<ValidationResult | EvaluationResult> => {
   logger.addContext(context);
-  metrics.addDimension('model', config.model);
+  metrics.addDimension(TRAINING_MODEL_DIMENSION, config.model);
   try {
     const parsed = eventSchema.parse(event);
     if (parsed.step === 'validate') {

@@ -1,23 +1,5 @@
 import { z } from 'zod';
-
-/** How people sign in to the environment's Grafana workspace. */
-export const grafanaConfigSchema = z.discriminatedUnion('authentication', [
-  z.strictObject({
-    /** IAM Identity Center users and groups; assign them to the workspace (Admin/Editor/Viewer) after deploy. */
-    authentication: z.literal('AWS_SSO'),
-  }),
-  z.strictObject({
-    /** A SAML 2.0 identity provider (Okta, Entra ID, ...). */
-    authentication: z.literal('SAML'),
-    /** URL of the identity provider's SAML metadata document. */
-    samlMetadataUrl: z.url({ protocol: /^https$/, error: 'an https:// URL of the identity provider SAML metadata' }),
-    /** Assertion attribute holding the user's groups. */
-    groupsAttribute: z.string().min(1).default('groups'),
-    /** Groups (values of `groupsAttribute`) that are Grafana admins; everyone else signs in as a viewer. */
-    adminGroups: z.array(z.string().min(1)).min(1),
-  }),
-]);
-export type GrafanaConfig = z.infer<typeof grafanaConfigSchema>;
+import { grafanaConfigSchema } from './grafana';
 
 /** Alarm thresholds of the data path, per environment, with per-dataset overrides. */
 export const monitoringConfigSchema = z.strictObject({

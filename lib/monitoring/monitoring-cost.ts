@@ -11,6 +11,10 @@ export interface MonitoringUsage {
   /** Grafana users who edit or administer (0 when the environment has no Grafana). */
   readonly grafanaEditors: number;
   readonly grafanaViewers: number;
+  /** Interface endpoints times the zones each spans (the Grafana workspace's `aps-workspaces` and `aps` endpoints). */
+  readonly interfaceEndpointAzs: number;
+  /** Customer-managed keys of the monitoring stack (the AMP workspace's, the Grafana provisioning function's). */
+  readonly keys: number;
 }
 
 export interface MonitoringCostLine {
@@ -48,6 +52,12 @@ export function monitoringMonthlyCost(usage: MonitoringUsage): MonitoringCostLin
       monthlyUsd: usage.grafanaEditors * PRICES.grafanaEditorMonth.usd + usage.grafanaViewers * PRICES.grafanaViewerMonth.usd,
       source: PRICES.grafanaEditorMonth.source,
     },
-    { item: 'Workspace KMS key', quantity: '1 key', monthlyUsd: PRICES.kmsKeyMonth.usd, source: PRICES.kmsKeyMonth.source },
+    {
+      item: 'AMP interface endpoints',
+      quantity: `${usage.interfaceEndpointAzs} endpoint-AZs x ${HOURS_PER_MONTH} h`,
+      monthlyUsd: usage.interfaceEndpointAzs * HOURS_PER_MONTH * PRICES.interfaceEndpointHour.usd,
+      source: PRICES.interfaceEndpointHour.source,
+    },
+    { item: 'KMS keys', quantity: `${usage.keys} keys`, monthlyUsd: usage.keys * PRICES.kmsKeyMonth.usd, source: PRICES.kmsKeyMonth.source },
   ];
 }

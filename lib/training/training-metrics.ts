@@ -11,11 +11,19 @@ export const TRAINING_SERVICES = {
   trainingSteps: 'training-steps',
 } as const;
 
+/** The dimension naming the trained model on every custom training metric (besides Powertools' `service`). */
+export const TRAINING_MODEL_DIMENSION = 'model';
+
+/** Name of a model's training state machine: what its `AWS/States` metrics carry in their StateMachineArn dimension. */
+export function trainingStateMachineName(environment: string, model: string): string {
+  return `mlops-${environment}-training-${model}`;
+}
+
 /** Emitted by start-training, per trigger, with a `model` dimension. */
 export const START_TRAINING_METRICS = {
   /** A run was started. */
   runsStarted: 'TrainingRunsStarted',
-  /** A guardrail refused a run (dimension `limit`: concurrency | monthly-gpu-hours). */
+  /** A guardrail refused a run (concurrency or the monthly GPU-hour cap; the log line says which). */
   runsRefused: 'TrainingRunsRefused',
   /** A trigger named a run that already exists (redelivered event, repeated request): nothing started. */
   duplicateTriggers: 'TrainingDuplicateTriggers',

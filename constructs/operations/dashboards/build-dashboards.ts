@@ -2,6 +2,7 @@ import type { DashboardInput } from './dashboard-input';
 import { dataDashboard } from './data-dashboard';
 import { driftDashboard } from './drift-dashboard';
 import { servingDashboard } from './serving-dashboard';
+import { trainingDashboard } from './training-dashboard';
 
 /** One dashboard as Grafana's HTTP API takes it (`POST /api/dashboards/db` body's `dashboard`). */
 export interface GeneratedDashboard {
@@ -10,10 +11,11 @@ export interface GeneratedDashboard {
   readonly json: Record<string, unknown>;
 }
 
-/** Every dashboard of an environment: serving, data path, and drift when a model is watched for drift. */
+/** Every dashboard of an environment: serving, data path, drift when a model is watched for drift, training when a model is trained. */
 export function buildDashboards(input: DashboardInput): GeneratedDashboard[] {
   const builders = [servingDashboard(input), dataDashboard(input)];
   if (input.driftModels.length > 0) builders.push(driftDashboard(input));
+  if ((input.trainedModels ?? []).length > 0) builders.push(trainingDashboard(input));
   return builders.map((builder) => {
     // The SDK's objects carry builder internals (functions); the JSON round trip keeps what Grafana reads.
     const json = JSON.parse(JSON.stringify(builder.build())) as Record<string, unknown> & { uid: string; title: string };

@@ -23,4 +23,6 @@ export interface DashboardInput {
   readonly platformStackName: string;
   /** Models the drift detector watches. */
   readonly driftModels: readonly string[];
+  /** Models with a GPU training pipeline, with their monthly GPU-hour cap. @default - none (no training dashboard) */
+  readonly trainedModels?: ReadonlyArray<{ readonly modelName: string; readonly monthlyGpuHourCap: number }>;
 }

@@ -3,6 +3,7 @@
 import { buildDashboards, CLOUDWATCH_DATASOURCE, panelsOf, PROMETHEUS_DATASOURCE } from '../../../../constructs/operations/dashboards';
 import { EMITTED_METRICS } from '../../../../constructs/operations/emitted-metrics';
 import { loadEnvironment } from '../../../../lib/config';
+import { TRAINING_EXECUTION_METRICS, trainingStateMachineName } from '../../../../lib/training';
 import { dashboardInputOf } from '../../../../stacks/dashboard-input';
 import { cdkContext, environmentNames } from '../../../support/cdk-context';
 
@@ -16,8 +17,13 @@ describe.each(environmentNames())('%s dashboards', (environment) => {
   const panels = dashboards.flatMap(({ json }) => panelsOf(json));
   const targets = panels.flatMap((panel) => (panel.targets as Array<Record<string, any>>).map((target) => ({ panel, target })));
 
-  test('serving and data dashboards, drift when a model is watched, with stable uids', () => {
-    const expected = [`mlops-${name}-serving`, `mlops-${name}-data`, ...(input.driftModels.length > 0 ? [`mlops-${name}-drift`] : [])];
+  test('serving and data dashboards, drift when a model is watched, training when one is trained, with stable uids', () => {
+    const expected = [
+      `mlops-${name}-serving`,
+      `mlops-${name}-data`,
+      ...(input.driftModels.length > 0 ? [`mlops-${name}-drift`] : []),
+      ...((config.training?.models.length ?? 0) > 0 ? [`mlops-${name}-training`] : []),
+    ];
     expect(dashboards.map((d) => d.uid)).toEqual(expected);
   });
 
@@ -52,6 +58,27 @@ describe.each(environmentNames())('%s dashboards', (environment) => {
       }
       expect(target.matchExact).toBe(true);
       expect(EMITTED_METRICS).toContainEqual({ namespace: target.namespace, metricName: target.metricName, service: target.dimensions.service, dimensions });
+    }
+  });
+
+  test('the training dashboard has a row per trained model whose Step Functions searches name its state machine', () => {
+    const training = dashboards.find((d) => d.uid === `mlops-${name}-training`);
+    for (const model of config.training?.models ?? []) {
+      const trainingPanels = panelsOf(training!.json).filter((panel) => panel.title.startsWith(`${model.model}: `));
+      expect(trainingPanels.map((panel) => panel.title.slice(model.model.length + 2))).toEqual([
+        'executions',
+        'run duration',
+        `GPU hours this month (cap ${model.monthlyGpuHourCap} h)`,
+        'evaluation gate',
+        'triggers',
+      ]);
+      const searches = trainingPanels.flatMap((panel) => (panel.targets as Array<{ expression?: string }>).map((t) => t.expression)).filter(Boolean);
+      expect(searches.length).toBe(7);
+      for (const search of searches) {
+        expect(search).toMatch(new RegExp(`^SEARCH\\('\\{${TRAINING_EXECUTION_METRICS.namespace},${TRAINING_EXECUTION_METRICS.dimension}\\} MetricName="\\w+" ${TRAINING_EXECUTION_METRICS.dimension}="${trainingStateMachineName(name, model.model)}"'`));
+        const metricName = /MetricName="(\w+)"/.exec(search!)![1];
+        expect(Object.values(TRAINING_EXECUTION_METRICS)).toContain(metricName);
+      }
     }
   });
 
