@@ -54,7 +54,7 @@ export interface ServingStackProps extends StackProps {
 /** One `ModelServing` per configured model, on the target the decision matrix picks. */
 export class ServingStack extends Stack {
   readonly models: readonly ModelServing[];
-  /** Drives promotions and rollbacks of the Lambda and Fargate models; absent without `environmentName`. */
+  /** Drives promotions and rollbacks of every model (Lambda, Fargate, EKS); absent without `environmentName`. */
   readonly rollout?: ModelRollout;
   readonly eksCluster?: IEksCluster;
   /** The AMP managed scraper of the EKS models' pods; present when a model is served on EKS. */
@@ -90,7 +90,7 @@ export class ServingStack extends Stack {
       const model = config.models.find((m) => m.name === modelName)!;
       const governed = props.environmentName !== undefined && decision.target !== 'eks';
       return new ModelServing(this, constructIdOf(modelName), {
-        servedVersionParameterName: governed ? pinParameterName(props.environmentName!, modelName) : undefined,
+        servedVersionParameterName: governed ? pinParameterName(props.environmentName, modelName) : undefined,
         capture: captureOf(model, props.lakehouse),
         modelName,
         traffic: model.traffic,
@@ -107,7 +107,7 @@ export class ServingStack extends Stack {
     });
 
     const environmentName = props.environmentName;
-    const governed = this.models.filter((model) => model.target !== 'eks');
+    const governed = this.models;
     if (environmentName !== undefined && governed.length > 0) {
       this.rollout = new ModelRollout(this, 'ModelRollout', {
         models: governed.map((serving) => ({

@@ -5,3 +5,4 @@ export * from './serving-network-policy';
 export * from './nvidia-device-plugin';
 export * from './serving-kubernetes-stack';
 export * from './cluster-autoscaler';
+export * from './model-rollout-rbac';

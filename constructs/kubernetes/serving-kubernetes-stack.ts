@@ -7,6 +7,7 @@ import { MetricsCollectorRbac } from './metrics-collector-rbac';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { ServingWorkload } from './serving-workload';
 import type { ServingLoadBalancerProps } from './serving-workload-props';
+import { NO_SERVED_VERSION } from '../../lib/rollout';
 import { SERVING_CONTAINER } from './workload-names';
 
 export interface EksServedModel {
@@ -124,6 +125,11 @@ export class ServingKubernetesStack extends TerraformStack {
         ingressCidrs: props.ingressCidrs,
         drainTimeoutSeconds: props.drainTimeoutSeconds,
         loadBalancer,
+        initialServedVersion: variable(
+          `${modelName}_served_version`,
+          `Pin of ${modelName} when Terraform creates its Deployment: the SSM parameter /mlops/<env>/serving/${modelName}/served-version. Ignored afterwards: the rollout function moves it`,
+          NO_SERVED_VERSION,
+        ).stringValue,
         capture: captureSampleFraction ? { sampleFraction: captureSampleFraction, destination: captureDestination!.stringValue } : undefined,
       });
       new TerraformOutput(this, `${modelName}-endpoint`, {

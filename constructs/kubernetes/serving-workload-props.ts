@@ -64,6 +64,13 @@ export interface ServingWorkloadProps {
   readonly ingressCidrs?: string[];
 
   /**
+   * The pin the Deployment starts with (the model's SSM parameter `/mlops/<env>/serving/<model>/served-version`). Only
+   * used when Terraform creates the Deployment; afterwards the rollout function moves it and Terraform ignores it.
+   * @default 'none' (serves nothing until the first approved version is rolled out)
+   */
+  readonly initialServedVersion?: string;
+
+  /**
    * Expose the model on a Network Load Balancer (`model-server-lb` Service) besides the in-cluster ClusterIP Service.
    * @default - in-cluster only (the serving Kubernetes stack always passes one)
    */

@@ -49,6 +49,11 @@ describe('ServingKubernetesStack defaults', () => {
     }
   });
 
+  test('each model starts from the pin given as <model>_served_version (default none)', () => {
+    expect(json.variable['fraud-scorer_served_version']).toMatchObject({ type: 'string', default: 'none' });
+    expect(resourceOf(json, 'kubernetes_deployment_v1', 'fraud-scorer_').spec.template.metadata.annotations['mlops.blueprint/served-model-version']).toBe('${var.fraud-scorer_served_version}');
+  });
+
   test('one workload per EKS model, wired to the image and repository variables', () => {
     expect(countOf(json, 'kubernetes_namespace_v1')).toBe(2);
     const container = resourceOf(json, 'kubernetes_deployment_v1', 'doc-embedder_').spec.template.spec.container[0];

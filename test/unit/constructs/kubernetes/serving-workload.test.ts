@@ -124,6 +124,7 @@ describe('ServingWorkload defaults (CPU model, HA)', () => {
       { name: 'PORT', value: '8080' },
       { name: 'DRAIN_TIMEOUT_SECONDS', value: '25' },
       { name: 'EXECUTION_PROVIDERS', value: 'cpu' },
+      { name: 'SERVED_MODEL_VERSION', value_from: { field_ref: { field_path: "metadata.annotations['mlops.blueprint/served-model-version']" } } },
     ]);
   });
 
@@ -150,9 +151,30 @@ describe('ServingWorkload defaults (CPU model, HA)', () => {
   test('the deployment starts at minReplicas, leaves the replica count to the HPA and rolls without losing capacity', () => {
     const deployment = resourceOf(json, 'kubernetes_deployment_v1');
     expect(deployment.spec.replicas).toBe(String(CPU.minReplicas));
-    expect(deployment.lifecycle).toEqual({ ignore_changes: ['spec[0].replicas'] });
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_surge: '1', max_unavailable: '0' } });
-    expect(deployment.spec.template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics' });
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics' });
+  });
+
+  test('the pin is a pod template annotation the container reads as SERVED_MODEL_VERSION; Terraform sets it once and then leaves it to the rollout', () => {
+    const deployment = resourceOf(json, 'kubernetes_deployment_v1');
+    expect(deployment.spec.template.metadata.annotations['mlops.blueprint/served-model-version']).toBe('none');
+    expect(container(json).env).toContainEqual({ name: 'SERVED_MODEL_VERSION', value_from: { field_ref: { field_path: "metadata.annotations['mlops.blueprint/served-model-version']" } } });
+    expect(deployment.lifecycle).toEqual({
+      ignore_changes: ['spec[0].replicas', 'metadata[0].annotations', 'spec[0].template[0].metadata[0].annotations["mlops.blueprint/served-model-version"]'],
+    });
+    // A version whose pods never become ready fails the rollout after 10 minutes; Terraform does not wait on model versions.
+    expect(deployment.spec.progress_deadline_seconds).toBe(600);
+    expect(deployment.wait_for_rollout).toBe(false);
+  });
+
+  test('the rollout function may get and patch this Deployment only, through its Kubernetes group', () => {
+    const role = resourceOf(json, 'kubernetes_role_v1');
+    expect(role.metadata.name).toBe('model-rollout');
+    expect(role.rule).toEqual([{ api_groups: ['apps'], resources: ['deployments'], resource_names: ['model-server'], verbs: ['get', 'patch'] }]);
+    const binding = resourceOf(json, 'kubernetes_role_binding_v1');
+    expect(binding.subject).toEqual([{ kind: 'Group', name: 'mlops-model-rollout', api_group: 'rbac.authorization.k8s.io' }]);
+    expect(binding.role_ref).toMatchObject({ api_group: 'rbac.authorization.k8s.io', kind: 'Role' });
+    expect(binding.metadata.namespace).toBe(role.metadata.namespace);
   });
 
   test('a ClusterIP service on 8080 selects the pods', () => {
@@ -218,6 +240,11 @@ describe('ServingWorkload GPU model', () => {
 describe('ServingWorkload custom props', () => {
   const single: EksSizing = { ...CPU, minReplicas: 1, maxReplicas: 3 };
   const json = synth({ sizing: single, drainTimeoutSeconds: 10, terminationMarginSeconds: 5, ingressCidrs: ['10.0.0.0/24'], runAsUser: 2000 });
+
+  test('initialServedVersion is the pin the Deployment starts with', () => {
+    const pinned = synth({ initialServedVersion: '7' });
+    expect(resourceOf(pinned, 'kubernetes_deployment_v1').spec.template.metadata.annotations['mlops.blueprint/served-model-version']).toBe('7');
+  });
 
   test('drain timeout and margin set the env and the grace period', () => {
     expect(container(json).env).toContainEqual({ name: 'DRAIN_TIMEOUT_SECONDS', value: '10' });
