@@ -92,6 +92,7 @@ export function synthKubernetes(options: KubernetesAppOptions): { stack: Serving
     // One load-balancer subnet per zone of the environment's VPC (stacks/network-stack.ts).
     loadBalancerZones: config.availabilityZones?.length ?? 2,
     internetFacingCertificateArn: options.internetFacingCertificateArn,
+    training: config.training?.eks && { gpuQuota: config.training.eks.gpuQuota },
   });
   app.synth();
   return { stack, stackName };
@@ -104,7 +105,8 @@ function main(): void {
     const names = stack.workloads.map((w) => w.node.id);
     console.log(
       `${stackName}: ${names.length ? `EKS models ${names.join(', ')}` : 'no model of this environment is served on EKS'}` +
-        `${stack.clusterAutoscaler ? ' + Cluster Autoscaler' : ''}${stack.devicePlugin ? ' + NVIDIA device plugin' : ''} -> ${options.outdir}/stacks/${stackName}/cdk.tf.json`,
+        `${stack.clusterAutoscaler ? ' + Cluster Autoscaler' : ''}${stack.devicePlugin ? ' + NVIDIA device plugin' : ''}` +
+        `${stack.trainingNamespace ? ' + training namespace' : ''} -> ${options.outdir}/stacks/${stackName}/cdk.tf.json`,
     );
   } catch (error) {
     if (error instanceof UsageError) {

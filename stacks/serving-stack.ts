@@ -1,15 +1,15 @@
 import type * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { addLoadBalancerSubnetOutputs, EksCluster, type IEksCluster } from '../constructs/eks';
+import { addLoadBalancerSubnetOutputs, EksCluster, type IEksCluster, type TrainingNodegroup } from '../constructs/eks';
 import type { ILakehouse } from '../constructs/lakehouse';
 import type { IModelRepository } from '../constructs/model-registry';
 import { ServingScraper } from '../constructs/operations';
 import { createServingImage, type InferenceCaptureOptions, ModelServing, type PrometheusWorkspace } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
-import type { EnvironmentConfig } from '../lib/config';
+import { ConfigError, type EnvironmentConfig } from '../lib/config';
 import { ModelRollout } from '../constructs/serving/model-rollout';
 import { modelPackageGroupName } from '../lib/registry';
 import { pinParameterName } from '../lib/rollout';
@@ -57,6 +57,8 @@ export class ServingStack extends Stack {
   /** Drives promotions and rollbacks of every model (Lambda, Fargate, EKS); absent without `environmentName`. */
   readonly rollout?: ModelRollout;
   readonly eksCluster?: IEksCluster;
+  /** The GPU training node group on the cluster; present with `training.eks` in the config. */
+  readonly trainingNodegroup?: TrainingNodegroup;
   /** The AMP managed scraper of the EKS models' pods; present when a model is served on EKS. */
   readonly metricsScraper?: ServingScraper;
   /** The decision matrix's output for every model of the environment, as the models were built from it. */
@@ -84,6 +86,21 @@ export class ServingStack extends Stack {
         ? EksCluster.fromEksClusterAttributes(this, 'SharedCluster', { clusterName: config.sharedEksClusterName, vpc })
         : new EksCluster(this, 'ServingCluster', { vpc, clusterName: `${this.stackName}-cluster`, removalPolicy });
       addLoadBalancerSubnetOutputs(this, vpc);
+    }
+
+    const eksTraining = config.training?.eks;
+    if (eksTraining !== undefined) {
+      if (this.eksCluster === undefined) {
+        throw new ConfigError(
+          `training.eks: set, but this environment has no EKS cluster (no model is served on EKS and sharedEksClusterName is not set); remove training.eks or set sharedEksClusterName`,
+        );
+      }
+      this.trainingNodegroup = this.eksCluster.addTrainingNodegroup(this, 'TrainingNodegroup', {
+        instanceTypes: eksTraining.instanceTypes,
+        spot: eksTraining.spot,
+        maxSize: eksTraining.maxNodes,
+        rootVolumeSize: Size.gibibytes(eksTraining.rootVolumeGb),
+      });
     }
 
     this.models = decisions.models.map(({ modelName, decision }) => {

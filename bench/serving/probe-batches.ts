@@ -1,23 +1,44 @@
-/** Diagnostic: serves the reference models, drives one model at a given concurrency, prints batch and timing metrics. */
-import { readFileSync } from 'node:fs';
+/**
+ * Diagnostic: serves the reference models pinned like bench:serving, drives one model with wrk at a given number of
+ * connections, prints throughput, server CPU per request and the batch/compute/queue figures from the server's metrics.
+ * `npx tsx bench/serving/probe-batches.ts <model> <connections>`; PROBE_REPO=<dir>, PROBE_THREADS=n, PROBE_SECONDS=s;
+ * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runLoad } from './load-client';
+import { pinProcess, splitCpus } from './cpus';
 import { startProcess, stopProcess } from './processes';
 import { batchTotals, fetchText, meanBatchRows } from './server-metrics';
+import { ensureWrk, runWrk } from './wrk';
 
 const ROOT = resolve(__dirname, '../..');
 const model = process.argv[2] ?? 'heavy-mlp';
-const concurrency = Number(process.argv[3] ?? 64);
+const connections = Number(process.argv[3] ?? 64);
 const port = 18190;
 const base = `http://127.0.0.1:${port}`;
 
 void (async () => {
+  ensureWrk();
+  const cpus = splitCpus();
+  pinProcess(process.pid, [cpus.load]);
+  const workDir = mkdtempSync(join(tmpdir(), 'probe-batches-'));
   const ref = JSON.parse(readFileSync(join(ROOT, 'serving/reference-data', `${model}.expected.json`), 'utf8')) as { inputName: string; inputs: number[][] };
-  const body = JSON.stringify({ inputs: [{ name: ref.inputName, shape: [1, 64], datatype: 'FP32', data: ref.inputs[0] }] });
-  const server = await startProcess('serving/src/main.ts', ['--model-repository', process.env.PROBE_REPO ?? join(ROOT, 'serving/models'), '--port', String(port)], { LOG_LEVEL: 'WARN', MODEL_POLL_INTERVAL_SECONDS: '0', ...(process.env.PROBE_THREADS ? { ORT_INTRA_OP_THREADS: process.env.PROBE_THREADS } : {}) }, `${base}/v2/health/ready`);
+  const body = JSON.stringify({ inputs: [{ name: ref.inputName, shape: [1, ref.inputs[0].length], datatype: 'FP32', data: ref.inputs[0] }] });
+  const env = { LOG_LEVEL: 'WARN', MODEL_POLL_INTERVAL_SECONDS: '0', ORT_INTRA_OP_THREADS: process.env.PROBE_THREADS ?? String(cpus.server.length) };
+  const server = await startProcess('serving/src/main.ts', ['--model-repository', process.env.PROBE_REPO ?? join(ROOT, 'serving/models'), '--port', String(port)], env, `${base}/v2/health/ready`, cpus.server);
   try {
     const before = await batchTotals(base, model);
-    const result = await runLoad({ url: `${base}/v2/models/${model}/infer`, body, concurrency, warmupMs: 500, measureMs: 3000, serverPid: server.pid });
+    const result = await runWrk({
+      url: `${base}/v2/models/${model}/infer`,
+      request: { body, headers: { 'Content-Type': 'application/json' } },
+      connections,
+      warmupSeconds: 1,
+      seconds: Number(process.env.PROBE_SECONDS ?? 5),
+      cpus: [cpus.load],
+      serverPid: server.pid!,
+      workDir,
+    });
     const after = await batchTotals(base, model);
     console.log(result);
     const metrics = await fetchText(`${base}/metrics`);
@@ -27,5 +48,6 @@ void (async () => {
     console.log(`batch size histogram (cumulative): ${buckets.join(', ')}`);
   } finally {
     await stopProcess(server);
+    rmSync(workDir, { recursive: true, force: true });
   }
 })();

@@ -1,6 +1,12 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ownCpuSeconds } from './cpu-time';
 
+/** The server's session options (idle threads do not spin: see runtime/model-version.ts), to price a row as the server runs it. */
+export const SERVER_SESSION_OPTIONS: InferenceSession.SessionOptions = {
+  executionMode: 'sequential',
+  extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+};
+
 export interface RawPoint {
   readonly batchSize: number;
   readonly msPerRun: number;

@@ -15,6 +15,8 @@ import { ClusterAutoscalerIdentity } from './cluster-autoscaler-identity';
 import type { EksClusterAttributes, EksClusterProps } from './eks-cluster-props';
 import { ModelNodegroup } from './model-nodegroup';
 import type { ModelNodegroupOptions } from './model-nodegroup-props';
+import { TrainingNodegroup } from './training-nodegroup';
+import type { TrainingNodegroupOptions } from './training-nodegroup-props';
 
 /** An EKS cluster that serving models add their node groups and pod identities to. */
 export interface IEksCluster extends IConstruct {
@@ -27,6 +29,8 @@ export interface IEksCluster extends IConstruct {
   readonly loadBalancing: boolean;
   /** Adds one model's managed node group, created under `scope`. */
   addNodegroup(scope: Construct, id: string, options: ModelNodegroupOptions): ModelNodegroup;
+  /** Adds the GPU training node group (spot, from zero, GPU taint, training label), created under `scope`. */
+  addTrainingNodegroup(scope: Construct, id: string, options: TrainingNodegroupOptions): TrainingNodegroup;
 }
 
 const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
@@ -44,6 +48,10 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
     const nodegroup = new ModelNodegroup(scope, id, { ...options, cluster: this });
     this.onNodegroupAdded(nodegroup, options);
     return nodegroup;
+  }
+
+  addTrainingNodegroup(scope: Construct, id: string, options: TrainingNodegroupOptions): TrainingNodegroup {
+    return new TrainingNodegroup(scope, id, { ...options, cluster: this });
   }
 
   protected onNodegroupAdded(_nodegroup: ModelNodegroup, _options: ModelNodegroupOptions): void {}

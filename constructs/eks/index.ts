@@ -5,3 +5,5 @@ export * from './model-nodegroup-props';
 export * from './cluster-autoscaler-identity';
 export * from './pod-identity-role';
 export * from './load-balancer-subnets';
+export * from './training-nodegroup';
+export * from './training-nodegroup-props';

@@ -39,7 +39,33 @@ const NODE_MANAGED_POLICIES = [
   },
 ] as const;
 
-function amiType(architecture: ModelNodegroupOptions['architecture'], gpu: boolean): string {
+/** `NodeRole`: the role EKS nodes run as, with the three managed policies EKS requires (acknowledged with their reasons). */
+export function createNodeRole(scope: Construct, description: string): ManagedPolicyRole {
+  const role = new ManagedPolicyRole(scope, 'NodeRole', {
+    assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+    description,
+    managedPolicies: NODE_MANAGED_POLICIES.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy.name)),
+  });
+  for (const policy of NODE_MANAGED_POLICIES) acknowledgeFinding(role.node.defaultChild!, policy.rule, policy.reason);
+  return role;
+}
+
+/** `LaunchTemplate`: IMDSv2 only with a hop limit of 1 (pods cannot reach node credentials), detailed monitoring, encrypted gp3 root volume. */
+export function createNodeLaunchTemplate(scope: Construct, rootVolumeSize: Size): ec2.LaunchTemplate {
+  return new ec2.LaunchTemplate(scope, 'LaunchTemplate', {
+    requireImdsv2: true,
+    httpPutResponseHopLimit: 1,
+    detailedMonitoring: true,
+    blockDevices: [
+      {
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(rootVolumeSize.toGibibytes(), { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+      },
+    ],
+  });
+}
+
+export function amiType(architecture: ModelNodegroupOptions['architecture'], gpu: boolean): string {
   if (architecture === 'arm64') return gpu ? 'AL2023_ARM_64_NVIDIA' : 'AL2023_ARM_64_STANDARD';
   return gpu ? 'AL2023_x86_64_NVIDIA' : 'AL2023_x86_64_STANDARD';
 }
@@ -50,7 +76,7 @@ function amiType(architecture: ModelNodegroupOptions['architecture'], gpu: boole
  * volume, node auto-repair, and labels/taints the model's pods select.
  */
 export class ModelNodegroup extends Construct {
-  readonly nodeRole: iam.Role;
+  readonly nodeRole: ManagedPolicyRole;
   readonly launchTemplate: ec2.LaunchTemplate;
   readonly nodegroup: eks.CfnNodegroup;
 
@@ -65,24 +91,8 @@ export class ModelNodegroup extends Construct {
       throw new InvalidPropError('ModelNodegroup', 'maxSize', props.maxSize, `a whole number of nodes, at least 1 and at least minSize (${props.minSize})`);
     }
 
-    this.nodeRole = new ManagedPolicyRole(this, 'NodeRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `Nodes of the ${props.modelName} serving node group`,
-      managedPolicies: NODE_MANAGED_POLICIES.map((policy) => iam.ManagedPolicy.fromAwsManagedPolicyName(policy.name)),
-    });
-    for (const policy of NODE_MANAGED_POLICIES) acknowledgeFinding(this.nodeRole.node.defaultChild!, policy.rule, policy.reason);
-
-    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      requireImdsv2: true,
-      httpPutResponseHopLimit: 1,
-      detailedMonitoring: true,
-      blockDevices: [
-        {
-          deviceName: '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs(rootVolumeSize.toGibibytes(), { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
-        },
-      ],
-    });
+    this.nodeRole = createNodeRole(this, `Nodes of the ${props.modelName} serving node group`);
+    this.launchTemplate = createNodeLaunchTemplate(this, rootVolumeSize);
 
     const labels: Record<string, string> = { [MODEL_NODE_LABEL]: props.modelName };
     if (props.gpu) labels[ACCELERATOR_NODE_LABEL] = NVIDIA_ACCELERATOR;

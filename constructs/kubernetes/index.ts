@@ -6,3 +6,7 @@ export * from './nvidia-device-plugin';
 export * from './serving-kubernetes-stack';
 export * from './cluster-autoscaler';
 export * from './model-rollout-rbac';
+export * from './priority-classes';
+export * from './training-namespace';
+export * from './training-job';
+export * from './training-job-props';

@@ -5,9 +5,11 @@ import type { EksSizing } from '../../lib/decision';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { MetricsCollectorRbac } from './metrics-collector-rbac';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
+import { PlatformPriorityClasses } from './priority-classes';
 import { ServingWorkload } from './serving-workload';
 import type { ServingLoadBalancerProps } from './serving-workload-props';
 import { NO_SERVED_VERSION } from '../../lib/rollout';
+import { TrainingNamespace } from './training-namespace';
 import { SERVING_CONTAINER } from './workload-names';
 
 export interface EksServedModel {
@@ -61,6 +63,13 @@ export interface ServingKubernetesStackProps {
   readonly internetFacingCertificateArn?: string;
 
   /**
+   * GPU training on the cluster (`training.eks`): the `training` namespace with its GPU quota. Teams then add one
+   * `TrainingJob` per run.
+   * @default - no training objects
+   */
+  readonly training?: { readonly gpuQuota: number };
+
+  /**
    * Server drain timeout after SIGTERM (env `DRAIN_TIMEOUT_SECONDS`).
    * @default - the server's own default (`SERVING_CONTAINER.drainTimeoutSeconds`, 25)
    */
@@ -69,8 +78,9 @@ export interface ServingKubernetesStackProps {
 
 /**
  * The Kubernetes side of EKS serving for one environment, as a Terraform stack: the kubernetes provider (private
- * endpoint, `aws eks get-token` auth), the Cluster Autoscaler, the NVIDIA device plugin when a model needs GPUs, and one `ServingWorkload`
- * per EKS model. Values only known after the CDK deploy (endpoint, CA, image URI, repository URI) are variables
+ * endpoint, `aws eks get-token` auth), the Cluster Autoscaler, the NVIDIA device plugin when a model or training needs
+ * GPUs, the PriorityClasses (serving above training), one `ServingWorkload` per EKS model and, with `training`, the
+ * `training` namespace. Values only known after the CDK deploy (endpoint, CA, image URI, repository URI) are variables
  * that the CDK stack outputs fill in.
  */
 export class ServingKubernetesStack extends TerraformStack {
@@ -80,6 +90,10 @@ export class ServingKubernetesStack extends TerraformStack {
   readonly clusterAutoscaler?: ClusterAutoscaler;
   /** What the AMP managed scraper (ServingScraper) may read; present when there are models. */
   readonly metricsCollector?: MetricsCollectorRbac;
+  /** Serving above training; present when there are models or training. */
+  readonly priorityClasses?: PlatformPriorityClasses;
+  /** Present with `training`. */
+  readonly trainingNamespace?: TrainingNamespace;
 
   constructor(scope: Construct, id: string, props: ServingKubernetesStackProps) {
     super(scope, id);
@@ -114,7 +128,10 @@ export class ServingKubernetesStack extends TerraformStack {
       this.clusterAutoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', { clusterName: clusterName.stringValue, awsRegion: awsRegion.stringValue });
     }
     if (props.models.length > 0) this.metricsCollector = new MetricsCollectorRbac(this, 'MetricsCollector');
-    if (props.models.some((model) => model.sizing.gpuPerPod > 0)) this.devicePlugin = new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
+    // Training pods need the device plugin on the training nodes even when no model is served on GPUs.
+    if (gpuModels || props.training) this.devicePlugin = new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
+    if (props.models.length > 0 || props.training) this.priorityClasses = new PlatformPriorityClasses(this, 'PriorityClasses');
+    if (props.training) this.trainingNamespace = new TrainingNamespace(this, 'Training', { gpuQuota: props.training.gpuQuota });
     this.workloads = props.models.map(({ modelName, sizing, captureSampleFraction }) => {
       const workload = new ServingWorkload(this, modelName, {
         modelName,
@@ -130,6 +147,7 @@ export class ServingKubernetesStack extends TerraformStack {
           `Pin of ${modelName} when Terraform creates its Deployment: the SSM parameter /mlops/<env>/serving/${modelName}/served-version. Ignored afterwards: the rollout function moves it`,
           NO_SERVED_VERSION,
         ).stringValue,
+        priorityClassName: this.priorityClasses?.serving.metadata.name,
         capture: captureSampleFraction ? { sampleFraction: captureSampleFraction, destination: captureDestination!.stringValue } : undefined,
       });
       new TerraformOutput(this, `${modelName}-endpoint`, {

@@ -1,4 +1,5 @@
 import type { DeploymentV1SpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { restrictedPodSecurityContext, RESTRICTED_CONTAINER_SECURITY_CONTEXT } from './restricted-pod-security';
 import { GPU_RESOURCE, GPU_TAINT, MODEL_NODE_LABEL, SERVING_CONTAINER } from './workload-names';
 
 export interface ServingPodSpecInput {
@@ -16,6 +17,8 @@ export interface ServingPodSpecInput {
   /** Replicas must spread over at least two zones (high availability). */
   readonly requireZoneSpread: boolean;
   readonly runAsUser: number;
+  /** PriorityClass of the pods (`PRIORITY_CLASSES.serving`); absent: the cluster default. */
+  readonly priorityClassName?: string;
 }
 
 const HEALTH = { live: SERVING_CONTAINER.livenessPath, ready: SERVING_CONTAINER.readinessPath } as const;
@@ -31,19 +34,14 @@ export function servingPodSpec(input: ServingPodSpecInput): DeploymentV1SpecTemp
   const labelSelector = [{ matchLabels: input.selectorLabels }];
   return {
     serviceAccountName: input.serviceAccountName,
+    priorityClassName: input.priorityClassName,
     // The server calls no Kubernetes API; pod identity uses its own projected token.
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     terminationGracePeriodSeconds: input.terminationGracePeriodSeconds,
     nodeSelector: { [MODEL_NODE_LABEL]: input.modelName },
     toleration: input.gpus > 0 ? [{ key: GPU_TAINT.key, operator: 'Equal', value: GPU_TAINT.value, effect: GPU_TAINT.effect }] : undefined,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: String(input.runAsUser),
-      runAsGroup: String(input.runAsUser),
-      fsGroup: String(input.runAsUser),
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: restrictedPodSecurityContext(input.runAsUser),
     topologySpreadConstraint: [
       {
         topologyKey: 'topology.kubernetes.io/zone',
@@ -73,14 +71,7 @@ export function servingPodSpec(input: ServingPodSpecInput): DeploymentV1SpecTemp
         startupProbe: { httpGet: { path: HEALTH.live, port: 'http' }, periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 2 },
         livenessProbe: { httpGet: { path: HEALTH.live, port: 'http' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
         readinessProbe: { httpGet: { path: HEALTH.ready, port: 'http' }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
-        securityContext: {
-          runAsNonRoot: true,
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: ['ALL'] },
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
         volumeMount: [{ name: 'tmp', mountPath: '/tmp' }],
       },
     ],

@@ -89,4 +89,10 @@ export interface ServingWorkloadProps {
    * @default - no capture
    */
   readonly capture?: { readonly sampleFraction: number; readonly destination: string };
+
+  /**
+   * PriorityClass of the serving pods: `PlatformPriorityClasses.serving`, so serving outranks training on shared nodes.
+   * @default - none (the cluster's default priority)
+   */
+  readonly priorityClassName?: string;
 }

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { ModelRolloutRbac } from './model-rollout-rbac';
 import { servingLoadBalancer } from './serving-load-balancer';
 import { CAPTURE_ENV } from '../../serving/src/capture/capture-settings';
+import { RESTRICTED_NAMESPACE_LABELS } from './restricted-pod-security';
 import { servingNetworkPolicy } from './serving-network-policy';
 import { servingPodSpec } from './serving-pod-spec';
 import type { ServingWorkloadProps } from './serving-workload-props';
@@ -70,7 +71,7 @@ export class ServingWorkload extends Construct {
     this.namespace = new NamespaceV1(this, 'Namespace', {
       metadata: {
         name: namespaceName,
-        labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' },
+        labels: { ...labels, ...RESTRICTED_NAMESPACE_LABELS },
       },
     });
     // Resources below reference the namespace through its Terraform attribute, so they are created after it.
@@ -142,6 +143,7 @@ export class ServingWorkload extends Construct {
             terminationGracePeriodSeconds: drainTimeoutSeconds + terminationMarginSeconds,
             requireZoneSpread: minReplicas >= 2,
             runAsUser,
+            priorityClassName: props.priorityClassName,
           }),
         },
       },

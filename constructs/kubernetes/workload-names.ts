@@ -18,6 +18,20 @@ export const NVIDIA_ACCELERATOR = 'nvidia';
 /** Taint on GPU nodes so only pods that need a GPU (and tolerate it) land there. */
 export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' } as const;
 
+/** Node label of the GPU training node group; training pods select it (with the GPU taint tolerated). */
+export const WORKLOAD_NODE_LABEL = 'mlops.blueprint/workload';
+export const TRAINING_WORKLOAD = 'training';
+
+/** Namespace of every EKS training run, with its GPU quota; and the service account its pods run as. */
+export const TRAINING_NAMESPACE = 'training';
+export const TRAINER_SERVICE_ACCOUNT = 'trainer';
+
+/** PriorityClasses: serving pods outrank training pods, so a node short of room evicts training (which resumes from its checkpoint), never serving. */
+export const PRIORITY_CLASSES = {
+  serving: { name: 'mlops-serving', value: 100_000 },
+  training: { name: 'mlops-training', value: 1_000 },
+} as const;
+
 /** Extended resource the NVIDIA device plugin advertises. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 

@@ -15,6 +15,8 @@ import { AMAZON_PROMETHEUS_PLUGIN, grafanaDataSources } from './dashboards/datas
 import type { GrafanaAuthentication, GrafanaWorkspaceProps } from './grafana-workspace-props';
 
 const NAME = 'GrafanaWorkspace';
+/** Dashboards travel in the custom resource's properties, twice in an Update (old and new): keep both well inside an event. */
+const MAX_DASHBOARD_CHARS = 100_000;
 const PROVISION_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'provision-grafana', 'handler.ts');
 /** CloudWatch reads the CloudWatch data source makes; neither action supports resource-level permissions. */
 export const CLOUDWATCH_READ_ACTIONS = ['cloudwatch:GetMetricData', 'cloudwatch:ListMetrics'] as const;
@@ -206,6 +208,10 @@ function validate(props: GrafanaWorkspaceProps): void {
   if (auth.authentication === 'SAML') {
     if (!auth.samlMetadataUrl.startsWith('https://')) throw new InvalidPropError(NAME, 'authentication.samlMetadataUrl', auth.samlMetadataUrl, 'an https:// URL');
     if (auth.adminGroups.length === 0) throw new InvalidPropError(NAME, 'authentication.adminGroups', '[]', 'at least one group, or no one can administer the workspace');
+  }
+  const dashboardChars = JSON.stringify(props.dashboards ?? []).length;
+  if (dashboardChars > MAX_DASHBOARD_CHARS) {
+    throw new InvalidPropError(NAME, 'dashboards', `${dashboardChars} characters of JSON`, `at most ${MAX_DASHBOARD_CHARS}: an Update request carries the old and the new dashboards, and CloudFormation invokes the function asynchronously (Lambda's 256 KB event limit); split them over two workspaces or fewer panels`);
   }
   const uids = new Set<string>();
   for (const dashboard of props.dashboards ?? []) {

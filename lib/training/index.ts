@@ -1,3 +1,4 @@
+export * from './eks-training-config';
 export * from './evaluation-gate';
 export * from './evaluation-report';
 export * from './guardrails';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eksTrainingConfigSchema } from './eks-training-config';
 import { GATE_COMPARISONS } from './evaluation-gate';
 
 /**
@@ -125,6 +126,8 @@ export const trainingConfigSchema = z
   .strictObject({
     budget: trainingBudgetSchema,
     models: z.array(modelTrainingSchema).min(1),
+    /** GPU training capacity on the environment's EKS cluster (lib/training/eks-training-config.ts); omit for SageMaker only. */
+    eks: eksTrainingConfigSchema.optional(),
   })
   .superRefine((training, ctx) => {
     const seen = new Set<string>();

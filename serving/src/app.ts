@@ -39,5 +39,9 @@ export function createServingApp(
     selection: settings.versionSelection,
   });
   const core = new ServingCore({ repository, metrics, logger, sagemakerModel: settings.sagemakerModel, jsonLimits: settings.jsonLimits, capture });
+  metrics.readLiveState({
+    inflightByModel: () => core.inflightRequests(),
+    queueDepths: () => repository.list().map((served) => ({ model: served.model, version: served.version, depth: served.queueDepth })),
+  });
   return { core, repository, metrics, logger, capture };
 }

@@ -7,6 +7,12 @@ const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 /** Label for requests naming a model that is not loaded: keeps client-chosen names out of label values. */
 export const UNKNOWN_MODEL = '_unknown';
 
+/** The server's current state, read when /metrics is scraped. */
+export interface LiveServingState {
+  inflightByModel(): ReadonlyMap<string, number>;
+  queueDepths(): Iterable<{ readonly model: string; readonly version: string; readonly depth: number }>;
+}
+
 /** Every Prometheus metric the server exposes on GET /metrics (names in ./metric-names, documented in docs/serving.md). */
 export class ServingMetrics {
   readonly registry = new Registry();
@@ -45,17 +51,27 @@ export class ServingMetrics {
     buckets: BATCH_SIZE_BUCKETS,
     registers: [this.registry],
   });
+  private live: LiveServingState | undefined;
   readonly inflight = new Gauge({
     name: NAMES.inflight,
     help: 'Inference requests admitted and not yet answered',
     labelNames: ['model'] as const,
     registers: [this.registry],
+    collect: () => {
+      if (this.live === undefined) return;
+      for (const [model, count] of this.live.inflightByModel()) this.inflight.set({ model }, count);
+    },
   });
   readonly queueDepth = new Gauge({
     name: NAMES.queueDepth,
     help: 'Requests waiting in the batching queue',
     labelNames: ['model', 'version'] as const,
     registers: [this.registry],
+    collect: () => {
+      if (this.live === undefined) return;
+      this.queueDepth.reset(); // retired versions drop out
+      for (const { model, version, depth } of this.live.queueDepths()) this.queueDepth.set({ model, version }, depth);
+    },
   });
   readonly modelLoadDuration = new Histogram({
     name: NAMES.modelLoadDuration,
@@ -103,6 +119,11 @@ export class ServingMetrics {
 
   constructor(options: { collectProcessMetrics?: boolean } = {}) {
     if (options.collectProcessMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Where the current-state gauges read their values at scrape time (instead of an update on every request). */
+  readLiveState(live: LiveServingState): void {
+    this.live = live;
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -35,6 +35,8 @@ export interface ServingCoreOptions {
 export class ServingCore {
   private draining = false;
   private inflight = 0;
+  /** Inference requests admitted and not yet answered, per model (read by serving_inflight_requests at scrape time). */
+  private readonly inflightByModel = new Map<string, number>();
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: ServingCoreOptions) {
@@ -51,6 +53,11 @@ export class ServingCore {
   startDraining(): void {
     this.draining = true;
     this.options.metrics.ready.set(0);
+  }
+
+  /** Inference requests in flight per model (models seen since start; 0 once idle). */
+  inflightRequests(): ReadonlyMap<string, number> {
+    return this.inflightByModel;
   }
 
   /** Resolves when no inference request is in flight. */
@@ -122,7 +129,7 @@ export class ServingCore {
       const served = this.resolve(model, version);
       labels = { model: served.model, version: served.version };
       const versionMetrics = served.requestMetrics;
-      versionMetrics.inflight.inc();
+      this.inflightByModel.set(served.model, (this.inflightByModel.get(served.model) ?? 0) + 1);
       try {
         const body = splitInferBody(request.body, request.headers[INFERENCE_HEADER_LENGTH]);
         if (body.json !== undefined) checkJsonLimits(body.json, this.options.jsonLimits ?? DEFAULT_JSON_LIMITS);
@@ -144,7 +151,7 @@ export class ServingCore {
         }
         return response;
       } finally {
-        versionMetrics.inflight.dec();
+        this.inflightByModel.set(served.model, this.inflightByModel.get(served.model)! - 1);
       }
     } catch (error) {
       const response = errorResponse(error, this.options.logger, request.requestId);

@@ -15,7 +15,6 @@ export interface BatcherOptions {
 export interface BatcherHooks {
   /** Called when a batch starts: its size in rows and how long each item waited in the queue. */
   onBatchStart?(rows: number, queueWaitSeconds: readonly number[]): void;
-  onQueueDepthChange?(depth: number): void;
 }
 
 /** Runs one batch; must return exactly one result per item, in order. */
@@ -70,7 +69,6 @@ export class DynamicBatcher<T, R> {
       entry.timer = setTimeout(() => this.expire(entry), this.options.requestTimeoutMs);
       this.queue.push(entry);
       this.queuedRows += rows;
-      this.hooks.onQueueDepthChange?.(this.queue.length);
       this.dispatch();
     });
   }
@@ -121,7 +119,6 @@ export class DynamicBatcher<T, R> {
       batch.push(next);
     }
     this.queuedRows -= rows;
-    this.hooks.onQueueDepthChange?.(this.queue.length);
     return batch;
   }
 
@@ -147,7 +144,6 @@ export class DynamicBatcher<T, R> {
     if (index >= 0) {
       this.queue.splice(index, 1);
       this.queuedRows -= entry.rows;
-      this.hooks.onQueueDepthChange?.(this.queue.length);
     }
     this.settle(entry, () => entry.reject(new RequestTimeoutError(this.options.name, this.options.requestTimeoutMs)));
     if (this.pending === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());

@@ -12,6 +12,7 @@ import { InlineSession } from './inline-session';
 import type { SessionHandle, SessionTensor } from './session-handle';
 import { WorkerSession } from './session-worker-client';
 import { createWithFirstProvider, type ExecutionProvider } from './execution-providers';
+import { bindCounter, bindHistogram, type BoundCounter, type BoundHistogram } from '../metric-children';
 
 export interface SessionThreads {
   readonly intraOpThreads: number;
@@ -31,11 +32,10 @@ export interface LoadVersionInput {
 
 type Outputs = ReadonlyMap<string, TensorValue>;
 
-/** Per-request metrics of one version, bound to its labels once (no label hashing on the hot path). */
+/** Per-request metrics of one version, bound to its labels once (no label hashing on the hot path: metric-children.ts). */
 export interface VersionRequestMetrics {
-  readonly duration: { observe(seconds: number): void };
-  readonly succeeded: { inc(): void };
-  readonly inflight: { inc(): void; dec(): void };
+  readonly duration: BoundHistogram;
+  readonly succeeded: BoundCounter;
 }
 
 /**
@@ -47,7 +47,7 @@ export class ModelVersion {
   readonly batchable: boolean;
   readonly requestMetrics: VersionRequestMetrics;
   private readonly batcher: DynamicBatcher<DecodedInferRequest, Outputs>;
-  private readonly computeDuration: ReturnType<ServingMetrics['computeDuration']['labels']>;
+  private readonly computeDuration: BoundHistogram;
   private closed = false;
 
   static async load(input: LoadVersionInput): Promise<ModelVersion> {
@@ -95,15 +95,12 @@ export class ModelVersion {
     this.signature = signatureOf(sessions[0]);
     this.batchable = isBatchable(this.signature) && config.maxBatchSize > 1;
     const labels = { model, version };
-    // Children bound to this version's labels: no label hashing on the hot path.
-    const batchSize = metrics.batchSize.labels(labels);
-    const queueDuration = metrics.queueDuration.labels(labels);
-    const queueDepth = metrics.queueDepth.labels(labels);
-    this.computeDuration = metrics.computeDuration.labels(labels);
+    const batchSize = bindHistogram(metrics.batchSize, labels);
+    const queueDuration = bindHistogram(metrics.queueDuration, labels);
+    this.computeDuration = bindHistogram(metrics.computeDuration, labels);
     this.requestMetrics = {
-      duration: metrics.requestDuration.labels(labels),
-      succeeded: metrics.requests.labels({ ...labels, status: '200' }),
-      inflight: metrics.inflight.labels({ model }),
+      duration: bindHistogram(metrics.requestDuration, labels),
+      succeeded: bindCounter(metrics.requests, { ...labels, status: '200' }),
     };
     this.batcher = new DynamicBatcher(
       {
@@ -120,7 +117,6 @@ export class ModelVersion {
           batchSize.observe(rows);
           for (const wait of waits) queueDuration.observe(wait);
         },
-        onQueueDepthChange: (depth) => queueDepth.set(depth),
       },
     );
   }
@@ -141,6 +137,11 @@ export class ModelVersion {
     return decodeInferRequest(body, this.signature, { allowNonFinite: this.input.config.allowNonFinite });
   }
 
+  /** Requests waiting in this version's batching queue (read by serving_queue_depth at scrape time). */
+  get queueDepth(): number {
+    return this.batcher.queueDepth;
+  }
+
   /** Queues a decoded request for the next batch; resolves with the requested outputs. */
   infer(request: DecodedInferRequest): Promise<Outputs> {
     if (this.closed) return Promise.reject(new ModelNotFoundError(this.model, this.version));
@@ -151,7 +152,6 @@ export class ModelVersion {
   async retire(): Promise<void> {
     await this.batcher.whenIdle();
     this.closed = true;
-    this.input.metrics.queueDepth.remove({ model: this.model, version: this.version });
     this.input.metrics.executionProviderInfo.remove({ model: this.model, version: this.version, provider: this.executionProvider });
     await Promise.all(this.sessions.map((session) => session.release()));
   }

@@ -103,6 +103,14 @@ describe('the bundled entry points under node', () => {
       }
       const res = await send(`http://127.0.0.1:${port}/v2/models/scale/infer`, { body: inferBody('x', [1, 4], [4, 3, 2, 1]) });
       expect(res.json().outputs[0].data).toEqual([4, 3, 2, 1]);
+      // Binary tensor data through the bundle: JSON header + 16 bytes of FP32 in, the output's 16 bytes back.
+      const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }], parameters: { binary_data_output: true } }));
+      const tensor = Buffer.alloc(16);
+      [4, 3, 2, 1].forEach((value, i) => tensor.writeFloatLE(value, i * 4));
+      const binary = await send(`http://127.0.0.1:${port}/v2/models/scale/infer`, { body: Buffer.concat([header, tensor]), headers: { 'inference-header-content-length': String(header.length) } });
+      const headerLength = Number(binary.headers['inference-header-content-length']);
+      expect(binary.bytes.subarray(headerLength).equals(tensor)).toBe(true);
+      expect((await send(`http://127.0.0.1:${port}/v2`)).json().extensions).toEqual(['binary_tensor_data']);
     } finally {
       child.kill('SIGTERM');
     }

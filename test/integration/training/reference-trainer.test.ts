@@ -26,6 +26,8 @@ import { cdkContext, REPO_ROOT } from '../../support/cdk-context';
 import { startS3rver, type S3rverFixture } from '../../support/s3rver';
 import { inferBody, send } from '../serving/support/http-client';
 import { startServer } from '../serving/support/test-server';
+import { TrainingJob } from '../../../constructs/kubernetes';
+import { synthJson } from '../../unit/constructs/kubernetes/support';
 
 const PYTHON = join(REPO_ROOT, '.venv-training', 'bin', 'python');
 const TRAINING_DIR = join(REPO_ROOT, 'training');
@@ -198,5 +200,42 @@ describe('the reference trainer (real processes, SageMaker layout in a temp dir)
     );
     expect(await promote(approvalEvent())).toMatchObject({ kind: 'promoted', model: 'churn-classifier', artifactFormat: 'gzip-tar' });
     sagemaker.restore();
+  });
+});
+
+describe('the EKS TrainingJob\'s command runs the reference trainer distributed (two indexes as two processes on loopback)', () => {
+  test('both indexes finish; index 0 writes the model that passes the gate, from shared checkpoint and model directories', async () => {
+    // The container command and environment exactly as the Job's Terraform JSON has them, with what Kubernetes fills in
+    // supplied by hand: $(NODE_RANK) from each pod's completion index, the index-0 DNS name as loopback, a free port.
+    const json = synthJson((scope) => {
+      new TrainingJob(scope, 'run', { runName: 'churn-eks', image: `${training.image}`, nodes: 2, gpusPerNode: 1, volumeClaimName: 'shared', dataPath: 'silver' });
+    });
+    const container = Object.values(json.resource.kubernetes_job_v1 ?? {})[0]?.spec.template.spec.container[0] as { command: string[]; env: Array<{ name: string; value?: string }> };
+    const port = String(29_500 + Math.floor(Math.random() * 1000));
+    const root = sagemakerRoot('eks');
+    const podEnv = Object.fromEntries(container.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+    const launch = (rank: number) =>
+      new Promise<Run>((resolve, reject) => {
+        const [, ...args] = container.command.map((arg) =>
+          arg.replace('$(NODE_RANK)', String(rank)).replace(/^--master-addr=.*/, '--master-addr=127.0.0.1').replace(/^--master-port=.*/, `--master-port=${port}`),
+        );
+        const child = spawn(PYTHON, args, {
+          cwd: TRAINING_DIR,
+          // The Job mounts the shared volume and the hyperparameters at SageMaker's paths: the same root for both indexes here.
+          env: { ...process.env, ...podEnv, SM_ROOT: root, OMP_NUM_THREADS: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve({ code, stdout }) : reject(new Error(`index ${rank} exited ${code}: ${stderr.slice(-2000)}`))));
+      });
+    const [first, second] = await Promise.all([launch(0), launch(1)]);
+    expect(epochLines(first.stdout).map((line) => line.split(' ')[0])).toEqual(['epoch=1', 'epoch=2', 'epoch=3', 'epoch=4']);
+    expect(epochLines(second.stdout)).toEqual([]);
+    expect(existsSync(join(root, 'checkpoints', 'checkpoint.pt'))).toBe(true);
+    expect(report(root).metrics['validation:auc']).toBeGreaterThanOrEqual(training.evaluationGate.threshold);
   });
 });

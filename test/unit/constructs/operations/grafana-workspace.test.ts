@@ -173,6 +173,7 @@ describe('GrafanaWorkspace validation', () => {
     ['a SAML metadata URL over http', { authentication: { authentication: 'SAML', samlMetadataUrl: 'http://idp', adminGroups: ['a'] } }, /invalid authentication\.samlMetadataUrl = "http:\/\/idp"; an https:\/\/ URL/],
     ['SAML without an admin group', { authentication: { authentication: 'SAML', samlMetadataUrl: 'https://idp', adminGroups: [] } }, /invalid authentication\.adminGroups = "\[\]"; at least one group/],
     ['two dashboards with one uid', { dashboards: [DASHBOARD, DASHBOARD] }, /invalid dashboards = "mlops-test-serving"; each dashboard uid once/],
+    ['dashboards too large for a custom resource event', { dashboards: [{ ...DASHBOARD, description: 'x'.repeat(100_001) }] }, /invalid dashboards = "\d{6} characters of JSON"; at most 100000/],
   ])('refuses %s', (_name, overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
   });

@@ -9,6 +9,7 @@ import { ModelServing, type ModelServingProps } from '../../../../constructs/ser
 import { loadEnvironment } from '../../../../lib/config';
 import type { ServingTarget, TrafficProfile } from '../../../../lib/decision';
 import { inferenceCapturePrefix } from '../../../../lib/lakehouse';
+import { captureFileName, captureObjectKey } from '../../../../serving/src/capture/capture-key';
 import { CAPTURE_ENV, loadCaptureSettings } from '../../../../serving/src/capture/capture-settings';
 import { ServingStack } from '../../../../stacks/serving-stack';
 import { cdkContext, fastCdkContext } from '../../../support/cdk-context';
@@ -111,6 +112,19 @@ describe.each(['lambda', 'fargate', 'eks'] as const)('inference capture on %s', 
       expect(statements).not.toContain('kms:GenerateDataKey');
       if (target !== 'eks') expect(environmentOf(t, target)[CAPTURE_ENV.sampleFraction]).toBeUndefined();
     }
+  });
+});
+
+describe('the grant covers what the container writes', () => {
+  /** IAM's wildcard matching of an object key against the key part of a resource pattern. */
+  const granted = (pattern: string, key: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(key);
+  const pattern = `${inferenceCapturePrefix('churn-classifier')}*`;
+
+  test('every capture key of the model (any version, day, writer) is under the granted pattern; another model\'s is not', () => {
+    const file = captureFileName(new Date('2026-11-30T01:02:03.456Z'), 'task-7f3a', 42);
+    expect(granted(pattern, captureObjectKey('churn-classifier', '3', '2026-11-30', file))).toBe(true);
+    expect(granted(pattern, captureObjectKey('churn-classifier-v2', '3', '2026-11-30', file))).toBe(false);
+    expect(granted(pattern, captureObjectKey('fraud-scorer', '3', '2026-11-30', file))).toBe(false);
   });
 });
 

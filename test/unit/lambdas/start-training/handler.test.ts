@@ -89,4 +89,17 @@ describe('start-training handler on the event the drift detector emits', () => {
     expect(await handler(event, context)).toEqual({ outcome: 'invalid', reason: 'DriftDetected for environment prod; this function starts training in dev' });
     expect(sfn.calls()).toHaveLength(0);
   });
+
+  test('concurrency: with maxConcurrentRuns executions running, the drift event is refused with the reason and nothing starts', async () => {
+    sfn.on(ListExecutionsCommand).resolves({ executions: [{ executionArn: `${STATE_MACHINE}:other`, stateMachineArn: STATE_MACHINE, name: 'other', status: 'RUNNING', startDate: new Date() }] });
+    expect(await handler(emittedDriftEvent().event, context)).toMatchObject({ outcome: 'refused', limit: 'concurrency', reason: expect.stringContaining('maxConcurrentRuns is 1') });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  test('GPU-hour cap: this month\'s billable hours plus one more run over the cap refuse the drift event, naming the figures', async () => {
+    const job = { TrainingJobName: 'j', TrainingJobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/j', TrainingJobStatus: 'Completed' as const };
+    sagemaker.on(SearchCommand).resolves({ Results: [{ TrainingJob: { ...job, ResourceConfig: { InstanceType: 'ml.g4dn.xlarge', InstanceCount: 2, VolumeSizeInGB: 50 }, BillableTimeInSeconds: 9.5 * 3600 } }] });
+    expect(await handler(emittedDriftEvent().event, context)).toMatchObject({ outcome: 'refused', limit: 'monthly-gpu-hours', gpuHoursThisMonth: 19, reason: expect.stringContaining('over monthlyGpuHourCap 20') });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
 });
