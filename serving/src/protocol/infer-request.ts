@@ -61,7 +61,7 @@ export function decodeInferRequest(body: string | InferBody, signature: ModelSig
     throw new BadRequestError(`invalid infer request at ${at}: ${issue.message}`);
   }
   const request = parsed.data;
-  const specs = new Map(signature.inputs.map((spec) => [spec.name, spec]));
+  const { specs, outputNames, allOutputs } = indexOf(signature);
   const inputs = new Map<string, TensorValue>();
   let binaryOffset = 0;
   for (const input of request.inputs) {
@@ -96,9 +96,8 @@ export function decodeInferRequest(body: string | InferBody, signature: ModelSig
   const missing = signature.inputs.filter((spec) => !inputs.has(spec.name)).map((spec) => spec.name);
   if (missing.length > 0) throw new BadRequestError(`missing input(s): ${missing.join(', ')}`);
 
-  const outputNames = new Set(signature.outputs.map((spec) => spec.name));
   const binaryByDefault = booleanParameter(request.parameters, 'binary_data_output', 'request') ?? false;
-  const requested = request.outputs ?? [...outputNames].map((name) => ({ name, parameters: undefined }));
+  const requested = request.outputs ?? allOutputs;
   let binaryOutputs = NO_BINARY_OUTPUTS;
   for (const output of requested) {
     if (!outputNames.has(output.name)) throw new BadRequestError(`unknown output '${output.name}'; the model has: ${[...outputNames].join(', ')}`);
@@ -108,6 +107,29 @@ export function decodeInferRequest(body: string | InferBody, signature: ModelSig
     }
   }
   return { id: request.id, inputs, outputs: requested.map((output) => output.name), binaryOutputs, rows: batchRows(inputs, signature) };
+}
+
+interface SignatureIndex {
+  readonly specs: ReadonlyMap<string, TensorSpec>;
+  readonly outputNames: ReadonlySet<string>;
+  /** Every output, as a request that names none asks for them. */
+  readonly allOutputs: readonly { readonly name: string; readonly parameters?: Record<string, unknown> }[];
+}
+
+/** Lookups of a signature, built once per loaded model version instead of on every request. */
+const indexes = new WeakMap<ModelSignature, SignatureIndex>();
+
+function indexOf(signature: ModelSignature): SignatureIndex {
+  let index = indexes.get(signature);
+  if (index === undefined) {
+    index = {
+      specs: new Map(signature.inputs.map((spec) => [spec.name, spec])),
+      outputNames: new Set(signature.outputs.map((spec) => spec.name)),
+      allOutputs: signature.outputs.map((spec) => ({ name: spec.name })),
+    };
+    indexes.set(signature, index);
+  }
+  return index;
 }
 
 /** `binary_data_size` of an input: undefined when absent; a 400 unless a non-negative integer. */
