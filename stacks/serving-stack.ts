@@ -28,7 +28,7 @@ export interface ServingStackProps extends StackProps {
   readonly metricsWorkspace: PrometheusWorkspace;
   /**
    * The environment's name: names each model's served-version pin (`pinParameterName`) and model package group. With it,
-   * every Lambda and Fargate model is pinned and rolled out by a `ModelRollout`; the pins must exist before this stack
+   * every model is rolled out by a `ModelRollout` (Lambda and Fargate read their pin from SSM; EKS Deployments carry it); the pins must exist before this stack
    * deploys (the data stack creates them).
    * @default - no pins: the containers serve the newest version in the repository (no governed rollout)
    */
