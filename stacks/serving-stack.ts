@@ -3,7 +3,7 @@ import { RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { EksCluster, type IEksCluster, type TrainingNodegroup } from '../constructs/eks';
+import { addLoadBalancerSubnetOutputs, EksCluster, type IEksCluster, type TrainingNodegroup } from '../constructs/eks';
 import type { ILakehouse } from '../constructs/lakehouse';
 import type { IModelRepository } from '../constructs/model-registry';
 import { ServingScraper } from '../constructs/operations';
@@ -54,7 +54,7 @@ export interface ServingStackProps extends StackProps {
 /** One `ModelServing` per configured model, on the target the decision matrix picks. */
 export class ServingStack extends Stack {
   readonly models: readonly ModelServing[];
-  /** Drives promotions and rollbacks of the Lambda and Fargate models; absent without `environmentName`. */
+  /** Drives promotions and rollbacks of every model (Lambda, Fargate, EKS); absent without `environmentName`. */
   readonly rollout?: ModelRollout;
   readonly eksCluster?: IEksCluster;
   /** The GPU training node group on the cluster; present with `training.eks` in the config. */
@@ -85,6 +85,7 @@ export class ServingStack extends Stack {
       this.eksCluster = config.sharedEksClusterName
         ? EksCluster.fromEksClusterAttributes(this, 'SharedCluster', { clusterName: config.sharedEksClusterName, vpc })
         : new EksCluster(this, 'ServingCluster', { vpc, clusterName: `${this.stackName}-cluster`, removalPolicy });
+      addLoadBalancerSubnetOutputs(this, vpc);
     }
 
     const eksTraining = config.training?.eks;
@@ -106,7 +107,7 @@ export class ServingStack extends Stack {
       const model = config.models.find((m) => m.name === modelName)!;
       const governed = props.environmentName !== undefined && decision.target !== 'eks';
       return new ModelServing(this, constructIdOf(modelName), {
-        servedVersionParameterName: governed ? pinParameterName(props.environmentName!, modelName) : undefined,
+        servedVersionParameterName: governed ? pinParameterName(props.environmentName, modelName) : undefined,
         capture: captureOf(model, props.lakehouse),
         modelName,
         traffic: model.traffic,
@@ -123,7 +124,7 @@ export class ServingStack extends Stack {
     });
 
     const environmentName = props.environmentName;
-    const governed = this.models.filter((model) => model.target !== 'eks');
+    const governed = this.models;
     if (environmentName !== undefined && governed.length > 0) {
       this.rollout = new ModelRollout(this, 'ModelRollout', {
         models: governed.map((serving) => ({

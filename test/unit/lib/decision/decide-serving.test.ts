@@ -100,8 +100,8 @@ describe('seed guidance baseline', () => {
     expect(decision.seedGuidance).toMatchObject({ applies: true, agrees: true });
   });
 
-  test('a light model at 3B requests/month on a cluster: EKS saves under 5%, so the easier Fargate wins the tie', () => {
-    const decision = decideServing(atVolume(light, 3_000_000_000, 8), { highAvailability: true, eksClusterInEnvironment: true });
+  test('a light model at 1.2B requests/month on a cluster: EKS saves under 5%, so the easier Fargate wins the tie', () => {
+    const decision = decideServing(atVolume(light, 1_200_000_000, 8), { highAvailability: true, eksClusterInEnvironment: true });
     expect(decision.costs.eks!).toBeLessThan(decision.costs.fargate!);
     expect(decision.target).toBe('fargate');
     expect(decision.reasons[0]).toMatch(/within 5% of the cheapest \(eks/);
