@@ -25,7 +25,7 @@ export function auditedConfigOf(config: EnvironmentConfig): AuditedConfig {
         },
       ]
     : [];
-  return { account: config.account, budgets };
+  return { account: config.account, budgets, grafanaUsers: config.monitoring.grafana?.expectedUsers };
 }
 
 /** Turns what a gated synth produced into the audit report's input; nothing else is read. */

@@ -2,7 +2,7 @@
 /**
  * The cdktf app: writes the Kubernetes objects of EKS serving for one environment as Terraform JSON.
  *   npm run synth:k8s -- -c env=prod          (or --env prod)
- *   [--outdir cdktf.out] [--ingress-cidr 10.0.0.0/24 ...] [--cdk-json cdk.json]
+ *   [--outdir cdktf.out] [--ingress-cidr 10.0.0.0/24 ...] [--internet-facing-certificate arn:aws:acm:...] [--cdk-json cdk.json]
  * Uses the same environment loading and serving decisions as the CDK app, so it deploys exactly the models the
  * CDK serving stack put on EKS. Bad flags: one line on stderr and exit code 2; a bad config: exit code 1.
  */
@@ -26,9 +26,12 @@ export interface KubernetesAppOptions {
   readonly outdir: string;
   readonly cdkJsonPath: string;
   readonly ingressCidrs: string[];
+  /** ACM certificate: the models' load balancers become internet-facing with TLS; internal without it. */
+  readonly internetFacingCertificateArn?: string;
 }
 
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const ACM_CERTIFICATE = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/;
 
 export function parseArguments(argv: readonly string[]): KubernetesAppOptions {
   let values;
@@ -42,11 +45,12 @@ export function parseArguments(argv: readonly string[]): KubernetesAppOptions {
         env: { type: 'string' },
         outdir: { type: 'string' },
         'ingress-cidr': { type: 'string', multiple: true },
+        'internet-facing-certificate': { type: 'string' },
         'cdk-json': { type: 'string' },
       },
     }).values;
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; allowed flags: -c env=NAME, --env NAME, --outdir DIR, --ingress-cidr CIDR, --cdk-json PATH`);
+    throw new UsageError(`${(error as Error).message.split('\n')[0]}; allowed flags: -c env=NAME, --env NAME, --outdir DIR, --ingress-cidr CIDR, --internet-facing-certificate ARN, --cdk-json PATH`);
   }
   let environment = values.env;
   for (const entry of values.context ?? []) {
@@ -57,7 +61,11 @@ export function parseArguments(argv: readonly string[]): KubernetesAppOptions {
   }
   const ingressCidrs = values['ingress-cidr'] ?? [];
   for (const cidr of ingressCidrs) if (!CIDR.test(cidr)) throw new UsageError(`--ingress-cidr ${cidr}: expected an IPv4 CIDR block such as 10.0.0.0/24`);
-  return { environment, outdir: values.outdir ?? 'cdktf.out', cdkJsonPath: values['cdk-json'] ?? 'cdk.json', ingressCidrs };
+  const certificate = values['internet-facing-certificate'];
+  if (certificate !== undefined && !ACM_CERTIFICATE.test(certificate)) {
+    throw new UsageError(`--internet-facing-certificate ${certificate}: expected an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<id>`);
+  }
+  return { environment, outdir: values.outdir ?? 'cdktf.out', cdkJsonPath: values['cdk-json'] ?? 'cdk.json', ingressCidrs, internetFacingCertificateArn: certificate };
 }
 
 /** Builds and synthesizes the app; returns the stack so callers can report on it. */
@@ -81,6 +89,9 @@ export function synthKubernetes(options: KubernetesAppOptions): { stack: Serving
     // A shared cluster belongs to the team that runs it, autoscaler included.
     clusterAutoscaler: config.sharedEksClusterName === undefined,
     ingressCidrs: options.ingressCidrs,
+    // One load-balancer subnet per zone of the environment's VPC (stacks/network-stack.ts).
+    loadBalancerZones: config.availabilityZones?.length ?? 2,
+    internetFacingCertificateArn: options.internetFacingCertificateArn,
     training: config.training?.eks && { gpuQuota: config.training.eks.gpuQuota },
   });
   // cdktf's default local backend would write this machine's absolute path into the JSON: state is the team's to place.

@@ -79,7 +79,10 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
     });
     // Registration needs the model package groups of the platform stack.
     training.addStackDependency(platform);
-    for (const pipeline of training.pipelines) operations.alerts.watchStateMachine(pipeline.stateMachine, `Training of ${pipeline.model} (${training.stackName})`);
+    for (const pipeline of training.pipelines) {
+      operations.alerts.watchStateMachine(pipeline.stateMachine, `Training of ${pipeline.model} (${training.stackName})`);
+      operations.alerts.watchDeadLetterQueue(pipeline.steps.deadLetterQueue, `Training steps of ${pipeline.model} failures (${training.stackName})`);
+    }
     if (training.startTraining) operations.alerts.watchDeadLetterQueue(training.startTraining.deadLetterQueue, `StartTraining failures (${training.stackName})`);
   }
 

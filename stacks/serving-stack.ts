@@ -3,7 +3,7 @@ import { RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { EksCluster, type IEksCluster, type TrainingNodegroup } from '../constructs/eks';
+import { addLoadBalancerSubnetOutputs, EksCluster, type IEksCluster, type TrainingNodegroup } from '../constructs/eks';
 import type { ILakehouse } from '../constructs/lakehouse';
 import type { IModelRepository } from '../constructs/model-registry';
 import { ServingScraper } from '../constructs/operations';
@@ -28,7 +28,7 @@ export interface ServingStackProps extends StackProps {
   readonly metricsWorkspace: PrometheusWorkspace;
   /**
    * The environment's name: names each model's served-version pin (`pinParameterName`) and model package group. With it,
-   * every Lambda and Fargate model is pinned and rolled out by a `ModelRollout`; the pins must exist before this stack
+   * every model is rolled out by a `ModelRollout` (Lambda and Fargate read their pin from SSM; EKS Deployments carry it); the pins must exist before this stack
    * deploys (the data stack creates them).
    * @default - no pins: the containers serve the newest version in the repository (no governed rollout)
    */
@@ -54,7 +54,7 @@ export interface ServingStackProps extends StackProps {
 /** One `ModelServing` per configured model, on the target the decision matrix picks. */
 export class ServingStack extends Stack {
   readonly models: readonly ModelServing[];
-  /** Drives promotions and rollbacks of the Lambda and Fargate models; absent without `environmentName`. */
+  /** Drives promotions and rollbacks of every model (Lambda, Fargate, EKS); absent without `environmentName`. */
   readonly rollout?: ModelRollout;
   readonly eksCluster?: IEksCluster;
   /** The GPU training node group on the cluster; present with `training.eks` in the config. */
@@ -85,6 +85,7 @@ export class ServingStack extends Stack {
       this.eksCluster = config.sharedEksClusterName
         ? EksCluster.fromEksClusterAttributes(this, 'SharedCluster', { clusterName: config.sharedEksClusterName, vpc })
         : new EksCluster(this, 'ServingCluster', { vpc, clusterName: `${this.stackName}-cluster`, removalPolicy });
+      addLoadBalancerSubnetOutputs(this, vpc);
     }
 
     const eksTraining = config.training?.eks;
@@ -123,7 +124,7 @@ export class ServingStack extends Stack {
     });
 
     const environmentName = props.environmentName;
-    const governed = this.models.filter((model) => model.target !== 'eks');
+    const governed = this.models;
     if (environmentName !== undefined && governed.length > 0) {
       this.rollout = new ModelRollout(this, 'ModelRollout', {
         models: governed.map((serving) => ({

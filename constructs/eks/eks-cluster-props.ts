@@ -58,6 +58,15 @@ export interface EksClusterProps {
   readonly clusterAutoscaler?: boolean;
 
   /**
+   * Turn on EKS Auto Mode's load balancing so each model's `LoadBalancer` Service gets an AWS Network Load Balancer
+   * (docs/eks-serving.md, "Reaching a model"). EKS enables Auto Mode's three capabilities together: block storage comes
+   * with it, and compute is enabled with no node pools, so Auto Mode launches no instance (models keep their managed
+   * node groups). The cluster role gets the four AWS-managed Auto Mode policies.
+   * @default true
+   */
+  readonly loadBalancing?: boolean;
+
+  /**
    * What happens to the cluster, its key and log group when the stack is deleted. With RETAIN the cluster also gets
    * EKS deletion protection.
    * @default RemovalPolicy.RETAIN
@@ -78,4 +87,11 @@ export interface EksClusterAttributes {
    * @default true
    */
   readonly podIdentityAgent?: boolean;
+
+  /**
+   * Whether the cluster runs EKS Auto Mode load balancing (`eks.amazonaws.com/nlb` load balancer class); serving
+   * exposes every model through it and refuses a cluster without it.
+   * @default true
+   */
+  readonly loadBalancing?: boolean;
 }

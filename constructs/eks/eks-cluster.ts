@@ -25,6 +25,8 @@ export interface IEksCluster extends IConstruct {
   readonly vpc: ec2.IVpc;
   /** Whether the EKS Pod Identity agent runs on the cluster. */
   readonly podIdentityAgent: boolean;
+  /** Whether EKS Auto Mode load balancing turns the models' `LoadBalancer` Services into Network Load Balancers. */
+  readonly loadBalancing: boolean;
   /** Adds one model's managed node group, created under `scope`. */
   addNodegroup(scope: Construct, id: string, options: ModelNodegroupOptions): ModelNodegroup;
   /** Adds the GPU training node group (spot, from zero, GPU taint, training label), created under `scope`. */
@@ -40,6 +42,7 @@ abstract class EksClusterBase extends Construct implements IEksCluster {
   abstract readonly clusterArn: string;
   abstract readonly vpc: ec2.IVpc;
   abstract readonly podIdentityAgent: boolean;
+  abstract readonly loadBalancing: boolean;
 
   addNodegroup(scope: Construct, id: string, options: ModelNodegroupOptions): ModelNodegroup {
     const nodegroup = new ModelNodegroup(scope, id, { ...options, cluster: this });
@@ -74,6 +77,7 @@ export class EksCluster extends EksClusterBase {
       readonly clusterArn = Stack.of(scope).formatArn({ service: 'eks', resource: 'cluster', resourceName: attrs.clusterName });
       readonly vpc = attrs.vpc;
       readonly podIdentityAgent = attrs.podIdentityAgent ?? true;
+      readonly loadBalancing = attrs.loadBalancing ?? true;
     }
     return new Import(scope, id);
   }
@@ -84,6 +88,7 @@ export class EksCluster extends EksClusterBase {
   readonly clusterCertificateAuthorityData: string;
   readonly vpc: ec2.IVpc;
   readonly podIdentityAgent = true;
+  readonly loadBalancing: boolean;
   readonly encryptionKey: kms.IKey;
   readonly role: iam.Role;
   readonly adminRole: iam.IRole;
@@ -108,6 +113,7 @@ export class EksCluster extends EksClusterBase {
     const logRetention = props.logRetention ?? Duration.days(365);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const clusterAutoscaler = props.clusterAutoscaler ?? true;
+    this.loadBalancing = props.loadBalancing ?? true;
     if (!Token.isUnresolved(clusterName) && !CLUSTER_NAME.test(clusterName)) {
       throw new InvalidPropError('EksCluster', 'clusterName', clusterName, 'letters, digits, - and _, starting with a letter or digit, 1-100 characters');
     }
@@ -130,8 +136,10 @@ export class EksCluster extends EksClusterBase {
       removalPolicy,
     });
 
+    const eksService = new iam.ServicePrincipal('eks.amazonaws.com');
     this.role = new ManagedPolicyRole(this, 'ClusterRole', {
-      assumedBy: new iam.ServicePrincipal('eks.amazonaws.com'),
+      // Auto Mode tags the resources it creates with the session (https://docs.aws.amazon.com/eks/latest/userguide/auto-cluster-iam-role.html).
+      assumedBy: this.loadBalancing ? new iam.SessionTagsPrincipal(eksService) : eksService,
       description: `Control plane of EKS cluster ${clusterName}`,
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSClusterPolicy')],
     });
@@ -141,6 +149,7 @@ export class EksCluster extends EksClusterBase {
       'AWS-managed policy EKS requires on the cluster service role to manage the control plane ENIs, security groups and load ' +
         'balancers; AWS updates it with each Kubernetes release, which a copied customer-managed policy would silently miss.',
     );
+    if (this.loadBalancing) this.addAutoModePolicies();
     this.encryptionKey.grant(this.role, 'kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant');
 
     this.controlPlaneSecurityGroup = new ec2.SecurityGroup(this, 'ControlPlaneSecurityGroup', {
@@ -171,6 +180,14 @@ export class EksCluster extends EksClusterBase {
       logging: { clusterLogging: { enabledTypes: CONTROL_PLANE_LOG_TYPES.map((type) => ({ type })) } },
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       upgradePolicy: { supportType: 'STANDARD' },
+      // Auto Mode's capabilities are enabled together; no node pools, so it launches no instance of its own.
+      ...(this.loadBalancing
+        ? {
+            computeConfig: { enabled: true, nodePools: [] },
+            storageConfig: { blockStorage: { enabled: true } },
+            kubernetesNetworkConfig: { elasticLoadBalancing: { enabled: true } },
+          }
+        : {}),
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
     });
     this.cluster.applyRemovalPolicy(removalPolicy);
@@ -221,6 +238,25 @@ export class EksCluster extends EksClusterBase {
     // metrics-server cannot become ACTIVE before an untainted node exists, and CloudFormation waits for ACTIVE.
     if (options.gpu || this.metricsServerAddon.node.dependencies.length > 0) return;
     if (Stack.of(nodegroup) === Stack.of(this)) this.metricsServerAddon.node.addDependency(nodegroup);
+  }
+
+  /** The AWS-managed policies EKS Auto Mode requires on the cluster role, each acknowledged for what it lets EKS do. */
+  private addAutoModePolicies(): void {
+    const policies = [
+      { name: 'AmazonEKSLoadBalancingPolicy', rule: Rule.iam4EksLoadBalancingPolicy, does: 'create the Network Load Balancers, target groups and their security groups of the models\' LoadBalancer Services' },
+      { name: 'AmazonEKSNetworkingPolicy', rule: Rule.iam4EksNetworkingPolicy, does: 'manage the network interfaces and security group rules of the load balancer targets' },
+      { name: 'AmazonEKSComputePolicy', rule: Rule.iam4EksComputePolicy, does: 'launch Auto Mode instances, which it never does here: the cluster defines no node pool' },
+      { name: 'AmazonEKSBlockStoragePolicy', rule: Rule.iam4EksBlockStoragePolicy, does: 'manage EBS volumes of Auto Mode persistent volumes, which serving does not use' },
+    ];
+    for (const policy of policies) {
+      this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(policy.name));
+      acknowledgeFinding(
+        this.role.node.defaultChild!,
+        policy.rule,
+        `AWS-managed policy EKS requires on the cluster role of an Auto Mode cluster (EKS enables compute, block storage and load ` +
+          `balancing together); it lets EKS ${policy.does}, with conditions AWS maintains per release.`,
+      );
+    }
   }
 
   private addon(id: string, addonName: string, configuration?: Record<string, string>): eks.CfnAddon {

@@ -4,5 +4,6 @@ export * from './model-nodegroup';
 export * from './model-nodegroup-props';
 export * from './cluster-autoscaler-identity';
 export * from './pod-identity-role';
+export * from './load-balancer-subnets';
 export * from './training-nodegroup';
 export * from './training-nodegroup-props';

@@ -5,6 +5,7 @@ export * from './serving-network-policy';
 export * from './nvidia-device-plugin';
 export * from './serving-kubernetes-stack';
 export * from './cluster-autoscaler';
+export * from './model-rollout-rbac';
 export * from './priority-classes';
 export * from './training-namespace';
 export * from './training-job';

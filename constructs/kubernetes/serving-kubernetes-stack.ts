@@ -7,6 +7,8 @@ import { MetricsCollectorRbac } from './metrics-collector-rbac';
 import { NvidiaDevicePlugin } from './nvidia-device-plugin';
 import { PlatformPriorityClasses } from './priority-classes';
 import { ServingWorkload } from './serving-workload';
+import type { ServingLoadBalancerProps } from './serving-workload-props';
+import { NO_SERVED_VERSION } from '../../lib/rollout';
 import { TrainingNamespace } from './training-namespace';
 import { SERVING_CONTAINER } from './workload-names';
 
@@ -45,6 +47,20 @@ export interface ServingKubernetesStackProps {
    * @default true
    */
   readonly clusterAutoscaler?: boolean;
+
+  /**
+   * Number of subnets the load balancers live in (one per availability zone of the VPC): how many CIDRs of
+   * `load_balancer_subnet_cidrs` the NetworkPolicies admit.
+   * @default 2
+   */
+  readonly loadBalancerZones?: number;
+
+  /**
+   * Make every model's load balancer internet-facing with a TLS listener on 443 using this ACM certificate; the
+   * `load_balancer_subnet_*` variables must then name the public subnets (CDK outputs `PublicSubnet*Output`).
+   * @default - internal load balancers without TLS, in the load-balancer subnets
+   */
+  readonly internetFacingCertificateArn?: string;
 
   /**
    * GPU training on the cluster (`training.eks`): the `training` namespace with its GPU quota. Teams then add one
@@ -92,6 +108,7 @@ export class ServingKubernetesStack extends TerraformStack {
     const gpuModels = props.models.some((model) => model.sizing.gpuPerPod > 0);
     const cudaImage = gpuModels ? variable('serving_cuda_image', 'CUDA serving image URI for the GPU models (serving/Dockerfile.cuda; CDK output CudaImageUriOutput)') : undefined;
     const modelRepository = variable('model_repository_uri', 'MODEL_REPOSITORY, s3://bucket/prefix/ (CDK output ModelRepositoryOutput)');
+    const loadBalancer = props.models.length > 0 ? this.loadBalancerVariables(variable, props) : undefined;
     const captured = props.models.some((model) => (model.captureSampleFraction ?? 0) > 0);
     const captureDestination = captured ? variable('capture_destination', 'CAPTURE_DESTINATION, s3://<silver bucket> (CDK output CaptureDestinationOutput)') : undefined;
 
@@ -124,6 +141,12 @@ export class ServingKubernetesStack extends TerraformStack {
         awsRegion: awsRegion.stringValue,
         ingressCidrs: props.ingressCidrs,
         drainTimeoutSeconds: props.drainTimeoutSeconds,
+        loadBalancer,
+        initialServedVersion: variable(
+          `${modelName}_served_version`,
+          `Pin of ${modelName} when Terraform creates its Deployment: the SSM parameter /mlops/<env>/serving/${modelName}/served-version. Ignored afterwards: the rollout function moves it`,
+          NO_SERVED_VERSION,
+        ).stringValue,
         priorityClassName: this.priorityClasses?.serving.metadata.name,
         capture: captureSampleFraction ? { sampleFraction: captureSampleFraction, destination: captureDestination!.stringValue } : undefined,
       });
@@ -131,7 +154,32 @@ export class ServingKubernetesStack extends TerraformStack {
         description: `In-cluster inference endpoint of ${modelName}`,
         value: `http://model-server.${workload.namespace.metadata.name}.svc.cluster.local:${SERVING_CONTAINER.port}`,
       });
+      const lbService = workload.loadBalancerService!;
+      const scheme = loadBalancer!.certificateArn ? 'https' : 'http';
+      const port = loadBalancer!.certificateArn ? 443 : SERVING_CONTAINER.port;
+      new TerraformOutput(this, `${modelName}-load-balancer-endpoint`, {
+        description: `Inference endpoint of ${modelName} on its Network Load Balancer (${loadBalancer!.internetFacing ? 'internet-facing' : 'internal'})`,
+        value: `${scheme}://${lbService.status.get(0).loadBalancer.get(0).ingress.get(0).hostname}:${port}`,
+      });
       return workload;
     });
+  }
+
+  private loadBalancerVariables(
+    variable: (name: string, description: string, defaultValue?: string) => TerraformVariable,
+    props: ServingKubernetesStackProps,
+  ): ServingLoadBalancerProps {
+    const where = props.internetFacingCertificateArn ? 'public subnets (CDK output PublicSubnetIdsOutput)' : 'load-balancer subnets (CDK output LoadBalancerSubnetIdsOutput)';
+    const subnetIds = variable('load_balancer_subnet_ids', `Comma-separated IDs of the ${where}`);
+    const subnetCidrs = variable('load_balancer_subnet_cidrs', `Comma-separated CIDR blocks of those subnets (CDK output ${props.internetFacingCertificateArn ? 'PublicSubnetCidrsOutput' : 'LoadBalancerSubnetCidrsOutput'})`);
+    const clientCidrs = variable('load_balancer_client_cidrs', 'Comma-separated CIDR blocks allowed to call the load balancers (e.g. the VPC CIDR, CDK output VpcCidrOutput)');
+    const zones = props.loadBalancerZones ?? 2;
+    return {
+      subnetIds: subnetIds.stringValue,
+      subnetCidrs: Array.from({ length: zones }, (_, index) => Fn.element(Fn.split(',', subnetCidrs.stringValue), index) as string),
+      clientCidrs: Fn.split(',', clientCidrs.stringValue),
+      internetFacing: props.internetFacingCertificateArn !== undefined,
+      certificateArn: props.internetFacingCertificateArn,
+    };
   }
 }

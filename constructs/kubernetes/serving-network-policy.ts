@@ -6,6 +6,8 @@ export interface ServingNetworkPolicyInput {
   readonly metadata: NetworkPolicyV1Metadata;
   readonly selectorLabels: Record<string, string>;
   readonly ingressCidrs: readonly string[];
+  /** Subnet CIDRs of the model's load balancer (its addresses forward requests and send health checks). */
+  readonly loadBalancerCidrs?: readonly string[];
 }
 
 /** The EKS Pod Identity agent's link-local addresses (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-how-it-works.html). */
@@ -14,7 +16,7 @@ const INSTANCE_METADATA = '169.254.169.254/32';
 
 /**
  * Default deny for the serving pods, then: ingress only on 8080 from namespaces labelled as inference clients
- * (callers, Prometheus) and the given CIDRs (load balancer subnets); egress only DNS to kube-dns, HTTPS (S3 model
+ * (callers, Prometheus), the model's load balancer subnets and any extra CIDRs; egress only DNS to kube-dns, HTTPS (S3 model
  * reads through the gateway endpoint) and the pod identity agent that hands out the pod's AWS credentials.
  */
 export function servingNetworkPolicy(scope: Construct, id: string, input: ServingNetworkPolicyInput): NetworkPolicyV1 {
@@ -28,7 +30,7 @@ export function servingNetworkPolicy(scope: Construct, id: string, input: Servin
         {
           from: [
             { namespaceSelector: { matchLabels: { [INFERENCE_CLIENT_LABEL]: 'true' } } },
-            ...input.ingressCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ...[...input.ingressCidrs, ...(input.loadBalancerCidrs ?? [])].map((cidr) => ({ ipBlock: { cidr } })),
           ],
           ports: [tcp(SERVING_CONTAINER.port)],
         },

@@ -8,6 +8,8 @@ export interface ServingPodSpecInput {
   readonly selectorLabels: Record<string, string>;
   readonly image: string;
   readonly env: Record<string, string>;
+  /** Variables read from pod annotations through the downward API: variable name → annotation key. */
+  readonly annotationEnv?: Record<string, string>;
   readonly cpuMillicores: { readonly request: number; readonly limit: number };
   readonly memoryMiB: { readonly request: number; readonly limit: number };
   readonly gpus: number;
@@ -57,7 +59,10 @@ export function servingPodSpec(input: ServingPodSpecInput): DeploymentV1SpecTemp
         image: input.image,
         imagePullPolicy: 'IfNotPresent',
         port: [{ name: 'http', containerPort: SERVING_CONTAINER.port, protocol: 'TCP' }],
-        env: Object.entries(input.env).map(([name, value]) => ({ name, value })),
+        env: [
+          ...Object.entries(input.env).map(([name, value]) => ({ name, value })),
+          ...Object.entries(input.annotationEnv ?? {}).map(([name, key]) => ({ name, valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${key}']` } } })),
+        ],
         resources: {
           requests: { cpu: `${input.cpuMillicores.request}m`, memory: `${input.memoryMiB.request}Mi` },
           limits,

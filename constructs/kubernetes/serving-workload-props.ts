@@ -1,5 +1,32 @@
 import type { EksSizing } from '../../lib/decision';
 
+/** How a model is exposed outside the cluster: an EKS Auto Mode Network Load Balancer (docs/eks-serving.md). */
+export interface ServingLoadBalancerProps {
+  /** Comma-separated subnet IDs the load balancer lives in: the VPC's load-balancer subnets (internal) or its public subnets. */
+  readonly subnetIds: string;
+
+  /**
+   * CIDR blocks of those subnets: with IP targets the load balancer's own addresses are the source of forwarded requests and
+   * health checks, so the NetworkPolicy admits these (and no other new source) on port 8080.
+   */
+  readonly subnetCidrs: string[];
+
+  /** Who may connect to the load balancer (`loadBalancerSourceRanges`: its security group's inbound rules). */
+  readonly clientCidrs: string[];
+
+  /**
+   * Internet-facing instead of internal; requires `certificateArn`.
+   * @default false
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * ACM certificate for a TLS listener on 443 (policy `ELBSecurityPolicy-TLS13-1-2-2021-06`) instead of TCP on 8080.
+   * @default - no TLS: an internal TCP listener on 8080
+   */
+  readonly certificateArn?: string;
+}
+
 export interface ServingWorkloadProps {
   /** Model name from the environment config; the namespace is `serving-<model>`. */
   readonly modelName: string;
@@ -35,6 +62,19 @@ export interface ServingWorkloadProps {
    * @default - none
    */
   readonly ingressCidrs?: string[];
+
+  /**
+   * The pin the Deployment starts with (the model's SSM parameter `/mlops/<env>/serving/<model>/served-version`). Only
+   * used when Terraform creates the Deployment; afterwards the rollout function moves it and Terraform ignores it.
+   * @default 'none' (serves nothing until the first approved version is rolled out)
+   */
+  readonly initialServedVersion?: string;
+
+  /**
+   * Expose the model on a Network Load Balancer (`model-server-lb` Service) besides the in-cluster ClusterIP Service.
+   * @default - in-cluster only (the serving Kubernetes stack always passes one)
+   */
+  readonly loadBalancer?: ServingLoadBalancerProps;
 
   /**
    * UID/GID the server runs as; must not be 0.

@@ -9,12 +9,23 @@ import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { ModelRolloutRbac } from './model-rollout-rbac';
+import { servingLoadBalancer } from './serving-load-balancer';
 import { CAPTURE_ENV } from '../../serving/src/capture/capture-settings';
 import { RESTRICTED_NAMESPACE_LABELS } from './restricted-pod-security';
 import { servingNetworkPolicy } from './serving-network-policy';
 import { servingPodSpec } from './serving-pod-spec';
 import type { ServingWorkloadProps } from './serving-workload-props';
-import { GPU_RESOURCE, SERVING_CONTAINER, servingNamespace, servingServiceAccount } from './workload-names';
+import { NO_SERVED_VERSION, SERVED_MODEL_VERSION_VARIABLE } from '../../lib/rollout';
+import {
+  GPU_RESOURCE,
+  MODEL_DEPLOYMENT,
+  ROLLOUT_PROGRESS_DEADLINE_SECONDS,
+  SERVED_VERSION_ANNOTATION,
+  SERVING_CONTAINER,
+  servingNamespace,
+  servingServiceAccount,
+} from './workload-names';
 
 export class InvalidWorkloadError extends Error {
   constructor(modelName: string, field: string, value: unknown, allowed: string) {
@@ -26,7 +37,7 @@ export class InvalidWorkloadError extends Error {
 /**
  * Every Kubernetes object one model needs on EKS, as Terraform resources: its own namespace (with a quota sized to
  * `maxReplicas` and container defaults for anything else deployed there), the service account the pod identity
- * association binds, the Deployment, a ClusterIP Service, a CPU HorizontalPodAutoscaler, a PodDisruptionBudget and a
+ * association binds, the Deployment, a ClusterIP Service, a Network Load Balancer Service (EKS Auto Mode), a CPU HorizontalPodAutoscaler, a PodDisruptionBudget and a
  * default-deny NetworkPolicy that opens only what the server needs.
  */
 export class ServingWorkload extends Construct {
@@ -36,9 +47,13 @@ export class ServingWorkload extends Construct {
   readonly serviceAccount: ServiceAccountV1;
   readonly deployment: DeploymentV1;
   readonly service: ServiceV1;
+  /** The `LoadBalancer` Service EKS Auto Mode backs with a Network Load Balancer; absent without `loadBalancer`. */
+  readonly loadBalancerService?: ServiceV1;
   readonly autoscaler: HorizontalPodAutoscalerV2;
   readonly disruptionBudget: PodDisruptionBudgetV1;
   readonly networkPolicy: NetworkPolicyV1;
+  /** Lets the rollout function get and patch this model's Deployment only. */
+  readonly rolloutRbac: ModelRolloutRbac;
 
   constructor(scope: Construct, id: string, props: ServingWorkloadProps) {
     super(scope, id);
@@ -85,8 +100,10 @@ export class ServingWorkload extends Construct {
     });
 
     this.deployment = new DeploymentV1(this, 'Deployment', {
-      metadata: meta('model-server'),
+      metadata: meta(MODEL_DEPLOYMENT.name),
       spec: {
+        // A version that never becomes ready marks the rollout failed after this; the rollout function then rolls back.
+        progressDeadlineSeconds: ROLLOUT_PROGRESS_DEADLINE_SECONDS,
         // The HPA owns the replica count after creation (see lifecycle.ignoreChanges).
         replicas: String(minReplicas),
         revisionHistoryLimit: 5,
@@ -95,13 +112,20 @@ export class ServingWorkload extends Construct {
         template: {
           metadata: {
             labels,
-            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(SERVING_CONTAINER.port), 'prometheus.io/path': SERVING_CONTAINER.metricsPath },
+            annotations: {
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': String(SERVING_CONTAINER.port),
+              'prometheus.io/path': SERVING_CONTAINER.metricsPath,
+              // The pin: set once here, then moved only by the rollout function (see lifecycle.ignoreChanges).
+              [SERVED_VERSION_ANNOTATION]: props.initialServedVersion ?? NO_SERVED_VERSION,
+            },
           },
           spec: servingPodSpec({
             modelName,
             serviceAccountName: this.serviceAccount.metadata.name,
             selectorLabels,
             image: props.image,
+            annotationEnv: { [SERVED_MODEL_VERSION_VARIABLE]: SERVED_VERSION_ANNOTATION },
             env: {
               MODEL_REPOSITORY: props.modelRepositoryUri,
               SERVED_MODELS: modelName,
@@ -123,8 +147,10 @@ export class ServingWorkload extends Construct {
           }),
         },
       },
-      waitForRollout: true,
-      lifecycle: { ignoreChanges: ['spec[0].replicas'] },
+      // Rollouts of model versions are the rollout function's to watch; a first apply with the pin at 'none' never becomes ready.
+      waitForRollout: false,
+      // The HPA owns the replica count; the rollout function owns the pin and the Deployment's rollback annotation.
+      lifecycle: { ignoreChanges: ['spec[0].replicas', 'metadata[0].annotations', `spec[0].template[0].metadata[0].annotations["${SERVED_VERSION_ANNOTATION}"]`] },
     });
 
     this.service = new ServiceV1(this, 'Service', {
@@ -153,7 +179,16 @@ export class ServingWorkload extends Construct {
       spec: { selector: { matchLabels: selectorLabels }, maxUnavailable: minReplicas >= 2 ? '1' : undefined, minAvailable: minReplicas >= 2 ? undefined : '0' },
     });
 
-    this.networkPolicy = servingNetworkPolicy(this, 'NetworkPolicy', { metadata: meta('model-server'), selectorLabels, ingressCidrs });
+    this.rolloutRbac = new ModelRolloutRbac(this, 'RolloutRbac', { namespace, labels });
+    if (props.loadBalancer) {
+      this.loadBalancerService = servingLoadBalancer(this, 'LoadBalancerService', { namespace, labels, selectorLabels, loadBalancer: props.loadBalancer });
+    }
+    this.networkPolicy = servingNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: meta('model-server'),
+      selectorLabels,
+      ingressCidrs,
+      loadBalancerCidrs: props.loadBalancer?.subnetCidrs,
+    });
   }
 }
 
@@ -173,6 +208,11 @@ function validate(props: ServingWorkloadProps, resolved: { drainTimeoutSeconds: 
     throw new InvalidWorkloadError(modelName, 'terminationMarginSeconds', resolved.terminationMarginSeconds, 'at least 1 second, so the grace period exceeds the drain timeout');
   }
   if (!Number.isInteger(resolved.runAsUser) || resolved.runAsUser < 1) throw new InvalidWorkloadError(modelName, 'runAsUser', resolved.runAsUser, 'a non-root UID (a whole number, at least 1)');
+  const lb = props.loadBalancer;
+  if (lb?.internetFacing && lb.certificateArn === undefined) {
+    throw new InvalidWorkloadError(modelName, 'loadBalancer.certificateArn', undefined, 'an ACM certificate ARN: an internet-facing load balancer serves TLS only');
+  }
+  if (lb && lb.clientCidrs.length === 0) throw new InvalidWorkloadError(modelName, 'loadBalancer.clientCidrs', [], 'at least one CIDR block allowed to call the load balancer');
   const fraction = props.capture?.sampleFraction;
   if (fraction !== undefined && !(fraction >= 0 && fraction <= 1)) throw new InvalidWorkloadError(modelName, 'capture.sampleFraction', fraction, 'a fraction from 0 (off) to 1');
   if (props.capture && !Token.isUnresolved(props.capture.destination) && !props.capture.destination.startsWith('s3://')) {

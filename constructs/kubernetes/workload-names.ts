@@ -53,3 +53,6 @@ export const CLUSTER_AUTOSCALER = { namespace: 'kube-system', serviceAccount: 'c
 
 /** Kubernetes user the AMP managed scraper's access entry maps its role to; the collector ClusterRole is bound to it. */
 export const METRICS_COLLECTOR_USER = 'aps-collector-user';
+
+/** How an EKS model's Deployment carries its pin and who may move it (shared with the rollout function). */
+export { MODEL_DEPLOYMENT, MODEL_ROLLOUT_GROUP, ROLLOUT_PROGRESS_DEADLINE_SECONDS, SERVED_VERSION_ANNOTATION } from '../../lib/rollout/kubernetes-pin';

@@ -13,8 +13,15 @@ import type { PlatformNetworkProps } from './platform-network-props';
 import { allowCloudWatchLogs } from '../shared/cloudwatch-logs-key-access';
 
 /**
- * The VPC that platform workloads run in: public subnets only for load balancers and NAT, private subnets for
- * everything else, an S3 gateway endpoint so lakehouse traffic stays off the internet, and flow logs to an encrypted
+ * Subnet group that holds internal load balancers fronting pods (EKS models' Network Load Balancers) and nothing else:
+ * with IP targets the load balancer's addresses are the source the pods' NetworkPolicy admits, so they must not share
+ * a CIDR with pods. No route beyond the VPC.
+ */
+export const LOAD_BALANCER_SUBNET_GROUP = 'load-balancers';
+
+/**
+ * The VPC that platform workloads run in: public subnets only for load balancers and NAT, isolated `load-balancers`
+ * subnets only for internal load balancers of EKS models, private subnets for everything else, an S3 gateway endpoint so lakehouse traffic stays off the internet, and flow logs to an encrypted
  * log group.
  */
 export class PlatformNetwork extends Construct {
@@ -54,6 +61,9 @@ export class PlatformNetwork extends Construct {
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        // Last, so the subnets above keep the CIDRs they had before this group existed. /26: an NLB takes one address
+        // per subnet and needs 8 free; room for dozens of models.
+        { name: LOAD_BALANCER_SUBNET_GROUP, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 26 },
       ],
       // Set here, not left to the app's @aws-cdk/aws-ec2:restrictDefaultSecurityGroup flag.
       restrictDefaultSecurityGroup: true,

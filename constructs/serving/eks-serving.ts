@@ -60,6 +60,9 @@ export class EksServing extends Construct {
     if (props.cluster && !props.cluster.podIdentityAgent) {
       throw new InvalidPropError('EksServing', 'cluster.podIdentityAgent', false, 'a cluster running the EKS Pod Identity agent add-on (eks-pod-identity-agent)');
     }
+    if (props.cluster && !props.cluster.loadBalancing) {
+      throw new InvalidPropError('EksServing', 'cluster.loadBalancing', false, "a cluster with EKS Auto Mode load balancing, which exposes the model's Network Load Balancer");
+    }
     this.namespace = servingNamespace(modelName);
     this.serviceAccountName = servingServiceAccount(modelName);
 

@@ -6,7 +6,7 @@ import type { ModelServing } from './model-serving';
 
 /** One governed model: its deployment, the registry group whose approvals decide what it serves, and its pin. */
 export interface RolloutModel {
-  /** A Lambda or Fargate `ModelServing` built with `servedVersionParameterName` = `pinParameterName`. */
+  /** A Lambda or Fargate `ModelServing` built with `servedVersionParameterName` = `pinParameterName`, or an EKS one (its pin is on the Deployment). */
   readonly serving: ModelServing;
   /** SageMaker model package group of the model (`<env>-<model>`). */
   readonly modelPackageGroupName: string;

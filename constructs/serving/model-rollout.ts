@@ -1,10 +1,13 @@
 import * as path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ROLLOUT_TARGETS_VARIABLE, type ModelRolloutTarget } from '../../lib/rollout';
+import { MODEL_DEPLOYMENT, MODEL_ROLLOUT_GROUP, ROLLOUT_TARGETS_VARIABLE, type ModelRolloutTarget } from '../../lib/rollout';
+import { EksCluster, type IEksCluster } from '../eks';
 import { PlatformFunction } from '../functions';
 import { InvalidPropError } from '../shared/prop-validation';
 import { SERVING_CONTAINER_NAME } from './fargate-serving';
@@ -17,7 +20,7 @@ const HANDLER = path.join(__dirname, '..', '..', 'lambdas', 'rollout-model', 'ha
  * Governed rollout of model versions (docs/serving-targets.md, "Governed rollout"): on every state change of a model
  * package, a function brings the model's deployment to its highest approved, promoted version through the target's
  * own progressive deployment — a CodeDeploy canary on the Lambda alias, an ECS rolling deployment of a new task
- * definition revision — which rolls back on the error-rate and latency alarms; then it moves the model's pin. After a
+ * definition revision, a Kubernetes rolling update of the EKS Deployment (watched by the function) — which rolls back on the error-rate and latency alarms; then it moves the model's pin. After a
  * failed or stopped deployment it sets the pin back to the version still serving.
  */
 export class ModelRollout extends Construct {
@@ -26,19 +29,22 @@ export class ModelRollout extends Construct {
   readonly registryRule: events.Rule;
   /** Failed ECS deployments and failed or stopped CodeDeploy deployments of the governed models. */
   readonly deploymentFailureRule?: events.Rule;
+  /** One per EKS cluster of the governed models: maps the function's role to the Kubernetes group `MODEL_ROLLOUT_GROUP`. */
+  readonly kubernetesAccessEntries: eks.CfnAccessEntry[] = [];
 
   constructor(scope: Construct, id: string, props: ModelRolloutProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    if (props.models.length === 0) throw new InvalidPropError('ModelRollout', 'models', [], 'at least one Lambda or Fargate model');
+    if (props.models.length === 0) throw new InvalidPropError('ModelRollout', 'models', [], 'at least one Lambda, Fargate or EKS model');
     const rolloutTargets = Object.fromEntries(props.models.map((model) => [model.serving.modelName, rolloutTargetOf(model)]));
 
     this.function = new PlatformFunction(this, 'Function', {
       entry: HANDLER,
       description: 'Model package state change -> progressive rollout (or rollback) of the served model version',
-      // A handful of AWS API calls per event; the longest part is waiting for a Lambda function update (about a minute).
+      // A handful of AWS API calls per event; the longest part is waiting for a Lambda function update (about a minute),
+      // or, with EKS models, watching the Kubernetes rolling update (up to the Deployment's 10-minute progress deadline).
       memorySize: 256,
-      timeout: Duration.minutes(3),
+      timeout: props.models.some((model) => model.serving.eks) ? Duration.minutes(15) : Duration.minutes(3),
       reservedConcurrentExecutions: 2,
       vpc: props.vpc,
       encryptionKey: props.encryptionKey,
@@ -77,6 +83,27 @@ export class ModelRollout extends Construct {
     });
   }
 
+  /**
+   * Kubernetes access for EKS models: an access entry per cluster maps the function's role to `MODEL_ROLLOUT_GROUP`
+   * (no access policy: the namespaced Role of each model, from the cdktf app, grants get/patch on its Deployment only),
+   * and the cluster's private endpoint admits the function's security group on 443.
+   */
+  private grantKubernetesAccess(props: ModelRolloutProps): void {
+    clustersOf(props).forEach((cluster, index) => {
+      this.kubernetesAccessEntries.push(
+        new eks.CfnAccessEntry(this, index === 0 ? 'KubernetesAccess' : `KubernetesAccess${index + 1}`, {
+          clusterName: cluster.clusterName,
+          principalArn: this.function.role.roleArn,
+          type: 'STANDARD',
+          kubernetesGroups: [MODEL_ROLLOUT_GROUP],
+        }),
+      );
+      if (cluster instanceof EksCluster) {
+        cluster.controlPlaneSecurityGroup.addIngressRule(this.function.securityGroup, ec2.Port.tcp(443), 'Model rollout function: gets and patches model Deployments');
+      }
+    });
+  }
+
   private grant(props: ModelRolloutProps): void {
     const role = this.function.role;
     const stack = Stack.of(this);
@@ -110,6 +137,8 @@ export class ModelRollout extends Construct {
           `The rollout reads the configuration of the version the live alias points at and publishes new versions of this one function; ` +
             'versions are numbered by Lambda as they are published, so the ARN names the function and leaves the qualifier open.',
         );
+      } else if (serving.eks) {
+        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [serving.eks.cluster.clusterArn] }));
       } else if (serving.fargate) {
         const { service, taskRole, executionRole } = serving.fargate;
         role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: [service.serviceArn] }));
@@ -123,6 +152,7 @@ export class ModelRollout extends Construct {
         unscoped.push('ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition');
       }
     }
+    this.grantKubernetesAccess(props);
     const unscopedStatement = new iam.PolicyStatement({ actions: [...new Set(unscoped)], resources: ['*'] });
     role.addToPrincipalPolicy(unscopedStatement);
     this.function.acknowledgeStatementWildcards(
@@ -133,6 +163,11 @@ export class ModelRollout extends Construct {
     );
     acknowledgeModelRepositoryRead(this.function.role, props.modelRepository);
   }
+}
+
+/** The EKS clusters of the governed models, each once. */
+function clustersOf(props: ModelRolloutProps): IEksCluster[] {
+  return [...new Set(props.models.flatMap((model) => (model.serving.eks ? [model.serving.eks.cluster] : [])))];
 }
 
 function rolloutTargetOf(model: RolloutModel): ModelRolloutTarget {
@@ -151,9 +186,13 @@ function rolloutTargetOf(model: RolloutModel): ModelRolloutTarget {
       },
     };
   }
+  if (serving.eks) {
+    const { cluster, namespace } = serving.eks;
+    return { ...common, target: { kind: 'kubernetes', clusterName: cluster.clusterName, namespace, deployment: MODEL_DEPLOYMENT.name, containerName: MODEL_DEPLOYMENT.container } };
+  }
   if (serving.fargate) {
     const { cluster, service } = serving.fargate;
     return { ...common, target: { kind: 'ecs', cluster: cluster.clusterName, service: service.serviceName, containerName: SERVING_CONTAINER_NAME } };
   }
-  throw new InvalidPropError('ModelRollout', 'models', serving.modelName, `a Lambda or Fargate model (${serving.target} models are not rolled out by this function yet)`);
+  throw new InvalidPropError('ModelRollout', 'models', serving.modelName, `a Lambda, Fargate or EKS model (got ${serving.target})`);
 }

@@ -1,5 +1,6 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -9,11 +10,15 @@ import { parseRolloutTargets, ROLLOUT_TARGETS_VARIABLE } from '../../lib/rollout
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
 import { parseRepositoryPrefix } from '../promote-model/repository';
+import { eksKubernetesApis } from './eks-connection';
 import { createRolloutHandler } from './rollout-handler';
 
 const { logger, metrics, tracer } = createObservability('rollout-model');
 
 const targets = parseRolloutTargets(requireEnv(ROLLOUT_TARGETS_VARIABLE));
+/** Stop watching a Kubernetes rollout this long before the function times out, to leave time for the rollback patch. */
+const ROLLBACK_MARGIN_MS = 60_000;
+let watchDeadline = 0;
 const rolloutHandler = createRolloutHandler(
   {
     sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})),
@@ -22,6 +27,8 @@ const rolloutHandler = createRolloutHandler(
     lambda: tracer.captureAWSv3Client(new LambdaClient({})),
     codedeploy: tracer.captureAWSv3Client(new CodeDeployClient({})),
     ecs: tracer.captureAWSv3Client(new ECSClient({})),
+    kubernetes: eksKubernetesApis(tracer.captureAWSv3Client(new EKSClient({}))),
+    kubernetesWatch: { pollSeconds: 10, deadline: () => watchDeadline },
     repository: { bucket: requireEnv('MODEL_REPOSITORY_BUCKET'), prefix: parseRepositoryPrefix(process.env.MODEL_REPOSITORY_PREFIX ?? '') },
   },
   targets,
@@ -30,6 +37,7 @@ const rolloutHandler = createRolloutHandler(
 
 export const handler = async (event: unknown, context: Context) => {
   logger.addContext(context);
+  watchDeadline = Date.now() + context.getRemainingTimeInMillis() - ROLLBACK_MARGIN_MS;
   try {
     return await rolloutHandler(event);
   } finally {

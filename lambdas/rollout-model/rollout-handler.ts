@@ -17,14 +17,17 @@ export function createRolloutHandler(deps: RolloutDeps, targets: RolloutTargets,
         logger.info('event needs no rollout', { reason: request.reason });
         return request;
       case 'resync': {
-        const outcome = await resyncPin(deps, request.model, targets[request.model]!);
+        const outcome = await resyncPin(deps, request.model, targets[request.model]);
         logger.warn('deployment failed or stopped; pin set to the version still serving', { ...outcome, reason: request.reason });
         metrics.addMetric('ModelRolloutsFailed', MetricUnit.Count, 1);
         return { kind: 'resync' as const, ...outcome };
       }
       case 'reconcile': {
-        const outcome = await reconcileModel(deps, request.model, targets[request.model]!, request.approvedVersion);
-        if (outcome.kind === 'started') {
+        const outcome = await reconcileModel(deps, request.model, targets[request.model], request.approvedVersion);
+        if (outcome.kind === 'rolled-back') {
+          logger.warn('model rollout failed and was rolled back; the pin stays on the version still serving', { ...outcome, status: request.status });
+          metrics.addMetric('ModelRolloutsFailed', MetricUnit.Count, 1);
+        } else if (outcome.kind === 'started') {
           logger.info('model rollout started', { ...outcome, status: request.status });
           metrics.addMetric('ModelRolloutsStarted', MetricUnit.Count, 1);
         } else if (outcome.kind === 'nothing-approved') {

@@ -5,6 +5,8 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { ModelRolloutTarget } from '../../lib/rollout';
 import { desiredVersion, type DesiredVersionDeps } from './desired-version';
 import { ecsServedVersion, rolloutEcs } from './ecs-rollout';
+import type { KubernetesApi } from './kubernetes-api';
+import { kubernetesPinnedVersion, rolloutKubernetes, type KubernetesWatchOptions } from './kubernetes-rollout';
 import { lambdaServedVersion, rolloutLambda } from './lambda-rollout';
 import { readPin, writePin } from './pin-store';
 import type { RolloutResult } from './rollout-result';
@@ -16,6 +18,15 @@ export interface RolloutDeps extends DesiredVersionDeps {
   readonly ecs: ECSClient;
   /** Longest wait for a Lambda function update (seconds). */
   readonly updateWaitSeconds?: number;
+  /** The Kubernetes API of an EKS cluster, by name; required when a target is `kubernetes`. */
+  readonly kubernetes?: (clusterName: string) => Promise<KubernetesApi>;
+  /** How the function watches a Kubernetes rolling update; required with `kubernetes`. */
+  readonly kubernetesWatch?: KubernetesWatchOptions;
+}
+
+function kubernetesOf(deps: RolloutDeps): { api: (clusterName: string) => Promise<KubernetesApi>; watch: KubernetesWatchOptions } {
+  if (!deps.kubernetes || !deps.kubernetesWatch) throw new Error('a kubernetes rollout target needs the kubernetes and kubernetesWatch dependencies');
+  return { api: deps.kubernetes, watch: deps.kubernetesWatch };
 }
 
 export type ReconcileOutcome =
@@ -35,11 +46,16 @@ export async function reconcileModel(deps: RolloutDeps, model: string, rollout: 
     return { kind: 'nothing-approved', model, servedVersion: await readPin(deps.ssm, rollout.pinParameter) };
   }
   const { target } = rollout;
-  const result =
-    target.kind === 'lambda'
-      ? await rolloutLambda({ lambda: deps.lambda, codedeploy: deps.codedeploy, updateWaitSeconds: deps.updateWaitSeconds }, target, desired)
-      : await rolloutEcs(deps.ecs, target, desired);
-  if ((await readPin(deps.ssm, rollout.pinParameter)) !== desired) await writePin(deps.ssm, rollout.pinParameter, desired);
+  let result: RolloutResult;
+  if (target.kind === 'lambda') result = await rolloutLambda({ lambda: deps.lambda, codedeploy: deps.codedeploy, updateWaitSeconds: deps.updateWaitSeconds }, target, desired);
+  else if (target.kind === 'ecs') result = await rolloutEcs(deps.ecs, target, desired);
+  else {
+    const kubernetes = kubernetesOf(deps);
+    result = await rolloutKubernetes(await kubernetes.api(target.clusterName), target, desired, kubernetes.watch);
+  }
+  // A rolled-back rollout leaves the pin on the version still serving.
+  const pin = result.kind === 'rolled-back' ? result.servedVersion : desired;
+  if ((await readPin(deps.ssm, rollout.pinParameter)) !== pin) await writePin(deps.ssm, rollout.pinParameter, pin);
   return { ...result, model };
 }
 
@@ -49,10 +65,13 @@ export async function reconcileModel(deps: RolloutDeps, model: string, rollout: 
  */
 export async function resyncPin(deps: RolloutDeps, model: string, rollout: ModelRolloutTarget): Promise<{ model: string; servedVersion: number | undefined; changed: boolean }> {
   const { target } = rollout;
-  const served =
-    target.kind === 'lambda'
-      ? (await lambdaServedVersion({ lambda: deps.lambda, codedeploy: deps.codedeploy }, target)).modelVersion
-      : (await ecsServedVersion(deps.ecs, target)).modelVersion;
+  let served: number | undefined;
+  if (target.kind === 'lambda') served = (await lambdaServedVersion({ lambda: deps.lambda, codedeploy: deps.codedeploy }, target)).modelVersion;
+  else if (target.kind === 'ecs') served = (await ecsServedVersion(deps.ecs, target)).modelVersion;
+  else {
+    const api = await kubernetesOf(deps).api(target.clusterName);
+    served = kubernetesPinnedVersion(await api.getDeployment(target.namespace, target.deployment), target);
+  }
   const pinned = await readPin(deps.ssm, rollout.pinParameter);
   if (pinned === served) return { model, servedVersion: served, changed: false };
   await writePin(deps.ssm, rollout.pinParameter, served);

@@ -61,7 +61,15 @@ export function costSection(index: TemplateIndex, decisions: readonly RecordedDe
     if (count > 0) lines.push({ item, count, unit: 'workspace', monthlyUsd: null, source, note: 'usage-priced: no fixed monthly fee' });
   };
   usage('AWS::APS::Workspace', 'Amazon Managed Service for Prometheus (samples ingested, stored, queried)', 'https://aws.amazon.com/prometheus/pricing/');
-  usage('AWS::Grafana::Workspace', 'Amazon Managed Grafana (per active editor and viewer user)', 'https://aws.amazon.com/grafana/pricing/');
+  const grafanaWorkspaces = index.ofType('AWS::Grafana::Workspace').length;
+  if (grafanaWorkspaces > 0 && config.grafanaUsers) {
+    const { editors, viewers } = config.grafanaUsers;
+    const users = (line: CostLineRow) => ({ ...line, note: 'active users a month expected by the config (monitoring.grafana.expectedUsers)' });
+    lines.push(users(priced('Amazon Managed Grafana editors and admins', editors * grafanaWorkspaces, 'user', 'grafanaEditorMonth')));
+    lines.push(users(priced('Amazon Managed Grafana viewers', viewers * grafanaWorkspaces, 'user', 'grafanaViewerMonth')));
+  } else {
+    usage('AWS::Grafana::Workspace', 'Amazon Managed Grafana (per active editor and viewer user)', 'https://aws.amazon.com/grafana/pricing/');
+  }
   for (const budget of config.budgets) lines.push({ item: budget.item, count: 1, unit: 'budget', monthlyUsd: budget.monthlyUsd, source: budget.source, note: 'a cap from the config, not a forecast' });
 
   const monthlyTotalUsd = round(lines.reduce((sum, line) => sum + (line.monthlyUsd ?? 0), 0));

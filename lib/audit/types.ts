@@ -46,6 +46,8 @@ export interface AuditedConfig {
   readonly account?: string;
   /** Monthly budgets from the config (e.g. training) that the cost section lists as such. */
   readonly budgets: ReadonlyArray<{ readonly item: string; readonly monthlyUsd: number; readonly source: string }>;
+  /** Active Grafana users a month the config expects (Grafana bills per active user): prices the workspace. */
+  readonly grafanaUsers?: { readonly editors: number; readonly viewers: number };
 }
 
 export interface AuditInput {

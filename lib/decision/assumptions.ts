@@ -66,7 +66,7 @@ export const OPERATING_BURDEN_ORDER = ['lambda', 'fargate', 'eks'] as const;
 export const COST_TIE_TOLERANCE = 0.05;
 
 /**
- * ALB processed bytes: request plus a response assumed no larger than the request (1 GB = 10^6 KB).
+ * Load balancer processed bytes (ALB and NLB): request plus a response assumed no larger than the request (1 GB = 10^6 KB).
  * Clients are assumed to keep connections alive, so processed bytes, not new connections, set the LCUs.
  */
 export const ALB_RESPONSE_TO_REQUEST_RATIO = 1;

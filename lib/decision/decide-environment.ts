@@ -16,7 +16,7 @@ export interface EnvironmentServingDecision {
 
 /**
  * Decides every model of an environment. Models that can only run on EKS (GPU) or are forced there make
- * the environment create a cluster: the first of them carries its fixed costs (control plane, ingress ALB);
+ * the environment create a cluster: the first of them carries its fixed cost (control plane; each EKS model pays its own NLB);
  * every other model is priced at its marginal cost on that cluster.
  */
 export function decideEnvironment(config: EnvironmentConfig, options: DecideEnvironmentOptions = {}): EnvironmentServingDecision {

@@ -66,7 +66,8 @@ function optionFor(profile: TrafficProfile, context: DecisionContext, candidate:
   const lines: CostLine[] = [];
   if (mode === 'new-cluster') lines.push(costLine('EKS control plane', HOURS_PER_MONTH, 'cluster-h', 'eksClusterHour'));
   lines.push(costLine(`${node.instanceType} nodes (${pricedNodes} x ${HOURS_PER_MONTH} h)`, pricedNodes * HOURS_PER_MONTH, 'h', node.priceId));
-  lines.push(...loadBalancerLines(profile, { ownLoadBalancer: mode === 'new-cluster' }));
+  // Every EKS model gets its own internal Network Load Balancer (its Service, provisioned by EKS Auto Mode), whatever the cluster.
+  lines.push(...loadBalancerLines(profile, { kind: 'nlb', ownLoadBalancer: true }));
 
   const cpuMillicores = Math.round(podVcpu * 1000);
   const sizing: EksSizing = {
@@ -90,7 +91,7 @@ function optionFor(profile: TrafficProfile, context: DecisionContext, candidate:
   const notes = [
     `each pod serves ~${perPodRps.toFixed(1)} RPS at ${TARGET_UTILIZATION * 100}% utilization on ${gpuPerPod > 0 ? `${gpuPerPod} GPU` : `${podVcpu} vCPU`}; ${podsPerNode} pod(s) per ${node.instanceType}`,
   ];
-  if (mode !== 'new-cluster') notes.push(`${mode === 'shared-cluster' ? `shared cluster '${context.sharedEksClusterName}'` : 'the environment cluster'}: no control-plane or ALB-hour charge for this model`);
+  if (mode !== 'new-cluster') notes.push(`${mode === 'shared-cluster' ? `shared cluster '${context.sharedEksClusterName}'` : 'the environment cluster'}: no control-plane charge for this model (its own NLB is priced)`);
   return { target: 'eks', sizing, cost: monthlyCost(lines), notes };
 }
 

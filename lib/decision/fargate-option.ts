@@ -42,7 +42,7 @@ function optionForTaskSize(
   const lines = [
     costLine(`task vCPU (${pricedTasks} tasks x ${vcpu} vCPU x ${HOURS_PER_MONTH} h)`, taskHours * vcpu, 'vCPU-h', prices.vcpu),
     costLine(`task memory (${pricedTasks} tasks x ${taskGb} GB x ${HOURS_PER_MONTH} h)`, taskHours * taskGb, 'GB-h', prices.gb),
-    ...loadBalancerLines(profile, { ownLoadBalancer: true }),
+    ...loadBalancerLines(profile, { kind: 'alb', ownLoadBalancer: true }),
   ];
   const sizing: FargateSizing = {
     target: 'fargate',

@@ -52,6 +52,8 @@ export const PRICES = {
   fargateGbArm: price(0.00356, 'per GB-hour', 'Fargate Linux arm64 memory', FARGATE_PAGE, 'the page quotes $0.00356 (some transcriptions $0.003556)'),
   albHour: price(0.0225, 'per hour', 'Application Load Balancer', ELB_PAGE),
   albLcuHour: price(0.008, 'per LCU-hour', 'Application Load Balancer capacity unit', ELB_PAGE),
+  nlbHour: price(0.0225, 'per hour', 'Network Load Balancer', ELB_PAGE),
+  nlbLcuHour: price(0.006, 'per NLCU-hour', 'Network Load Balancer capacity unit (TCP: 1 GB processed per hour, 800 new connections/s, 100,000 active)', ELB_PAGE),
   eksClusterHour: price(0.1, 'per cluster-hour', 'EKS control plane (standard support)', EKS_PAGE),
   ec2C7gXlarge: price(0.145, 'per hour', 'EC2 c7g.xlarge (4 vCPU, 8 GiB, arm64)', EC2_PAGE, CLIENT_SIDE_NOTE),
   ec2M7gXlarge: price(0.1632, 'per hour', 'EC2 m7g.xlarge (4 vCPU, 16 GiB, arm64)', EC2_PAGE, CLIENT_SIDE_NOTE),

@@ -7,9 +7,9 @@ export type Architecture = 'arm64' | 'x86_64';
 
 /** Where an EKS-served model's cluster comes from; it decides which fixed costs the model carries. */
 export type EksClusterMode =
-  /** The model is the reason the environment creates a cluster: it carries the control plane and the ingress ALB. */
+  /** The model is the reason the environment creates a cluster: it carries the control plane (every EKS model pays its own NLB). */
   | 'new-cluster'
-  /** Another model of the environment already needs a cluster (GPU or forced): this model shares it, its nodes and ingress. */
+  /** Another model of the environment already needs a cluster (GPU or forced): this model shares its control plane. */
   | 'environment-cluster'
   /** The environment names an existing cluster another team operates (`sharedEksClusterName`). */
   | 'shared-cluster';

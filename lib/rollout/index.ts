@@ -1,1 +1,2 @@
 export * from './rollout-targets';
+export * from './kubernetes-pin';

@@ -28,18 +28,28 @@ const ecsTargetSchema = z.strictObject({
   containerName: name,
 });
 
+/** An EKS-served model: a strategic merge patch of its Deployment's pin, rolled out by Kubernetes (readiness-gated rolling update). */
+const kubernetesTargetSchema = z.strictObject({
+  kind: z.literal('kubernetes'),
+  clusterName: name,
+  namespace: name,
+  deployment: name,
+  containerName: name,
+});
+
 const modelRolloutSchema = z.strictObject({
   /** SageMaker model package group whose approvals decide what this model serves. */
   modelPackageGroup: name,
   /** SSM parameter holding the pinned version (`none` before any approval). */
   pinParameter: name,
-  target: z.discriminatedUnion('kind', [lambdaTargetSchema, ecsTargetSchema]),
+  target: z.discriminatedUnion('kind', [lambdaTargetSchema, ecsTargetSchema, kubernetesTargetSchema]),
 });
 
 export const rolloutTargetsSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'a model name'), modelRolloutSchema);
 
 export type LambdaRolloutTarget = z.infer<typeof lambdaTargetSchema>;
 export type EcsRolloutTarget = z.infer<typeof ecsTargetSchema>;
+export type KubernetesRolloutTarget = z.infer<typeof kubernetesTargetSchema>;
 export type ModelRolloutTarget = z.infer<typeof modelRolloutSchema>;
 export type RolloutTargets = z.infer<typeof rolloutTargetsSchema>;
 
@@ -49,7 +59,7 @@ export function parseRolloutTargets(text: string): RolloutTargets {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${ROLLOUT_TARGETS_VARIABLE} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${ROLLOUT_TARGETS_VARIABLE} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = rolloutTargetsSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${ROLLOUT_TARGETS_VARIABLE} is invalid: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);

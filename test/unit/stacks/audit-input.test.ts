@@ -15,4 +15,10 @@ describe('auditedConfigOf', () => {
     const { config } = loadEnvironment(cdkContext().environments, 'dev');
     expect(auditedConfigOf({ ...config, training: undefined }).budgets).toEqual([]);
   });
+
+  test('an environment with Grafana passes the users it expects, which price the workspace', () => {
+    const { config } = loadEnvironment(cdkContext().environments, 'prod');
+    expect(config.monitoring.grafana).toBeDefined();
+    expect(auditedConfigOf(config).grafanaUsers).toEqual(config.monitoring.grafana!.expectedUsers);
+  });
 });

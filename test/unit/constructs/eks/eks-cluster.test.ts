@@ -78,6 +78,33 @@ describe('EksCluster defaults', () => {
     });
   });
 
+  test('EKS Auto Mode load balancing on, with compute enabled but no node pool (Auto Mode launches no instance)', () => {
+    expect(cluster.loadBalancing).toBe(true);
+    template.hasResourceProperties('AWS::EKS::Cluster', {
+      ComputeConfig: { Enabled: true, NodePools: [] },
+      StorageConfig: { BlockStorage: { Enabled: true } },
+      KubernetesNetworkConfig: { ElasticLoadBalancing: { Enabled: true } },
+    });
+  });
+
+  test('the cluster role carries the Auto Mode policies and lets EKS tag its session', () => {
+    const arn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]] });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'eks.amazonaws.com' } })],
+      }),
+      // The customer-managed Permissions policy (KMS grant) follows the AWS-managed ones.
+      ManagedPolicyArns: [
+        arn('AmazonEKSClusterPolicy'),
+        arn('AmazonEKSLoadBalancingPolicy'),
+        arn('AmazonEKSNetworkingPolicy'),
+        arn('AmazonEKSComputePolicy'),
+        arn('AmazonEKSBlockStoragePolicy'),
+        { Ref: Match.stringLikeRegexp('^ClusterClusterRolePermissions') },
+      ],
+    });
+  });
+
   test('the API endpoint accepts HTTPS only from members of the API-client security group', () => {
     expect(cluster.apiClientSecurityGroup).toBeDefined();
     template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
@@ -183,6 +210,21 @@ describe('EksCluster custom props', () => {
     const withoutAutoscaler = new EksCluster(other, 'Cluster', { vpc: otherVpc, clusterAutoscaler: false });
     expect(withoutAutoscaler.clusterAutoscaler).toBeUndefined();
     Template.fromStack(other).resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
+  });
+
+  test('loadBalancing false: no Auto Mode capability, only the cluster policy, and imports say whether the cluster has it', () => {
+    const { stack: other, vpc: otherVpc } = environment();
+    const plain = new EksCluster(other, 'Cluster', { vpc: otherVpc, loadBalancing: false });
+    expect(plain.loadBalancing).toBe(false);
+    const cfn = Template.fromStack(other).findResources('AWS::EKS::Cluster');
+    const properties = Object.values(cfn)[0].Properties;
+    expect([properties.ComputeConfig, properties.StorageConfig, properties.KubernetesNetworkConfig]).toEqual([undefined, undefined, undefined]);
+    Template.fromStack(other).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Principal: { Service: 'eks.amazonaws.com' } })] }),
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKSClusterPolicy']] }, { Ref: Match.stringLikeRegexp('^ClusterClusterRolePermissions') }],
+    });
+    expect(EksCluster.fromEksClusterAttributes(other, 'Shared', { clusterName: 'team', vpc: otherVpc }).loadBalancing).toBe(true);
+    expect(EksCluster.fromEksClusterAttributes(other, 'Legacy', { clusterName: 'legacy', vpc: otherVpc, loadBalancing: false }).loadBalancing).toBe(false);
   });
 
   test('the given peers reach the endpoint; no API-client group is created', () => {

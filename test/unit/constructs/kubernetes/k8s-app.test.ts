@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ModelRepository } from '../../../../constructs/model-registry/model-repository';
+import { PlatformNetwork } from '../../../../constructs/network';
 import { loadEnvironment } from '../../../../lib/config';
 import { parseArguments, synthKubernetes, UsageError } from '../../../../stacks/k8s-app';
 import { ServingStack } from '../../../../stacks/serving-stack';
@@ -16,7 +16,12 @@ const CDK_JSON = join(REPO_ROOT, 'cdk.json');
 
 describe('synth:k8s arguments', () => {
   test('defaults: the CDK default environment, cdktf.out, cdk.json, no ingress CIDRs', () => {
-    expect(parseArguments([])).toEqual({ environment: undefined, outdir: 'cdktf.out', cdkJsonPath: 'cdk.json', ingressCidrs: [] });
+    expect(parseArguments([])).toEqual({ environment: undefined, outdir: 'cdktf.out', cdkJsonPath: 'cdk.json', ingressCidrs: [], internetFacingCertificateArn: undefined });
+  });
+
+  test('--internet-facing-certificate takes an ACM certificate ARN', () => {
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555';
+    expect(parseArguments(['--internet-facing-certificate', arn]).internetFacingCertificateArn).toBe(arn);
   });
 
   test.each([
@@ -40,6 +45,7 @@ describe('synth:k8s arguments', () => {
     [['-c', 'prod'], /-c prod: expected KEY=VALUE, e.g. -c env=prod/],
     [['-c', 'region=eu-west-1'], /-c region: the only context key is env/],
     [['--ingress-cidr', '10.0.0.0'], /--ingress-cidr 10.0.0.0: expected an IPv4 CIDR block/],
+    [['--internet-facing-certificate', 'my-cert'], /--internet-facing-certificate my-cert: expected an ACM certificate ARN/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseArguments(argv)).toThrow(UsageError);
     expect(() => parseArguments(argv)).toThrow(message);
@@ -62,6 +68,9 @@ describe('synthKubernetes', () => {
     expect(stack.clusterAutoscaler).toBeDefined();
     expect(Object.keys(json.resource.kubernetes_daemon_set_v1)).toHaveLength(1);
     expect(json.variable.cluster_name.default).toBe('mlops-prod-serving-cluster');
+    // prod names three zones: one load-balancer subnet CIDR per zone is admitted by each model's network policy.
+    const policies = Object.entries(json.resource.kubernetes_network_policy_v1 as Record<string, any>);
+    expect(policies.find(([name]) => name.startsWith('fraud-scorer_'))![1].spec.ingress[0].from).toHaveLength(4);
   });
 
   test('prod: the Terraform matches what the CDK serving stack creates (cluster name, same decisions, namespaces, service accounts, node labels)', () => {
@@ -73,7 +82,7 @@ describe('synthKubernetes', () => {
     const dependencies = new Stack(app, 'dependencies');
     const serving = new ServingStack(app, 'mlops-prod-serving', {
       config,
-      vpc: new ec2.Vpc(dependencies, 'Vpc', { maxAzs: 2 }),
+      vpc: new PlatformNetwork(dependencies, 'Network').vpc,
       modelRepository: new ModelRepository(dependencies, 'Repository'),
       metricsWorkspace: testMetricsWorkspace(dependencies),
       imageDirectory: join(__dirname, '..', 'serving', 'fixtures', 'serving-image'),
@@ -92,6 +101,10 @@ describe('synthKubernetes', () => {
       expect(nodegroup?.Properties.InstanceTypes).toEqual([sizing.nodeInstanceType]);
       expect(nodegroup?.Properties.ScalingConfig.MaxSize).toBeGreaterThanOrEqual(sizing.maxNodes);
     }
+    // Every value the CDK outputs for the Terraform names a variable the Terraform has (load balancer subnets included).
+    const named = Object.values(cdk.findOutputs('*')).flatMap((o) => [...String(o.Description).matchAll(/-var (\w+)=/g)].map((m) => m[1]));
+    expect(named).toEqual(expect.arrayContaining(['cluster_name', 'load_balancer_subnet_ids', 'load_balancer_subnet_cidrs', 'load_balancer_client_cidrs']));
+    for (const variable of named) expect([variable, json.variable[variable] !== undefined]).toEqual([variable, true]);
   });
 
   test('dev serves nothing on EKS: a provider-only stack', () => {

@@ -32,10 +32,26 @@ describe('ServingKubernetesStack defaults', () => {
   });
 
   test('values known only after the CDK deploy are required, non-null string variables', () => {
-    for (const name of ['cluster_name', 'cluster_endpoint', 'cluster_ca_certificate', 'aws_region', 'serving_image', 'serving_cuda_image', 'model_repository_uri']) {
+    for (const name of [
+      'cluster_name',
+      'cluster_endpoint',
+      'cluster_ca_certificate',
+      'aws_region',
+      'serving_image',
+      'serving_cuda_image',
+      'model_repository_uri',
+      'load_balancer_subnet_ids',
+      'load_balancer_subnet_cidrs',
+      'load_balancer_client_cidrs',
+    ]) {
       expect([name, json.variable[name]]).toEqual([name, expect.objectContaining({ type: 'string', nullable: false })]);
       expect(json.variable[name].default).toBeUndefined();
     }
+  });
+
+  test('each model starts from the pin given as <model>_served_version (default none)', () => {
+    expect(json.variable['fraud-scorer_served_version']).toMatchObject({ type: 'string', default: 'none' });
+    expect(resourceOf(json, 'kubernetes_deployment_v1', 'fraud-scorer_').spec.template.metadata.annotations['mlops.blueprint/served-model-version']).toBe('${var.fraud-scorer_served_version}');
   });
 
   test('one workload per EKS model, wired to the image and repository variables', () => {
@@ -90,6 +106,25 @@ describe('ServingKubernetesStack defaults', () => {
   test('an output per model names its in-cluster endpoint', () => {
     expect(json.output?.['fraud-scorer-endpoint'].value).toMatch(/^http:\/\/model-server\.\$\{kubernetes_namespace_v1\.fraud-scorer_Namespace_\w+\.metadata\[0\]\.name\}\.svc\.cluster\.local:8080$/);
   });
+
+  test('every model gets an internal NLB in the load-balancer subnets, open to the client CIDRs, and an output with its address', () => {
+    for (const model of ['fraud-scorer', 'doc-embedder']) {
+      const service = resourceOf(json, 'kubernetes_service_v1', `${model}_LoadBalancerService`);
+      expect(service.metadata.annotations).toMatchObject({
+        'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+        'service.beta.kubernetes.io/aws-load-balancer-subnets': '${var.load_balancer_subnet_ids}',
+      });
+      expect(service.spec.load_balancer_source_ranges).toBe('${split(",", var.load_balancer_client_cidrs)}');
+      // One CIDR per zone (two by default) from the comma-separated variable: the LB subnets, not the pods' subnets.
+      expect(resourceOf(json, 'kubernetes_network_policy_v1', `${model}_`).spec.ingress[0].from.slice(1)).toEqual([
+        { ip_block: { cidr: '${element(split(",", var.load_balancer_subnet_cidrs), 0)}' } },
+        { ip_block: { cidr: '${element(split(",", var.load_balancer_subnet_cidrs), 1)}' } },
+      ]);
+      expect(json.output?.[`${model}-load-balancer-endpoint`].value).toMatch(
+        new RegExp(`^http://\\$\\{kubernetes_service_v1\\.${model}_LoadBalancerService_\\w+\\.status\\[0\\]\\.load_balancer\\[0\\]\\.ingress\\[0\\]\\.hostname\\}:8080$`),
+      );
+    }
+  });
 });
 
 describe('ServingKubernetesStack custom props', () => {
@@ -124,7 +159,19 @@ describe('ServingKubernetesStack custom props', () => {
   test('no EKS model: the provider and variables only', () => {
     const json = synth({ models: [] });
     expect(json.resource ?? {}).toEqual({});
+    expect(json.variable.load_balancer_subnet_ids).toBeUndefined();
     expect(json.provider.kubernetes).toHaveLength(1);
+  });
+
+  test('internetFacingCertificateArn: every NLB is internet-facing with TLS on 443; loadBalancerZones sets how many subnet CIDRs are admitted', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555';
+    const json = synth({ models: BOTH, internetFacingCertificateArn: certificateArn, loadBalancerZones: 3 });
+    const service = resourceOf(json, 'kubernetes_service_v1', 'fraud-scorer_LoadBalancerService');
+    expect(service.metadata.annotations).toMatchObject({ 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing', 'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': certificateArn });
+    expect(service.spec.port).toEqual([{ name: 'https', port: 443, target_port: 'http', protocol: 'TCP' }]);
+    expect(json.variable.load_balancer_subnet_ids.description).toMatch(/public subnets/);
+    expect(resourceOf(json, 'kubernetes_network_policy_v1', 'fraud-scorer_').spec.ingress[0].from).toHaveLength(4);
+    expect(json.output?.['fraud-scorer-load-balancer-endpoint'].value).toMatch(/^https:\/\/.*:443$/);
   });
 
   test('ingress CIDRs and the drain timeout reach every workload', () => {

@@ -1,4 +1,4 @@
-import { SERVING_CONTAINER, ServingWorkload, type ServingWorkloadProps } from '../../../../constructs/kubernetes';
+import { SERVING_CONTAINER, ServingWorkload, type ServingLoadBalancerProps, type ServingWorkloadProps } from '../../../../constructs/kubernetes';
 import type { EksSizing } from '../../../../lib/decision';
 import { countOf, prodEksSizing, resourceOf, synthJson, type TerraformJson } from './support';
 
@@ -124,6 +124,7 @@ describe('ServingWorkload defaults (CPU model, HA)', () => {
       { name: 'PORT', value: '8080' },
       { name: 'DRAIN_TIMEOUT_SECONDS', value: '25' },
       { name: 'EXECUTION_PROVIDERS', value: 'cpu' },
+      { name: 'SERVED_MODEL_VERSION', value_from: { field_ref: { field_path: "metadata.annotations['mlops.blueprint/served-model-version']" } } },
     ]);
   });
 
@@ -150,9 +151,30 @@ describe('ServingWorkload defaults (CPU model, HA)', () => {
   test('the deployment starts at minReplicas, leaves the replica count to the HPA and rolls without losing capacity', () => {
     const deployment = resourceOf(json, 'kubernetes_deployment_v1');
     expect(deployment.spec.replicas).toBe(String(CPU.minReplicas));
-    expect(deployment.lifecycle).toEqual({ ignore_changes: ['spec[0].replicas'] });
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_surge: '1', max_unavailable: '0' } });
-    expect(deployment.spec.template.metadata.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics' });
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics' });
+  });
+
+  test('the pin is a pod template annotation the container reads as SERVED_MODEL_VERSION; Terraform sets it once and then leaves it to the rollout', () => {
+    const deployment = resourceOf(json, 'kubernetes_deployment_v1');
+    expect(deployment.spec.template.metadata.annotations['mlops.blueprint/served-model-version']).toBe('none');
+    expect(container(json).env).toContainEqual({ name: 'SERVED_MODEL_VERSION', value_from: { field_ref: { field_path: "metadata.annotations['mlops.blueprint/served-model-version']" } } });
+    expect(deployment.lifecycle).toEqual({
+      ignore_changes: ['spec[0].replicas', 'metadata[0].annotations', 'spec[0].template[0].metadata[0].annotations["mlops.blueprint/served-model-version"]'],
+    });
+    // A version whose pods never become ready fails the rollout after 10 minutes; Terraform does not wait on model versions.
+    expect(deployment.spec.progress_deadline_seconds).toBe(600);
+    expect(deployment.wait_for_rollout).toBe(false);
+  });
+
+  test('the rollout function may get and patch this Deployment only, through its Kubernetes group', () => {
+    const role = resourceOf(json, 'kubernetes_role_v1');
+    expect(role.metadata.name).toBe('model-rollout');
+    expect(role.rule).toEqual([{ api_groups: ['apps'], resources: ['deployments'], resource_names: ['model-server'], verbs: ['get', 'patch'] }]);
+    const binding = resourceOf(json, 'kubernetes_role_binding_v1');
+    expect(binding.subject).toEqual([{ kind: 'Group', name: 'mlops-model-rollout', api_group: 'rbac.authorization.k8s.io' }]);
+    expect(binding.role_ref).toMatchObject({ api_group: 'rbac.authorization.k8s.io', kind: 'Role' });
+    expect(binding.metadata.namespace).toBe(role.metadata.namespace);
   });
 
   test('a ClusterIP service on 8080 selects the pods', () => {
@@ -219,6 +241,11 @@ describe('ServingWorkload custom props', () => {
   const single: EksSizing = { ...CPU, minReplicas: 1, maxReplicas: 3 };
   const json = synth({ sizing: single, drainTimeoutSeconds: 10, terminationMarginSeconds: 5, ingressCidrs: ['10.0.0.0/24'], runAsUser: 2000 });
 
+  test('initialServedVersion is the pin the Deployment starts with', () => {
+    const pinned = synth({ initialServedVersion: '7' });
+    expect(resourceOf(pinned, 'kubernetes_deployment_v1').spec.template.metadata.annotations['mlops.blueprint/served-model-version']).toBe('7');
+  });
+
   test('drain timeout and margin set the env and the grace period', () => {
     expect(container(json).env).toContainEqual({ name: 'DRAIN_TIMEOUT_SECONDS', value: '10' });
     expect(podSpec(json).termination_grace_period_seconds).toBe(15);
@@ -237,6 +264,79 @@ describe('ServingWorkload custom props', () => {
     expect(zone.when_unsatisfiable).toBe('ScheduleAnyway');
     expect(zone.min_domains).toBeUndefined();
     expect(resourceOf(json, 'kubernetes_pod_disruption_budget_v1').spec).toEqual({ selector: { match_labels: SELECTOR }, min_available: '0' });
+  });
+});
+
+describe('ServingWorkload load balancer (EKS Auto Mode NLB)', () => {
+  const INTERNAL: ServingLoadBalancerProps = { subnetIds: 'subnet-a,subnet-b', subnetCidrs: ['10.0.48.0/26', '10.0.48.64/26'], clientCidrs: ['10.0.0.0/16'] };
+  const ANNOTATION = 'service.beta.kubernetes.io/aws-load-balancer';
+
+  test('without loadBalancer the model stays in-cluster: one ClusterIP service', () => {
+    expect(countOf(synth(), 'kubernetes_service_v1')).toBe(1);
+  });
+
+  describe('internal (default)', () => {
+    const json = synth({ loadBalancer: INTERNAL });
+    const service = resourceOf(json, 'kubernetes_service_v1', 'W_LoadBalancerService');
+
+    test('a LoadBalancer service of the Auto Mode NLB class, pods as IP targets, no node ports, open to the client CIDRs only', () => {
+      expect(service.spec).toEqual({
+        type: 'LoadBalancer',
+        load_balancer_class: 'eks.amazonaws.com/nlb',
+        allocate_load_balancer_node_ports: false,
+        load_balancer_source_ranges: ['10.0.0.0/16'],
+        selector: SELECTOR,
+        port: [{ name: 'http', port: 8080, target_port: 'http', protocol: 'TCP' }],
+      });
+      expect(service.metadata.name).toBe('model-server-lb');
+      expect(service.wait_for_load_balancer).toBe(true);
+    });
+
+    test('internal, in the given subnets, health-checked on the readiness route, draining longer than the server', () => {
+      expect(service.metadata.annotations).toEqual({
+        [`${ANNOTATION}-scheme`]: 'internal',
+        [`${ANNOTATION}-nlb-target-type`]: 'ip',
+        [`${ANNOTATION}-subnets`]: 'subnet-a,subnet-b',
+        [`${ANNOTATION}-healthcheck-protocol`]: 'HTTP',
+        [`${ANNOTATION}-healthcheck-port`]: 'traffic-port',
+        [`${ANNOTATION}-healthcheck-path`]: '/v2/health/ready',
+        [`${ANNOTATION}-healthcheck-interval`]: '10',
+        [`${ANNOTATION}-target-group-attributes`]: 'deregistration_delay.timeout_seconds=30',
+        [`${ANNOTATION}-attributes`]: 'load_balancing.cross_zone.enabled=true',
+      });
+    });
+
+    test('the network policy admits the load balancer subnets on 8080 and no other new source', () => {
+      const [rule, ...others] = resourceOf(json, 'kubernetes_network_policy_v1').spec.ingress;
+      expect(others).toEqual([]);
+      expect(rule).toEqual({
+        from: [
+          { namespace_selector: { match_labels: { 'mlops.blueprint/inference-client': 'true' } } },
+          { ip_block: { cidr: '10.0.48.0/26' } },
+          { ip_block: { cidr: '10.0.48.64/26' } },
+        ],
+        ports: [{ port: '8080', protocol: 'TCP' }],
+      });
+    });
+  });
+
+  test('internet-facing: TLS on 443 only, with the certificate and the TLS 1.3 policy', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555';
+    const service = resourceOf(synth({ loadBalancer: { ...INTERNAL, internetFacing: true, certificateArn } }), 'kubernetes_service_v1', 'W_LoadBalancerService');
+    expect(service.spec.port).toEqual([{ name: 'https', port: 443, target_port: 'http', protocol: 'TCP' }]);
+    expect(service.metadata.annotations).toMatchObject({
+      [`${ANNOTATION}-scheme`]: 'internet-facing',
+      [`${ANNOTATION}-ssl-cert`]: certificateArn,
+      [`${ANNOTATION}-ssl-ports`]: 'https',
+      [`${ANNOTATION}-ssl-negotiation-policy`]: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    });
+  });
+
+  test.each([
+    ['internet-facing without a certificate', { ...INTERNAL, internetFacing: true }, /invalid loadBalancer.certificateArn = undefined; an ACM certificate ARN: an internet-facing load balancer serves TLS only/],
+    ['no client CIDR', { ...INTERNAL, clientCidrs: [] }, /invalid loadBalancer.clientCidrs = \[\]; at least one CIDR block/],
+  ] as Array<[string, ServingLoadBalancerProps, RegExp]>)('%s is rejected', (_label, loadBalancer, message) => {
+    expect(() => synth({ loadBalancer })).toThrow(message);
   });
 });
 

@@ -1,6 +1,6 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { PlatformNetwork, type PlatformNetworkProps } from '../../../../constructs/network';
+import { LOAD_BALANCER_SUBNET_GROUP, PlatformNetwork, type PlatformNetworkProps } from '../../../../constructs/network';
 import { fastCdkContext } from '../../../support/cdk-context';
 
 function build(props?: PlatformNetworkProps, agnostic = false) {
@@ -17,6 +17,15 @@ describe('PlatformNetwork defaults', () => {
     expect(network.vpc.publicSubnets).toHaveLength(2);
     expect(network.vpc.privateSubnets).toHaveLength(2);
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
+  });
+
+  test('an isolated load-balancers subnet per zone (/26, no route out), allocated after the others so their CIDRs do not move', () => {
+    const group = network.vpc.selectSubnets({ subnetGroupName: LOAD_BALANCER_SUBNET_GROUP });
+    expect(network.vpc.isolatedSubnets).toEqual(group.subnets);
+    expect(group.subnets.map((subnet) => subnet.ipv4CidrBlock)).toEqual(['10.0.48.0/26', '10.0.48.64/26']);
+    expect(network.vpc.publicSubnets.map((subnet) => subnet.ipv4CidrBlock)).toEqual(['10.0.0.0/24', '10.0.1.0/24']);
+    expect(network.vpc.privateSubnets.map((subnet) => subnet.ipv4CidrBlock)).toEqual(['10.0.16.0/20', '10.0.32.0/20']);
+    for (const subnet of group.subnets) expect(subnet.node.tryFindChild('DefaultRoute')).toBeUndefined();
   });
 
   test('public subnets do not hand out public IPs', () => {

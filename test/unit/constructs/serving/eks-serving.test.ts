@@ -218,6 +218,14 @@ describe('EksServing validation', () => {
       /invalid cluster.podIdentityAgent = false; a cluster running the EKS Pod Identity agent/,
     );
   });
+
+  test('a cluster without EKS Auto Mode load balancing (the model could not be reached)', () => {
+    const { stack, vpc, modelRepository, image } = environment();
+    const cluster = EksCluster.fromEksClusterAttributes(stack, 'Shared', { clusterName: 'legacy', vpc, loadBalancing: false });
+    expect(() => new EksServing(stack, 'Model', { modelName: 'fraud-scorer', decision: CPU, modelRepository, vpc, image, cluster })).toThrow(
+      /invalid cluster.loadBalancing = false; a cluster with EKS Auto Mode load balancing/,
+    );
+  });
 });
 
 describe('EksServing under every policy gate', () => {

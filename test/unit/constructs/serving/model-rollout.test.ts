@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { EksCluster } from '../../../../constructs/eks';
 import { ModelServing } from '../../../../constructs/serving';
 import { ModelRollout } from '../../../../constructs/serving/model-rollout';
 import { pinParameterName } from '../../../../lib/rollout';
@@ -79,20 +80,63 @@ describe('governed rollout: pinned deployments and the ModelRollout function', (
   });
 });
 
-describe('ModelRollout validation', () => {
-  test('no models, or an EKS model', () => {
-    const fixture = servingFixture();
-    expect(() => new ModelRollout(fixture.stack, 'R', { models: [], modelRepository: fixture.modelRepository, vpc: fixture.vpc })).toThrow(/ModelRollout: invalid models = \[\]; at least one Lambda or Fargate model/);
-    const eks = new ModelServing(fixture.stack, 'Gpu', {
-      modelName: 'doc-embedder',
-      traffic: { ...STEADY_PROFILE, gpu: true, teamSize: 8 },
-      modelRepository: fixture.modelRepository,
-      prometheusWorkspace: fixture.prometheusWorkspace,
-      vpc: fixture.vpc,
-      image: fixture.image,
+describe('ModelRollout of an EKS model', () => {
+  const fixture = servingFixture();
+  const gpu = new ModelServing(fixture.stack, 'Gpu', {
+    modelName: 'doc-embedder',
+    traffic: { ...STEADY_PROFILE, gpu: true, teamSize: 8 },
+    modelRepository: fixture.modelRepository,
+    prometheusWorkspace: fixture.prometheusWorkspace,
+    vpc: fixture.vpc,
+    image: fixture.image,
+  });
+  const rollout = new ModelRollout(fixture.stack, 'Rollout', {
+    models: [{ serving: gpu, modelPackageGroupName: 'dev-doc-embedder', pinParameterName: PIN('doc-embedder') }],
+    modelRepository: fixture.modelRepository,
+    vpc: fixture.vpc,
+  });
+  const template = Template.fromStack(fixture.stack);
+  const cluster = gpu.eks!.cluster as EksCluster;
+
+  test('the target is the model Deployment in its namespace on its cluster', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ROLLOUT_TARGETS)!;
+    const targets = JSON.parse(JSON.stringify(fixture.stack.resolve(fn.Properties.Environment.Variables.ROLLOUT_TARGETS)));
+    const rendered = JSON.stringify(targets);
+    for (const fragment of ['"kind\\":\\"kubernetes', '"namespace\\":\\"serving-doc-embedder', '"deployment\\":\\"model-server', '"containerName\\":\\"server']) {
+      expect([fragment, rendered.includes(fragment)]).toEqual([fragment, true]);
+    }
+    // Watching a rolling update (10-minute progress deadline) needs the longest Lambda timeout.
+    expect(fn.Properties.Timeout).toBe(900);
+  });
+
+  test('an access entry maps the function role to the rollout group only, with no access policy (the namespaced Role decides)', () => {
+    template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      ClusterName: fixture.stack.resolve(cluster.clusterName),
+      PrincipalArn: fixture.stack.resolve(rollout.function.role.roleArn),
+      Type: 'STANDARD',
+      KubernetesGroups: ['mlops-model-rollout'],
+      AccessPolicies: Match.absent(),
     });
-    expect(
-      () => new ModelRollout(fixture.stack, 'R2', { models: [{ serving: eks, modelPackageGroupName: 'dev-doc-embedder', pinParameterName: PIN('doc-embedder') }], modelRepository: fixture.modelRepository, vpc: fixture.vpc }),
-    ).toThrow(/invalid models = "doc-embedder"; a Lambda or Fargate model \(eks models are not rolled out by this function yet\)/);
+  });
+
+  test('it may describe that cluster, and reach its private endpoint on 443 from its own security group', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'eks:DescribeCluster', Resource: fixture.stack.resolve(cluster.clusterArn) }));
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: fixture.stack.resolve(cluster.controlPlaneSecurityGroup.securityGroupId),
+      SourceSecurityGroupId: fixture.stack.resolve(rollout.function.securityGroup.securityGroupId),
+      FromPort: 443,
+      ToPort: 443,
+      IpProtocol: 'tcp',
+    });
+  });
+});
+
+describe('ModelRollout validation', () => {
+  test('no models', () => {
+    const fixture = servingFixture();
+    expect(() => new ModelRollout(fixture.stack, 'R', { models: [], modelRepository: fixture.modelRepository, vpc: fixture.vpc })).toThrow(
+      /ModelRollout: invalid models = \[\]; at least one Lambda, Fargate or EKS model/,
+    );
   });
 });

@@ -84,6 +84,17 @@ describe('decisions and cost', () => {
     const withBudget = buildAuditReport(input([servingStack(false)], { config: { budgets: [{ item: 'training (SageMaker) budget', monthlyUsd: 500, source: 'cdk.json training.monthlyBudgetUsd' }] } }));
     expect(withBudget.cost.lines.at(-1)).toEqual(expect.objectContaining({ monthlyUsd: 500, note: 'a cap from the config, not a forecast' }));
   });
+
+  test('a Grafana workspace is priced per expected user when the config says how many, else listed as usage-priced', () => {
+    const grafana = stack('operations', { Workspace: { Type: 'AWS::Grafana::Workspace', Properties: {} } });
+    const priced = buildAuditReport(input([grafana], { config: { budgets: [], grafanaUsers: { editors: 2, viewers: 3 } } })).cost.lines;
+    expect(priced.filter((l) => l.item.includes('Grafana')).map((l) => [l.count, l.monthlyUsd])).toEqual([
+      [2, 2 * PRICES.grafanaEditorMonth.usd],
+      [3, 3 * PRICES.grafanaViewerMonth.usd],
+    ]);
+    const unpriced = buildAuditReport(input([grafana])).cost.lines.filter((l) => l.item.includes('Grafana'));
+    expect(unpriced).toEqual([expect.objectContaining({ monthlyUsd: null, note: 'usage-priced: no fixed monthly fee' })]);
+  });
 });
 
 describe('kubernetes', () => {

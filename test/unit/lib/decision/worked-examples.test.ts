@@ -40,13 +40,13 @@ describe('worked examples (costs computed by hand)', () => {
     expect(decision.options.fargate?.sizing).toMatchObject({ taskCpuUnits: 512, taskMemoryMiB: 3072, appCpuUnits: 256, minTasks: 2, maxTasks: 4 });
   });
 
-  test('prod fraud-scorer on the environment cluster: its own c7g node group, no control plane or ALB hours', () => {
+  test('prod fraud-scorer on the environment cluster: its own c7g node group and NLB, no control plane', () => {
     const decision = decideServing(fraud, { ...ARM, highAvailability: true, eksClusterInEnvironment: true });
     // c7g.xlarge allocatable 3.75 vCPU / 8192 - 1536 = 6,656 MiB; pod 3.5 vCPU / 2048 + 512 = 2,560 MiB -> 1 pod per node
     // one pod: 3.5 x 1000/3 x 0.6 = 700 RPS; average 4B / 2,628,000 = 1,522.07 RPS -> 2.18 pods; peak 4500 / 700 -> 7
     // nodes (the model's own group, one pod each): 2.18 x 730 h = 1,591.4 h x $0.145 = $230.753
-    // LCU: 4B x 2 KB x 2 / 10^6 = 16,000 GB x $0.008 = $128
-    expect(decision.costs.eks).toBeCloseTo(230.753 + 128, 2);
+    // its own NLB: 730 h x $0.0225 = $16.425; NLCU: 4B x 2 KB x 2 / 10^6 = 16,000 GB x $0.006 = $96
+    expect(decision.costs.eks).toBeCloseTo(230.753 + 16.425 + 96, 2);
     // Fargate: 4 vCPU / 8 GB task, 3.75 vCPU for the model: 3.75 x 1000/3 x 0.6 = 750 RPS -> 1,522.07 / 750 = 2.03 tasks
     // vCPU 2.03 x 4 x 730 = 5,927.6 x $0.03238 = $191.9357; memory 2.03 x 8 x 730 = 11,855.2 x $0.00356 = $42.2045;
     // ALB $16.425; LCU $128
@@ -64,10 +64,10 @@ describe('worked examples (costs computed by hand)', () => {
     });
   });
 
-  test('fraud-scorer with no cluster to share: the control plane and an ALB of its own make Fargate cheaper', () => {
+  test('fraud-scorer with no cluster to share: the control plane of its own makes Fargate cheaper', () => {
     const decision = decideServing(fraud, { ...ARM, highAvailability: true });
-    // EKS: $73 control plane + the same nodes $230.753 + ALB $16.425 + LCU $128
-    expect(decision.costs.eks).toBeCloseTo(73 + 230.753 + 16.425 + 128, 2);
+    // EKS: $73 control plane + the same nodes $230.753 + NLB $16.425 + NLCU $96
+    expect(decision.costs.eks).toBeCloseTo(73 + 230.753 + 16.425 + 96, 2);
     expect(decision.target).toBe('fargate');
     expect(decision.seedGuidance).toMatchObject({ target: 'eks', agrees: false });
   });
@@ -75,17 +75,17 @@ describe('worked examples (costs computed by hand)', () => {
   test('a CPU model is priced on whole nodes of its own group: two for HA even when one would hold both pods', () => {
     const decision = decideServing({ ...fraud, monthlyRequests: 900_000_000, peakRps: 1200 }, { ...ARM, highAvailability: true, eksClusterInEnvironment: true });
     // 0.5 vCPU pods, 2 per c7g.xlarge by memory (6,656 / 2,560); 3.43 pods priced, but two zones need two nodes:
-    // 2 x 730 h x $0.145 = $211.70 + LCU 900M x 2 KB x 2 / 10^6 = 3,600 GB x $0.008 = $28.80
+    // 2 x 730 h x $0.145 = $211.70 + NLB $16.425 + NLCU 900M x 2 KB x 2 / 10^6 = 3,600 GB x $0.006 = $21.60
     expect(decision.options.eks?.sizing).toMatchObject({ podsPerNode: 2, minReplicas: 2, minNodes: 2 });
-    expect(decision.costs.eks).toBeCloseTo(211.7 + 28.8, 2);
+    expect(decision.costs.eks).toBeCloseTo(211.7 + 16.425 + 21.6, 2);
     expect(decision.target).toBe('fargate');
   });
 
   test('doc-embedder (GPU): only EKS, on the cheaper g6.xlarge', () => {
     const decision = decideServing(embedder, { ...ARM, highAvailability: true });
     // one GPU: 1000/25 x 0.6 = 24 RPS; average 50M / 2,628,000 = 19.0 RPS -> 0.8 pods -> HA minimum 2 nodes
-    // $73 control plane + 2 x 730 h x $0.8048 = $1,175.008 + ALB $16.425 + LCU 50M x 64 x 2 / 10^6 = 6,400 x $0.008 = $51.20
-    expect(decision.costs).toEqual({ lambda: null, fargate: null, eks: Math.round((73 + 1175.008 + 16.425 + 51.2) * 100) / 100 });
+    // $73 control plane + 2 x 730 h x $0.8048 = $1,175.008 + NLB $16.425 + NLCU 50M x 64 x 2 / 10^6 = 6,400 x $0.006 = $38.40
+    expect(decision.costs).toEqual({ lambda: null, fargate: null, eks: Math.round((73 + 1175.008 + 16.425 + 38.4) * 100) / 100 });
     expect(decision.options.eks?.sizing).toMatchObject({ nodeGroup: 'gpu', nodeInstanceType: 'g6.xlarge', gpuPerPod: 1, minReplicas: 2, maxReplicas: 7, maxGpus: 7 });
   });
 });
