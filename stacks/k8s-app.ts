@@ -110,6 +110,8 @@ Flags:
   -c env=NAME, --env NAME   the environment of cdk.json (default dev)
   --outdir DIR              where cdktf writes (default cdktf.out)
   --ingress-cidr CIDR ...   address ranges the models' network policy admits, besides the cluster (repeatable)
+  --internet-facing-certificate ARN
+                            an ACM certificate: the models' load balancers become internet-facing with TLS (default internal)
   --cdk-json PATH           the cdk.json to read (default cdk.json)
   --help                    print this help and exit
 
