@@ -36,7 +36,7 @@ export function parseRolloutEvent(raw: unknown, targets: RolloutTargets): Rollou
   const ecs = ecsDeploymentEventSchema.safeParse(raw);
   if (ecs.success) {
     if (ecs.data.detail.eventName !== 'SERVICE_DEPLOYMENT_FAILED') return { kind: 'ignore', reason: `ECS ${ecs.data.detail.eventName}` };
-    const serviceArn = ecs.data.resources[0]!;
+    const serviceArn = ecs.data.resources[0];
     const model = models.find(([, t]) => t.target.kind === 'ecs' && serviceArn.endsWith(`/${t.target.service}`))?.[0];
     if (model === undefined) return { kind: 'ignore', reason: `ECS service ${serviceArn} is not served here` };
     return { kind: 'resync', model, reason: `ECS deployment failed on ${serviceArn}` };

@@ -20,7 +20,7 @@ export function alarms(index: TemplateIndex): AlarmRow[] {
     const condition =
       r.Type === 'AWS::CloudWatch::CompositeAlarm'
         ? `composite: ${renderCfnValue(prop(r, 'AlarmRule'))}`
-        : `${prop<string>(r, 'MetricName') ?? 'metric math'} ${COMPARISONS[prop<string>(r, 'ComparisonOperator') ?? ''] ?? prop<string>(r, 'ComparisonOperator')} ${prop(r, 'Threshold') ?? ''}`.trim();
+        : `${prop<string>(r, 'MetricName') ?? 'metric math'} ${COMPARISONS[prop<string>(r, 'ComparisonOperator') ?? ''] ?? prop<string>(r, 'ComparisonOperator')} ${renderCfnValue(prop(r, 'Threshold'))}`.trim();
     return {
       ...locationOf(entry),
       watches: description !== undefined ? `${renderCfnValue(description)} (${condition})` : condition,

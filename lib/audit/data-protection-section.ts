@@ -48,7 +48,7 @@ const STORES: Record<string, (entry: ResourceEntry) => StoreFacts | StoreFacts[]
   'AWS::SNS::Topic': (e) => (prop(e.resource, 'KmsMasterKeyId') !== undefined ? kms(prop(e.resource, 'KmsMasterKeyId')) : { encrypted: false, encryption: 'NOT ENCRYPTED' }),
   'AWS::Logs::LogGroup': (e) => ({
     ...(prop(e.resource, 'KmsKeyId') !== undefined ? kms(prop(e.resource, 'KmsKeyId'), 'KMS, customer-managed key') : { encrypted: true, encryption: 'CloudWatch Logs service-managed key' }),
-    retention: prop(e.resource, 'RetentionInDays') !== undefined ? `${prop(e.resource, 'RetentionInDays')} d` : 'never expires',
+    retention: prop(e.resource, 'RetentionInDays') !== undefined ? `${renderCfnValue(prop(e.resource, 'RetentionInDays'))} d` : 'never expires',
   }),
   'AWS::SageMaker::FeatureGroup': (e) => [
     at(e.resource.Properties, 'OnlineStoreConfig', 'SecurityConfig', 'KmsKeyId') !== undefined

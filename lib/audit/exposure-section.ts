@@ -38,7 +38,7 @@ const POLICY_OF: Record<string, (r: ResourceEntry['resource']) => unknown> = {
   'AWS::ECR::Repository': (r) => prop(r, 'RepositoryPolicyText'),
   'AWS::SageMaker::ModelPackageGroup': (r) => {
     const policy = prop(r, 'ModelPackageGroupPolicy');
-    return typeof policy === 'string' ? JSON.parse(policy) : policy;
+    return typeof policy === 'string' ? (JSON.parse(policy) as unknown) : policy;
   },
 };
 

@@ -238,5 +238,5 @@ export type AcknowledgmentRow = z.infer<typeof acknowledgmentSchema>;
 
 /** The report's JSON Schema (draft 2020-12), for `npm run audit -- --schema` and for tools that consume the JSON. */
 export function auditReportJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(auditReportSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+  return z.toJSONSchema(auditReportSchema, { target: 'draft-2020-12' });
 }

@@ -144,20 +144,20 @@ describe('promotion → Lambda rollout through CodeDeploy', () => {
     const outcome = await handlerFor(LAMBDA_TARGETS)(approvalEvent({ version: 3 }));
 
     expect(outcome).toEqual({ kind: 'started', model: 'churn-classifier', from: 2, to: 3, deploymentId: 'd-ABC123', detail: 'function version 8' });
-    expect(sagemaker.commandCalls(ListModelPackagesCommand)[0]!.args[0].input).toEqual({
+    expect(sagemaker.commandCalls(ListModelPackagesCommand)[0].args[0].input).toEqual({
       ModelPackageGroupName: 'dev-churn-classifier',
       ModelApprovalStatus: 'Approved',
       SortBy: 'CreationTime',
       SortOrder: 'Descending',
     });
-    expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({ Bucket: 'models-bucket', Key: 'models/churn-classifier/3/model.onnx' });
-    expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input).toEqual({
+    expect(s3.commandCalls(HeadObjectCommand)[0].args[0].input).toEqual({ Bucket: 'models-bucket', Key: 'models/churn-classifier/3/model.onnx' });
+    expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)[0].args[0].input).toEqual({
       FunctionName: FUNCTION,
       RevisionId: 'rev-1',
       Environment: { Variables: { MODEL_REPOSITORY: 's3://models-bucket/models/', SERVED_MODELS: 'churn-classifier', SERVED_MODEL_VERSION: '3' } },
     });
-    expect(lambda.commandCalls(PublishVersionCommand)[0]!.args[0].input).toEqual({ FunctionName: FUNCTION, Description: 'model version 3' });
-    const deployment = codedeploy.commandCalls(CreateDeploymentCommand)[0]!.args[0].input;
+    expect(lambda.commandCalls(PublishVersionCommand)[0].args[0].input).toEqual({ FunctionName: FUNCTION, Description: 'model version 3' });
+    const deployment = codedeploy.commandCalls(CreateDeploymentCommand)[0].args[0].input;
     expect(deployment).toMatchObject({
       applicationName: 'churn-app',
       deploymentGroupName: 'churn-group',
@@ -168,7 +168,7 @@ describe('promotion → Lambda rollout through CodeDeploy', () => {
       version: 0,
       Resources: [{ [FUNCTION]: { Type: 'AWS::Lambda::Function', Properties: { Name: FUNCTION, Alias: 'live', CurrentVersion: '7', TargetVersion: '8' } } }],
     });
-    expect(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input).toEqual({ Name: '/mlops/dev/serving/churn-classifier/served-version', Value: '3', Overwrite: true });
+    expect(ssm.commandCalls(PutParameterCommand)[0].args[0].input).toEqual({ Name: '/mlops/dev/serving/churn-classifier/served-version', Value: '3', Overwrite: true });
   });
 
   it('a repeated approval event changes nothing: no new version, no deployment, the pin stays', async () => {
@@ -196,7 +196,7 @@ describe('promotion → Lambda rollout through CodeDeploy', () => {
       detail: { region: 'us-east-1', deploymentId: 'd-ABC123', instanceGroupId: 'g', deploymentGroup: 'churn-group', application: 'churn-app', state: 'FAILURE' },
     });
     expect(outcome).toEqual({ kind: 'resync', model: 'churn-classifier', servedVersion: 2, changed: true });
-    expect(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input).toMatchObject({ Value: '2' });
+    expect(ssm.commandCalls(PutParameterCommand)[0].args[0].input).toMatchObject({ Value: '2' });
   });
 });
 
@@ -207,8 +207,8 @@ describe('promotion → ECS rollout through a new task definition revision', () 
     const outcome = await handlerFor(ECS_TARGETS)(approvalEvent({ version: 3 }));
     expect(outcome).toMatchObject({ kind: 'started', from: 2, to: 3, deploymentId: 'ecs-svc/123' });
 
-    expect(ecs.commandCalls(DescribeServicesCommand)[0]!.args[0].input).toEqual({ cluster: 'fraud-cluster', services: ['fraud-service'] });
-    const registered = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input;
+    expect(ecs.commandCalls(DescribeServicesCommand)[0].args[0].input).toEqual({ cluster: 'fraud-cluster', services: ['fraud-service'] });
+    const registered = ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input;
     expect(registered).toMatchObject({
       family: 'fraud',
       taskRoleArn: 'arn:aws:iam::123456789012:role/task',
@@ -221,17 +221,17 @@ describe('promotion → ECS rollout through a new task definition revision', () 
     });
     // Read-only fields of DescribeTaskDefinition are not sent back.
     for (const field of ['taskDefinitionArn', 'revision', 'status', 'compatibilities', 'registeredAt']) expect(registered).not.toHaveProperty(field);
-    expect(registered.containerDefinitions![0]!.environment).toEqual([
+    expect(registered.containerDefinitions![0].environment).toEqual([
       { name: 'MODEL_REPOSITORY', value: 's3://models-bucket/models/' },
       { name: 'SERVED_MODEL_VERSION', value: '3' },
     ]);
-    expect(registered.containerDefinitions![1]!.environment).toEqual([{ name: 'AOT_CONFIG_CONTENT', value: '{}' }]);
-    expect(ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input).toEqual({
+    expect(registered.containerDefinitions![1].environment).toEqual([{ name: 'AOT_CONFIG_CONTENT', value: '{}' }]);
+    expect(ecs.commandCalls(UpdateServiceCommand)[0].args[0].input).toEqual({
       cluster: 'fraud-cluster',
       service: 'fraud-service',
       taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/fraud:5',
     });
-    expect(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input).toMatchObject({ Value: '3' });
+    expect(ssm.commandCalls(PutParameterCommand)[0].args[0].input).toMatchObject({ Value: '3' });
   });
 
   it('a package set back to Rejected rolls the service back to the previous approved version', async () => {
@@ -239,8 +239,8 @@ describe('promotion → ECS rollout through a new task definition revision', () 
     ecsServing('3');
     const outcome = await handlerFor(ECS_TARGETS)(approvalEvent({ version: 3, status: 'Rejected' }));
     expect(outcome).toMatchObject({ kind: 'started', from: 3, to: 2 });
-    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.containerDefinitions![0]!.environment).toContainEqual({ name: 'SERVED_MODEL_VERSION', value: '2' });
-    expect(ssm.commandCalls(PutParameterCommand)[0]!.args[0].input).toMatchObject({ Value: '2' });
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input.containerDefinitions![0].environment).toContainEqual({ name: 'SERVED_MODEL_VERSION', value: '2' });
+    expect(ssm.commandCalls(PutParameterCommand)[0].args[0].input).toMatchObject({ Value: '2' });
   });
 
   it('PendingManualApproval after approval also rolls back to the previous approved version', async () => {
