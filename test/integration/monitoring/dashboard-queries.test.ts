@@ -30,7 +30,7 @@ const prometheusQueries = ENVIRONMENTS.flatMap((environment) => {
     const models = variable ? variable.query.split(',') : [];
     return panelsOf(json)
       .filter((panel) => panel.datasource?.uid === PROMETHEUS_DATASOURCE.uid)
-      .flatMap((panel) => (panel.targets as Array<{ expr: string }>).flatMap((target) => models.map((model) => ({ uid, title: panel.title as string, model, expr: target.expr }))));
+      .flatMap((panel) => (panel.targets as Array<{ expr: string }>).flatMap((target) => models.map((model) => ({ uid, title: panel.title, model, expr: target.expr }))));
   });
 });
 const servedModels = [...new Set(prometheusQueries.map((query) => query.model))];
