@@ -31,10 +31,10 @@ describe('drift config', () => {
   });
 
   test.each([
-    ['captureSampleFraction', 1.5, /models\[0\]\.drift\.captureSampleFraction: got 1\.5; .*<=1/],
-    ['ksStatistic', 0, /models\[0\]\.drift\.ksStatistic: got 0; .*>0/],
-    ['minSamples', 2.5, /models\[0\]\.drift\.minSamples: got 2\.5; .*int/],
-    ['psiTreshold', 0.2, /models\[0\]\.drift\.psiTreshold: got 0\.2; unknown key/],
+    ['captureSampleFraction', 1.5, /models\[0\]\.drift\.captureSampleFraction \(model 'churn-classifier'\): got 1\.5; .*<=1/],
+    ['ksStatistic', 0, /models\[0\]\.drift\.ksStatistic \(model 'churn-classifier'\): got 0; .*>0/],
+    ['minSamples', 2.5, /models\[0\]\.drift\.minSamples \(model 'churn-classifier'\): got 2\.5; .*int/],
+    ['psiTreshold', 0.2, /models\[0\]\.drift\.psiTreshold \(model 'churn-classifier'\): got 0\.2; unknown key/],
   ])('a bad %s names the key, the value and what is allowed', (key, value, message) => {
     const envs = sampleEnvironments();
     (envs.dev.models[0].drift as unknown as Record<string, unknown>)[key] = value;
