@@ -54,7 +54,8 @@ describe('InferenceCapture', () => {
       expect.stringMatching(/^inference-capture\/churn\/3\/dt=2026-11-29\/20261129T235959500Z-[0-9a-f]{8}-00000\d\.jsonl\.gz$/),
       expect.stringMatching(/^inference-capture\/churn\/4\/dt=2026-11-29\/.*\.jsonl\.gz$/),
     ]);
-    expect(writer.records()[0]).toEqual({
+    // Files are written concurrently: find the record by id, not by write order.
+    expect(writer.records().find((record) => record.requestId === 'r1')).toEqual({
       capturedAt: '2026-11-29T23:59:59.500Z',
       model: 'churn',
       version: '3',
