@@ -11,6 +11,7 @@ import { archiveLimitsOf, DEFAULT_PROMOTION_CONFIG } from '../../lib/config/prom
 import { customerEventsContract } from '../../lib/contracts';
 import { ingestObject, type IngestSinks } from '../../lambdas/ingest/ingest-object';
 import { scanModelArchive } from '../../lambdas/promote-model/scan-archive';
+import { headerBlock } from '../../test/unit/lambdas/promote-model/archive-fixtures';
 
 /**
  * Peak memory of the hostile inputs issue 10 names, each in a fresh process so one case's garbage cannot hide
@@ -129,21 +130,7 @@ async function promotionCase(input: string, archive: () => Readable): Promise<Ca
 
 /** The 300 MiB GNU long-name header of issue 10: a header block announcing it, then data. */
 function longNameArchive(): Readable {
-  const block = Buffer.alloc(512);
-  const write = (text: string, at: number) => block.write(text, at, 'latin1');
-  write('././@LongLink', 0);
-  write('0000644\0', 100);
-  write('0000000\0', 108);
-  write('0000000\0', 116);
-  write(`${(300 * MIB).toString(8).padStart(11, '0')}\0`, 124);
-  write('00000000000\0', 136);
-  write('L', 156);
-  write('ustar\0', 257);
-  write('00', 263);
-  block.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  const block = headerBlock('././@LongLink', 'L', 300 * MIB);
   const gzip = createGzip({ level: 1 });
   void pipeline(streamOf((function* () {
     yield block;

@@ -36,3 +36,22 @@ export function modelBytes(size: number, seed = 1): Buffer {
   }
   return bytes;
 }
+
+/** A ustar header block (checksum filled in) announcing `size` bytes of type `type`. */
+export function headerBlock(name: string, type: string, size: number): Buffer {
+  const block = Buffer.alloc(512);
+  block.write(name, 0, 100, 'latin1');
+  block.write('0000644\0', 100, 'latin1');
+  block.write('0000000\0', 108, 'latin1');
+  block.write('0000000\0', 116, 'latin1');
+  block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
+  block.write('00000000000\0', 136, 'latin1');
+  block.write(type, 156, 'latin1');
+  block.write('ustar\0', 257, 'latin1');
+  block.write('00', 263, 'latin1');
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  return block;
+}

@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { ArchiveLimits } from '../../../../lib/config/promotion';
 import { scanModelArchive } from '../../../../lambdas/promote-model/scan-archive';
-import { modelBytes, tarGz } from './archive-fixtures';
+import { headerBlock, modelBytes, tarGz } from './archive-fixtures';
 
 // Each case reproduces, at a reduced scale (the limits scale with it), an archive that was promoted or exhausted memory
 // when promotion was attacked (issue 10); each must now be rejected while streaming, naming the limit it passed.
@@ -19,25 +19,6 @@ async function scan(archive: Buffer | Readable, limits = LIMITS) {
   const started = performance.now();
   const result = await scanModelArchive(Buffer.isBuffer(archive) ? Readable.from([archive]) : archive, sink, WHERE, limits);
   return { result, received, ms: performance.now() - started };
-}
-
-/** A ustar header block (checksum filled in) announcing `size` bytes of type `type`. */
-function headerBlock(name: string, type: string, size: number): Buffer {
-  const block = Buffer.alloc(512);
-  block.write(name, 0, 100, 'latin1');
-  block.write('0000644\0', 100, 'latin1');
-  block.write('0000000\0', 108, 'latin1');
-  block.write('0000000\0', 116, 'latin1');
-  block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
-  block.write('00000000000\0', 136, 'latin1');
-  block.write(type, 156, 'latin1');
-  block.write('ustar\0', 257, 'latin1');
-  block.write('00', 263, 'latin1');
-  block.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  return block;
 }
 
 describe('archive limits, enforced while streaming', () => {
