@@ -2,9 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { InvalidS3EventError, parseS3ObjectCreated } from '../shared/s3-object-created-event';
 import { PoisonObjectError } from './errors';
 import { INGEST_METRICS, publishObjectCounts } from './ingest-metrics';
-import { InvalidEventError, parseObjectCreatedEvent } from './object-created-event';
 import { processObject, type ProcessObjectDeps } from './process-object';
 import type { SourceObjectRef } from './source-object';
 
@@ -25,9 +25,9 @@ export function makeIngestHandler(deps: IngestHandlerDeps): (event: SQSEvent, co
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     let ref: SourceObjectRef;
     try {
-      ref = parseObjectCreatedEvent(record.body);
+      ref = parseS3ObjectCreated(record.body);
     } catch (error) {
-      if (error instanceof InvalidEventError) {
+      if (error instanceof InvalidS3EventError) {
         logger.error('Poison message: not an S3 Object Created event', { messageId: record.messageId, reason: error.problems });
         metrics.addMetric(INGEST_METRICS.poisonMessages, MetricUnit.Count, 1);
       }

@@ -1,18 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/s3';
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import { InvalidS3EventError, parseS3ObjectCreated, type S3ObjectCreated } from '../shared/s3-object-created-event';
 import { RecordsNotWrittenError } from './errors';
 import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS } from './materialize-metrics';
 import { materializeSilverObject, type MaterializeDeps, type MaterializeSummary } from './materialize';
 import { parseSilverObject } from './silver-object';
-
-/** The SQS body: the EventBridge "Object Created" event of a silver object. */
-const objectCreatedSchema = S3EventNotificationEventBridgeSchema.extend({
-  source: z.literal('aws.s3'),
-  'detail-type': z.literal('Object Created'),
-});
 
 export interface RecordHandlerObservability {
   readonly logger: Logger;
@@ -42,15 +35,20 @@ function emitMetrics(metrics: Metrics, summary: MaterializeSummary): void {
  */
 export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: RecordHandlerObservability) {
   return async (record: SQSRecord): Promise<void> => {
-    const event = objectCreatedSchema.parse(JSON.parse(record.body));
-    const { bucket, object: s3Object } = event.detail;
-    const silverObject = parseSilverObject(bucket.name, s3Object.key, s3Object.size ?? 0);
-    if (silverObject === undefined || s3Object.size === undefined) {
-      logger.info('Not a silver Parquet object; nothing to materialize', { bucket: bucket.name, key: s3Object.key });
+    let created: S3ObjectCreated;
+    try {
+      created = parseS3ObjectCreated(record.body);
+    } catch (error) {
+      if (error instanceof InvalidS3EventError) logger.error('Poison message: not an S3 Object Created event', { messageId: record.messageId, reason: error.problems });
+      throw error;
+    }
+    const silverObject = parseSilverObject(created.bucket, created.key, created.size ?? 0);
+    if (silverObject === undefined || created.size === undefined) {
+      logger.info('Not a silver Parquet object; nothing to materialize', { bucket: created.bucket, key: created.key });
       metrics.addMetric(MATERIALIZE_METRICS.objectsSkipped, MetricUnit.Count, 1);
       return;
     }
-    const summaries = await materializeSilverObject(deps, silverObject, s3Object.etag);
+    const summaries = await materializeSilverObject(deps, silverObject, created.etag);
     if (summaries.length === 0) {
       logger.info('No feature group reads this dataset', { dataset: silverObject.dataset, key: silverObject.key });
       metrics.addMetric(MATERIALIZE_METRICS.objectsSkipped, MetricUnit.Count, 1);
