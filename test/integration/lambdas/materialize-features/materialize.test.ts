@@ -17,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { featureGroupSchema } from '../../../../lib/features';
 import { materializeSilverObject, type MaterializeDeps } from '../../../../lambdas/materialize-features/materialize';
-import { createRecordHandler } from '../../../../lambdas/materialize-features/record-handler';
+import { createRecordHandler } from '../../../../lambdas/materialize-features/materialize-handler';
 import { parseSilverObject } from '../../../../lambdas/materialize-features/silver-object';
 import { encodeS3EventKey } from '../../../support/s3-event-key';
 import { startS3rver, type S3rverFixture } from '../../../support/s3rver';

@@ -1,16 +1,12 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
+import { sqsBatchHandler } from '../shared/handler-template';
+import type { Observability } from '../shared/powertools';
 import { InvalidS3EventError, parseS3ObjectCreated, type S3ObjectCreated } from '../shared/s3-object-created-event';
 import { RecordsNotWrittenError } from './errors';
 import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS } from './materialize-metrics';
 import { materializeSilverObject, type MaterializeDeps, type MaterializeSummary } from './materialize';
 import { parseSilverObject } from './silver-object';
-
-export interface RecordHandlerObservability {
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-}
 
 /** One EMF document per count, each with the FeatureGroup dimension (a single metric is flushed as soon as it is added). */
 function emitMetrics(metrics: Metrics, summary: MaterializeSummary): void {
@@ -33,7 +29,7 @@ function emitMetrics(metrics: Metrics, summary: MaterializeSummary): void {
  * Handles one SQS message. Throwing marks the message as a batch item failure: SQS redelivers it and,
  * after the queue's maxReceiveCount, moves it to the DLQ with the event (bucket, key, version) as context.
  */
-export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: RecordHandlerObservability) {
+export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: Pick<Observability, 'logger' | 'metrics'>) {
   return async (record: SQSRecord): Promise<void> => {
     let created: S3ObjectCreated;
     try {
@@ -65,4 +61,10 @@ export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: 
       logger.info('Silver object materialized', { key: silverObject.key, ...counts });
     }
   };
+}
+
+/** The Lambda handler: SQS (EventBridge "Object Created" events from silver) with ReportBatchItemFailures. */
+export function createMaterializeHandler(deps: MaterializeDeps, observability: Observability) {
+  // One file at a time (the template's way): each already runs `concurrency` PutRecord calls.
+  return sqsBatchHandler(observability, createRecordHandler(deps, observability));
 }
