@@ -4,8 +4,8 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', decorators: true } } }],
   },
-  // hyparquet and its companions ship ES modules only; let @swc/jest compile them to CommonJS for the test runtime.
-  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-compressors|hyparquet-writer|hysnappy)/)'],
+  // hyparquet and its companions, and @middy/core, ship ES modules only; let @swc/jest compile them to CommonJS for the test runtime.
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-compressors|hyparquet-writer|hysnappy|@middy/core)/)'],
   // dist/ (npm run build) holds a copy of serving/package.json and compiled tests' sources.
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   testEnvironment: 'node',

@@ -5,6 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { OBJECT_CREATED_DETAIL_TYPE, S3_EVENT_SOURCE } from '../../lib/events/s3-object-created';
 import { InvalidPropError } from '../shared/prop-validation';
 import type { ObjectCreatedTriggerProps } from './object-created-trigger-props';
 
@@ -46,8 +47,8 @@ export class ObjectCreatedTrigger extends Construct {
     this.rule = new events.Rule(this, 'Rule', {
       description: `S3 Object Created${props.keyPrefix ? ` under ${props.keyPrefix}` : ''} -> queue -> ${props.target.node.path}`,
       eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
+        source: [S3_EVENT_SOURCE],
+        detailType: [OBJECT_CREATED_DETAIL_TYPE],
         detail: {
           bucket: { name: [props.bucket.bucketName] },
           ...(props.keyPrefix ? { object: { key: events.Match.prefix(props.keyPrefix) } } : {}),

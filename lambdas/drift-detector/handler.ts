@@ -1,14 +1,15 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import type { Context } from 'aws-lambda';
 import { DRIFT_DETECTOR_ENV, DRIFT_DETECTOR_SERVICE, driftModelsSchema } from '../../lib/drift';
 import { LAYOUT_ENVIRONMENT } from '../../lib/lakehouse';
 import { requireEnv } from '../shared/env';
+import { lambdaHandler } from '../shared/handler-template';
 import { createObservability } from '../shared/powertools';
 import { detectDrift, type DetectorConfig, type VersionOutcome } from './detect-drift';
 
-const { logger, metrics, tracer } = createObservability(DRIFT_DETECTOR_SERVICE);
+const observability = createObservability(DRIFT_DETECTOR_SERVICE);
+const { logger, metrics, tracer } = observability;
 
 const config: DetectorConfig = {
   environment: requireEnv(DRIFT_DETECTOR_ENV.environmentName),
@@ -32,11 +33,4 @@ const deps = {
 };
 
 /** Scheduled (EventBridge Scheduler); the event carries nothing the detector needs. */
-export const handler = async (_event: unknown, context: Context): Promise<VersionOutcome[]> => {
-  logger.addContext(context);
-  try {
-    return await detectDrift(deps, config);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-};
+export const handler = lambdaHandler(observability, (): Promise<VersionOutcome[]> => detectDrift(deps, config));

@@ -2,8 +2,6 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { IngestCounts } from './ingest-object';
 import { DATASET_DIMENSION, INGEST_METRICS } from './ingest-metric-names';
 
-export { DATASET_DIMENSION, INGEST_METRICS, INGEST_SERVICE } from './ingest-metric-names';
-
 /** Row counts of one object, published at once with a `dataset` dimension. */
 export function publishObjectCounts(metrics: Metrics, dataset: string, counts: IngestCounts): void {
   const single = metrics.singleMetric();

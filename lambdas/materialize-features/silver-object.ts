@@ -7,22 +7,11 @@ export interface SilverObject extends DatasetObject {
   readonly size: number;
 }
 
-function decodeKey(key: string): string {
-  try {
-    return decodeURIComponent(key.replace(/\+/g, ' '));
-  } catch {
-    return key;
-  }
-}
-
 /**
  * `datasets/dataset=<dataset>/ingest_date=<YYYY-MM-DD>/<source-object-id>.parquet`, or undefined for any other key
- * (quarantine files, reports). Keys are tried as given and URL-decoded, since S3 notifications may encode `=`.
+ * (quarantine files, reports). `key` is the decoded key (the S3 event's key decoded by `parseS3ObjectCreated`).
  */
 export function parseSilverObject(bucket: string, key: string, size: number): SilverObject | undefined {
-  for (const candidate of [key, decodeKey(key)]) {
-    const object = parseDatasetObjectKey(candidate);
-    if (object) return { bucket, key: candidate, size, ...object };
-  }
-  return undefined;
+  const object = parseDatasetObjectKey(key);
+  return object ? { bucket, key, size, ...object } : undefined;
 }

@@ -1,17 +1,17 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import type { Context } from 'aws-lambda';
 import { LAYOUT_ENVIRONMENT } from '../../lib/lakehouse';
 import { parseArchiveLimitsByModel, PROMOTION_ARCHIVE_LIMITS_ENV } from '../../lib/config/promotion';
 import { requireEnv } from '../shared/env';
 import { createObservability } from '../shared/powertools';
-import { createApprovalHandler, type HandlerResult } from './approval-handler';
 import { parseEvaluationGates } from './evaluation-check';
 import { parseModelPackageGroups } from './model-package-groups';
+import { createPromoteHandler } from './promote-handler';
 import { parseRepositoryPrefix } from './repository';
 import { PROMOTE_SERVICE } from './promote-metrics';
 
-const { logger, metrics, tracer } = createObservability(PROMOTE_SERVICE);
+const observability = createObservability(PROMOTE_SERVICE);
+const { tracer } = observability;
 
 const repository = {
   bucket: requireEnv('MODEL_REPOSITORY_BUCKET'),
@@ -22,7 +22,8 @@ const modelPackageGroups = parseModelPackageGroups(requireEnv('MODEL_PACKAGE_GRO
 const archiveLimits = parseArchiveLimitsByModel(process.env[PROMOTION_ARCHIVE_LIMITS_ENV] ?? '{}');
 // Optional: an environment without training has no gates; promotion then only requires that metrics are registered.
 const evaluationGates = parseEvaluationGates(process.env.EVALUATION_GATES ?? '{}');
-const approvalHandler = createApprovalHandler(
+
+export const handler = createPromoteHandler(
   {
     sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})),
     s3: tracer.captureAWSv3Client(new S3Client({})),
@@ -31,14 +32,5 @@ const approvalHandler = createApprovalHandler(
     archiveLimits,
     evaluationGates,
   },
-  { logger, metrics },
+  observability,
 );
-
-export const handler = async (event: unknown, context: Context): Promise<HandlerResult> => {
-  logger.addContext(context);
-  try {
-    return await approvalHandler(event);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-};

@@ -1,1 +1,2 @@
 export * from './drift-detected';
+export * from './s3-object-created';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { App, Stack } from 'aws-cdk-lib';
@@ -10,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { LakehouseStorage } from '../../../constructs/lakehouse';
 import { customerEventsContract } from '../../../lib/contracts';
-import { makeIngestHandler } from '../../../lambdas/ingest/make-ingest-handler';
+import { createIngestHandler } from '../../../lambdas/ingest/ingest-handler';
 import { S3ObjectStore } from '../../../lambdas/ingest/s3-object-store';
 import { BAD_ROWS, customerEventsCsv, EXPECTED_SILVER_ROWS } from '../../unit/lambdas/ingest/fixtures/customer-events';
 import { objectCreatedEvent } from '../../unit/lambdas/ingest/fixtures/object-created-event';
@@ -73,12 +74,14 @@ beforeAll(async () => {
   });
 
   fixture = await startS3rver([BRONZE, SILVER]);
-  const handler = makeIngestHandler({
-    store: new S3ObjectStore(fixture.s3),
-    silverBucket: SILVER,
-    logger: new Logger({ serviceName: 'ingest', logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'MlopsBlueprint', serviceName: 'ingest' }),
-  });
+  const handler = createIngestHandler(
+    { store: new S3ObjectStore(fixture.s3), silverBucket: SILVER },
+    {
+      logger: new Logger({ serviceName: 'ingest', logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'MlopsBlueprint', serviceName: 'ingest' }),
+      tracer: new Tracer({ serviceName: 'ingest' }),
+    },
+  );
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   for (const [index, date] of INGEST_DATES.entries()) {
     const key = `customer-events/${date}/events.csv`;

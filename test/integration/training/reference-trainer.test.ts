@@ -15,7 +15,7 @@ import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sa
 import { mockClient } from 'aws-sdk-client-mock';
 import { processObject } from '../../../lambdas/ingest/process-object';
 import { S3ObjectStore } from '../../../lambdas/ingest/s3-object-store';
-import { createApprovalHandler } from '../../../lambdas/promote-model/approval-handler';
+import { createApprovalHandler } from '../../../lambdas/promote-model/promote-handler';
 import { parseEvaluationGates } from '../../../lambdas/promote-model/evaluation-check';
 import { evaluateRun } from '../../../lambdas/training-steps/evaluate-run';
 import { loadEnvironment } from '../../../lib/config';

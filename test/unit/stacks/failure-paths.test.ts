@@ -4,7 +4,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EMITTED_METRICS } from '../../../constructs/operations';
-import { INGEST_METRICS } from '../../../lambdas/ingest/ingest-metrics';
+import { INGEST_METRICS } from '../../../lambdas/ingest/ingest-metric-names';
 import { MATERIALIZE_METRICS } from '../../../lambdas/materialize-features/materialize-metrics';
 import { PROMOTE_METRICS } from '../../../lambdas/promote-model/promote-metrics';
 import { datasetThresholds } from '../../../lib/config';

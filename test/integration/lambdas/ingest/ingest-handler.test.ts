@@ -1,12 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSRecord } from 'aws-lambda';
-import { makeIngestHandler } from '../../../../lambdas/ingest/make-ingest-handler';
+import { createIngestHandler } from '../../../../lambdas/ingest/ingest-handler';
 import { S3ObjectStore } from '../../../../lambdas/ingest/s3-object-store';
 import { BAD_ROWS, customerEventsCsv, EXPECTED_SILVER_COLUMNS, EXPECTED_SILVER_ROWS } from '../../../unit/lambdas/ingest/fixtures/customer-events';
 import { objectCreatedEvent } from '../../../unit/lambdas/ingest/fixtures/object-created-event';
 import { readParquet } from '../../../unit/lambdas/ingest/fixtures/parquet-read-back';
+import { encodeS3EventKey } from '../../../support/s3-event-key';
 import { startS3rver, type S3rverFixture } from '../../../support/s3rver';
 
 const BRONZE = 'bronze';
@@ -39,12 +41,14 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 function handler() {
-  return makeIngestHandler({
-    store: new S3ObjectStore(s3),
-    silverBucket: SILVER,
-    logger: new Logger({ serviceName: 'ingest' }),
-    metrics: new Metrics({ namespace: 'MlopsBlueprint', serviceName: 'ingest' }),
-  });
+  return createIngestHandler(
+    { store: new S3ObjectStore(s3), silverBucket: SILVER },
+    {
+      logger: new Logger({ serviceName: 'ingest' }),
+      metrics: new Metrics({ namespace: 'MlopsBlueprint', serviceName: 'ingest' }),
+      tracer: new Tracer({ serviceName: 'ingest' }),
+    },
+  );
 }
 
 async function putBronze(key: string, body: string | Buffer): Promise<string> {
@@ -171,5 +175,18 @@ describe('ingest handler against S3 on loopback (s3rver)', () => {
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-gone' }]);
     expect(loggedJson()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'Ingest failed; SQS will redeliver', key: 'customer-events/none.csv' }));
+  });
+
+  it('reads the bronze object at the decoded key when S3 URL-encodes it (spaces, "+", "=", unicode)', async () => {
+    const awkwardKey = 'customer-events/dt=2026-05-03/red flower+1 é.csv';
+    const awkwardEtag = await putBronze(awkwardKey, customerEventsCsv());
+    const event = eventFor(encodeS3EventKey(awkwardKey), awkwardEtag);
+    expect(JSON.stringify(event)).toContain('customer-events/dt%3D2026-05-03/red+flower%2B1+%C3%A9.csv');
+
+    const response = await handler()({ Records: [sqsRecord('m-awkward', event)] }, context);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(loggedJson()).toContainEqual(expect.objectContaining({ message: 'Object ingested', key: awkwardKey, function_request_id: 'req-1' }));
+    expect((await silverObjects()).map((o) => o.key)).toContainEqual(expect.stringMatching(/^datasets\/dataset=customer-events\/ingest_date=2021-11-12\/red_flower_1__-[0-9a-f]{20}\.parquet$/));
   });
 });

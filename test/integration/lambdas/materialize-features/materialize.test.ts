@@ -17,8 +17,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { featureGroupSchema } from '../../../../lib/features';
 import { materializeSilverObject, type MaterializeDeps } from '../../../../lambdas/materialize-features/materialize';
-import { createRecordHandler } from '../../../../lambdas/materialize-features/record-handler';
+import { createRecordHandler } from '../../../../lambdas/materialize-features/materialize-handler';
 import { parseSilverObject } from '../../../../lambdas/materialize-features/silver-object';
+import { encodeS3EventKey } from '../../../support/s3-event-key';
 import { startS3rver, type S3rverFixture } from '../../../support/s3rver';
 
 const SILVER = 'silver';
@@ -291,6 +292,18 @@ describe('materialize-features record handler (SQS partial batch failures)', () 
       sqsRecord('group-missing', KEY),
     ]);
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['not-json', 'group-missing']);
+  });
+
+  it('reads the silver object at the decoded key when S3 URL-encodes it ("=" of the partitions, spaces, "+", unicode)', async () => {
+    featureStoreMock.on(PutRecordCommand).resolves({});
+    const awkwardKey = 'datasets/dataset=customer-events/ingest_date=2024-03-01/red flower+1 é.parquet';
+    const { Body } = await fixture.s3.send(new GetObjectCommand({ Bucket: SILVER, Key: KEY }));
+    await fixture.s3.send(new PutObjectCommand({ Bucket: SILVER, Key: awkwardKey, Body: await Body!.transformToByteArray() }));
+    const encoded = encodeS3EventKey(awkwardKey);
+    expect(encoded).toBe('datasets/dataset%3Dcustomer-events/ingest_date%3D2024-03-01/red+flower%2B1+%C3%A9.parquet');
+    expect(await run([sqsRecord('encoded', encoded)])).toEqual({ batchItemFailures: [] });
+    expect(emitted.find((document) => document.FeatureGroup === 'customer-churn-features' && 'FeatureRowsRead' in document)?.FeatureRowsRead).toBe(10);
+    expect(featureStoreMock.commandCalls(PutRecordCommand).length).toBeGreaterThan(0);
   });
 
   it('fails a file that lacks a column the feature group reads', async () => {

@@ -5,7 +5,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeModelPackageCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createApprovalHandler } from '../../../../lambdas/promote-model/approval-handler';
+import { createApprovalHandler } from '../../../../lambdas/promote-model/promote-handler';
 import { modelBytes, tarGz } from '../../../unit/lambdas/promote-model/archive-fixtures';
 import { approvalEvent, describedPackage, GROUP, MODEL_PACKAGE_GROUPS, PACKAGE_ARN } from '../../../unit/lambdas/promote-model/fixtures';
 import { startS3rver, type S3rverFixture } from '../../../support/s3rver';

@@ -1,23 +1,12 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/s3';
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import { sqsBatchHandler } from '../shared/handler-template';
+import type { Observability } from '../shared/powertools';
+import { InvalidS3EventError, parseS3ObjectCreated, type S3ObjectCreated } from '../shared/s3-object-created-event';
 import { RecordsNotWrittenError } from './errors';
 import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS } from './materialize-metrics';
 import { materializeSilverObject, type MaterializeDeps, type MaterializeSummary } from './materialize';
 import { parseSilverObject } from './silver-object';
-
-/** The SQS body: the EventBridge "Object Created" event of a silver object. */
-const objectCreatedSchema = S3EventNotificationEventBridgeSchema.extend({
-  source: z.literal('aws.s3'),
-  'detail-type': z.literal('Object Created'),
-});
-
-export interface RecordHandlerObservability {
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-}
 
 /** One EMF document per count, each with the FeatureGroup dimension (a single metric is flushed as soon as it is added). */
 function emitMetrics(metrics: Metrics, summary: MaterializeSummary): void {
@@ -40,17 +29,22 @@ function emitMetrics(metrics: Metrics, summary: MaterializeSummary): void {
  * Handles one SQS message. Throwing marks the message as a batch item failure: SQS redelivers it and,
  * after the queue's maxReceiveCount, moves it to the DLQ with the event (bucket, key, version) as context.
  */
-export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: RecordHandlerObservability) {
+export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: Pick<Observability, 'logger' | 'metrics'>) {
   return async (record: SQSRecord): Promise<void> => {
-    const event = objectCreatedSchema.parse(JSON.parse(record.body));
-    const { bucket, object: s3Object } = event.detail;
-    const silverObject = parseSilverObject(bucket.name, s3Object.key, s3Object.size ?? 0);
-    if (silverObject === undefined || s3Object.size === undefined) {
-      logger.info('Not a silver Parquet object; nothing to materialize', { bucket: bucket.name, key: s3Object.key });
+    let created: S3ObjectCreated;
+    try {
+      created = parseS3ObjectCreated(record.body);
+    } catch (error) {
+      if (error instanceof InvalidS3EventError) logger.error('Poison message: not an S3 Object Created event', { messageId: record.messageId, reason: error.problems });
+      throw error;
+    }
+    const silverObject = parseSilverObject(created.bucket, created.key, created.size ?? 0);
+    if (silverObject === undefined || created.size === undefined) {
+      logger.info('Not a silver Parquet object; nothing to materialize', { bucket: created.bucket, key: created.key });
       metrics.addMetric(MATERIALIZE_METRICS.objectsSkipped, MetricUnit.Count, 1);
       return;
     }
-    const summaries = await materializeSilverObject(deps, silverObject, s3Object.etag);
+    const summaries = await materializeSilverObject(deps, silverObject, created.etag);
     if (summaries.length === 0) {
       logger.info('No feature group reads this dataset', { dataset: silverObject.dataset, key: silverObject.key });
       metrics.addMetric(MATERIALIZE_METRICS.objectsSkipped, MetricUnit.Count, 1);
@@ -67,4 +61,10 @@ export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: 
       logger.info('Silver object materialized', { key: silverObject.key, ...counts });
     }
   };
+}
+
+/** The Lambda handler: SQS (EventBridge "Object Created" events from silver) with ReportBatchItemFailures. */
+export function createMaterializeHandler(deps: MaterializeDeps, observability: Observability) {
+  // One file at a time (the template's way): each already runs `concurrency` PutRecord calls.
+  return sqsBatchHandler(observability, createRecordHandler(deps, observability));
 }

@@ -1,33 +1,28 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
+import { sqsBatchHandler } from '../shared/handler-template';
+import type { Observability } from '../shared/powertools';
+import { InvalidS3EventError, parseS3ObjectCreated } from '../shared/s3-object-created-event';
 import { PoisonObjectError } from './errors';
-import { INGEST_METRICS, publishObjectCounts } from './ingest-metrics';
-import { InvalidEventError, parseObjectCreatedEvent } from './object-created-event';
+import { INGEST_METRICS } from './ingest-metric-names';
+import { publishObjectCounts } from './ingest-metrics';
 import { processObject, type ProcessObjectDeps } from './process-object';
 import type { SourceObjectRef } from './source-object';
-
-export interface IngestHandlerDeps extends ProcessObjectDeps {
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-}
 
 /**
  * The SQS handler: each message is one bronze object. A failed message is reported as a batch item failure, so SQS
  * redelivers it (transient errors) until maxReceiveCount moves it to the DLQ (poison objects, logged with context).
  * A batch whose every message failed is reported the same way rather than thrown, so the response always names them.
  */
-export function makeIngestHandler(deps: IngestHandlerDeps): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
-  const { logger, metrics } = deps;
-  const processor = new BatchProcessor(EventType.SQS);
+export function createIngestHandler(deps: ProcessObjectDeps, observability: Observability) {
+  const { logger, metrics } = observability;
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     let ref: SourceObjectRef;
     try {
-      ref = parseObjectCreatedEvent(record.body);
+      ref = parseS3ObjectCreated(record.body);
     } catch (error) {
-      if (error instanceof InvalidEventError) {
+      if (error instanceof InvalidS3EventError) {
         logger.error('Poison message: not an S3 Object Created event', { messageId: record.messageId, reason: error.problems });
         metrics.addMetric(INGEST_METRICS.poisonMessages, MetricUnit.Count, 1);
       }
@@ -54,17 +49,5 @@ export function makeIngestHandler(deps: IngestHandlerDeps): (event: SQSEvent, co
     }
   };
 
-  return async (event, context) => {
-    logger.addContext(context);
-    try {
-      return await processPartialResponse(event, handleRecord, processor, {
-        context,
-        throwOnFullBatchFailure: false,
-        // One object at a time: memory stays that of one stream whatever the batch size.
-        processInParallel: false,
-      });
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+  return sqsBatchHandler(observability, handleRecord, { throwOnFullBatchFailure: false });
 }

@@ -1,5 +1,6 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { lambdaHandler } from '../shared/handler-template';
+import type { Observability } from '../shared/powertools';
 import { approvalEventSchema } from './approval-event';
 import { ArtifactConflictError, PackageRejectedError } from './errors';
 import { PROMOTE_METRICS } from './promote-metrics';
@@ -7,17 +8,12 @@ import { promoteModelPackage, type PromoteDeps, type PromotionOutcome } from './
 
 export type HandlerResult = PromotionOutcome | { readonly kind: 'rejected'; readonly modelPackageArn: string; readonly reasons: readonly string[] };
 
-export interface ApprovalHandlerObservability {
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-}
-
 /**
  * The adapter edge: maps outcomes and named errors to logs, metrics and the return value.
  * Rejections return normally, so Lambda's async retries do not replay a decision that cannot change;
  * anything else (malformed event, S3 or SageMaker errors) is thrown: retried, then sent to the on-failure destination.
  */
-export function createApprovalHandler(deps: PromoteDeps, { logger, metrics }: ApprovalHandlerObservability) {
+export function createApprovalHandler(deps: PromoteDeps, { logger, metrics }: Pick<Observability, 'logger' | 'metrics'>) {
   return async (rawEvent: unknown): Promise<HandlerResult> => {
     const event = approvalEventSchema.parse(rawEvent);
     const context = { modelPackageArn: event.detail.ModelPackageArn, modelPackageGroup: event.detail.ModelPackageGroupName, version: event.detail.ModelPackageVersion };
@@ -46,4 +42,9 @@ export function createApprovalHandler(deps: PromoteDeps, { logger, metrics }: Ap
       throw error;
     }
   };
+}
+
+/** The Lambda handler: EventBridge "SageMaker Model Package State Change" events, invoked asynchronously. */
+export function createPromoteHandler(deps: PromoteDeps, observability: Observability) {
+  return lambdaHandler(observability, createApprovalHandler(deps, observability));
 }
