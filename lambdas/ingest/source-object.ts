@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
 import { datasetObjectKey, quarantineObjectKey } from '../../lib/lakehouse';
+import type { S3ObjectCreated } from '../shared/s3-object-created-event';
 import { PoisonObjectError } from './errors';
 
 export type SourceFormat = 'csv' | 'jsonl';
 
-/** A bronze object version, as named by its S3 event. */
-export interface SourceObjectRef {
-  readonly bucket: string;
-  readonly key: string;
-  readonly versionId?: string;
-  readonly etag?: string;
-  /** When the object was created (the event time); its date is the silver `ingest_date` partition. */
-  readonly createdAt: Date;
-}
+/** A bronze object version, as named by its S3 event; `createdAt` (the event time) gives the `ingest_date` partition. */
+export type SourceObjectRef = S3ObjectCreated;
 
 export interface SourceObject extends SourceObjectRef {
   readonly dataset: string;

@@ -78,6 +78,44 @@ describe('lambdaHandler (the handler template)', () => {
   });
 });
 
+describe('lambdaHandler tracing (X-Ray, as Lambda runs it with active tracing)', () => {
+  /** A Tracer that believes it runs in Lambda, over a stand-in for the X-Ray segment Lambda opens. */
+  function tracedObservability() {
+    const obs = observability();
+    const handlerSegment = { name: '', close: jest.fn() };
+    const lambdaSegment = { addNewSubsegment: jest.fn((name: string) => Object.assign(handlerSegment, { name })) };
+    jest.spyOn(obs.tracer, 'isTracingEnabled').mockReturnValue(true);
+    jest.spyOn(obs.tracer, 'getSegment').mockReturnValue(lambdaSegment as never);
+    const setSegment = jest.spyOn(obs.tracer, 'setSegment').mockImplementation(() => undefined);
+    const spies = {
+      annotateColdStart: jest.spyOn(obs.tracer, 'annotateColdStart').mockImplementation(() => undefined),
+      addServiceNameAnnotation: jest.spyOn(obs.tracer, 'addServiceNameAnnotation').mockImplementation(() => undefined),
+      addResponseAsMetadata: jest.spyOn(obs.tracer, 'addResponseAsMetadata').mockImplementation(() => undefined),
+      addErrorAsMetadata: jest.spyOn(obs.tracer, 'addErrorAsMetadata').mockImplementation(() => undefined),
+    };
+    return { obs, handlerSegment, lambdaSegment, setSegment, ...spies };
+  }
+
+  it('runs the handler in its own subsegment, annotated with cold start and service, with the response as metadata', async () => {
+    const traced = tracedObservability();
+    await lambdaHandler(traced.obs, async () => ({ ok: true }))({}, context);
+    expect(traced.lambdaSegment.addNewSubsegment).toHaveBeenCalledTimes(1);
+    expect(traced.setSegment.mock.calls.map(([segment]) => segment)).toEqual([traced.handlerSegment, traced.lambdaSegment]);
+    expect(traced.annotateColdStart).toHaveBeenCalled();
+    expect(traced.addServiceNameAnnotation).toHaveBeenCalled();
+    expect(traced.addResponseAsMetadata).toHaveBeenCalledWith({ ok: true }, undefined);
+    expect(traced.handlerSegment.close).toHaveBeenCalledTimes(1);
+  });
+
+  it('records the error on the subsegment and closes it when the handler throws', async () => {
+    const traced = tracedObservability();
+    const failure = new Error('boom');
+    await expect(lambdaHandler(traced.obs, () => Promise.reject(failure))({}, context)).rejects.toBe(failure);
+    expect(traced.addErrorAsMetadata).toHaveBeenCalledWith(failure);
+    expect(traced.handlerSegment.close).toHaveBeenCalledTimes(1);
+  });
+});
+
 function sqsRecord(messageId: string, body: string): SQSRecord {
   return {
     messageId,
