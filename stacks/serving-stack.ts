@@ -7,7 +7,7 @@ import { addLoadBalancerSubnetOutputs, EksCluster, type IEksCluster, type Traini
 import type { ILakehouse } from '../constructs/lakehouse';
 import type { IModelRepository } from '../constructs/model-registry';
 import { ServingScraper } from '../constructs/operations';
-import { createServingImage, type InferenceCaptureOptions, ModelServing, type PrometheusWorkspace } from '../constructs/serving';
+import { createServingImage, type InferenceCaptureOptions, ModelServing, type QueryablePrometheusWorkspace } from '../constructs/serving';
 import { createPlatformKey } from '../constructs/shared/platform-key';
 import { ConfigError, type EnvironmentConfig } from '../lib/config';
 import { ModelRollout } from '../constructs/serving/model-rollout';
@@ -24,8 +24,8 @@ export interface ServingStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   readonly modelRepository: IModelRepository;
   readonly vpc: ec2.IVpc;
-  /** The environment's Prometheus workspace: Fargate collectors remote-write there, the EKS scraper writes there. */
-  readonly metricsWorkspace: PrometheusWorkspace;
+  /** The environment's Prometheus workspace: Fargate collectors remote-write there, the EKS scraper writes there, the EKS rollout queries it. */
+  readonly metricsWorkspace: QueryablePrometheusWorkspace;
   /**
    * The environment's name: names each model's served-version pin (`pinParameterName`) and model package group. With it,
    * every model is rolled out by a `ModelRollout` (Lambda and Fargate read their pin from SSM; EKS Deployments carry it); the pins must exist before this stack
@@ -134,6 +134,7 @@ export class ServingStack extends Stack {
         })),
         modelRepository,
         vpc,
+        metricsWorkspace: props.metricsWorkspace,
         removalPolicy,
       });
     }

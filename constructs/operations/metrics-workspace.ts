@@ -3,7 +3,7 @@ import * as aps from 'aws-cdk-lib/aws-aps';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, type IConstruct } from 'constructs';
-import type { PrometheusWorkspace } from '../serving/prometheus-workspace';
+import type { QueryablePrometheusWorkspace } from '../serving/prometheus-workspace';
 import { createPlatformKey } from '../shared/platform-key';
 import { InvalidPropError } from '../shared/prop-validation';
 import type { MetricsWorkspaceAttributes, MetricsWorkspaceProps, PrometheusAlertRule } from './metrics-workspace-props';
@@ -13,10 +13,8 @@ const ALERT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RULE_DURATION = /^\d+[smh]$/;
 
 /** The environment's one Prometheus: what serving targets write to and Grafana and alarms read. */
-export interface IMetricsWorkspace extends IConstruct, PrometheusWorkspace {
+export interface IMetricsWorkspace extends IConstruct, QueryablePrometheusWorkspace {
   readonly workspaceId: string;
-  /** Ends with a slash; the Prometheus HTTP API is under `<endpoint>api/v1/`. */
-  readonly prometheusEndpoint: string;
   /** `aps:RemoteWrite` on this workspace only. */
   grantRemoteWrite(grantee: iam.IGrantable): iam.Grant;
   /** PromQL queries and metadata reads on this workspace only (what Grafana's data source needs). */
@@ -41,6 +39,10 @@ abstract class MetricsWorkspaceBase extends Construct implements IMetricsWorkspa
 
   grantQuery(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: [...PROMETHEUS_QUERY_ACTIONS], resourceArns: [this.workspaceArn] });
+  }
+
+  grantQueryMetrics(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['aps:QueryMetrics'], resourceArns: [this.workspaceArn] });
   }
 }
 

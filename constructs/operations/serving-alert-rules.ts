@@ -1,3 +1,4 @@
+import { DEFAULT_ERROR_RATE_THRESHOLD_PERCENT, SERVING_SIGNAL_WINDOW, servingSignals } from '../../lib/monitoring/serving-signals';
 import { SERVING_LABELS, SERVING_PROMETHEUS_METRICS as M } from '../../serving/src/metric-names';
 import type { PrometheusAlertRule } from './metrics-workspace-props';
 
@@ -12,48 +13,38 @@ export interface PrometheusServedModel {
 export interface ServingAlertOptions {
   /**
    * Share of requests (percent) answered with a 5XX above which an EKS model's error-rate rule fires.
-   * @default 1
+   * @default DEFAULT_ERROR_RATE_THRESHOLD_PERCENT (1)
    */
   readonly errorRateThresholdPercent?: number;
 }
 
-const WINDOW = '5m';
-
 /**
- * The workspace's serving rules. EKS models: error rate and p99 latency against the model's SLO (Fargate has
- * CloudWatch alarms on its load balancer for those, which also roll back deployments). Every model in the workspace:
- * a model version that failed to load (the previous version keeps serving, so nothing else shows it).
+ * The workspace's serving rules. EKS models: error rate and p99 latency against the model's SLO, the signals of
+ * lib/monitoring/serving-signals.ts that the EKS rollout also checks (Fargate has CloudWatch alarms on its load
+ * balancer for those, which also roll back deployments). Every model in the workspace: a model version that failed to
+ * load (the previous version keeps serving, so nothing else shows it).
  */
 export function servingAlertRules(models: readonly PrometheusServedModel[], options: ServingAlertOptions = {}): PrometheusAlertRule[] {
-  const threshold = (options.errorRateThresholdPercent ?? 1) / 100;
+  const errorRateThresholdPercent = options.errorRateThresholdPercent ?? DEFAULT_ERROR_RATE_THRESHOLD_PERCENT;
   return models.flatMap(({ modelName, target, p99LatencyMs }) => {
-    const model = `${SERVING_LABELS.model}="${modelName}"`;
     const labels = { model: modelName, serving_target: target, severity: 'page' };
     const loadFailure: PrometheusAlertRule = {
       alert: 'ServingModelLoadFailed',
-      expr: `sum(increase(${M.modelLoadFailures}{${model}}[10m])) > 0`,
+      expr: `sum(increase(${M.modelLoadFailures}{${SERVING_LABELS.model}="${modelName}"}[10m])) > 0`,
       for: '1m',
       labels,
       annotations: { summary: `${modelName}: a model version failed to load; the previous version keeps serving`, description: 'Read the serving logs for the load error.' },
     };
     if (target !== 'eks') return [loadFailure];
-    const requests = (selector: string) => `sum(rate(${M.requests}{${selector}}[${WINDOW}]))`;
-    return [
-      {
-        alert: 'ServingErrorRateHigh',
-        expr: `${requests(`${model},${SERVING_LABELS.status}=~"5.."`)} / clamp_min(${requests(model)}, 1e-9) > ${threshold}`,
-        for: WINDOW,
+    const signalRules = servingSignals({ model: modelName }, { p99LatencyMs, errorRateThresholdPercent }).map(
+      (signal): PrometheusAlertRule => ({
+        alert: signal.alert,
+        expr: `${signal.expr} > ${signal.threshold}`,
+        for: SERVING_SIGNAL_WINDOW,
         labels,
-        annotations: { summary: `${modelName}: more than ${threshold * 100}% of requests answered with a 5XX for ${WINDOW}` },
-      },
-      {
-        alert: 'ServingLatencyAboveSlo',
-        expr: `histogram_quantile(0.99, sum by (le) (rate(${M.requestDuration}_bucket{${model}}[${WINDOW}]))) > ${p99LatencyMs / 1000}`,
-        for: WINDOW,
-        labels,
-        annotations: { summary: `${modelName}: p99 latency above its ${p99LatencyMs} ms objective for ${WINDOW}` },
-      },
-      loadFailure,
-    ];
+        annotations: { summary: `${modelName}: ${signal.name} above ${signal.limit} for ${SERVING_SIGNAL_WINDOW}` },
+      }),
+    );
+    return [...signalRules, loadFailure];
   });
 }

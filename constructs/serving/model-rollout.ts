@@ -6,13 +6,19 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { MODEL_DEPLOYMENT, MODEL_ROLLOUT_GROUP, ROLLOUT_TARGETS_VARIABLE, type ModelRolloutTarget } from '../../lib/rollout';
+import { DEFAULT_ERROR_RATE_THRESHOLD_PERCENT } from '../../lib/monitoring/serving-signals';
+import { METRICS_QUERY_URL_VARIABLE, MODEL_DEPLOYMENT, MODEL_ROLLOUT_GROUP, ROLLOUT_TARGETS_VARIABLE, type ModelRolloutTarget, type RolloutSignals } from '../../lib/rollout';
 import { EksCluster, type IEksCluster } from '../eks';
 import { PlatformFunction } from '../functions';
 import { InvalidPropError } from '../shared/prop-validation';
 import { SERVING_CONTAINER_NAME } from './fargate-serving';
 import type { ModelRolloutProps, RolloutModel } from './model-rollout-props';
+import { validateErrorRateThresholdPercent } from './serving-alarms';
 import { acknowledgeModelRepositoryRead } from './serving-findings';
+
+const NAME = 'ModelRollout';
+/** The function's 15-minute timeout less the minute it keeps for a rollback patch. */
+const LONGEST_BAKE = Duration.minutes(14);
 
 const HANDLER = path.join(__dirname, '..', '..', 'lambdas', 'rollout-model', 'handler.ts');
 
@@ -20,8 +26,10 @@ const HANDLER = path.join(__dirname, '..', '..', 'lambdas', 'rollout-model', 'ha
  * Governed rollout of model versions (docs/serving-targets.md, "Governed rollout"): on every state change of a model
  * package, a function brings the model's deployment to its highest approved, promoted version through the target's
  * own progressive deployment — a CodeDeploy canary on the Lambda alias, an ECS rolling deployment of a new task
- * definition revision, a Kubernetes rolling update of the EKS Deployment (watched by the function) — which rolls back on the error-rate and latency alarms; then it moves the model's pin. After a
- * failed or stopped deployment it sets the pin back to the version still serving.
+ * definition revision, a Kubernetes rolling update of the EKS Deployment (watched by the function, which queries the
+ * metrics workspace for the new version's error rate and p99 latency) — which rolls back on the error-rate and latency
+ * signals; then it moves the model's pin. After a failed or stopped deployment it sets the pin back to the version
+ * still serving.
  */
 export class ModelRollout extends Construct {
   readonly function: PlatformFunction;
@@ -35,8 +43,21 @@ export class ModelRollout extends Construct {
   constructor(scope: Construct, id: string, props: ModelRolloutProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    if (props.models.length === 0) throw new InvalidPropError('ModelRollout', 'models', [], 'at least one Lambda, Fargate or EKS model');
-    const rolloutTargets = Object.fromEntries(props.models.map((model) => [model.serving.modelName, rolloutTargetOf(model)]));
+    const bake = props.eksSignals?.bake ?? Duration.minutes(5);
+    const evaluationsToRollBack = props.eksSignals?.evaluationsToRollBack ?? 3;
+    const errorRateThresholdPercent = props.eksSignals?.errorRateThresholdPercent ?? DEFAULT_ERROR_RATE_THRESHOLD_PERCENT;
+    if (props.models.length === 0) throw new InvalidPropError(NAME, 'models', [], 'at least one Lambda, Fargate or EKS model');
+    const eksModels = props.models.filter((model) => model.serving.eks).map((model) => model.serving.modelName);
+    if (eksModels.length > 0 && props.metricsWorkspace === undefined) {
+      throw new InvalidPropError(NAME, 'metricsWorkspace', undefined, `the workspace the EKS models' metrics reach (${eksModels.join(', ')}): their rollouts are judged on its error-rate and latency signals`);
+    }
+    if (bake.toSeconds() > LONGEST_BAKE.toSeconds()) throw new InvalidPropError(NAME, 'eksSignals.bake', bake.toHumanString(), `at most ${LONGEST_BAKE.toHumanString()} (the function's 15-minute timeout less a minute for the rollback)`);
+    if (!Number.isInteger(evaluationsToRollBack) || evaluationsToRollBack < 1) {
+      throw new InvalidPropError(NAME, 'eksSignals.evaluationsToRollBack', evaluationsToRollBack, 'a whole number of checks, at least 1');
+    }
+    validateErrorRateThresholdPercent(NAME, errorRateThresholdPercent);
+    const signals = { bakeSeconds: bake.toSeconds(), evaluationsToRollBack, errorRateThresholdPercent };
+    const rolloutTargets = Object.fromEntries(props.models.map((model) => [model.serving.modelName, rolloutTargetOf(model, signals)]));
 
     this.function = new PlatformFunction(this, 'Function', {
       entry: HANDLER,
@@ -53,6 +74,7 @@ export class ModelRollout extends Construct {
         [ROLLOUT_TARGETS_VARIABLE]: Stack.of(this).toJsonString(rolloutTargets),
         MODEL_REPOSITORY_BUCKET: props.modelRepository.bucket.bucketName,
         MODEL_REPOSITORY_PREFIX: props.modelRepository.prefix,
+        ...(eksModels.length > 0 ? { [METRICS_QUERY_URL_VARIABLE]: `${props.metricsWorkspace!.prometheusEndpoint}api/v1/query` } : {}),
       },
     });
     this.grant(props);
@@ -118,6 +140,7 @@ export class ModelRollout extends Construct {
     );
     // ListModelPackages has no resource-level permissions; RegisterTaskDefinition / DescribeTaskDefinition neither.
     const unscoped = ['sagemaker:ListModelPackages'];
+    let queriesMetrics = false;
     for (const { serving } of props.models) {
       if (serving.lambda) {
         const { function: fn, deploymentGroup } = serving.lambda;
@@ -139,6 +162,7 @@ export class ModelRollout extends Construct {
         );
       } else if (serving.eks) {
         role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['eks:DescribeCluster'], resources: [serving.eks.cluster.clusterArn] }));
+        queriesMetrics = true;
       } else if (serving.fargate) {
         const { service, taskRole, executionRole } = serving.fargate;
         role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeServices', 'ecs:UpdateService'], resources: [service.serviceArn] }));
@@ -153,6 +177,7 @@ export class ModelRollout extends Construct {
       }
     }
     this.grantKubernetesAccess(props);
+    if (queriesMetrics) props.metricsWorkspace!.grantQueryMetrics(role);
     const unscopedStatement = new iam.PolicyStatement({ actions: [...new Set(unscoped)], resources: ['*'] });
     role.addToPrincipalPolicy(unscopedStatement);
     this.function.acknowledgeStatementWildcards(
@@ -170,7 +195,7 @@ function clustersOf(props: ModelRolloutProps): IEksCluster[] {
   return [...new Set(props.models.flatMap((model) => (model.serving.eks ? [model.serving.eks.cluster] : [])))];
 }
 
-function rolloutTargetOf(model: RolloutModel): ModelRolloutTarget {
+function rolloutTargetOf(model: RolloutModel, signals: Omit<RolloutSignals, 'p99LatencyMs'>): ModelRolloutTarget {
   const { serving } = model;
   const common = { modelPackageGroup: model.modelPackageGroupName, pinParameter: model.pinParameterName };
   if (serving.lambda) {
@@ -188,11 +213,21 @@ function rolloutTargetOf(model: RolloutModel): ModelRolloutTarget {
   }
   if (serving.eks) {
     const { cluster, namespace } = serving.eks;
-    return { ...common, target: { kind: 'kubernetes', clusterName: cluster.clusterName, namespace, deployment: MODEL_DEPLOYMENT.name, containerName: MODEL_DEPLOYMENT.container } };
+    return {
+      ...common,
+      target: {
+        kind: 'kubernetes',
+        clusterName: cluster.clusterName,
+        namespace,
+        deployment: MODEL_DEPLOYMENT.name,
+        containerName: MODEL_DEPLOYMENT.container,
+        signals: { ...signals, p99LatencyMs: serving.traffic.p99LatencyMs },
+      },
+    };
   }
   if (serving.fargate) {
     const { cluster, service } = serving.fargate;
     return { ...common, target: { kind: 'ecs', cluster: cluster.clusterName, service: service.serviceName, containerName: SERVING_CONTAINER_NAME } };
   }
-  throw new InvalidPropError('ModelRollout', 'models', serving.modelName, `a Lambda, Fargate or EKS model (got ${serving.target})`);
+  throw new InvalidPropError(NAME, 'models', serving.modelName, `a Lambda, Fargate or EKS model (got ${serving.target})`);
 }

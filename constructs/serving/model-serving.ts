@@ -1,7 +1,7 @@
 import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { decideServing, type ServingDecision, type ServingTarget, type TargetSizing } from '../../lib/decision';
+import { decideServing, type ServingDecision, type ServingTarget, type TargetSizing, type TrafficProfile } from '../../lib/decision';
 import { InvalidPropError } from '../shared/prop-validation';
 import { SERVING_DECISION_METADATA_KEY, servingDecisionMetadata } from './decision-metadata';
 import { EksServing } from './eks-serving';
@@ -20,6 +20,8 @@ const MODEL_NAME = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
 export class ModelServing extends Construct {
   /** The model's name: its folder in the model repository. */
   readonly modelName: string;
+  /** The traffic profile the model was decided and sized for (its p99 objective bounds the rollback signals). */
+  readonly traffic: TrafficProfile;
   readonly decision: ServingDecision;
   readonly target: ServingTarget;
   /** Set when the target is Lambda. */
@@ -34,6 +36,7 @@ export class ModelServing extends Construct {
   constructor(scope: Construct, id: string, props: ModelServingProps) {
     super(scope, id);
     this.modelName = props.modelName;
+    this.traffic = props.traffic;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const decisionContext = props.decisionContext ?? { highAvailability: true, architecture: 'x86_64' };
     if (!MODEL_NAME.test(props.modelName)) {

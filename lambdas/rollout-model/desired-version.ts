@@ -15,9 +15,16 @@ export interface DesiredVersionDeps {
  * written to the repository. A package set back to Rejected or PendingManualApproval drops out, so the previous
  * approved version becomes the desired one. `undefined` when no approved version is in the repository.
  * `mustInclude`: the version the triggering event approved; when it is the highest approved but not written yet,
- * NotPromotedYetError asks for a retry instead of settling on an older version.
+ * NotPromotedYetError asks for a retry instead of settling on an older version. `excluded`: versions never to serve
+ * again (an EKS rollout rolled them back on their error-rate or latency signals).
  */
-export async function desiredVersion(deps: DesiredVersionDeps, model: string, group: string, mustInclude?: number): Promise<number | undefined> {
+export async function desiredVersion(
+  deps: DesiredVersionDeps,
+  model: string,
+  group: string,
+  mustInclude?: number,
+  excluded: readonly number[] = [],
+): Promise<number | undefined> {
   const approved: number[] = [];
   for await (const page of paginateListModelPackages(
     { client: deps.sagemaker },
@@ -29,6 +36,7 @@ export async function desiredVersion(deps: DesiredVersionDeps, model: string, gr
   }
   approved.sort((a, b) => b - a);
   for (const version of approved) {
+    if (excluded.includes(version)) continue;
     const present = await headObjectOrUndefined(deps.s3, deps.repository.bucket, versionKey(deps.repository, model, version, MODEL_FILE));
     if (present !== undefined) return version;
     if (version === mustInclude) throw new NotPromotedYetError(model, version);

@@ -27,9 +27,14 @@ export function createRolloutHandler(deps: RolloutDeps, targets: RolloutTargets,
         if (outcome.kind === 'rolled-back') {
           logger.warn('model rollout failed and was rolled back; the pin stays on the version still serving', { ...outcome, status: request.status });
           metrics.addMetric('ModelRolloutsFailed', MetricUnit.Count, 1);
+          if (outcome.signal !== undefined) metrics.addMetric('ModelRolloutsRolledBackOnSignals', MetricUnit.Count, 1);
         } else if (outcome.kind === 'started') {
           logger.info('model rollout started', { ...outcome, status: request.status });
           metrics.addMetric('ModelRolloutsStarted', MetricUnit.Count, 1);
+          if (outcome.signals === 'unchecked') {
+            logger.warn('the new version\'s error rate and latency were not checked while the rollout watched it (see detail)', { ...outcome });
+            metrics.addMetric('ModelRolloutsUnchecked', MetricUnit.Count, 1);
+          }
         } else if (outcome.kind === 'nothing-approved') {
           logger.error('no approved version of the model is in the repository; the current version keeps serving', { ...outcome, status: request.status });
           metrics.addMetric('ModelRolloutsWithoutApprovedVersion', MetricUnit.Count, 1);

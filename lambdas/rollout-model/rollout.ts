@@ -5,11 +5,12 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { ModelRolloutTarget } from '../../lib/rollout';
 import { desiredVersion, type DesiredVersionDeps } from './desired-version';
 import { ecsServedVersion, rolloutEcs } from './ecs-rollout';
-import type { KubernetesApi } from './kubernetes-api';
-import { kubernetesPinnedVersion, rolloutKubernetes, type KubernetesWatchOptions } from './kubernetes-rollout';
+import type { Deployment, KubernetesApi } from './kubernetes-api';
+import { kubernetesPinnedVersion, rolledBackVersions, rolloutKubernetes, type KubernetesRolloutDeps, type KubernetesWatchOptions } from './kubernetes-rollout';
 import { lambdaServedVersion, rolloutLambda } from './lambda-rollout';
 import { readPin, writePin } from './pin-store';
 import type { RolloutResult } from './rollout-result';
+import type { ReadServingSignals } from './serving-signal-check';
 
 export interface RolloutDeps extends DesiredVersionDeps {
   readonly ssm: SSMClient;
@@ -22,11 +23,15 @@ export interface RolloutDeps extends DesiredVersionDeps {
   readonly kubernetes?: (clusterName: string) => Promise<KubernetesApi>;
   /** How the function watches a Kubernetes rolling update; required with `kubernetes`. */
   readonly kubernetesWatch?: KubernetesWatchOptions;
+  /** The error-rate and latency signals of a model version (the metrics workspace); required with `kubernetes`. */
+  readonly servingSignals?: ReadServingSignals;
 }
 
-function kubernetesOf(deps: RolloutDeps): { api: (clusterName: string) => Promise<KubernetesApi>; watch: KubernetesWatchOptions } {
-  if (!deps.kubernetes || !deps.kubernetesWatch) throw new Error('a kubernetes rollout target needs the kubernetes and kubernetesWatch dependencies');
-  return { api: deps.kubernetes, watch: deps.kubernetesWatch };
+function kubernetesOf(deps: RolloutDeps): { api: (clusterName: string) => Promise<KubernetesApi>; watch: KubernetesWatchOptions; readSignals: ReadServingSignals } {
+  if (!deps.kubernetes || !deps.kubernetesWatch || !deps.servingSignals) {
+    throw new Error('a kubernetes rollout target needs the kubernetes, kubernetesWatch and servingSignals dependencies');
+  }
+  return { api: deps.kubernetes, watch: deps.kubernetesWatch, readSignals: deps.servingSignals };
 }
 
 export type ReconcileOutcome =
@@ -39,20 +44,25 @@ export type ReconcileOutcome =
  * or one for a version that is not the highest approved, changes nothing.
  */
 export async function reconcileModel(deps: RolloutDeps, model: string, rollout: ModelRolloutTarget, approvedVersion?: number): Promise<ReconcileOutcome> {
-  const desired = await desiredVersion(deps, model, rollout.modelPackageGroup, approvedVersion);
+  const { target } = rollout;
+  // An EKS Deployment records the versions rolled back on their signals: they are never the desired version again.
+  let kubernetes: { deps: KubernetesRolloutDeps; deployment: Deployment } | undefined;
+  if (target.kind === 'kubernetes') {
+    const { api, watch, readSignals } = kubernetesOf(deps);
+    const cluster = await api(target.clusterName);
+    kubernetes = { deps: { api: cluster, watch, readSignals }, deployment: await cluster.getDeployment(target.namespace, target.deployment) };
+  }
+  const excluded = kubernetes ? rolledBackVersions(kubernetes.deployment) : [];
+  const desired = await desiredVersion(deps, model, rollout.modelPackageGroup, approvedVersion, excluded);
   if (desired === undefined) {
     // Nothing approved is left: the progressive deployments cannot roll to "no model" (new replicas would never be
     // ready and would be rolled back), so the current version keeps serving and the function reports it.
     return { kind: 'nothing-approved', model, servedVersion: await readPin(deps.ssm, rollout.pinParameter) };
   }
-  const { target } = rollout;
   let result: RolloutResult;
   if (target.kind === 'lambda') result = await rolloutLambda({ lambda: deps.lambda, codedeploy: deps.codedeploy, updateWaitSeconds: deps.updateWaitSeconds }, target, desired);
   else if (target.kind === 'ecs') result = await rolloutEcs(deps.ecs, target, desired);
-  else {
-    const kubernetes = kubernetesOf(deps);
-    result = await rolloutKubernetes(await kubernetes.api(target.clusterName), target, desired, kubernetes.watch);
-  }
+  else result = await rolloutKubernetes(kubernetes!.deps, target, model, desired, kubernetes!.deployment);
   // A rolled-back rollout leaves the pin on the version still serving.
   const pin = result.kind === 'rolled-back' ? result.servedVersion : desired;
   if ((await readPin(deps.ssm, rollout.pinParameter)) !== pin) await writePin(deps.ssm, rollout.pinParameter, pin);

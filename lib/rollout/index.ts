@@ -1,2 +1,3 @@
 export * from './rollout-targets';
 export * from './kubernetes-pin';
+export * from './rollout-signals';

@@ -8,6 +8,12 @@ export const SERVED_VERSION_ANNOTATION = 'mlops.blueprint/served-model-version';
 /** Deployment annotation the rollout writes with each patch: the version to return to if the rollout fails. */
 export const PREVIOUS_VERSION_ANNOTATION = 'mlops.blueprint/previous-served-model-version';
 
+/**
+ * Deployment annotation listing the versions (comma-separated) the rollout rolled back on their error-rate or latency
+ * signals: the function never rolls the Deployment forward to them again. Remove a version from it to allow that.
+ */
+export const ROLLED_BACK_VERSIONS_ANNOTATION = 'mlops.blueprint/rolled-back-model-versions';
+
 /** Kubernetes group the rollout function's EKS access entry maps its role to; a Role per model namespace is bound to it. */
 export const MODEL_ROLLOUT_GROUP = 'mlops-model-rollout';
 

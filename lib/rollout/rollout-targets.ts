@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rolloutSignalsSchema } from './rollout-signals';
 
 /** The container variable that pins a deployment to one model version (serving/src/settings.ts reads it). */
 export const SERVED_MODEL_VERSION_VARIABLE = 'SERVED_MODEL_VERSION';
@@ -28,13 +29,17 @@ const ecsTargetSchema = z.strictObject({
   containerName: name,
 });
 
-/** An EKS-served model: a strategic merge patch of its Deployment's pin, rolled out by Kubernetes (readiness-gated rolling update). */
+/**
+ * An EKS-served model: a strategic merge patch of its Deployment's pin, rolled out by Kubernetes (readiness-gated
+ * rolling update), watched by the function and judged on the model's error-rate and latency signals.
+ */
 const kubernetesTargetSchema = z.strictObject({
   kind: z.literal('kubernetes'),
   clusterName: name,
   namespace: name,
   deployment: name,
   containerName: name,
+  signals: rolloutSignalsSchema,
 });
 
 const modelRolloutSchema = z.strictObject({

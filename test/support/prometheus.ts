@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,10 +21,24 @@ export class LocalPrometheus {
     private readonly directory: string,
   ) {}
 
-  static async start(config: object): Promise<LocalPrometheus> {
+  /**
+   * `backfill`: OpenMetrics text (ending in `# EOF`, samples with timestamps) written into the data directory with
+   * `promtool tsdb create-blocks-from openmetrics` before Prometheus starts, so queries see it at once.
+   */
+  static async start(config: object, options: { backfill?: string } = {}): Promise<LocalPrometheus> {
     const directory = mkdtempSync(join(tmpdir(), 'prometheus-'));
     const configFile = join(directory, 'prometheus.yml');
     writeFileSync(configFile, JSON.stringify(config, null, 2));
+    if (options.backfill !== undefined) {
+      const samples = join(directory, 'backfill.om');
+      writeFileSync(samples, options.backfill);
+      try {
+        execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', samples, join(directory, 'data')], { stdio: 'pipe' });
+      } catch (error) {
+        rmSync(directory, { recursive: true, force: true });
+        throw new Error(`promtool could not backfill: ${(error as { stderr?: Buffer }).stderr?.toString() ?? String(error)}`, { cause: error });
+      }
+    }
     const port = await freePort();
     const child = spawn(
       'prometheus',

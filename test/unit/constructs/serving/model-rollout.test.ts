@@ -1,3 +1,4 @@
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { EksCluster } from '../../../../constructs/eks';
 import { ModelServing } from '../../../../constructs/serving';
@@ -6,6 +7,27 @@ import { pinParameterName } from '../../../../lib/rollout';
 import { servingFixture, SPARSE_PROFILE, STEADY_PROFILE } from './fixtures/serving-fixture';
 
 const PIN = (model: string) => pinParameterName('dev', model);
+
+/** ROLLOUT_TARGETS as the function reads it, every CloudFormation token (names of created resources) rendered as TOKEN. */
+function rolloutTargetsOf(rollout: ModelRollout): Record<string, { target: { signals?: unknown } }> {
+  const fn = rollout.function.function.node.defaultChild as unknown as { environment: unknown };
+  const value = (Stack.of(rollout).resolve(fn.environment) as { variables: Record<string, string | { 'Fn::Join': [string, unknown[]] }> }).variables.ROLLOUT_TARGETS;
+  return JSON.parse(typeof value === 'string' ? value : value['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
+}
+
+/** The GPU doc-embedder (served on EKS) in a fresh fixture. */
+function eksModel() {
+  const fixture = servingFixture();
+  const gpu = new ModelServing(fixture.stack, 'Gpu', {
+    modelName: 'doc-embedder',
+    traffic: { ...STEADY_PROFILE, gpu: true, teamSize: 8 },
+    modelRepository: fixture.modelRepository,
+    prometheusWorkspace: fixture.prometheusWorkspace,
+    vpc: fixture.vpc,
+    image: fixture.image,
+  });
+  return { ...fixture, gpu, models: [{ serving: gpu, modelPackageGroupName: 'dev-doc-embedder', pinParameterName: PIN('doc-embedder') }] };
+}
 
 function governedFixture() {
   const fixture = servingFixture();
@@ -77,26 +99,36 @@ describe('governed rollout: pinned deployments and the ModelRollout function', (
     expect(withAction('ecs:UpdateService')[0].Resource).toEqual({ Ref: expect.stringMatching(/^FraudFargateService/) });
     expect(withAction('iam:PassRole')[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
     expect(withAction('ecs:RegisterTaskDefinition')[0].Resource).toBe('*');
+    // No EKS model: nothing to judge on the workspace's signals, so no query permission and no query URL.
+    expect(withAction('aps:QueryMetrics')).toEqual([]);
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ROLLOUT_TARGETS)!;
+    expect(fn.Properties.Environment.Variables.METRICS_QUERY_URL).toBeUndefined();
   });
 });
 
 describe('ModelRollout of an EKS model', () => {
-  const fixture = servingFixture();
-  const gpu = new ModelServing(fixture.stack, 'Gpu', {
-    modelName: 'doc-embedder',
-    traffic: { ...STEADY_PROFILE, gpu: true, teamSize: 8 },
-    modelRepository: fixture.modelRepository,
-    prometheusWorkspace: fixture.prometheusWorkspace,
-    vpc: fixture.vpc,
-    image: fixture.image,
-  });
+  const fixture = eksModel();
+  const { gpu } = fixture;
   const rollout = new ModelRollout(fixture.stack, 'Rollout', {
-    models: [{ serving: gpu, modelPackageGroupName: 'dev-doc-embedder', pinParameterName: PIN('doc-embedder') }],
+    models: fixture.models,
     modelRepository: fixture.modelRepository,
     vpc: fixture.vpc,
+    metricsWorkspace: fixture.prometheusWorkspace,
   });
   const template = Template.fromStack(fixture.stack);
   const cluster = gpu.eks!.cluster as EksCluster;
+  const rolloutFunction = () => Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ROLLOUT_TARGETS)!;
+
+  test('defaults: the rollout is judged on the model p99 objective, a 1% error rate, 3 consecutive checks and a 5-minute bake', () => {
+    expect(rolloutTargetsOf(rollout)['doc-embedder'].target.signals).toEqual({ p99LatencyMs: STEADY_PROFILE.p99LatencyMs, errorRateThresholdPercent: 1, evaluationsToRollBack: 3, bakeSeconds: 300 });
+  });
+
+  test('the function queries the workspace: its instant-query URL in METRICS_QUERY_URL, aps:QueryMetrics on that workspace only', () => {
+    expect(rolloutFunction().Properties.Environment.Variables.METRICS_QUERY_URL).toBe('https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-env/api/v1/query');
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>);
+    const aps = statements.filter((statement) => JSON.stringify(statement.Action).includes('aps:'));
+    expect(aps).toEqual([expect.objectContaining({ Action: 'aps:QueryMetrics', Resource: 'arn:aws:aps:us-east-1:111111111111:workspace/ws-env' })]);
+  });
 
   test('the target is the model Deployment in its namespace on its cluster', () => {
     const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ROLLOUT_TARGETS)!;
@@ -132,11 +164,44 @@ describe('ModelRollout of an EKS model', () => {
   });
 });
 
+describe('ModelRollout of an EKS model, custom signal options', () => {
+  test('bake, checks and error-rate threshold reach the target', () => {
+    const { stack, models, modelRepository, vpc, prometheusWorkspace } = eksModel();
+    const rollout = new ModelRollout(stack, 'Rollout', {
+      models,
+      modelRepository,
+      vpc,
+      metricsWorkspace: prometheusWorkspace,
+      eksSignals: { bake: Duration.minutes(2), evaluationsToRollBack: 6, errorRateThresholdPercent: 0.5 },
+    });
+    expect(rolloutTargetsOf(rollout)['doc-embedder'].target.signals).toEqual({ p99LatencyMs: STEADY_PROFILE.p99LatencyMs, errorRateThresholdPercent: 0.5, evaluationsToRollBack: 6, bakeSeconds: 120 });
+  });
+});
+
 describe('ModelRollout validation', () => {
   test('no models', () => {
     const fixture = servingFixture();
     expect(() => new ModelRollout(fixture.stack, 'R', { models: [], modelRepository: fixture.modelRepository, vpc: fixture.vpc })).toThrow(
       /ModelRollout: invalid models = \[\]; at least one Lambda, Fargate or EKS model/,
     );
+  });
+
+  describe('of an EKS model', () => {
+    const build = (props: Partial<ConstructorParameters<typeof ModelRollout>[2]>) => {
+      const { stack, models, modelRepository, vpc, prometheusWorkspace } = eksModel();
+      return () => new ModelRollout(stack, 'R', { models, modelRepository, vpc, metricsWorkspace: prometheusWorkspace, ...props });
+    };
+    test('no metrics workspace to judge it on', () => {
+      expect(build({ metricsWorkspace: undefined })).toThrow(/ModelRollout: invalid metricsWorkspace = undefined; the workspace the EKS models' metrics reach \(doc-embedder\)/);
+    });
+    test('a bake longer than the function can watch', () => {
+      expect(build({ eksSignals: { bake: Duration.minutes(15) } })).toThrow(/ModelRollout: invalid eksSignals.bake = "15 minutes"; at most 14 minutes/);
+    });
+    test('evaluationsToRollBack not a whole number of at least 1', () => {
+      for (const value of [0, 1.5]) expect(build({ eksSignals: { evaluationsToRollBack: value } })).toThrow(new RegExp(`ModelRollout: invalid eksSignals.evaluationsToRollBack = ${value}; a whole number of checks, at least 1`));
+    });
+    test('an error-rate threshold outside (0, 100]', () => {
+      expect(build({ eksSignals: { errorRateThresholdPercent: 0 } })).toThrow(/ModelRollout: invalid errorRateThresholdPercent = 0; a percentage above 0 and at most 100/);
+    });
   });
 });

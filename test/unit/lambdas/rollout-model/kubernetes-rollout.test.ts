@@ -1,19 +1,14 @@
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PREVIOUS_VERSION_ANNOTATION, SERVED_VERSION_ANNOTATION, type RolloutTargets } from '../../../../lib/rollout';
-import { eksKubernetesApis } from '../../../../lambdas/rollout-model/eks-connection';
 import { CLUSTER_ID_HEADER, eksToken } from '../../../../lambdas/rollout-model/eks-token';
-import { createRolloutHandler } from '../../../../lambdas/rollout-model/rollout-handler';
-import { FakeKubernetesApi } from '../../../support/fake-kubernetes-api';
+import type { RolloutDeps } from '../../../../lambdas/rollout-model/rollout';
+import type { FakeKubernetesApi } from '../../../support/fake-kubernetes-api';
 import { approvalEvent, GROUP } from '../promote-model/fixtures';
+import { approvedPackages, EXAMPLE_CREDENTIALS, exampleKubernetesApis, rolloutHandlerFor, startFakeCluster } from './fixtures';
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
@@ -27,41 +22,30 @@ const TARGETS: RolloutTargets = {
   'churn-classifier': {
     modelPackageGroup: GROUP,
     pinParameter: PIN,
-    target: { kind: 'kubernetes', clusterName: CLUSTER, namespace: NAMESPACE, deployment: 'model-server', containerName: 'server' },
+    target: {
+      kind: 'kubernetes',
+      clusterName: CLUSTER,
+      namespace: NAMESPACE,
+      deployment: 'model-server',
+      containerName: 'server',
+      signals: { p99LatencyMs: 100, errorRateThresholdPercent: 1, bakeSeconds: 0, evaluationsToRollBack: 3 },
+    },
   },
 };
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+/** These tests are about readiness: no request reaches a new version (test/integration/rollout has the signals). */
+const noTraffic = async () => ({ kind: 'no-traffic' as const });
 
-function handler() {
-  return createRolloutHandler(
-    {
-      sagemaker: new SageMakerClient({}),
-      s3: new S3Client({}),
-      ssm: new SSMClient({}),
-      lambda: new LambdaClient({}),
-      codedeploy: new CodeDeployClient({}),
-      ecs: new ECSClient({}),
-      kubernetes: eksKubernetesApis(new EKSClient({ region: 'us-east-1', credentials: CREDENTIALS })),
-      kubernetesWatch: { pollSeconds: 0, deadline: () => Date.now() + 60_000, sleep: async () => undefined },
-      repository: { bucket: 'models-bucket', prefix: 'models/' },
-    },
-    TARGETS,
-    { logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Test' }) },
-  );
-}
+const kubernetesDeps = (overrides: Partial<RolloutDeps> = {}): Partial<RolloutDeps> => ({
+  kubernetes: exampleKubernetesApis(),
+  kubernetesWatch: { pollSeconds: 0, deadline: () => Date.now() + 60_000, sleep: async () => undefined },
+  servingSignals: noTraffic,
+  ...overrides,
+});
+const handler = () => rolloutHandlerFor(TARGETS, kubernetesDeps());
 
 /** Registry: these versions are Approved and promoted to the repository; the pin holds `pin`. */
 function registry(approved: number[], pin: string) {
-  sagemaker.on(ListModelPackagesCommand).resolves({
-    ModelPackageSummaryList: approved.map((version) => ({
-      ModelPackageGroupName: GROUP,
-      ModelPackageVersion: version,
-      ModelPackageArn: `arn:aws:sagemaker:us-east-1:123456789012:model-package/${GROUP}/${version}`,
-      CreationTime: new Date(),
-      ModelPackageStatus: 'Completed',
-      ModelApprovalStatus: 'Approved',
-    })),
-  });
+  sagemaker.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: approvedPackages(GROUP, approved) });
   s3.on(HeadObjectCommand).resolves({ ETag: '"e"' });
   ssm.on(GetParameterCommand).resolves({ Parameter: { Name: PIN, Value: pin } });
   ssm.on(PutParameterCommand).resolves({ Version: 2 });
@@ -76,16 +60,7 @@ const pinsWritten = () => ssm.commandCalls(PutParameterCommand).map((call) => ca
 let cluster: FakeKubernetesApi;
 
 async function startCluster(served: string, previous?: string, status?: Record<string, unknown>) {
-  cluster = new FakeKubernetesApi(
-    NAMESPACE,
-    'model-server',
-    { annotations: previous ? { [PREVIOUS_VERSION_ANNOTATION]: previous } : {}, templateAnnotations: { [SERVED_VERSION_ANNOTATION]: served }, replicas: 2, status },
-    { brokenVersions: ['5'], versionAnnotation: SERVED_VERSION_ANNOTATION },
-  );
-  const endpoint = await cluster.start();
-  eks.on(DescribeClusterCommand, { name: CLUSTER }).resolves({
-    cluster: { name: CLUSTER, status: 'ACTIVE', endpoint, certificateAuthority: { data: Buffer.from(cluster.certificate.cert).toString('base64') } },
-  });
+  cluster = await startFakeCluster(eks, CLUSTER, NAMESPACE, { served, annotations: previous ? { [PREVIOUS_VERSION_ANNOTATION]: previous } : {}, status, brokenVersions: ['5'] });
 }
 
 beforeEach(() => {
@@ -95,7 +70,7 @@ afterEach(async () => cluster?.stop());
 
 describe('EKS bearer token', () => {
   test('is a presigned STS GetCallerIdentity URL that signs the cluster name, base64url behind k8s-aws-v1.', async () => {
-    const token = await eksToken(CLUSTER, 'eu-west-1', CREDENTIALS, new Date('2026-11-30T01:00:00Z'));
+    const token = await eksToken(CLUSTER, 'eu-west-1', EXAMPLE_CREDENTIALS, new Date('2026-11-30T01:00:00Z'));
     expect(token).toMatch(/^k8s-aws-v1\.[A-Za-z0-9_-]+$/);
     const url = new URL(Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString('utf8'));
     expect(url.origin).toBe('https://sts.eu-west-1.amazonaws.com');
@@ -125,7 +100,7 @@ describe('promotion → Kubernetes rolling update (stand-in API server over TLS)
     expect(patches[0].headers['content-type']).toBe('application/strategic-merge-patch+json');
     expect(patches[0].headers.authorization).toMatch(/^Bearer k8s-aws-v1\./);
     expect(JSON.parse(patches[0].body)).toEqual(patchBody('3', '4'));
-    expect(outcome).toMatchObject({ kind: 'started', model: 'churn-classifier', from: 3, to: 4 });
+    expect(outcome).toMatchObject({ kind: 'started', model: 'churn-classifier', from: 3, to: 4, signals: 'unchecked' });
     expect(cluster.current.spec.template.metadata.annotations[SERVED_VERSION_ANNOTATION]).toBe('4');
     expect(pinsWritten()).toEqual(['4']);
   });
@@ -179,45 +154,34 @@ describe('promotion → Kubernetes rolling update (stand-in API server over TLS)
     await startCluster('3');
     registry([3, 5], '3');
     // First invocation times out before a verdict (deadline already passed), and rolls back at once.
-    const impatient = createRolloutHandler(
-      {
-        sagemaker: new SageMakerClient({}),
-        s3: new S3Client({}),
-        ssm: new SSMClient({}),
-        lambda: new LambdaClient({}),
-        codedeploy: new CodeDeployClient({}),
-        ecs: new ECSClient({}),
-        kubernetes: eksKubernetesApis(new EKSClient({ region: 'us-east-1', credentials: CREDENTIALS })),
-        kubernetesWatch: { pollSeconds: 1, deadline: () => Date.now(), sleep: async () => undefined },
-        repository: { bucket: 'models-bucket', prefix: 'models/' },
-      },
-      TARGETS,
-      { logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Test' }) },
-    );
+    const impatient = rolloutHandlerFor(TARGETS, kubernetesDeps({ kubernetesWatch: { pollSeconds: 1, deadline: () => Date.now(), sleep: async () => undefined } }));
     const outcome = await impatient(approvalEvent({ version: 5 }));
     expect(outcome).toMatchObject({ kind: 'rolled-back', failed: 5, servedVersion: 3 });
     expect((outcome as { reason: string }).reason).toMatch(/no verdict before the function's deadline/);
+  });
+
+  test('a failing metrics query neither rolls back nor holds the rollout: it completes, reported unchecked with the error', async () => {
+    await startCluster('3');
+    registry([3, 4], '3');
+    const run = rolloutHandlerFor(
+      TARGETS,
+      kubernetesDeps({
+        servingSignals: async () => {
+          throw new Error('Prometheus query ...: HTTP 403: User is not authorized to perform aps:QueryMetrics');
+        },
+      }),
+    );
+    const outcome = await run(approvalEvent({ version: 4 }));
+    expect(outcome).toMatchObject({ kind: 'started', to: 4, signals: 'unchecked' });
+    expect((outcome as { detail: string }).detail).toMatch(/unchecked .*last query error: .*HTTP 403/);
+    expect(pinsWritten()).toEqual(['4']);
   });
 
   test('an API error names the request and the status', async () => {
     await startCluster('3');
     registry([3, 4], '3');
     const wrongNamespace: RolloutTargets = { 'churn-classifier': { ...TARGETS['churn-classifier'], target: { ...TARGETS['churn-classifier'].target, namespace: 'other' } as never } };
-    const run = createRolloutHandler(
-      {
-        sagemaker: new SageMakerClient({}),
-        s3: new S3Client({}),
-        ssm: new SSMClient({}),
-        lambda: new LambdaClient({}),
-        codedeploy: new CodeDeployClient({}),
-        ecs: new ECSClient({}),
-        kubernetes: eksKubernetesApis(new EKSClient({ region: 'us-east-1', credentials: CREDENTIALS })),
-        kubernetesWatch: { pollSeconds: 0, deadline: () => Date.now() + 60_000 },
-        repository: { bucket: 'models-bucket', prefix: 'models/' },
-      },
-      wrongNamespace,
-      { logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Test' }) },
-    );
+    const run = rolloutHandlerFor(wrongNamespace, kubernetesDeps({ kubernetesWatch: { pollSeconds: 0, deadline: () => Date.now() + 60_000 } }));
     await expect(run(approvalEvent({ version: 4 }))).rejects.toThrow(/GET \/apis\/apps\/v1\/namespaces\/other\/deployments\/model-server: HTTP 404/);
   });
 });

@@ -11,13 +11,11 @@ import {
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseRolloutTargets, type RolloutTargets } from '../../../../lib/rollout';
 import { NotPromotedYetError } from '../../../../lambdas/rollout-model/errors';
-import { createRolloutHandler } from '../../../../lambdas/rollout-model/rollout-handler';
 import { approvalEvent } from '../promote-model/fixtures';
+import { approvedPackages, rolloutHandlerFor } from './fixtures';
 
 const sagemaker = mockClient(SageMakerClient);
 const s3 = mockClient(S3Client);
@@ -43,34 +41,11 @@ const ECS_TARGETS: RolloutTargets = {
   },
 };
 
-const handlerFor = (targets: RolloutTargets) =>
-  createRolloutHandler(
-    {
-      sagemaker: new SageMakerClient({}),
-      s3: new S3Client({}),
-      ssm: new SSMClient({}),
-      lambda: new LambdaClient({}),
-      codedeploy: new CodeDeployClient({}),
-      ecs: new ECSClient({}),
-      repository: { bucket: 'models-bucket', prefix: 'models/' },
-      updateWaitSeconds: 5,
-    },
-    targets,
-    { logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Test' }) },
-  );
+const handlerFor = (targets: RolloutTargets) => rolloutHandlerFor(targets, { updateWaitSeconds: 5 });
 
 /** Registry: these versions are Approved; repository: these versions have a model.onnx; pin: this value. */
 function world({ approved, inRepository, pin }: { approved: number[]; inRepository: number[]; pin: string }) {
-  sagemaker.on(ListModelPackagesCommand).resolves({
-    ModelPackageSummaryList: approved.map((version) => ({
-      ModelPackageGroupName: 'dev-churn-classifier',
-      ModelPackageVersion: version,
-      ModelPackageArn: `arn:aws:sagemaker:us-east-1:123456789012:model-package/dev-churn-classifier/${version}`,
-      CreationTime: new Date(),
-      ModelPackageStatus: 'Completed',
-      ModelApprovalStatus: 'Approved',
-    })),
-  });
+  sagemaker.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: approvedPackages('dev-churn-classifier', approved) });
   s3.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
     const version = Number(/churn-classifier\/(\d+)\/model\.onnx$/.exec(input.Key)?.[1]);
     if (inRepository.includes(version)) return { ETag: '"e"' };
