@@ -10,7 +10,7 @@ import { buildFeatureBaseline, FeatureDriftAccumulator, type BaselineFeature } f
 const { values } = parseArgs({ options: { rows: { type: 'string' }, features: { type: 'string' }, repeats: { type: 'string' } } });
 const ROWS = Number(values.rows ?? 1_000_000);
 const FEATURES = Number(values.features ?? 20);
-const REPEATS = Number(values.repeats ?? 3);
+const REPEATS = Number(values.repeats ?? 5);
 const REFERENCE_ROWS = 100_000;
 
 function generator(seed: number): () => number {

@@ -135,8 +135,9 @@ export class ServingCore {
         if (body.json !== undefined) checkJsonLimits(body.json, this.options.jsonLimits ?? DEFAULT_JSON_LIMITS);
         const decoded = served.decode(body);
         const captured = this.options.capture?.sample(served.model) ?? false;
-        // A binary request's input buffers may move to the session's worker: render its JSON form before it runs.
-        const capturedRequest = captured ? (body.binary === undefined ? body.json! : inferRequestJson(decoded)) : undefined;
+        // A JSON request is captured as received; a binary one's input buffers may move to the session's worker, so its
+        // JSON form is rendered before it runs.
+        const capturedRequest = captured ? (body.binary === undefined ? request.body : inferRequestJson(decoded)) : undefined;
         const result: InferResult = { modelName: served.model, modelVersion: served.version, id: decoded.id, outputs: await served.infer(decoded) };
         const encoded = encodeInferResponseBody(result, decoded.binaryOutputs);
         const response: CoreResponse =

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { constants, gzip } from 'node:zlib';
 import type { ServingLogger } from '../logger';
 import { captureFileName, captureObjectKey } from './capture-key';
 import type { CaptureMetrics, DropReason } from './capture-metrics';
@@ -8,11 +8,24 @@ import type { CaptureSettings } from './capture-settings';
 import type { CaptureWriter } from './capture-writer';
 
 const gzipAsync = promisify(gzip);
+/**
+ * Deflate's fastest level: on capture lines it costs about a third of the default level's CPU per record (3.7 against
+ * 12.8 us for a digits record) for a ratio of 4.4 instead of 5.1. At 100% sampling the compression is most of capture's
+ * cost to the server, and the files are read once by the drift detector.
+ */
+const GZIP_LEVEL = constants.Z_BEST_SPEED;
+/** zlib hands each output chunk back to JavaScript; a file's output in few large chunks instead of 16 KiB ones. */
+const GZIP_CHUNK_BYTES = 1024 * 1024;
 /** Per-record overhead in the buffer estimate (timestamps, ids, JSON keys). */
 const RECORD_OVERHEAD_BYTES = 160;
 
-/** First size of a file's line buffer; it doubles as records arrive. */
-const INITIAL_LINES_BYTES = 64 * 1024;
+/**
+ * First size of a file's line buffer: room for a whole file up to the flush size, so that a busy model's buffer is not
+ * copied as it grows (it doubles past that). Untouched pages of an allocation this size are not resident.
+ */
+/** Written files' buffers kept for reuse; beyond these (many model versions at once) they are left to the collector. */
+const MAX_SPARE_LINE_BUFFERS = 2;
+const initialLinesBytes = (flushBytes: number) => Math.min(flushBytes, 8 * 1024 * 1024) + 64 * 1024;
 
 /**
  * Records of one model version waiting to be written, as JSON Lines already encoded into one growing Buffer: the
@@ -28,6 +41,8 @@ interface PendingFile {
   /** The buffer accounting's estimate of the records held (what maxBufferBytes bounds). */
   bytes: number;
   readonly openedAt: number;
+  /** The JSON between a record's timestamp and its request id, the same for every record of the file. */
+  readonly modelVersionFields: string;
 }
 
 /**
@@ -37,7 +52,8 @@ interface PendingFile {
  */
 export interface CaptureSink {
   sample(model: string): boolean;
-  record(model: string, version: string, requestId: string, request: string, response: string): void;
+  /** `request` is the request's JSON, as received (bytes) or rendered; `response` the answer's JSON. */
+  record(model: string, version: string, requestId: string, request: string | Uint8Array, response: string): void;
 }
 
 export interface InferenceCaptureOptions {
@@ -66,12 +82,19 @@ export class InferenceCapture implements CaptureSink {
   private readonly random: () => number;
   private readonly now: () => number;
   private heldBytes = 0;
+  /**
+   * Line buffers of written files, reused for the next ones: a new multi-megabyte Buffer per file is external memory
+   * that pushes V8 into extra major garbage collections (a third of capture's CPU at 100% sampling before reuse).
+   */
+  private readonly spareLines: Buffer[] = [];
   private sequence = 0;
   private lastFlushAt: number;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly unreportedDrops = new Map<string, number>();
   private lastDropReportAt = 0;
+  private lastTimestampAt = Number.NaN;
+  private lastTimestamp = '';
 
   constructor(private readonly options: InferenceCaptureOptions) {
     this.random = options.random ?? Math.random;
@@ -94,11 +117,11 @@ export class InferenceCapture implements CaptureSink {
   }
 
   /** Samples and records in one call. */
-  offer(model: string, version: string, requestId: string, request: string, response: string): void {
+  offer(model: string, version: string, requestId: string, request: string | Uint8Array, response: string): void {
     if (this.sample(model)) this.record(model, version, requestId, request, response);
   }
 
-  record(model: string, version: string, requestId: string, request: string, response: string): void {
+  record(model: string, version: string, requestId: string, request: string | Uint8Array, response: string): void {
     try {
       const bytes = request.length + response.length + RECORD_OVERHEAD_BYTES;
       if (this.heldBytes + bytes > this.options.settings.maxBufferBytes) {
@@ -108,10 +131,12 @@ export class InferenceCapture implements CaptureSink {
       const key = `${model}\u0000${version}`;
       let file = this.pending.get(key);
       if (file === undefined) {
-        file = { model, version, lines: Buffer.allocUnsafe(INITIAL_LINES_BYTES), used: 0, count: 0, bytes: 0, openedAt: this.now() };
+        const lines = this.spareLines.pop() ?? Buffer.allocUnsafe(initialLinesBytes(this.options.settings.flushBytes));
+        const modelVersionFields = `","model":${JSON.stringify(model)},"version":${JSON.stringify(version)},"requestId":`;
+        file = { model, version, lines, used: 0, count: 0, bytes: 0, openedAt: this.now(), modelVersionFields };
         this.pending.set(key, file);
       }
-      appendLine(file, captureLine(model, version, this.now(), requestId, request, response));
+      this.appendRecord(file, requestId, request, response);
       file.bytes += bytes;
       this.heldBytes += bytes;
       if (this.options.mode === 'background' && file.bytes >= this.options.settings.flushBytes && this.flushing === undefined) {
@@ -120,6 +145,29 @@ export class InferenceCapture implements CaptureSink {
     } catch (error) {
       this.options.logger.warn('inference capture failed to buffer a record', { error: error as Error });
     }
+  }
+
+  /** One JSON Lines record, written straight into the file's buffer. */
+  private appendRecord(file: PendingFile, requestId: string, request: string | Uint8Array, response: string): void {
+    const head = `{"capturedAt":"${this.timestamp()}${file.modelVersionFields}${JSON.stringify(requestId)},"request":`;
+    const requestBytes = typeof request === 'string' ? Buffer.byteLength(request, 'utf8') : request.length;
+    reserve(file, head.length * 3 + requestBytes + response.length * 3 + RECORD_FRAME_BYTES);
+    file.used += file.lines.write(head, file.used, 'utf8');
+    writeJson(file, request);
+    file.used += file.lines.write(',"response":', file.used, 'latin1');
+    writeJson(file, response);
+    file.used += file.lines.write('}\n', file.used, 'latin1');
+    file.count += 1;
+  }
+
+  /** The capture time as ISO 8601, formatted once per millisecond. */
+  private timestamp(): string {
+    const now = this.now();
+    if (now !== this.lastTimestampAt) {
+      this.lastTimestampAt = now;
+      this.lastTimestamp = new Date(now).toISOString();
+    }
+    return this.lastTimestamp;
   }
 
   /** Lambda: writes the buffers when the interval is up or a buffer is full; a no-op (microseconds) otherwise. */
@@ -158,13 +206,14 @@ export class InferenceCapture implements CaptureSink {
     const openedAt = new Date(file.openedAt);
     const key = captureObjectKey(file.model, file.version, openedAt.toISOString().slice(0, 10), captureFileName(openedAt, this.instance, ++this.sequence));
     try {
-      await this.options.writer.write(key, await gzipAsync(file.lines.subarray(0, file.used)));
+      await this.options.writer.write(key, await gzipAsync(file.lines.subarray(0, file.used), { level: GZIP_LEVEL, chunkSize: Math.max(GZIP_CHUNK_BYTES, file.used >> 2) }));
       this.options.metrics.captured.inc({ model: file.model }, file.count);
       this.options.metrics.written.inc({ model: file.model });
     } catch (error) {
       this.drop(file.model, 'upload_failed', file.count, error as Error);
     } finally {
       this.heldBytes -= file.bytes;
+      if (this.spareLines.length < MAX_SPARE_LINE_BUFFERS) this.spareLines.push(file.lines);
     }
   }
 
@@ -188,23 +237,34 @@ export class InferenceCapture implements CaptureSink {
   }
 }
 
-/** One JSON Lines record; the bodies are JSON already, so they are spliced in (line breaks in JSON whitespace become spaces). */
-function captureLine(model: string, version: string, capturedAt: number, requestId: string, request: string, response: string): string {
-  const head = `{"capturedAt":"${new Date(capturedAt).toISOString()}","model":${JSON.stringify(model)},"version":${JSON.stringify(version)},"requestId":${JSON.stringify(requestId)}`;
-  return `${head},"request":${oneLine(request)},"response":${oneLine(response)}}\n`;
+/** The most a record's text can take in UTF-8 beyond its parts' lengths (keys, punctuation, the timestamp). */
+const RECORD_FRAME_BYTES = 128;
+const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const SPACE = 0x20;
+
+/** Makes room for `bytes` more in the file's line buffer (doubling), keeping what is written. */
+function reserve(file: PendingFile, bytes: number): void {
+  const needed = file.used + bytes;
+  if (needed <= file.lines.length) return;
+  const grown = Buffer.allocUnsafe(Math.max(needed, file.lines.length * 2));
+  file.lines.copy(grown, 0, 0, file.used);
+  file.lines = grown;
 }
 
-function appendLine(file: PendingFile, line: string): void {
-  const needed = file.used + Buffer.byteLength(line, 'utf8');
-  if (needed > file.lines.length) {
-    const grown = Buffer.allocUnsafe(Math.max(needed, file.lines.length * 2));
-    file.lines.copy(grown, 0, 0, file.used);
-    file.lines = grown;
+/**
+ * The bodies are JSON already, so they are copied in as they are (a received body byte for byte, no string built);
+ * a raw line break can only be JSON whitespace, and becomes a space so that the record stays on one line.
+ */
+function writeJson(file: PendingFile, json: string | Uint8Array): void {
+  const start = file.used;
+  if (typeof json === 'string') file.used += file.lines.write(json, start, 'utf8');
+  else {
+    file.lines.set(json, start);
+    file.used += json.length;
   }
-  file.used += file.lines.write(line, file.used, 'utf8');
-  file.count += 1;
-}
-
-function oneLine(json: string): string {
-  return /[\r\n]/.test(json) ? json.replace(/[\r\n]/g, ' ') : json;
+  const written = file.lines.subarray(start, file.used);
+  for (const byte of [LINE_FEED, CARRIAGE_RETURN]) {
+    for (let at = written.indexOf(byte); at >= 0; at = written.indexOf(byte, at + 1)) written[at] = SPACE;
+  }
 }

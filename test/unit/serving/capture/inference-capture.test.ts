@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { CaptureMetrics } from '../../../../serving/src/capture/capture-metrics';
 import { loadCaptureSettings } from '../../../../serving/src/capture/capture-settings';
@@ -65,6 +66,27 @@ describe('InferenceCapture', () => {
     });
     expect(await counter('serving_capture_records_total')).toEqual([{ labels: { model: 'churn' }, value: 3 }]);
     expect(await counter('serving_capture_files_written_total')).toEqual([{ labels: { model: 'churn' }, value: 2 }]);
+  });
+
+  it('records any JSON body, received as bytes or rendered as text, as one line that parses back to the same value', async () => {
+    // Line breaks as JSON whitespace (raw, CRLF), multi-byte text in ids and strings, and enough records to grow the buffer.
+    const jsonText = fc.jsonValue().map((value) => JSON.stringify(value, null, '\r '));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ id: fc.string({ unit: 'grapheme' }), request: jsonText, asBytes: fc.boolean(), response: jsonText }), { minLength: 1, maxLength: 40 }), async (records) => {
+        const { capture, writer } = setup({ CAPTURE_SAMPLE_FRACTION: '1' });
+        for (const r of records) capture.offer('m', '1', r.id, r.asBytes ? Buffer.from(r.request, 'utf8') : r.request, r.response);
+        await capture.flush();
+        expect(writer.records()).toEqual(records.map((r) => expect.objectContaining({ requestId: r.id, request: JSON.parse(r.request) as unknown, response: JSON.parse(r.response) as unknown })));
+      }),
+    );
+  });
+
+  it('grows its buffer for records past it, counting multi-byte text by its UTF-8 size', async () => {
+    const { capture, writer } = setup({ CAPTURE_SAMPLE_FRACTION: '1' });
+    const wide = JSON.stringify({ id: '€'.repeat(30_000), inputs: [] }); // 90 KB of UTF-8 in 30 K characters
+    for (let i = 0; i < 3; i++) capture.offer('m', '1', `€${i}`, i === 1 ? Buffer.from(wide, 'utf8') : wide, wide);
+    await capture.flush();
+    expect(writer.records().map((record) => [record.requestId, record.request, record.response])).toEqual([0, 1, 2].map((i) => [`€${i}`, JSON.parse(wide), JSON.parse(wide)]));
   });
 
   it('samples the configured fraction per model; 0 is off', async () => {
