@@ -6,7 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { DriftModel } from '../../lib/drift';
 import type { ILakehouse } from '../lakehouse';
-import type { IModelRepository, ModelRegistry } from '../model-registry';
+import type { IModelRegistry, IModelRepository } from '../model-registry';
 
 export interface DriftDetectionProps {
   /** The environment's name: goes into every `DriftDetected` event, and the retrain rule matches only its own. */
@@ -22,7 +22,7 @@ export interface DriftDetectionProps {
   readonly modelRepository: IModelRepository;
 
   /** Baselines registered on model packages (`DriftCheckBaselines.ModelDataQuality.Statistics`). */
-  readonly modelRegistry: ModelRegistry;
+  readonly modelRegistry: IModelRegistry;
 
   readonly vpc: ec2.IVpc;
 

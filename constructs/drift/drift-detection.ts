@@ -14,6 +14,7 @@ import { grantListBucket, grantObjectRead, grantObjectWrite, PlatformFunction } 
 import { DESCRIBE_PACKAGE_ACTIONS } from '../model-registry/registry-perms';
 import { pascalCase } from '../shared/construct-id';
 import type { IQueueAlarms } from '../operations';
+import { platformMetric } from '../operations/emitted-metrics';
 import type { DriftDetectionProps } from './drift-detection-props';
 import { validateDriftDetectionProps } from './validate-drift-detection-props';
 
@@ -26,6 +27,18 @@ const LAMBDAS = path.join(__dirname, '..', '..', 'lambdas');
  * when a run finds drift.
  */
 export class DriftDetection extends Construct {
+  /**
+   * Capture records of `model` the detector could not read (bad JSON, wrong tensor shape), sum per 5 minutes by
+   * default. Static: the figure carries the `service` and `model` dimensions, not the detector's name.
+   */
+  static metricCaptureRecordsRejected(model: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return platformMetric(
+      { namespace: METRICS_NAMESPACE, service: DRIFT_DETECTOR_SERVICE, metricName: DRIFT_METRICS.captureRecordsRejected },
+      { [DRIFT_DIMENSIONS.model]: model },
+      { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props },
+    );
+  }
+
   readonly detector: PlatformFunction;
   readonly scheduleRule: events.Rule;
   readonly schedule: Duration;
@@ -126,8 +139,8 @@ export class DriftDetection extends Construct {
   }
 
   /** Alarms on the detector's dead-letter queue (failed runs, undeliverable DriftDetected events). */
-  addAlarms(alerts: IQueueAlarms): void {
-    alerts.watchDeadLetterQueue(this.detector.deadLetterQueue, `Drift detector failures (${Stack.of(this).stackName})`);
+  addAlarms(alerts: IQueueAlarms): readonly cloudwatch.Alarm[] {
+    return alerts.watchDeadLetterQueue(this.detector.deadLetterQueue, `Drift detector failures (${Stack.of(this).stackName})`);
   }
 
   /** Notifies `action` from every drift alarm. */
@@ -148,20 +161,22 @@ export class DriftDetection extends Construct {
 
   /** Features over a threshold per run (Maximum over the schedule period), for one model. */
   metricFeaturesDrifted(model: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(DRIFT_METRICS.featuresDrifted, { service: DRIFT_DETECTOR_SERVICE, [DRIFT_DIMENSIONS.model]: model }, props);
+    return this.metric(DRIFT_METRICS.featuresDrifted, { [DRIFT_DIMENSIONS.model]: model }, props);
   }
 
   /** PSI of one feature of one model version (Maximum over the schedule period). */
   metricPsi(model: string, version: string, feature: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(DRIFT_METRICS.psi, { service: DRIFT_DETECTOR_SERVICE, [DRIFT_DIMENSIONS.model]: model, [DRIFT_DIMENSIONS.version]: version, [DRIFT_DIMENSIONS.feature]: feature }, props);
+    return this.metric(DRIFT_METRICS.psi, { [DRIFT_DIMENSIONS.model]: model, [DRIFT_DIMENSIONS.version]: version, [DRIFT_DIMENSIONS.feature]: feature }, props);
   }
 
   /** KS statistic D of one feature of one model version (Maximum over the schedule period). */
   metricKsStatistic(model: string, version: string, feature: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(DRIFT_METRICS.ksStatistic, { service: DRIFT_DETECTOR_SERVICE, [DRIFT_DIMENSIONS.model]: model, [DRIFT_DIMENSIONS.version]: version, [DRIFT_DIMENSIONS.feature]: feature }, props);
+    return this.metric(DRIFT_METRICS.ksStatistic, { [DRIFT_DIMENSIONS.model]: model, [DRIFT_DIMENSIONS.version]: version, [DRIFT_DIMENSIONS.feature]: feature }, props);
   }
 
-  private metric(metricName: string, dimensionsMap: Record<string, string>, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap, statistic: 'Maximum', period: this.schedule, ...props });
+  /** A detector figure (Maximum over the schedule period by default), with the `service` dimension Powertools adds. */
+  private metric(metricName: string, dimensions: Record<string, string>, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const options = { statistic: 'Maximum', period: this.schedule, ...props };
+    return platformMetric({ namespace: METRICS_NAMESPACE, service: DRIFT_DETECTOR_SERVICE, metricName }, dimensions, options);
   }
 }

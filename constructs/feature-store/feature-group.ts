@@ -48,8 +48,7 @@ abstract class FeatureGroupBase extends Resource implements IFeatureGroup {
 
   private grant(grantee: iam.IGrantable, actions: string[]): iam.Grant {
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.featureGroupArn] });
-    this.onlineStoreKey?.grant(grantee, ...ONLINE_STORE_KEY_ACTIONS);
-    return grant;
+    return this.onlineStoreKey ? grant.combine(this.onlineStoreKey.grant(grantee, ...ONLINE_STORE_KEY_ACTIONS)) : grant;
   }
 }
 

@@ -1,17 +1,18 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from '../shared/wildcard-findings';
 import type { FeatureGroupDefinition } from '../../lib/features';
-import { FEATURE_STORE_PREFIX, keysUnder } from '../../lib/lakehouse';
-import { grantObjectWrite } from '../functions/object-grants';
+import { FEATURE_STORE_PREFIX } from '../../lib/lakehouse';
+import type { ILakehouse } from '../lakehouse';
 import { ManagedPolicyRole } from '../shared/managed-policy-role';
 import { createPlatformKey } from '../shared/platform-key';
 import { pascalCase } from '../shared/construct-id';
 import { InvalidPropError } from '../shared/prop-validation';
-import { FeatureGroup } from './feature-group';
-import { DESCRIBE_GROUP_ACTIONS, OFFLINE_STORE_BUCKET_ACTIONS, OFFLINE_STORE_KEY_ACTIONS, OFFLINE_STORE_OBJECT_ACTIONS } from './perms';
+import { FeatureGroup, type IFeatureGroup } from './feature-group';
+import { type FeatureStoreAttributes, FeatureStoreBase, type IFeatureStore } from './feature-store-base';
+import { OFFLINE_STORE_BUCKET_ACTIONS, OFFLINE_STORE_KEY_ACTIONS, OFFLINE_STORE_OBJECT_ACTIONS } from './perms';
 import type { FeatureStoreProps } from './feature-store-props';
 
 /**
@@ -19,11 +20,17 @@ import type { FeatureStoreProps } from './feature-store-props';
  * with one customer-managed key, offline stores in the gold tier of the lakehouse (one prefix, lakehouse key, one
  * Glue table per group in the gold database) written by one role that may write nowhere else.
  */
-export class FeatureStore extends Construct {
+export class FeatureStore extends FeatureStoreBase {
+  /** A feature store whose groups exist already (another stack or team): the same definitions and grants. */
+  static fromFeatureStoreAttributes(scope: Construct, id: string, attrs: FeatureStoreAttributes): IFeatureStore {
+    validateUniqueNames(attrs.featureGroups.map((group) => group.name));
+    return new ImportedFeatureStore(scope, id, attrs);
+  }
+
   readonly role: iam.IRole;
   readonly onlineStoreKey: kms.IKey;
   readonly offlineStorePrefix: string;
-  private readonly lakehouse: FeatureStoreProps['lakehouse'];
+  readonly lakehouse: ILakehouse;
   /** Feature groups by name. */
   readonly featureGroups: ReadonlyMap<string, FeatureGroup>;
   /** The typed definitions the groups were created from, in the order given (what feature materialization computes). */
@@ -79,27 +86,6 @@ export class FeatureStore extends Construct {
     return group;
   }
 
-  /** PutRecord on every group (and the online store key); a dropped grant when the store has no group. */
-  grantWriteAll(grantee: iam.IGrantable): iam.Grant {
-    const grants = [...this.featureGroups.values()].map((group) => group.grantWrite(grantee));
-    return grants.reduce((all, grant) => all.combine(grant), iam.Grant.drop(grantee, 'write to the feature groups of an empty feature store'));
-  }
-
-  /** The configured definitions with their physical group names: what a materialization function is configured with. */
-  physicalDefinitions(): FeatureGroupDefinition[] {
-    return [...this.featureGroups.values()].map((group) => ({ ...group.definition, name: group.featureGroupName }));
-  }
-
-  /**
-   * What bulk materialization needs besides PutRecord: DescribeFeatureGroup (to find each group's offline location)
-   * and writing Parquet objects under the offline-store prefix of the gold bucket (PutObject, AbortMultipartUpload;
-   * kms:GenerateDataKey and kms:Decrypt on the lakehouse key). Returns the object grant (its `*` is the prefix).
-   */
-  grantOfflineWrite(grantee: iam.IGrantable): iam.Grant {
-    iam.Grant.addToPrincipal({ grantee, actions: DESCRIBE_GROUP_ACTIONS, resourceArns: [...this.featureGroups.values()].map((group) => group.featureGroupArn) });
-    return grantObjectWrite(grantee, { bucket: this.lakehouse.goldBucket, encryptionKey: this.lakehouse.encryptionKey, keyPattern: keysUnder(this.offlineStorePrefix) });
-  }
-
   private acknowledgeOfflinePrefix(role: ManagedPolicyRole, props: FeatureStoreProps): void {
     acknowledgeWildcardResource(
       role,
@@ -116,6 +102,30 @@ export class FeatureStore extends Construct {
     );
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadOfflineStoreBucketAcl', actions: OFFLINE_STORE_BUCKET_ACTIONS, resources: [bucket.bucketArn] }));
     props.lakehouse.encryptionKey.grant(this.role, ...OFFLINE_STORE_KEY_ACTIONS);
+  }
+}
+
+class ImportedFeatureStore extends FeatureStoreBase {
+  readonly lakehouse: ILakehouse;
+  readonly offlineStorePrefix: string;
+  readonly definitions: readonly FeatureGroupDefinition[];
+  readonly featureGroups: ReadonlyMap<string, IFeatureGroup>;
+
+  constructor(scope: Construct, id: string, attrs: FeatureStoreAttributes) {
+    super(scope, id);
+    const groupNamePrefix = attrs.groupNamePrefix ?? '';
+    this.lakehouse = attrs.lakehouse;
+    this.offlineStorePrefix = attrs.offlineStorePrefix ?? FEATURE_STORE_PREFIX;
+    this.definitions = [...attrs.featureGroups];
+    this.featureGroups = new Map(
+      attrs.featureGroups.map((definition) => [
+        definition.name,
+        FeatureGroup.fromFeatureGroupAttributes(this, `Group${pascalCase(definition.name)}`, {
+          featureGroupName: `${groupNamePrefix}${definition.name}`,
+          onlineStoreKey: attrs.onlineStoreKey,
+        }),
+      ]),
+    );
   }
 }
 

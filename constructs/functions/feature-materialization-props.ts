@@ -1,5 +1,5 @@
 import type { Duration } from 'aws-cdk-lib';
-import type { FeatureStore } from '../feature-store';
+import type { IFeatureStore } from '../feature-store';
 import type { ILakehouse } from '../lakehouse';
 import type { DataPathFunctionOptions } from './data-path-function-options';
 
@@ -8,7 +8,7 @@ export interface FeatureMaterializationProps extends DataPathFunctionOptions {
   readonly lakehouse: ILakehouse;
 
   /** The feature store: the function computes every one of its groups (`definitions`) and may PutRecord to each. */
-  readonly featureStore: FeatureStore;
+  readonly featureStore: IFeatureStore;
 
   /**
    * PutRecord calls in flight per invocation (the function is network-bound).

@@ -1,9 +1,12 @@
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { DATASETS_PREFIX, keysUnder, MATERIALIZATION_FAILURES_PREFIX, MATERIALIZATION_PROGRESS_PREFIX } from '../../lib/lakehouse';
-import type { FeatureStore } from '../feature-store';
+import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS, MATERIALIZE_SERVICE } from '../../lambdas/materialize-features/materialize-metrics';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics-namespace';
+import type { IFeatureStore } from '../feature-store';
+import { platformMetric } from '../operations/emitted-metrics';
 import type { IQueueAlarms } from '../operations/queue-alarms';
 import { InvalidPropError } from '../shared/prop-validation';
 import { acknowledgeObjectPatterns } from './data-path-findings';
@@ -24,9 +27,27 @@ const PUT_RECORD_CONCURRENCY = { min: 1, max: 256 };
  * reported to silver `materialization-failures/`. Owns its function, its S3 `Object Created` trigger, the grants
  * (silver read on `datasets/`, write on the failure prefix, PutRecord on the groups), the environment and the
  * acknowledgments. `addAlarms` watches the dead-letter queue and the trigger's backlog.
+ *
+ * The handler's own figures (`metricRecordsFailed` ...) are static: they carry the `service` and `FeatureGroup`
+ * dimensions, not the function's name, so an alarm on them (PlatformAlarms) needs no reference to the function.
  */
 export class FeatureMaterialization extends PlatformFunction {
-  readonly featureStore: FeatureStore;
+  /** Records of `featureGroup` that PutRecord did not accept after every retry (sum per 5 minutes by default). */
+  static metricRecordsFailed(featureGroup: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return materializeMetric(MATERIALIZE_METRICS.recordsFailed, featureGroup, props);
+  }
+
+  /** Rows the definition of `featureGroup` refused, written to the failure report (sum per 5 minutes by default). */
+  static metricRecordsRejected(featureGroup: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return materializeMetric(MATERIALIZE_METRICS.recordsRejected, featureGroup, props);
+  }
+
+  /** Records of `featureGroup` written to the online store (sum per 5 minutes by default). */
+  static metricRecordsWrittenOnline(featureGroup: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return materializeMetric(MATERIALIZE_METRICS.recordsWrittenOnline, featureGroup, props);
+  }
+
+  readonly featureStore: IFeatureStore;
   /** `Object Created` under silver `datasets/` → queue → this function. */
   readonly trigger: ObjectCreatedTrigger;
   readonly maxBacklogAge: Duration;
@@ -88,4 +109,9 @@ function validate(props: FeatureMaterializationProps, putRecordConcurrency: numb
   if (!Number.isInteger(putRecordConcurrency) || putRecordConcurrency < PUT_RECORD_CONCURRENCY.min || putRecordConcurrency > PUT_RECORD_CONCURRENCY.max) {
     throw new InvalidPropError(NAME, 'putRecordConcurrency', putRecordConcurrency, `an integer from ${PUT_RECORD_CONCURRENCY.min} to ${PUT_RECORD_CONCURRENCY.max}`);
   }
+}
+
+function materializeMetric(metricName: string, featureGroup: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  const options = { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props };
+  return platformMetric({ namespace: METRICS_NAMESPACE, service: MATERIALIZE_SERVICE, metricName }, { [FEATURE_GROUP_DIMENSION]: featureGroup }, options);
 }

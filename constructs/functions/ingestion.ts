@@ -1,10 +1,13 @@
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { DEFAULT_INGEST_MAX_RECORD_BYTES, INGEST_MAX_RECORD_BYTES_ENV, ingestConfigSchema } from '../../lib/config/ingest';
 import { DATASETS_PREFIX, LAYOUT_ENVIRONMENT } from '../../lib/lakehouse';
+import { DATASET_DIMENSION, INGEST_METRICS, INGEST_SERVICE } from '../../lambdas/ingest/ingest-metric-names';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics-namespace';
 import type { ILakehouse } from '../lakehouse';
+import { platformMetric } from '../operations/emitted-metrics';
 import type { IQueueAlarms } from '../operations/queue-alarms';
 import { InvalidPropError } from '../shared/prop-validation';
 import { acknowledgeObjectPatterns } from './data-path-findings';
@@ -22,8 +25,31 @@ import { resolveMaxBacklogAge, watchTriggerBacklog } from './trigger-backlog';
  * quarantine prefix with their reasons. Owns its function, its S3 `Object Created` trigger (queue, rule), the grants
  * (bronze read, silver write on those two prefixes only), the environment the handler reads and the acknowledgments
  * of those grants. `addAlarms` watches the dead-letter queue and the trigger's backlog.
+ *
+ * The handler's own figures (`metricRowsIn` ...) are static: they carry the `service` and `dataset` dimensions, not the
+ * function's name, so an alarm on them (PlatformAlarms) needs no reference to the function or its stack.
  */
 export class Ingestion extends PlatformFunction {
+  /** Rows read from the bronze objects of `dataset` (sum per 5 minutes by default). */
+  static metricRowsIn(dataset: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return ingestMetric(INGEST_METRICS.rowsIn, { [DATASET_DIMENSION]: dataset }, props);
+  }
+
+  /** Rows of `dataset` the contract refused, written to quarantine with their reasons (sum per 5 minutes by default). */
+  static metricRowsQuarantined(dataset: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return ingestMetric(INGEST_METRICS.rowsQuarantined, { [DATASET_DIMENSION]: dataset }, props);
+  }
+
+  /** Bronze objects of `dataset` written to silver (sum per 5 minutes by default): silence means stale silver data. */
+  static metricObjectsIngested(dataset: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return ingestMetric(INGEST_METRICS.objectsIngested, { [DATASET_DIMENSION]: dataset }, props);
+  }
+
+  /** Trigger messages that are not a bronze object event (sum per 5 minutes by default). */
+  static metricPoisonMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return ingestMetric(INGEST_METRICS.poisonMessages, {}, props);
+  }
+
   readonly lakehouse: ILakehouse;
   /** `Object Created` in bronze → queue → this function. */
   readonly trigger: ObjectCreatedTrigger;
@@ -72,4 +98,8 @@ export class Ingestion extends PlatformFunction {
   override addAlarms(alerts: IQueueAlarms): cloudwatch.Alarm[] {
     return [...super.addAlarms(alerts), watchTriggerBacklog(this.trigger, alerts, this.maxBacklogAge)];
   }
+}
+
+function ingestMetric(metricName: string, dimensions: Record<string, string>, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return platformMetric({ namespace: METRICS_NAMESPACE, service: INGEST_SERVICE, metricName }, dimensions, { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
 }

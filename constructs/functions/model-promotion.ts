@@ -1,11 +1,15 @@
 import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
 import { archiveLimitsSchema, PROMOTION_ARCHIVE_LIMITS_ENV } from '../../lib/config/promotion';
 import { LAYOUT_ENVIRONMENT, MODEL_ARTIFACTS_PREFIX } from '../../lib/lakehouse';
+import { PROMOTE_METRICS, PROMOTE_SERVICE } from '../../lambdas/promote-model/promote-metrics';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics-namespace';
 import type { IModelRegistry, IModelRepository } from '../model-registry';
+import { platformMetric } from '../operations/emitted-metrics';
 import { InvalidPropError } from '../shared/prop-validation';
 import { acknowledgeObjectPatterns } from './data-path-findings';
 import { deploymentOptions, LAMBDAS_DIRECTORY } from './data-path-function-options';
@@ -25,8 +29,20 @@ const EVENT_RETRY_ATTEMPTS = 185;
  * which the serving containers poll. Owns its function, the registry's `Approved` rule (events EventBridge cannot
  * deliver, and invocations that fail every retry, go to the dead-letter queue), the grants (copy from gold, write
  * the repository, describe the packages), the environment and the acknowledgments.
+ *
+ * The handler's own figures are static: they carry only the `service` dimension, not the function's name.
  */
 export class ModelPromotion extends PlatformFunction {
+  /** Approved packages promoted to the serving model repository (sum per 5 minutes by default). */
+  static metricPackagesPromoted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return promoteMetric(PROMOTE_METRICS.packagesPromoted, props);
+  }
+
+  /** Approved packages that will not be served: failed checks or a conflicting artifact (sum per 5 minutes by default). */
+  static metricPackagesRejected(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return promoteMetric(PROMOTE_METRICS.packagesRejected, props);
+  }
+
   readonly modelRegistry: IModelRegistry;
   readonly modelRepository: IModelRepository;
   /** `Approved` model packages → this function (a child of the registry, `ApprovedRule`). */
@@ -93,4 +109,8 @@ function validateEventAge(maxEventAge: Duration): void {
   if (seconds < EVENT_AGE.min.toSeconds() || seconds > EVENT_AGE.max.toSeconds()) {
     throw new InvalidPropError(NAME, 'maxEventAge', maxEventAge.toHumanString(), 'from 1 minute to 24 hours (EventBridge retry policy)');
   }
+}
+
+function promoteMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return platformMetric({ namespace: METRICS_NAMESPACE, service: PROMOTE_SERVICE, metricName }, {}, { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
 }

@@ -22,16 +22,16 @@ export interface ObjectLocation {
   readonly keyPattern: string;
 }
 
-/** GetObject on the objects matching the pattern, and Decrypt on the bucket's key. */
+/** GetObject on the objects matching the pattern, and Decrypt on the bucket's key: one grant holding both. */
 export function grantObjectRead(grantee: iam.IGrantable, location: ObjectLocation): iam.Grant {
-  location.encryptionKey.grant(grantee, ...KEY_READ_ACTIONS);
-  return iam.Grant.addToPrincipal({ grantee, actions: OBJECT_READ_ACTIONS, resourceArns: [location.bucket.arnForObjects(location.keyPattern)] });
+  const key = location.encryptionKey.grant(grantee, ...KEY_READ_ACTIONS);
+  return key.combine(iam.Grant.addToPrincipal({ grantee, actions: OBJECT_READ_ACTIONS, resourceArns: [location.bucket.arnForObjects(location.keyPattern)] }));
 }
 
-/** PutObject (single or multipart) on the objects matching the pattern, and the key actions an upload needs. */
+/** PutObject (single or multipart) on the objects matching the pattern, and the key actions an upload needs: one grant holding both. */
 export function grantObjectWrite(grantee: iam.IGrantable, location: ObjectLocation): iam.Grant {
-  location.encryptionKey.grant(grantee, ...KEY_WRITE_ACTIONS);
-  return iam.Grant.addToPrincipal({ grantee, actions: OBJECT_WRITE_ACTIONS, resourceArns: [location.bucket.arnForObjects(location.keyPattern)] });
+  const key = location.encryptionKey.grant(grantee, ...KEY_WRITE_ACTIONS);
+  return key.combine(iam.Grant.addToPrincipal({ grantee, actions: OBJECT_WRITE_ACTIONS, resourceArns: [location.bucket.arnForObjects(location.keyPattern)] }));
 }
 
 /**

@@ -141,6 +141,11 @@ export class PlatformFunction extends Construct implements iam.IGrantable {
     return [...alerts.watchDeadLetterQueue(this.deadLetterQueue, `${this.node.id} failures (${Stack.of(this).stackName})`)];
   }
 
+  /** Lets `grantee` invoke the function (lambda:InvokeFunction on it and its versions). */
+  grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return this.function.grantInvoke(grantee);
+  }
+
   /** Invocations that ended in an error (sum per 5 minutes by default). */
   metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.function.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });

@@ -58,19 +58,24 @@ export abstract class LakehouseBase extends Construct implements ILakehouse {
 
   grantRead(tier: LakehouseTier, grantee: IGrantable, objectsKeyPattern?: string): Grant {
     const bucket = this.bucket(tier);
-    if (!bucket.encryptionKey) this.encryptionKey.grantDecrypt(grantee);
-    return bucket.grantRead(grantee, objectsKeyPattern);
+    const key = bucket.encryptionKey ? undefined : this.encryptionKey.grantDecrypt(grantee);
+    return withKeyGrant(bucket.grantRead(grantee, objectsKeyPattern), key);
   }
 
   grantWrite(tier: LakehouseTier, grantee: IGrantable, objectsKeyPattern?: string): Grant {
     const bucket = this.bucket(tier);
-    if (!bucket.encryptionKey) this.encryptionKey.grantEncrypt(grantee);
-    return bucket.grantWrite(grantee, objectsKeyPattern);
+    const key = bucket.encryptionKey ? undefined : this.encryptionKey.grantEncrypt(grantee);
+    return withKeyGrant(bucket.grantWrite(grantee, objectsKeyPattern), key);
   }
 
   grantReadWrite(tier: LakehouseTier, grantee: IGrantable, objectsKeyPattern?: string): Grant {
     const bucket = this.bucket(tier);
-    if (!bucket.encryptionKey) this.encryptionKey.grantEncryptDecrypt(grantee);
-    return bucket.grantReadWrite(grantee, objectsKeyPattern);
+    const key = bucket.encryptionKey ? undefined : this.encryptionKey.grantEncryptDecrypt(grantee);
+    return withKeyGrant(bucket.grantReadWrite(grantee, objectsKeyPattern), key);
   }
+}
+
+/** The bucket grant, with the key grant made for a bucket that does not know its key (imported) folded in. */
+function withKeyGrant(bucketGrant: Grant, keyGrant: Grant | undefined): Grant {
+  return keyGrant ? bucketGrant.combine(keyGrant) : bucketGrant;
 }

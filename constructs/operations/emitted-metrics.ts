@@ -1,3 +1,4 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { DRIFT_DETECTOR_SERVICE, DRIFT_DIMENSIONS, DRIFT_METRICS } from '../../lib/drift/metric-names';
 import { DATASET_DIMENSION, INGEST_METRICS, INGEST_SERVICE } from '../../lambdas/ingest/ingest-metric-names';
 import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS, MATERIALIZE_SERVICE } from '../../lambdas/materialize-features/materialize-metrics';
@@ -62,4 +63,26 @@ export function emittedMetric(namespace: string, metricName: string): EmittedMet
   const found = EMITTED_METRICS.find((metric) => metric.namespace === namespace && metric.metricName === metricName);
   if (!found) throw new Error(`no platform code publishes ${namespace}/${metricName}`);
   return found;
+}
+
+/**
+ * The CloudWatch metric one of the platform's functions publishes, with its whole dimension set (`service` added):
+ * what the constructs' `metricXxx()` methods, and the alarms built from them, are made of. Throws when no platform code
+ * publishes that metric with exactly these dimensions, so an alarm cannot silently watch a metric that never arrives.
+ */
+export function platformMetric(
+  metric: { readonly namespace: string; readonly service: string; readonly metricName: string },
+  dimensions: Readonly<Record<string, string>>,
+  options: cloudwatch.MetricOptions,
+): cloudwatch.Metric {
+  const dimensionNames = [SERVICE_DIMENSION, ...Object.keys(dimensions)].sort();
+  const published = EMITTED_METRICS.some(
+    (emitted) =>
+      emitted.namespace === metric.namespace &&
+      emitted.metricName === metric.metricName &&
+      emitted.service === metric.service &&
+      emitted.dimensions.join() === dimensionNames.join(),
+  );
+  if (!published) throw new Error(`no platform code publishes ${metric.namespace}/${metric.metricName} (service ${metric.service}) with dimensions ${dimensionNames.join(', ')}`);
+  return new cloudwatch.Metric({ ...options, namespace: metric.namespace, metricName: metric.metricName, dimensionsMap: { [SERVICE_DIMENSION]: metric.service, ...dimensions } });
 }

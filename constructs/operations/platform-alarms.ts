@@ -1,15 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { DRIFT_DETECTOR_SERVICE, DRIFT_DIMENSIONS, DRIFT_METRICS } from '../../lib/drift/metric-names';
-import { DATASET_DIMENSION, INGEST_METRICS, INGEST_SERVICE } from '../../lambdas/ingest/ingest-metric-names';
-import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS, MATERIALIZE_SERVICE } from '../../lambdas/materialize-features/materialize-metrics';
-import { PROMOTE_METRICS, PROMOTE_SERVICE } from '../../lambdas/promote-model/promote-metrics';
-import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics-namespace';
-import { SERVING_EMF } from '../../serving/src/metric-names';
+import { DriftDetection } from '../drift/drift-detection';
+import { FeatureMaterialization } from '../functions/feature-materialization';
+import { Ingestion } from '../functions/ingestion';
+import { ModelPromotion } from '../functions/model-promotion';
+import { LambdaServing } from '../serving/lambda-serving';
 import { pascalCase as constructIdOf } from '../shared/construct-id';
 import { InvalidPropError } from '../shared/prop-validation';
-import { SERVICE_DIMENSION } from './emitted-metrics';
 import type { PlatformAlarmsProps } from './platform-alarms-props';
 
 const NAME = 'PlatformAlarms';
@@ -23,8 +21,9 @@ export interface FailurePathAlarm {
 /**
  * CloudWatch alarms on the failures the platform's code counts, each notifying the alert topic: quarantine ratio and
  * silver freshness per dataset, poison ingest messages, feature records rejected or not written per feature group,
- * rejected model packages, model-load failures of Lambda-served models, unreadable inference-capture records. Metrics
- * are named from the functions' metric-name modules, with the `service` dimension Powertools adds.
+ * rejected model packages, model-load failures of Lambda-served models, unreadable inference-capture records. Every
+ * metric comes from the owning construct's static `metricXxx()` (`Ingestion.metricRowsQuarantined` ...): those figures
+ * carry no function name, so the alarms need neither the functions nor their stacks.
  */
 export class PlatformAlarms extends Construct {
   readonly alarms: FailurePathAlarm[] = [];
@@ -44,26 +43,20 @@ export class PlatformAlarms extends Construct {
       }
       this.datasetAlarms(dataset, thresholds.quarantineRatioThreshold, thresholds.silverFreshnessHours);
     }
-    this.anyFailure('IngestPoisonMessages', 'ingest: messages that are not a bronze object event', this.metric(INGEST_SERVICE, INGEST_METRICS.poisonMessages));
+    const failures = { statistic: cloudwatch.Stats.SUM, period: this.failurePeriod };
+    this.anyFailure('IngestPoisonMessages', 'ingest: messages that are not a bronze object event', Ingestion.metricPoisonMessages(failures));
     for (const featureGroup of props.featureGroups) {
-      const dims = { [FEATURE_GROUP_DIMENSION]: featureGroup };
       const id = constructIdOf(featureGroup);
-      this.anyFailure(`${id}RecordsFailed`, `materialize-features: records of ${featureGroup} not written after every retry`, this.metric(MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordsFailed, dims));
-      this.anyFailure(`${id}RecordsRejected`, `materialize-features: rows ${featureGroup} refused (see the failure report)`, this.metric(MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordsRejected, dims));
+      this.anyFailure(`${id}RecordsFailed`, `materialize-features: records of ${featureGroup} not written after every retry`, FeatureMaterialization.metricRecordsFailed(featureGroup, failures));
+      this.anyFailure(`${id}RecordsRejected`, `materialize-features: rows ${featureGroup} refused (see the failure report)`, FeatureMaterialization.metricRecordsRejected(featureGroup, failures));
     }
-    this.anyFailure('ModelPackagesRejected', 'promote-model: an approved model package was rejected and will not be served', this.metric(PROMOTE_SERVICE, PROMOTE_METRICS.packagesRejected));
+    this.anyFailure('ModelPackagesRejected', 'promote-model: an approved model package was rejected and will not be served', ModelPromotion.metricPackagesRejected(failures));
     for (const model of props.lambdaModels) {
-      const metric = new cloudwatch.Metric({
-        namespace: SERVING_EMF.namespace,
-        metricName: SERVING_EMF.metrics.modelLoadFailures,
-        dimensionsMap: { [SERVICE_DIMENSION]: SERVING_EMF.service, [SERVING_EMF.dimensions.model]: model },
-        statistic: cloudwatch.Stats.SUM,
-        period: this.failurePeriod,
-      });
+      const metric = LambdaServing.metricModelLoadFailures(model, failures);
       this.anyFailure(`${constructIdOf(model)}ModelLoadFailures`, `serving (Lambda): a version of ${model} failed to load; the previous one keeps serving`, metric);
     }
     for (const model of props.driftModels) {
-      const metric = this.metric(DRIFT_DETECTOR_SERVICE, DRIFT_METRICS.captureRecordsRejected, { [DRIFT_DIMENSIONS.model]: model });
+      const metric = DriftDetection.metricCaptureRecordsRejected(model, failures);
       this.anyFailure(`${constructIdOf(model)}CaptureRecordsRejected`, `drift-detector: inference-capture records of ${model} that could not be read`, metric);
     }
   }
@@ -71,12 +64,11 @@ export class PlatformAlarms extends Construct {
   private datasetAlarms(dataset: string, ratioThreshold: number, freshnessHours: number): void {
     const id = constructIdOf(dataset);
     const hour = { period: Duration.hours(1), statistic: cloudwatch.Stats.SUM };
-    const dims = { [DATASET_DIMENSION]: dataset };
     const ratio = new cloudwatch.MathExpression({
       expression: 'IF(rowsIn > 0, quarantined / rowsIn, 0)',
       usingMetrics: {
-        quarantined: this.metric(INGEST_SERVICE, INGEST_METRICS.rowsQuarantined, dims).with(hour),
-        rowsIn: this.metric(INGEST_SERVICE, INGEST_METRICS.rowsIn, dims).with(hour),
+        quarantined: Ingestion.metricRowsQuarantined(dataset, hour),
+        rowsIn: Ingestion.metricRowsIn(dataset, hour),
       },
       label: `${dataset} quarantine ratio`,
       period: Duration.hours(1),
@@ -94,9 +86,7 @@ export class PlatformAlarms extends Construct {
     // No ingested object for `freshnessHours` hours: no data counts as breaching, since silence is the failure.
     this.record(
       `ingest: no new silver ${dataset} object for ${freshnessHours} h`,
-      this.metric(INGEST_SERVICE, INGEST_METRICS.objectsIngested, dims)
-        .with(hour)
-        .createAlarm(this, `${id}SilverFreshness`, {
+      Ingestion.metricObjectsIngested(dataset, hour).createAlarm(this, `${id}SilverFreshness`, {
           alarmDescription: `${dataset}: no object ingested to silver for ${freshnessHours} hours; check the producer and the ingest function.`,
           threshold: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -104,16 +94,6 @@ export class PlatformAlarms extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.BREACHING,
         }),
     );
-  }
-
-  private metric(service: string, metricName: string, dimensions: Record<string, string> = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { [SERVICE_DIMENSION]: service, ...dimensions },
-      statistic: cloudwatch.Stats.SUM,
-      period: this.failurePeriod,
-    });
   }
 
   /** At least one failure in a period fires; a period without the metric is fine. */

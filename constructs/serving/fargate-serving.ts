@@ -257,14 +257,14 @@ export class FargateServing extends Construct {
     const alarmNames = { errorRate: `${alarmNamePrefix}-error-rate`, latency: `${alarmNamePrefix}-p99-latency` };
     this.errorRateAlarm = createErrorRateAlarm(this, 'ErrorRateAlarm', {
       alarmName: alarmNames.errorRate,
-      errors: this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT),
-      requests: this.targetGroup.metrics.requestCount(),
+      errors: this.metricTarget5xxCount(),
+      requests: this.metricRequestCount(),
       thresholdPercent: errorRateThresholdPercent,
       alarmDescription: `${modelName}: more than ${errorRateThresholdPercent}% of requests answered with a 5XX by the serving tasks; rolls back an ECS deployment`,
     });
     this.latencyAlarm = createLatencyAlarm(this, 'LatencyAlarm', {
       alarmName: alarmNames.latency,
-      latency: this.targetGroup.metrics.targetResponseTime(),
+      latency: this.metricTargetResponseTime(),
       latencyUnit: 'seconds',
       objective: latencyObjective,
       alarmDescription: `${modelName}: p99 target response time above ${latencyObjective.toMilliseconds()} ms; rolls back an ECS deployment`,
@@ -276,6 +276,26 @@ export class FargateServing extends Construct {
 
     this.url = `${https ? 'https' : 'http'}://${this.loadBalancer.loadBalancerDnsName}`;
     acknowledgeFargateServingFindings(this, props.modelRepository, { https, internetFacing, deletionProtection });
+  }
+
+  /** Requests the serving tasks answered with a 5XX (AWS/ApplicationELB `HTTPCode_Target_5XX_Count`; sum per 5 minutes by default): the error-rate alarm's numerator. */
+  metricTarget5xxCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, props);
+  }
+
+  /** Requests routed to the serving tasks (AWS/ApplicationELB `RequestCount`; sum per 5 minutes by default): the error-rate alarm's denominator. */
+  metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.requestCount(props);
+  }
+
+  /** Seconds from the load balancer sending a request to a task's answer (AWS/ApplicationELB `TargetResponseTime`; average per 5 minutes by default): the latency alarm reads its p99. */
+  metricTargetResponseTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.targetResponseTime(props);
+  }
+
+  /** Serving tasks the load balancer's health checks find healthy (AWS/ApplicationELB `HealthyHostCount`; average per 5 minutes by default). */
+  metricHealthyTaskCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.healthyHostCount(props);
   }
 
   private createAccessLogsBucket(removalPolicy: RemovalPolicy): s3.IBucket {

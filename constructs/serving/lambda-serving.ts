@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,6 +21,8 @@ import { servedVersionReference } from './served-version-pin';
 import { SERVING_CONTAINER } from './serving-image';
 import { createServingLogGroup, resolveLogKey } from './serving-logs';
 import { captureEnabled, captureEnvironment, grantCaptureWrite } from './inference-capture';
+import { SERVING_EMF } from '../../serving/src/metric-names';
+import { platformMetric } from '../operations/emitted-metrics';
 
 const ALIAS_NAME = 'live';
 
@@ -30,6 +32,18 @@ const ALIAS_NAME = 'live';
  * error-rate or latency alarms, and an IAM-authenticated Function URL or HTTP API in front of the alias.
  */
 export class LambdaServing extends Construct {
+  /**
+   * Versions of `modelName` the Lambda adapter failed to load (the previous one keeps serving), from its EMF figures;
+   * sum per 5 minutes by default. Static: the figure carries the `service` and `model` dimensions, not the function's.
+   */
+  static metricModelLoadFailures(modelName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return platformMetric(
+      { namespace: SERVING_EMF.namespace, service: SERVING_EMF.service, metricName: SERVING_EMF.metrics.modelLoadFailures },
+      { [SERVING_EMF.dimensions.model]: modelName },
+      { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props },
+    );
+  }
+
   readonly function: lambda.DockerImageFunction;
   readonly alias: lambda.Alias;
   readonly role: ManagedPolicyRole;
@@ -118,14 +132,14 @@ export class LambdaServing extends Construct {
     });
 
     this.errorRateAlarm = createErrorRateAlarm(this, 'ErrorRateAlarm', {
-      errors: this.alias.metricErrors(),
-      requests: this.alias.metricInvocations(),
+      errors: this.metricErrors(),
+      requests: this.metricInvocations(),
       requestsName: 'invocations',
       thresholdPercent: errorRateThresholdPercent,
       alarmDescription: `${props.modelName}: more than ${errorRateThresholdPercent}% of live-alias invocations failed; rolls back a canary deployment`,
     });
     this.latencyAlarm = createLatencyAlarm(this, 'LatencyAlarm', {
-      latency: this.alias.metricDuration(),
+      latency: this.metricDuration(),
       latencyUnit: 'milliseconds',
       objective: latencyObjective,
       alarmDescription: `${props.modelName}: p99 duration of the live alias above ${latencyObjective.toMilliseconds()} ms; rolls back a canary deployment`,
@@ -147,6 +161,26 @@ export class LambdaServing extends Construct {
     }
     routeServingAlarms([this.errorRateAlarm, this.latencyAlarm], props.alarmAction, 'the CodeDeploy deployment group (automatic rollback of a canary)');
     acknowledgeLambdaServingFindings(this, props.modelRepository);
+  }
+
+  /** Invocations of the live alias that ended in an error (AWS/Lambda `Errors`; sum per 5 minutes by default): the error-rate alarm's numerator. */
+  metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricErrors(props);
+  }
+
+  /** Invocations of the live alias (AWS/Lambda `Invocations`; sum per 5 minutes by default): the error-rate alarm's denominator. */
+  metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricInvocations(props);
+  }
+
+  /** Milliseconds per invocation of the live alias (AWS/Lambda `Duration`; average per 5 minutes by default): the latency alarm reads its p99. */
+  metricDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricDuration(props);
+  }
+
+  /** Invocations of the live alias refused for lack of concurrency (AWS/Lambda `Throttles`; sum per 5 minutes by default). */
+  metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.alias.metricThrottles(props);
   }
 
   /** Lets a caller invoke the model through the endpoint (SigV4-signed requests). */

@@ -1,4 +1,5 @@
 import { type CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { decideServing, type ServingDecision, type ServingTarget, type TargetSizing, type TrafficProfile } from '../../lib/decision';
 import { InvalidPropError } from '../shared/prop-validation';
@@ -89,6 +90,31 @@ export class ModelServing extends Construct {
         throw unknownTarget(sizing);
     }
     this.decisionRecord.addMetadata(SERVING_DECISION_METADATA_KEY, servingDecisionMetadata(props.modelName, this.decision));
+  }
+
+  /**
+   * Failed requests on the target that serves the model (sum per 5 minutes by default): the live alias's `Errors` on
+   * Lambda, the tasks' 5XX answers on Fargate. An EKS model's figures are in Prometheus (`servingAlertRules`), not
+   * CloudWatch: this throws for EKS.
+   */
+  metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (this.lambda) return this.lambda.metricErrors(props);
+    if (this.fargate) return this.fargate.metricTarget5xxCount(props);
+    throw this.noCloudWatchMetrics('metricErrors');
+  }
+
+  /** Requests to the target that serves the model (sum per 5 minutes by default); throws for EKS, like `metricErrors`. */
+  metricRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (this.lambda) return this.lambda.metricInvocations(props);
+    if (this.fargate) return this.fargate.metricRequestCount(props);
+    throw this.noCloudWatchMetrics('metricRequests');
+  }
+
+  private noCloudWatchMetrics(method: string): Error {
+    return new Error(
+      `ModelServing ${this.modelName}: ${method}() needs a Lambda or Fargate target, not ${this.target}; ` +
+        "an EKS model's request figures are Prometheus series in the metrics workspace (servingAlertRules), not CloudWatch metrics",
+    );
   }
 }
 

@@ -164,8 +164,8 @@ export class GpuTrainingPipeline extends Construct {
    * executions (to recognise a duplicate trigger).
    */
   grantStartRun(grantee: iam.IGrantable): iam.Grant {
-    iam.Grant.addToPrincipal({ grantee, actions: ['states:DescribeExecution'], resourceArns: [this.executionArnPattern()] });
-    return iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution', 'states:ListExecutions'], resourceArns: [this.stateMachine.stateMachineArn] });
+    const describe = iam.Grant.addToPrincipal({ grantee, actions: ['states:DescribeExecution'], resourceArns: [this.executionArnPattern()] });
+    return describe.combine(iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution', 'states:ListExecutions'], resourceArns: [this.stateMachine.stateMachineArn] }));
   }
 
   private executionArnPatternToken?: string;

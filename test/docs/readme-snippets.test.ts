@@ -2,7 +2,8 @@
  * Every TypeScript snippet of the README compiles under the repository's strict tsconfig. A snippet is a fragment: the
  * names it uses but does not define come from an HTML comment right above it (`<!-- compile-with: ... -->`, invisible
  * when rendered); its imports go to the top of the file and the rest runs in a Stack's constructor (`this` is a Stack).
- * The "Composing the constructs" app is a whole program compiled and synthesized by test/package/consumer-app.test.ts.
+ * The "Composing the constructs" app is a whole program (examples/compose-platform/app.ts) compiled and synthesized by
+ * test/package/consumer-app.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

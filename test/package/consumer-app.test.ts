@@ -1,6 +1,6 @@
 /**
  * The construct library as an architect installs it: `npm pack`, a fresh app that depends only on aws-cdk-lib,
- * constructs, typescript and the tarball, the README's "Composing the constructs" app (test/package/consumer-app/app.ts,
+ * constructs, typescript and the tarball, the README's "Composing the constructs" app (examples/compose-platform/app.ts,
  * which the README embeds verbatim) compiled with strict tsc and synthesized with every policy gate on.
  */
 import { execFileSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/cdk-context';
 
-const APP_DIR = join(__dirname, 'consumer-app');
+const APP_DIR = join(REPO_ROOT, 'examples', 'compose-platform');
 const RUNTIME_ONLY_PACKAGES = ['onnxruntime-node', 'parquet-wasm', 'apache-arrow', 'cdktf', '@cdktf/provider-kubernetes', '@aws-sdk/client-s3'];
 const rootPackage = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
 
@@ -49,14 +49,7 @@ describe('the packed construct library in a fresh app', () => {
         },
       }),
     );
-    writeFileSync(
-      join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], module: 'node16', moduleResolution: 'node16', strict: true, noUnusedLocals: true, types: ['node'] },
-        files: ['app.ts'],
-      }),
-    );
-    for (const file of ['app.ts', 'cdk.json']) copyFileSync(join(APP_DIR, file), join(app, file));
+    for (const file of ['app.ts', 'cdk.json', 'tsconfig.json']) copyFileSync(join(APP_DIR, file), join(app, file));
     execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: app, stdio: 'inherit' });
   }, 30 * 60_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -4,23 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { FeatureGroup, FeatureStore, type FeatureStoreProps } from '../../../../constructs/feature-store';
 import { LakehouseStorage } from '../../../../constructs/lakehouse';
-import type { FeatureGroupDefinition } from '../../../../lib/features';
+import { CHURN } from './churn-features';
 import { fastCdkContext } from '../../../support/cdk-context';
 
-const CHURN: FeatureGroupDefinition = {
-  name: 'customer-churn-features',
-  description: 'churn features',
-  sourceDataset: 'customer-events',
-  recordIdentifierFeature: 'customer_id',
-  eventTimeFeature: 'event_time',
-  onlineTtl: { value: 7, unit: 'Days' },
-  features: [
-    { name: 'customer_id', type: 'String' },
-    { name: 'event_time', type: 'String' },
-    { name: 'tenure_months', type: 'Integral' },
-    { name: 'monthly_charges', type: 'Fractional' },
-  ],
-};
 
 function build(props: Partial<FeatureStoreProps> = {}) {
   const stack = new Stack(new App({ context: fastCdkContext() }), 'Platform');

@@ -1,28 +1,17 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ModelServing, type ModelServingProps, SERVING_DECISION_METADATA_KEY } from '../../../../constructs/serving';
+import { SERVING_DECISION_METADATA_KEY } from '../../../../constructs/serving';
 import { PlatformNetwork } from '../../../../constructs/network';
 import { ModelRepository } from '../../../../constructs/model-registry';
 import { loadEnvironment } from '../../../../lib/config';
 import { decideServing, type TrafficProfile } from '../../../../lib/decision';
 import { ServingStack } from '../../../../stacks/serving-stack';
 import { cdkContext, fastCdkContext } from '../../../support/cdk-context';
-import { FIXTURE_IMAGE_DIRECTORY, servingFixture, testMetricsWorkspace, SPARSE_PROFILE, STEADY_PROFILE } from './fixtures/serving-fixture';
+import { buildModelServing, FIXTURE_IMAGE_DIRECTORY, testMetricsWorkspace, SPARSE_PROFILE, STEADY_PROFILE } from './fixtures/serving-fixture';
 
 const GPU_PROFILE: TrafficProfile = { ...STEADY_PROFILE, computeMsPerInference: 25, memoryMb: 8192, gpu: true, teamSize: 8 };
 
-function build(props: Partial<ModelServingProps> & Pick<ModelServingProps, 'traffic'>) {
-  const fixture = servingFixture();
-  const serving = new ModelServing(fixture.stack, 'ChurnClassifier', {
-    modelName: 'churn-classifier',
-    modelRepository: fixture.modelRepository,
-    vpc: fixture.vpc,
-    image: fixture.image,
-    prometheusWorkspace: fixture.prometheusWorkspace,
-    ...props,
-  });
-  return { ...fixture, serving };
-}
+const build = buildModelServing;
 
 /** The decision as an auditor finds it: in the synthesized template JSON, on the resource that serves the model. */
 function recordedDecisions(stack: Stack): Array<{ type: string; decision: Record<string, any> }> {

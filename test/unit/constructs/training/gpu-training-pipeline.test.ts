@@ -1,4 +1,5 @@
 import aslValidator from 'asl-validator';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Match } from 'aws-cdk-lib/assertions';
 import { STATE, TRAINING_ERRORS } from '../../../../constructs/training';
 import { buildTrainingStack, SERVING_IMAGE, synthesizedDefinition } from './training-fixture';
@@ -172,5 +173,34 @@ describe('GpuTrainingPipeline validation', () => {
         config.training!.models[0] = { ...config.training!.models[0], model: long };
       }),
     ).toThrow(/GpuTrainingPipeline: invalid training\.model = "a-model-name-that-is-far-longer-than-forty-chars"; at most 40 characters/);
+  });
+});
+
+describe('GpuTrainingPipeline resource pattern (docs/resource-pattern.md)', () => {
+  const { training } = environments.dev;
+  const pipeline = training.pipelines[0];
+
+  test('grantStartRun returns one successful iam.Grant: StartExecution/ListExecutions on the machine, DescribeExecution on its runs', () => {
+    const starter = new iam.Role(training, 'Starter', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const grant = pipeline.grantStartRun(starter);
+    expect(grant).toBeInstanceOf(iam.Grant);
+    expect(grant.success).toBe(true);
+    const statements = grant.principalStatements.map((statement) => training.resolve(statement.toStatementJson()) as { Action: unknown; Resource: unknown });
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'states:DescribeExecution', Resource: training.resolve(pipeline.executionArnPattern()) },
+      { Effect: 'Allow', Action: ['states:StartExecution', 'states:ListExecutions'], Resource: training.resolve(pipeline.stateMachine.stateMachineArn) },
+    ]);
+  });
+
+  test('metricExecutionsFailed / TimedOut / Time are the state machine in AWS/States', () => {
+    for (const [metric, name] of [
+      [pipeline.metricExecutionsFailed(), 'ExecutionsFailed'],
+      [pipeline.metricExecutionsTimedOut(), 'ExecutionsTimedOut'],
+      [pipeline.metricExecutionTime(), 'ExecutionTime'],
+    ] as const) {
+      expect(metric.namespace).toBe('AWS/States');
+      expect(metric.metricName).toBe(name);
+      expect(training.resolve(metric.dimensions)).toEqual({ StateMachineArn: training.resolve(pipeline.stateMachine.stateMachineArn) });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Ingestion, ModelPromotion } from 'mlops-blueprint/constructs/functions';
 import { LakehouseStorage } from 'mlops-blueprint/constructs/lakehouse';
 import { ModelRegistry, ModelRepository, permissionSetPrincipal } from 'mlops-blueprint/constructs/model-registry';
@@ -26,6 +27,10 @@ const metrics = new MetricsWorkspace(stack, 'Metrics', { alertTopic: alerts.topi
 const ingestion = new Ingestion(stack, 'Ingest', { lakehouse: lake, vpc: network.vpc });
 const promotion = new ModelPromotion(stack, 'Promote', { modelRegistry: registry, modelRepository: models, lakehouse: lake, vpc: network.vpc });
 for (const fn of [ingestion, promotion]) fn.addAlarms(alerts);
+// Alarms are built from the constructs' metricXxx(): here, an approved model package that promotion refused to serve.
+ModelPromotion.metricPackagesRejected()
+  .createAlarm(stack, 'PackagesRejected', { threshold: 1, evaluationPeriods: 1, treatMissingData: TreatMissingData.NOT_BREACHING })
+  .addAlarmAction(alerts.alarmAction);
 
 // The decision matrix picks the target (here Lambda) from the traffic profile; the decision is recorded in the template.
 new ModelServing(stack, 'CreditRisk', {
