@@ -7,6 +7,7 @@
 // Prometheus refuses to start with if an expression does not parse.
 import { buildDashboards, MODEL_VARIABLE, panelsOf, PROMETHEUS_DATASOURCE } from '../../../constructs/operations/dashboards';
 import { servingAlertRules } from '../../../constructs/operations/serving-alert-rules';
+import { servingSignals, requestRateExpression } from '../../../lib/monitoring/serving-signals';
 import { SERVING_CONTAINER } from '../../../constructs/serving/serving-image';
 import { loadEnvironment } from '../../../lib/config';
 import { dashboardInputOf } from '../../../stacks/dashboard-input';
@@ -82,6 +83,18 @@ describe('every PromQL panel of every generated dashboard, against a real Promet
     expect(prometheusQueries.length).toBeGreaterThan(20);
     const response = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as { data: { groups: Array<{ rules: unknown[] }> } };
     expect(response.data.groups[0].rules).toHaveLength(rules.length);
+  });
+
+  it('the EKS rollout\'s per-version signals select the series the server labels with the version it serves', async () => {
+    const [model] = servedModels;
+    const selector = { model, version: '1' };
+    const [traffic] = await prometheus.query(requestRateExpression(selector));
+    expect(traffic.value[1]).not.toBe('0');
+    const [errorRate, latency] = servingSignals(selector, { p99LatencyMs: 100 });
+    // Malformed requests are 400s: no 5XX series, hence no error-rate value (the rollout reads that as 0 with traffic).
+    expect(await prometheus.query(errorRate.expr)).toEqual([]);
+    expect(Number((await prometheus.query(latency.expr))[0].value[1])).toBeGreaterThan(0);
+    expect(await prometheus.query(requestRateExpression({ model, version: '2' }))).toEqual([]);
   });
 
   it.each(prometheusQueries.map((q) => [q.uid, q.title, q.model, q.expr] as const))('%s / %s (model %s): %s', async (_uid, _title, model, expr) => {
