@@ -42,6 +42,16 @@ export class FeatureMaterialization extends PlatformFunction {
     return materializeMetric(MATERIALIZE_METRICS.recordsRejected, featureGroup, props);
   }
 
+  /** Records of `featureGroup` written to the offline store as Parquet (sum per 5 minutes by default). */
+  static metricRecordsWrittenOffline(featureGroup: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return materializeMetric(MATERIALIZE_METRICS.recordsWrittenOffline, featureGroup, props);
+  }
+
+  /** PutRecord calls of `featureGroup` retried after a throttle or a transient error (sum per 5 minutes by default). */
+  static metricRecordRetries(featureGroup: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return materializeMetric(MATERIALIZE_METRICS.recordRetries, featureGroup, props);
+  }
+
   /** Records of `featureGroup` written to the online store (sum per 5 minutes by default). */
   static metricRecordsWrittenOnline(featureGroup: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return materializeMetric(MATERIALIZE_METRICS.recordsWrittenOnline, featureGroup, props);

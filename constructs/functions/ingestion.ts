@@ -35,6 +35,11 @@ export class Ingestion extends PlatformFunction {
     return ingestMetric(INGEST_METRICS.rowsIn, { [DATASET_DIMENSION]: dataset }, props);
   }
 
+  /** Rows of `dataset` that passed the contract and were written to silver (sum per 5 minutes by default). */
+  static metricRowsValid(dataset: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return ingestMetric(INGEST_METRICS.rowsValid, { [DATASET_DIMENSION]: dataset }, props);
+  }
+
   /** Rows of `dataset` the contract refused, written to quarantine with their reasons (sum per 5 minutes by default). */
   static metricRowsQuarantined(dataset: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return ingestMetric(INGEST_METRICS.rowsQuarantined, { [DATASET_DIMENSION]: dataset }, props);

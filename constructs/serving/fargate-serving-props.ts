@@ -78,7 +78,7 @@ export interface FargateServingProps {
 
   /**
    * Share of requests (percent) that may end in a 5XX from the serving tasks before an ECS deployment is rolled back.
-   * @default 1
+   * @default DEFAULT_ERROR_RATE_THRESHOLD_PERCENT (1, as the Prometheus serving alert rules)
    */
   readonly errorRateThresholdPercent?: number;
 

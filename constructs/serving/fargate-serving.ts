@@ -23,6 +23,7 @@ import { servedVersionReference } from './served-version-pin';
 import { SERVING_CONTAINER } from './serving-image';
 import { createServingLogGroup, resolveLogKey } from './serving-logs';
 import { validateFargateServingProps } from './validate-fargate-serving-props';
+import { DEFAULT_ERROR_RATE_THRESHOLD_PERCENT } from '../../lib/monitoring/serving-signals';
 
 /** The serving container's name in the task definition; the rollout function finds the pin there. */
 export const SERVING_CONTAINER_NAME = 'Serving';
@@ -73,7 +74,7 @@ export class FargateServing extends Construct {
     const deletionProtection = props.deletionProtection ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const latencyObjective = props.latencyObjective ?? Duration.seconds(1);
-    const errorRateThresholdPercent = props.errorRateThresholdPercent ?? 1;
+    const errorRateThresholdPercent = props.errorRateThresholdPercent ?? DEFAULT_ERROR_RATE_THRESHOLD_PERCENT;
     const startupAllowance = props.startupAllowance ?? Duration.seconds(startupAllowanceSeconds(sizing.appMemoryMiB));
     validateFargateServingProps(props, { scrapeIntervalSeconds, latencyObjective, errorRateThresholdPercent, startupAllowance });
     const capture = captureEnabled('FargateServing', props.capture) ? props.capture : undefined;

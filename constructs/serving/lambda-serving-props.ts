@@ -43,7 +43,7 @@ export interface LambdaServingProps {
 
   /**
    * Share of invocations (percent) that may fail before a canary deployment is rolled back.
-   * @default 1
+   * @default DEFAULT_ERROR_RATE_THRESHOLD_PERCENT (1, as the Prometheus serving alert rules)
    */
   readonly errorRateThresholdPercent?: number;
 

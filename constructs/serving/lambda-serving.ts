@@ -23,6 +23,7 @@ import { createServingLogGroup, resolveLogKey } from './serving-logs';
 import { captureEnabled, captureEnvironment, grantCaptureWrite } from './inference-capture';
 import { SERVING_EMF } from '../../serving/src/metric-names';
 import { platformMetric } from '../operations/emitted-metrics';
+import { DEFAULT_ERROR_RATE_THRESHOLD_PERCENT } from '../../lib/monitoring/serving-signals';
 
 const ALIAS_NAME = 'live';
 
@@ -67,7 +68,7 @@ export class LambdaServing extends Construct {
     this.endpoint = props.endpoint ?? 'function-url';
     const timeout = Duration.seconds(sizing.timeoutSeconds);
     const latencyObjective = props.latencyObjective ?? Duration.millis(Math.floor(timeout.toMilliseconds() * 0.8));
-    const errorRateThresholdPercent = props.errorRateThresholdPercent ?? 1;
+    const errorRateThresholdPercent = props.errorRateThresholdPercent ?? DEFAULT_ERROR_RATE_THRESHOLD_PERCENT;
     const deploymentConfig = props.deploymentConfig ?? codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES;
     const logRetention = props.logRetention ?? Duration.days(365);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;

@@ -4,6 +4,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import type * as cdkCloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CLOUDWATCH_DATASOURCE, PROMETHEUS_DATASOURCE } from './datasources';
 
 export interface PromQuery {
@@ -18,6 +19,15 @@ export interface CloudWatchQuery {
   readonly dimensions: Readonly<Record<string, string>>;
   readonly statistic: string;
   readonly label: string;
+}
+
+/**
+ * The query of a metric a construct hands out (`Ingestion.metricRowsIn(dataset)`): its namespace, name, every
+ * dimension and its statistic, so the panel shows exactly what the construct's alarms read.
+ */
+export function metricQuery(metric: cdkCloudwatch.Metric, label: string): CloudWatchQuery {
+  const dimensions = Object.fromEntries(Object.entries(metric.dimensions ?? {}).map(([name, value]) => [name, String(value)]));
+  return { namespace: metric.namespace, metricName: metric.metricName, dimensions, statistic: metric.statistic, label };
 }
 
 export interface PanelText {

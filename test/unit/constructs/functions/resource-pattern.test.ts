@@ -29,11 +29,14 @@ const summary = (metric: { namespace: string; metricName: string; dimensions?: R
 describe('data-path metrics: what the handlers publish, with every dimension', () => {
   test.each([
     ['Ingestion.metricRowsIn', Ingestion.metricRowsIn('orders'), INGEST_SERVICE, INGEST_METRICS.rowsIn, { [DATASET_DIMENSION]: 'orders' }],
+    ['Ingestion.metricRowsValid', Ingestion.metricRowsValid('orders'), INGEST_SERVICE, INGEST_METRICS.rowsValid, { [DATASET_DIMENSION]: 'orders' }],
     ['Ingestion.metricRowsQuarantined', Ingestion.metricRowsQuarantined('orders'), INGEST_SERVICE, INGEST_METRICS.rowsQuarantined, { [DATASET_DIMENSION]: 'orders' }],
     ['Ingestion.metricObjectsIngested', Ingestion.metricObjectsIngested('orders'), INGEST_SERVICE, INGEST_METRICS.objectsIngested, { [DATASET_DIMENSION]: 'orders' }],
     ['Ingestion.metricPoisonMessages', Ingestion.metricPoisonMessages(), INGEST_SERVICE, INGEST_METRICS.poisonMessages, {}],
     ['FeatureMaterialization.metricRecordsFailed', FeatureMaterialization.metricRecordsFailed('churn'), MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordsFailed, { [FEATURE_GROUP_DIMENSION]: 'churn' }],
     ['FeatureMaterialization.metricRecordsRejected', FeatureMaterialization.metricRecordsRejected('churn'), MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordsRejected, { [FEATURE_GROUP_DIMENSION]: 'churn' }],
+    ['FeatureMaterialization.metricRecordsWrittenOffline', FeatureMaterialization.metricRecordsWrittenOffline('churn'), MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordsWrittenOffline, { [FEATURE_GROUP_DIMENSION]: 'churn' }],
+    ['FeatureMaterialization.metricRecordRetries', FeatureMaterialization.metricRecordRetries('churn'), MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordRetries, { [FEATURE_GROUP_DIMENSION]: 'churn' }],
     ['FeatureMaterialization.metricRecordsWrittenOnline', FeatureMaterialization.metricRecordsWrittenOnline('churn'), MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordsWrittenOnline, { [FEATURE_GROUP_DIMENSION]: 'churn' }],
     ['ModelPromotion.metricPackagesPromoted', ModelPromotion.metricPackagesPromoted(), PROMOTE_SERVICE, PROMOTE_METRICS.packagesPromoted, {}],
     ['ModelPromotion.metricPackagesRejected', ModelPromotion.metricPackagesRejected(), PROMOTE_SERVICE, PROMOTE_METRICS.packagesRejected, {}],

@@ -1,6 +1,7 @@
 // The generated dashboards: data sources by explicit uid, and every CloudWatch query names a metric the code publishes
 // with its full dimension set (Powertools' `service` included), read from the metric-name modules.
 import { buildDashboards, CLOUDWATCH_DATASOURCE, panelsOf, PROMETHEUS_DATASOURCE } from '../../../../constructs/operations/dashboards';
+import { FeatureMaterialization, Ingestion } from '../../../../constructs/functions';
 import { EMITTED_METRICS } from '../../../../constructs/operations/emitted-metrics';
 import { loadEnvironment } from '../../../../lib/config';
 import { TRAINING_EXECUTION_METRICS, trainingStateMachineName } from '../../../../lib/training';
@@ -59,6 +60,23 @@ describe.each(environmentNames())('%s dashboards', (environment) => {
       expect(target.matchExact).toBe(true);
       expect(EMITTED_METRICS).toContainEqual({ namespace: target.namespace, metricName: target.metricName, service: target.dimensions.service, dimensions });
     }
+  });
+
+  test('the data dashboard queries the data-path constructs\' metrics, those PlatformAlarms alarms on (same dimensions and statistic)', () => {
+    const data = dashboards.find((d) => d.uid === `mlops-${name}-data`)!;
+    const queries = panelsOf(data.json).flatMap((panel) => (panel.targets as Array<Record<string, any>>).filter((target) => target.metricName));
+    const expected = [
+      ...input.datasets.flatMap((dataset) => [Ingestion.metricRowsIn(dataset), Ingestion.metricRowsValid(dataset), Ingestion.metricRowsQuarantined(dataset), Ingestion.metricObjectsIngested(dataset)]),
+      ...input.featureGroups.flatMap((group) => [
+        FeatureMaterialization.metricRecordsWrittenOffline(group),
+        FeatureMaterialization.metricRecordsWrittenOnline(group),
+        FeatureMaterialization.metricRecordsRejected(group),
+        FeatureMaterialization.metricRecordsFailed(group),
+        FeatureMaterialization.metricRecordRetries(group),
+      ]),
+    ].map((metric) => ({ namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions, statistic: metric.statistic }));
+    const shown = queries.map(({ namespace, metricName, dimensions, statistic }) => ({ namespace, metricName, dimensions, statistic }));
+    expect(new Set(shown.map((query) => JSON.stringify(query)))).toEqual(new Set(expected.map((query) => JSON.stringify(query))));
   });
 
   test('the training dashboard has a row per trained model whose Step Functions searches name its state machine', () => {
