@@ -64,7 +64,7 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
   });
   // The served-version pins the serving deployments resolve at deploy time live in the data stack.
   serving.addDependency(data);
-  if (serving.rollout) operations.alerts.watchDeadLetterQueue(serving.rollout.function.deadLetterQueue, `ModelRollout failures (${serving.stackName})`);
+  serving.rollout?.addAlarms(operations.alerts);
 
   let training: TrainingStack | undefined;
   if (config.training !== undefined && serving.servingImage !== undefined) {

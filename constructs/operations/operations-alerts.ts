@@ -162,6 +162,11 @@ export class OperationsAlerts extends Construct implements IQueueAlarms {
     ];
   }
 
+  /** One alarm: the count `metric` (its Sum over 5 minutes) at least 1, i.e. the event happened; no data is no event. */
+  watchOccurrences(watched: IConstruct, id: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {
+    return this.scopedAlarm(watched, id, { description, metric, threshold: 1, evaluationPeriods: 1 });
+  }
+
   /** At or above the threshold notifies the topic; an empty queue publishes no age, so missing data is fine. */
   private queueAlarm(queue: sqs.IQueue, id: string, options: WatchAlarmOptions): cloudwatch.Alarm {
     if (queue.node.tryFindChild(id)) throw new InvalidPropError(NAME, 'queue', queue.node.path, `a queue without a ${id} yet (each queue is watched once)`);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -10,6 +11,10 @@ import { DEFAULT_ERROR_RATE_THRESHOLD_PERCENT } from '../../lib/monitoring/servi
 import { METRICS_QUERY_URL_VARIABLE, MODEL_DEPLOYMENT, MODEL_ROLLOUT_GROUP, ROLLOUT_TARGETS_VARIABLE, type ModelRolloutTarget, type RolloutSignals } from '../../lib/rollout';
 import { EksCluster, type IEksCluster } from '../eks';
 import { PlatformFunction } from '../functions';
+import type { IQueueAlarms } from '../operations';
+import { platformMetric } from '../operations/emitted-metrics';
+import { ROLLOUT_METRICS, ROLLOUT_SERVICE } from '../../lambdas/rollout-model/rollout-metrics';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics-namespace';
 import { InvalidPropError } from '../shared/prop-validation';
 import { SERVING_CONTAINER_NAME } from './fargate-serving';
 import type { ModelRolloutProps, RolloutModel } from './model-rollout-props';
@@ -187,6 +192,39 @@ export class ModelRollout extends Construct {
         'reaches a service through ecs:UpdateService, which is limited to the governed services.',
     );
     acknowledgeModelRepositoryRead(this.function.role, props.modelRepository);
+  }
+
+  /** Rollouts that failed, were stopped or rolled back (the pin set back to the version still serving): Sum over 5 minutes. */
+  metricRolloutsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(ROLLOUT_METRICS.rolloutsFailed, props);
+  }
+
+  /** EKS rollouts rolled back on the new version's error rate or p99 latency: Sum over 5 minutes. */
+  metricRolloutsRolledBackOnSignals(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(ROLLOUT_METRICS.rolloutsRolledBackOnSignals, props);
+  }
+
+  /** EKS rollouts that completed without their error-rate and latency signals checked (no traffic, a failed query): Sum over 5 minutes. */
+  metricRolloutsUnchecked(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(ROLLOUT_METRICS.rolloutsUnchecked, props);
+  }
+
+  /**
+   * Alarms to `alerts`: the function's dead-letter queue (events it could not handle), any failed or rolled-back
+   * rollout (a promoted version that did not reach traffic) and any rollout that completed unchecked (a version now
+   * serving that nobody judged).
+   */
+  addAlarms(alerts: IQueueAlarms): cloudwatch.Alarm[] {
+    const stackName = Stack.of(this).stackName;
+    return [
+      ...alerts.watchDeadLetterQueue(this.function.deadLetterQueue, `ModelRollout failures (${stackName})`),
+      alerts.watchOccurrences(this, 'RolloutsFailedAlarm', this.metricRolloutsFailed(), `Model rollouts (${stackName}): a rollout failed or was rolled back; the rollout function's log names the model, the versions and the reason.`),
+      alerts.watchOccurrences(this, 'RolloutsUncheckedAlarm', this.metricRolloutsUnchecked(), `Model rollouts (${stackName}): a rollout completed without its error-rate and latency checks (no traffic during the bake, or the metrics query failed); the new version serves unjudged.`),
+    ];
+  }
+
+  private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return platformMetric({ namespace: METRICS_NAMESPACE, service: ROLLOUT_SERVICE, metricName }, {}, { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
   }
 }
 

@@ -7,6 +7,7 @@ import { EMITTED_METRICS } from '../../../constructs/operations';
 import { INGEST_METRICS } from '../../../lambdas/ingest/ingest-metric-names';
 import { MATERIALIZE_METRICS } from '../../../lambdas/materialize-features/materialize-metrics';
 import { PROMOTE_METRICS } from '../../../lambdas/promote-model/promote-metrics';
+import { ROLLOUT_METRICS } from '../../../lambdas/rollout-model/rollout-metrics';
 import { datasetThresholds } from '../../../lib/config';
 import { contractRegistry } from '../../../lib/contracts';
 import { DRIFT_METRICS } from '../../../lib/drift/metric-names';
@@ -22,6 +23,7 @@ const FAILURE_METRICS = [
   ...Object.values(PROMOTE_METRICS).map((name) => ({ name, module: 'promote' as const })),
   ...Object.values(SERVING_EMF.metrics).map((name) => ({ name, module: 'serving-lambda' as const })),
   ...Object.values(DRIFT_METRICS).map((name) => ({ name, module: 'drift' as const })),
+  ...Object.values(ROLLOUT_METRICS).map((name) => ({ name, module: 'rollout' as const })),
 ].filter(({ name }) => FAILURE.test(name));
 const PROMETHEUS_FAILURE_METRICS = Object.values(SERVING_PROMETHEUS_METRICS).filter((name) => FAILURE.test(name));
 
@@ -44,11 +46,12 @@ describe.each(environmentNames())('%s', (environment) => {
     promote: true,
     'serving-lambda': platform.serving.decisions.models.some(({ decision }) => decision.target === 'lambda'),
     drift: config.models.some((model) => model.drift !== undefined),
+    rollout: platform.serving.rollout !== undefined,
   };
 
   test('the failure counters were found in the metric-name modules', () => {
     expect(FAILURE_METRICS.map(({ name }) => name).sort()).toEqual(
-      [INGEST_METRICS.poisonMessages, MATERIALIZE_METRICS.recordsFailed, MATERIALIZE_METRICS.recordsRejected, PROMOTE_METRICS.packagesRejected, SERVING_EMF.metrics.modelLoadFailures, DRIFT_METRICS.captureRecordsRejected].sort(),
+      [INGEST_METRICS.poisonMessages, MATERIALIZE_METRICS.recordsFailed, MATERIALIZE_METRICS.recordsRejected, PROMOTE_METRICS.packagesRejected, SERVING_EMF.metrics.modelLoadFailures, DRIFT_METRICS.captureRecordsRejected, ROLLOUT_METRICS.rolloutsFailed].sort(),
     );
     expect(PROMETHEUS_FAILURE_METRICS).toEqual([SERVING_PROMETHEUS_METRICS.modelLoadFailures]);
   });

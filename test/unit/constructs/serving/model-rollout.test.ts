@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { EksCluster } from '../../../../constructs/eks';
+import { OperationsAlerts } from '../../../../constructs/operations';
 import { ModelServing } from '../../../../constructs/serving';
 import { ModelRollout } from '../../../../constructs/serving/model-rollout';
 import { pinParameterName } from '../../../../lib/rollout';
@@ -29,7 +30,8 @@ function eksModel() {
   return { ...fixture, gpu, models: [{ serving: gpu, modelPackageGroupName: 'dev-doc-embedder', pinParameterName: PIN('doc-embedder') }] };
 }
 
-function governedFixture() {
+/** `beforeSynth` adds to the stack before its template is taken (a template freezes the construct tree). */
+function governedFixture(beforeSynth?: (parts: { stack: Stack; rollout: ModelRollout }) => void) {
   const fixture = servingFixture();
   const common = { modelRepository: fixture.modelRepository, vpc: fixture.vpc, image: fixture.image, prometheusWorkspace: fixture.prometheusWorkspace };
   const churn = new ModelServing(fixture.stack, 'Churn', { ...common, modelName: 'churn-classifier', traffic: SPARSE_PROFILE, decisionContext: { highAvailability: false, architecture: 'x86_64' }, servedVersionParameterName: PIN('churn-classifier') });
@@ -42,6 +44,7 @@ function governedFixture() {
     modelRepository: fixture.modelRepository,
     vpc: fixture.vpc,
   });
+  beforeSynth?.({ stack: fixture.stack, rollout });
   return { ...fixture, churn, fraud, rollout, template: Template.fromStack(fixture.stack) };
 }
 
@@ -103,6 +106,40 @@ describe('governed rollout: pinned deployments and the ModelRollout function', (
     expect(withAction('aps:QueryMetrics')).toEqual([]);
     const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ROLLOUT_TARGETS)!;
     expect(fn.Properties.Environment.Variables.METRICS_QUERY_URL).toBeUndefined();
+  });
+});
+
+describe('ModelRollout alarms', () => {
+  let alarms: unknown[] = [];
+  const { rollout, template } = governedFixture(({ stack, rollout }) => {
+    alarms = rollout.addAlarms(new OperationsAlerts(stack, 'Alerts'));
+  });
+  const alarmOn = (metricName: string) =>
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'MlopsBlueprint',
+      MetricName: metricName,
+      Dimensions: [{ Name: 'service', Value: 'rollout-model' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlertsTopic') }],
+    });
+
+  test('a failed or rolled-back rollout and an unchecked one each notify the alert topic, beside the dead-letter alarms', () => {
+    expect(alarms).toHaveLength(4);
+    alarmOn('ModelRolloutsFailed');
+    alarmOn('ModelRolloutsUnchecked');
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' }, 1);
+  });
+
+  test('its metrics are the ones the function publishes (namespace, name, service dimension)', () => {
+    for (const metric of [rollout.metricRolloutsFailed(), rollout.metricRolloutsRolledBackOnSignals(), rollout.metricRolloutsUnchecked()]) {
+      expect(metric.namespace).toBe('MlopsBlueprint');
+      expect(metric.dimensions).toEqual({ service: 'rollout-model' });
+    }
+    expect(rollout.metricRolloutsRolledBackOnSignals().metricName).toBe('ModelRolloutsRolledBackOnSignals');
   });
 });
 
