@@ -100,9 +100,10 @@ describe('the CDK app', () => {
     const platform = platformFor('staging');
     const template = Template.fromStack(platform.serving);
     const allAlarms = template.findResources('AWS::CloudWatch::Alarm') as Record<string, { Properties: Record<string, any> }>;
-    // The rollout function's dead-letter queue alarms (AWS/SQS) live in the serving stack too; these are the service's.
-    const alarms = Object.fromEntries(Object.entries(allAlarms).filter(([, alarm]) => alarm.Properties.Namespace !== 'AWS/SQS'));
-    expect(Object.keys(allAlarms).length - Object.keys(alarms).length).toBe(2);
+    // The rollout function's alarms live in the serving stack too: its dead-letter queue (AWS/SQS) and its failed and
+    // unchecked rollouts (its own metrics); the others are the service's.
+    const alarms = Object.fromEntries(Object.entries(allAlarms).filter(([, alarm]) => !['AWS/SQS', 'MlopsBlueprint'].includes(alarm.Properties.Namespace)));
+    expect(Object.keys(allAlarms).length - Object.keys(alarms).length).toBe(4);
     const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
     const { Enable, Rollback, AlarmNames } = service.Properties.DeploymentConfiguration.Alarms;
     expect({ Enable, Rollback }).toEqual({ Enable: true, Rollback: true });
