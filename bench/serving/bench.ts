@@ -5,14 +5,14 @@
  * in-process onnxruntime limit on the server's CPUs at the server's thread count, the serving ceiling
  * 1 / (floor CPU per request + raw CPU per row at the best batch ≤ 64), inference capture at 100% (to s3rver) against
  * off, and capture's added p99 on the Lambda handler. BENCH_SECONDS (default 5) sets each measured run, after 1 s of
- * warm-up.
+ * warm-up (3 s for the capture cells).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeInferResponse } from '../../serving/src/protocol/infer-response';
-import { measureCaptureOverhead, renderCaptureOverhead } from './capture-overhead';
+import { CAPTURE_WARMUP_SECONDS, measureCaptureOverhead, renderCaptureOverhead } from './capture-overhead';
 import { pinnedCommand, pinProcess, splitCpus, type CpuSplit } from './cpus';
 import { startProcess, stopProcess } from './processes';
 import type { RawPoint } from './raw-limit';
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
         request: inferRequest('digits-mlp'),
         serverEnv: serverEnv(context),
         serverCpus: cpus.server,
-        load: (url, request, serverPid) => runWrk({ url, request, connections: 64, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, cpus: [cpus.load], serverPid, workDir: context.workDir }),
+        load: (url, request, serverPid) => runWrk({ url, request, connections: 64, warmupSeconds: CAPTURE_WARMUP_SECONDS, seconds: SECONDS, cpus: [cpus.load], serverPid, workDir: context.workDir }),
       });
       console.log(`\n${renderCaptureOverhead(capture)}`);
     } finally {
