@@ -3,6 +3,7 @@ import { DRIFT_DETECTOR_SERVICE, DRIFT_DIMENSIONS, DRIFT_METRICS } from '../../l
 import { DATASET_DIMENSION, INGEST_METRICS, INGEST_SERVICE } from '../../lambdas/ingest/ingest-metric-names';
 import { FEATURE_GROUP_DIMENSION, MATERIALIZE_METRICS, MATERIALIZE_SERVICE } from '../../lambdas/materialize-features/materialize-metrics';
 import { PROMOTE_METRICS, PROMOTE_SERVICE } from '../../lambdas/promote-model/promote-metrics';
+import { ROLLOUT_METRICS, ROLLOUT_SERVICE } from '../../lambdas/rollout-model/rollout-metrics';
 import { METRICS_NAMESPACE } from '../../lambdas/shared/metrics-namespace';
 import { SERVING_EMF } from '../../serving/src/metric-names';
 import { START_TRAINING_METRICS, TRAINING_MODEL_DIMENSION, TRAINING_SERVICES, TRAINING_STEP_METRICS } from '../../lib/training/training-metrics';
@@ -39,6 +40,7 @@ export const EMITTED_METRICS: readonly EmittedMetric[] = [
   ),
   ...emitted(METRICS_NAMESPACE, MATERIALIZE_SERVICE, [MATERIALIZE_METRICS.objectsSkipped], []),
   ...emitted(METRICS_NAMESPACE, PROMOTE_SERVICE, Object.values(PROMOTE_METRICS), []),
+  ...emitted(METRICS_NAMESPACE, ROLLOUT_SERVICE, Object.values(ROLLOUT_METRICS), []),
   ...emitted(SERVING_EMF.namespace, SERVING_EMF.service, [SERVING_EMF.metrics.requests], [SERVING_EMF.dimensions.model, SERVING_EMF.dimensions.status]),
   ...emitted(
     SERVING_EMF.namespace,

@@ -5,17 +5,19 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { Context } from 'aws-lambda';
 import { METRICS_QUERY_URL_VARIABLE, parseRolloutTargets, ROLLOUT_TARGETS_VARIABLE } from '../../lib/rollout';
 import { requireEnv } from '../shared/env';
+import { lambdaHandler } from '../shared/handler-template';
 import { createObservability } from '../shared/powertools';
 import { parseRepositoryPrefix } from '../promote-model/repository';
 import { eksKubernetesApis } from './eks-connection';
 import { createPrometheusQuery } from './prometheus-query';
 import { createRolloutHandler } from './rollout-handler';
+import { ROLLOUT_SERVICE } from './rollout-metrics';
 import { prometheusSignalReader } from './serving-signal-check';
 
-const { logger, metrics, tracer } = createObservability('rollout-model');
+const observability = createObservability(ROLLOUT_SERVICE);
+const { tracer } = observability;
 
 const targets = parseRolloutTargets(requireEnv(ROLLOUT_TARGETS_VARIABLE));
 /** Stop watching a Kubernetes rollout this long before the function times out, to leave time for the rollback patch. */
@@ -40,15 +42,10 @@ const rolloutHandler = createRolloutHandler(
     repository: { bucket: requireEnv('MODEL_REPOSITORY_BUCKET'), prefix: parseRepositoryPrefix(process.env.MODEL_REPOSITORY_PREFIX ?? '') },
   },
   targets,
-  { logger, metrics },
+  observability,
 );
 
-export const handler = async (event: unknown, context: Context) => {
-  logger.addContext(context);
+export const handler = lambdaHandler(observability, (event: unknown, context) => {
   watchDeadline = Date.now() + context.getRemainingTimeInMillis() - ROLLBACK_MARGIN_MS;
-  try {
-    return await rolloutHandler(event);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-};
+  return rolloutHandler(event);
+});
