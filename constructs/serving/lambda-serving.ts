@@ -33,16 +33,32 @@ const ALIAS_NAME = 'live';
  * error-rate or latency alarms, and an IAM-authenticated Function URL or HTTP API in front of the alias.
  */
 export class LambdaServing extends Construct {
-  /**
-   * Versions of `modelName` the Lambda adapter failed to load (the previous one keeps serving), from its EMF figures;
-   * sum per 5 minutes by default. Static: the figure carries the `service` and `model` dimensions, not the function's.
-   */
+  // The Lambda adapter's own EMF figures are static: they carry the `service` and `model` dimensions, not the
+  // function's name, so an alarm or a dashboard on them needs no reference to the function.
+
+  /** Versions of `modelName` that failed to load (the previous one keeps serving); sum per 5 minutes by default. */
   static metricModelLoadFailures(modelName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return platformMetric(
-      { namespace: SERVING_EMF.namespace, service: SERVING_EMF.service, metricName: SERVING_EMF.metrics.modelLoadFailures },
-      { [SERVING_EMF.dimensions.model]: modelName },
-      { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props },
-    );
+    return servingEmfMetric(SERVING_EMF.metrics.modelLoadFailures, { [SERVING_EMF.dimensions.model]: modelName }, props);
+  }
+
+  /** Requests to `modelName` answered with HTTP `status` (`'200'`, `'400'`, ...); sum per 5 minutes by default. */
+  static metricRequests(modelName: string, status: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return servingEmfMetric(SERVING_EMF.metrics.requests, { [SERVING_EMF.dimensions.model]: modelName, [SERVING_EMF.dimensions.status]: status }, props);
+  }
+
+  /** Milliseconds of inference per request to `modelName`, inside the function; average per 5 minutes by default. */
+  static metricRequestLatency(modelName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return servingEmfMetric(SERVING_EMF.metrics.requestLatency, { [SERVING_EMF.dimensions.model]: modelName }, { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  /** Milliseconds a request to `modelName` waited for its batch; average per 5 minutes by default. */
+  static metricQueueTime(modelName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return servingEmfMetric(SERVING_EMF.metrics.queueTime, { [SERVING_EMF.dimensions.model]: modelName }, { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  /** Rows per inference run of `modelName`; average per 5 minutes by default. */
+  static metricBatchSize(modelName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return servingEmfMetric(SERVING_EMF.metrics.batchSize, { [SERVING_EMF.dimensions.model]: modelName }, { statistic: cloudwatch.Stats.AVERAGE, ...props });
   }
 
   readonly function: lambda.DockerImageFunction;
@@ -231,4 +247,9 @@ function validateLambdaServingProps(props: LambdaServingProps, latencyObjective:
     );
   }
   validateErrorRateThresholdPercent('LambdaServing', errorRate);
+}
+
+function servingEmfMetric(metricName: string, dimensions: Record<string, string>, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  const options = { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props };
+  return platformMetric({ namespace: SERVING_EMF.namespace, service: SERVING_EMF.service, metricName }, dimensions, options);
 }

@@ -1,9 +1,9 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { SERVING_EMF, SERVING_LABELS as L, SERVING_PROMETHEUS_METRICS as M } from '../../../serving/src/metric-names';
-import { SERVICE_DIMENSION } from '../emitted-metrics';
+import { SERVING_LABELS as L, SERVING_PROMETHEUS_METRICS as M } from '../../../serving/src/metric-names';
+import { LambdaServing } from '../../serving/lambda-serving';
 import type { DashboardInput } from './dashboard-input';
 import { MODEL_VARIABLE, RATE_INTERVAL } from './datasources';
-import { cloudWatchPanel, type CloudWatchQuery, prometheusPanel } from './panels';
+import { cloudWatchPanel, type CloudWatchQuery, metricQuery, prometheusPanel } from './panels';
 
 /** Alias of a Lambda-served model that takes live traffic (LambdaServing's `live`). */
 const LIVE_ALIAS = 'live';
@@ -81,13 +81,6 @@ function lambdaServingPanels(model: ServedModel, region?: string) {
   const fn = model.lambdaFunctionName ?? model.modelName;
   const alias = { FunctionName: fn, Resource: `${fn}:${LIVE_ALIAS}` };
   const lambdaMetric = (metricName: string, statistic: string, label: string): CloudWatchQuery => ({ namespace: 'AWS/Lambda', metricName, dimensions: alias, statistic, label });
-  const emf = (metricName: string, statistic: string, label: string, extra: Record<string, string> = {}): CloudWatchQuery => ({
-    namespace: SERVING_EMF.namespace,
-    metricName,
-    dimensions: { [SERVICE_DIMENSION]: SERVING_EMF.service, [SERVING_EMF.dimensions.model]: model.modelName, ...extra },
-    statistic,
-    label,
-  });
   return [
     cloudWatchPanel({ title: `${model.modelName}: invocations, errors, throttles`, question: 'How much traffic does the live alias take, and does Lambda fail or throttle it?', unit: 'short' }, [
       lambdaMetric('Invocations', 'Sum', 'invocations'),
@@ -97,18 +90,18 @@ function lambdaServingPanels(model: ServedModel, region?: string) {
     cloudWatchPanel({ title: `${model.modelName}: duration p50 / p99 (SLO ${model.p99LatencyMs} ms)`, question: 'Is the model answering within its p99 latency objective?', unit: 'ms' }, [
       lambdaMetric('Duration', 'p50', 'p50'),
       lambdaMetric('Duration', 'p99', 'p99'),
-      emf(SERVING_EMF.metrics.requestLatency, 'p99', 'p99 inference (adapter)'),
+      metricQuery(LambdaServing.metricRequestLatency(model.modelName, { statistic: 'p99' }), 'p99 inference (adapter)'),
     ], region),
     cloudWatchPanel({ title: `${model.modelName}: responses by status`, question: 'Which answers do clients get (200, 4XX, 5XX)?', unit: 'short' }, ['200', '400', '404', '500', '503'].map((status) =>
-      emf(SERVING_EMF.metrics.requests, 'Sum', status, { [SERVING_EMF.dimensions.status]: status }),
+      metricQuery(LambdaServing.metricRequests(model.modelName, status), status),
     ), region),
     cloudWatchPanel({ title: `${model.modelName}: queue time and batch size`, question: 'Does a request wait inside the function before it runs?', unit: 'ms' }, [
-      emf(SERVING_EMF.metrics.queueTime, 'p99', 'p99 queue time'),
-      emf(SERVING_EMF.metrics.batchSize, 'Average', 'rows per batch'),
+      metricQuery(LambdaServing.metricQueueTime(model.modelName, { statistic: 'p99' }), 'p99 queue time'),
+      metricQuery(LambdaServing.metricBatchSize(model.modelName, { statistic: 'Average' }), 'rows per batch'),
     ], region),
     cloudWatchPanel({ title: `${model.modelName}: concurrency and load failures`, question: 'How many environments are busy, and did a model version fail to load?', unit: 'short' }, [
       lambdaMetric('ConcurrentExecutions', 'Maximum', 'concurrent executions'),
-      emf(SERVING_EMF.metrics.modelLoadFailures, 'Sum', 'model load failures'),
+      metricQuery(LambdaServing.metricModelLoadFailures(model.modelName), 'model load failures'),
     ], region),
   ];
 }

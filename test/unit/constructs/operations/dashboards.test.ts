@@ -2,6 +2,8 @@
 // with its full dimension set (Powertools' `service` included), read from the metric-name modules.
 import { buildDashboards, CLOUDWATCH_DATASOURCE, panelsOf, PROMETHEUS_DATASOURCE } from '../../../../constructs/operations/dashboards';
 import { FeatureMaterialization, Ingestion } from '../../../../constructs/functions';
+import { LambdaServing } from '../../../../constructs/serving';
+import { SERVING_EMF } from '../../../../serving/src/metric-names';
 import { EMITTED_METRICS } from '../../../../constructs/operations/emitted-metrics';
 import { loadEnvironment } from '../../../../lib/config';
 import { TRAINING_EXECUTION_METRICS, trainingStateMachineName } from '../../../../lib/training';
@@ -77,6 +79,25 @@ describe.each(environmentNames())('%s dashboards', (environment) => {
     ].map((metric) => ({ namespace: metric.namespace, metricName: metric.metricName, dimensions: metric.dimensions, statistic: metric.statistic }));
     const shown = queries.map(({ namespace, metricName, dimensions, statistic }) => ({ namespace, metricName, dimensions, statistic }));
     expect(new Set(shown.map((query) => JSON.stringify(query)))).toEqual(new Set(expected.map((query) => JSON.stringify(query))));
+  });
+
+  test('each Lambda model\'s adapter panels query LambdaServing\'s static metrics (same dimensions; the statistic each panel needs)', () => {
+    const serving = dashboards.find((d) => d.uid === `mlops-${name}-serving`)!;
+    const emf = panelsOf(serving.json)
+      .flatMap((panel) => panel.targets as Array<Record<string, any>>)
+      .filter((target) => target.namespace === SERVING_EMF.namespace)
+      .map(({ metricName, dimensions, statistic }) => JSON.stringify({ metricName, dimensions, statistic }));
+    const expected = input.models
+      .filter((model) => model.target === 'lambda')
+      .flatMap(({ modelName }) => [
+        LambdaServing.metricRequestLatency(modelName, { statistic: 'p99' }),
+        ...['200', '400', '404', '500', '503'].map((status) => LambdaServing.metricRequests(modelName, status)),
+        LambdaServing.metricQueueTime(modelName, { statistic: 'p99' }),
+        LambdaServing.metricBatchSize(modelName),
+        LambdaServing.metricModelLoadFailures(modelName),
+      ])
+      .map(({ metricName, dimensions, statistic }) => JSON.stringify({ metricName, dimensions, statistic }));
+    expect(emf).toEqual(expected);
   });
 
   test('the training dashboard has a row per trained model whose Step Functions searches name its state machine', () => {

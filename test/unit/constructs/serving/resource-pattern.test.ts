@@ -61,12 +61,17 @@ describe('LambdaServing: metrics, alarms built from them, grants', () => {
     expect(identity(stack, serving.metricRequests())).toEqual(identity(stack, lambda.metricInvocations()));
   });
 
-  test('metricModelLoadFailures: the adapter\'s EMF figure with its service and model dimensions', () => {
-    const metric = LambdaServing.metricModelLoadFailures('churn-classifier');
-    expect(metric.namespace).toBe(SERVING_EMF.namespace);
-    expect(metric.metricName).toBe(SERVING_EMF.metrics.modelLoadFailures);
-    expect(metric.dimensions).toEqual({ service: SERVING_EMF.service, model: 'churn-classifier' });
-    expect(metric.statistic).toBe('Sum');
+  test('the adapter\'s EMF figures are static metrics with their service and model (and status) dimensions', () => {
+    const model = { service: SERVING_EMF.service, model: 'churn-classifier' };
+    for (const [metric, metricName, dimensions, statistic] of [
+      [LambdaServing.metricModelLoadFailures('churn-classifier'), SERVING_EMF.metrics.modelLoadFailures, model, 'Sum'],
+      [LambdaServing.metricRequests('churn-classifier', '503'), SERVING_EMF.metrics.requests, { ...model, status: '503' }, 'Sum'],
+      [LambdaServing.metricRequestLatency('churn-classifier'), SERVING_EMF.metrics.requestLatency, model, 'Average'],
+      [LambdaServing.metricQueueTime('churn-classifier'), SERVING_EMF.metrics.queueTime, model, 'Average'],
+      [LambdaServing.metricBatchSize('churn-classifier'), SERVING_EMF.metrics.batchSize, model, 'Average'],
+    ] as const) {
+      expect([metric.namespace, metric.metricName, metric.dimensions, metric.statistic]).toEqual([SERVING_EMF.namespace, metricName, dimensions, statistic]);
+    }
   });
 
   test('grantInvoke returns a successful iam.Grant for calls through the Function URL of the live alias', () => {
