@@ -5,9 +5,10 @@ import tseslint from 'typescript-eslint';
 
 /** Node.js globals the CommonJS scripts use (the `globals` package is not a dependency for these few names). */
 const NODE_GLOBALS = Object.fromEntries(
-  ['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer', 'ReadableStream', 'setTimeout', 'clearTimeout'].map(
-    (name) => [name, 'readonly'],
-  ),
+  ['require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer', 'ReadableStream', 'setTimeout', 'clearTimeout'].map((name) => [
+    name,
+    'readonly',
+  ]),
 );
 
 export default tseslint.config(

@@ -26,10 +26,20 @@ Options:
 
 Exit codes: 0 every gate passes; 1 a gate has an unacknowledged finding; 2 a bad flag or an unknown environment.`;
 
-const OPTIONS = { env: { type: 'string' }, compare: { type: 'string' }, out: { type: 'string' }, schema: { type: 'boolean' }, help: { type: 'boolean' } } as const;
+const OPTIONS = {
+  env: { type: 'string' },
+  compare: { type: 'string' },
+  out: { type: 'string' },
+  schema: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
 
 function usageError(message: string): never {
-  console.error(`audit: ${message}; allowed flags: ${Object.keys(OPTIONS).map((flag) => `--${flag}`).join(', ')} (see --help)`);
+  console.error(
+    `audit: ${message}; allowed flags: ${Object.keys(OPTIONS)
+      .map((flag) => `--${flag}`)
+      .join(', ')} (see --help)`,
+  );
   process.exit(2);
 }
 
@@ -51,7 +61,10 @@ function main(): void {
   const root = resolve(__dirname, '..');
   const cdkJsonPath = join(root, 'cdk.json');
   const known = Object.keys(readCdkJsonContext(cdkJsonPath).environments ?? {});
-  for (const [flag, name] of [['--env', values.env], ['--compare', values.compare]] as const) {
+  for (const [flag, name] of [
+    ['--env', values.env],
+    ['--compare', values.compare],
+  ] as const) {
     if (name !== undefined && !known.includes(name)) usageError(`${flag}: got '${name}'; known environments: ${known.join(', ')}`);
   }
   if (values.compare !== undefined && values.env === undefined) usageError('--compare needs --env, e.g. --env prod --compare staging');

@@ -24,7 +24,11 @@ let values;
 try {
   values = parseArgs({ options: OPTIONS, strict: true, allowPositionals: false }).values;
 } catch (error) {
-  console.error(`dashboards: ${(error as Error).message.split('\n')[0]}; allowed flags: ${Object.keys(OPTIONS).map((f) => `--${f}`).join(', ')}`);
+  console.error(
+    `dashboards: ${(error as Error).message.split('\n')[0]}; allowed flags: ${Object.keys(OPTIONS)
+      .map((f) => `--${f}`)
+      .join(', ')}`,
+  );
   process.exit(2);
 }
 if (values.help) {

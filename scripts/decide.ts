@@ -55,7 +55,7 @@ const HELP: FlagHelp<typeof OPTIONS> = {
   json: 'print JSON instead of a table',
   examples: 'the worked examples of docs/decision-matrix.md',
   markdown: 'with --examples: print the Markdown tables',
-  'update-docs': ['PATH', "with --examples: rewrite the generated section of PATH (npm run docs:decision)"],
+  'update-docs': ['PATH', 'with --examples: rewrite the generated section of PATH (npm run docs:decision)'],
   help: 'print this help and exit',
 };
 
@@ -78,7 +78,11 @@ function parse(argv: string[]) {
     return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
     const message = (error as Error).message.split('\n')[0];
-    throw new UsageError(`${message}; allowed flags: ${Object.keys(OPTIONS).map((f) => `--${f}`).join(', ')}`);
+    throw new UsageError(
+      `${message}; allowed flags: ${Object.keys(OPTIONS)
+        .map((f) => `--${f}`)
+        .join(', ')}`,
+    );
   }
 }
 
@@ -136,7 +140,12 @@ function run(argv: string[]): string {
     const { config } = loadEnvironment(environments, values.env);
     // As deployed: the serving stack prices every model on the architecture its one image is built for.
     const result = decideEnvironment(config, { architecture: values.architecture === undefined ? SERVING_IMAGE_ARCHITECTURE : architecture });
-    if (values.json) return JSON.stringify(result.models.map((m) => ({ model: m.modelName, ...decisionJson(m.decision) })), null, 2);
+    if (values.json)
+      return JSON.stringify(
+        result.models.map((m) => ({ model: m.modelName, ...decisionJson(m.decision) })),
+        null,
+        2,
+      );
     return result.models.map((m) => renderDecisionText(`${values.env}/${m.modelName}`, m.decision)).join('\n\n');
   }
 

@@ -27,7 +27,7 @@ const HELP: FlagHelp<typeof OPTIONS> = {
   out: ['FILE', 'where the baseline JSON goes (required)'],
   features: ['a,b,c', 'the columns to profile, in input order (default every numeric column not excluded)'],
   exclude: ['a,b', 'columns to leave out, e.g. the label'],
-  'input-tensor': ['NAME', "the model input the features feed, as the serving capture names it (default input)"],
+  'input-tensor': ['NAME', 'the model input the features feed, as the serving capture names it (default input)'],
   bins: ['N', `histogram bins per feature (default ${DEFAULT_BIN_COUNT})`],
   'sample-size': ['N', `rows kept per feature for the KS test (default ${DEFAULT_SAMPLE_SIZE})`],
   model: ['NAME', 'the model the baseline belongs to (with --model-version)'],
@@ -48,14 +48,22 @@ async function main(argv: string[]): Promise<void> {
   try {
     values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; allowed flags: ${Object.keys(OPTIONS).map((f) => `--${f}`).join(', ')}`);
+    throw new UsageError(
+      `${(error as Error).message.split('\n')[0]}; allowed flags: ${Object.keys(OPTIONS)
+        .map((f) => `--${f}`)
+        .join(', ')}`,
+    );
   }
   if (values.help) {
     console.log(renderHelp(['npm run drift:baseline -- --input FILE --out FILE [flags]'], OPTIONS, HELP));
     return;
   }
   if (values.input === undefined || values.out === undefined) throw new UsageError('--input <file.parquet|file.csv> and --out <file> are required');
-  const list = (text: string | undefined) => text?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = (text: string | undefined) =>
+    text
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   const { columns } = await readReferenceColumns(values.input, { features: list(values.features), exclude: list(values.exclude) });
   const baseline = buildDriftBaseline({
     source: values.input,
@@ -68,7 +76,9 @@ async function main(argv: string[]): Promise<void> {
     modelVersion: values['model-version'],
   });
   writeFileSync(values.out, `${JSON.stringify(baseline)}\n`);
-  console.log(`wrote ${values.out}: ${baseline.features.length} features from ${baseline.dataset.rows} rows (${baseline.features.map((f) => `${f.column}:${f.name}`).join(', ')})`);
+  console.log(
+    `wrote ${values.out}: ${baseline.features.length} features from ${baseline.dataset.rows} rows (${baseline.features.map((f) => `${f.column}:${f.name}`).join(', ')})`,
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -9,7 +9,11 @@ const MODELS = ['digits-mlp', 'heavy-mlp'];
 const BATCH_SIZES = [1, 8, 32, 128];
 const REPO_ROOT = join(__dirname, '..');
 
-interface Expected { inputName: string; outputName: string; inputs: number[][] }
+interface Expected {
+  inputName: string;
+  outputName: string;
+  inputs: number[][];
+}
 
 function batchOf(rows: number[][], size: number): Float32Array {
   const data = new Float32Array(size * rows[0].length);
@@ -39,7 +43,11 @@ async function main(): Promise<void> {
     });
     for (const batchSize of BATCH_SIZES) {
       const ms = await msPerSample(session, expected, batchSize, iterations);
-      console.log(`${model.padEnd(12)} ${String(batchSize).padStart(5)}  ${ms.toFixed(4).padStart(9)}  ${Math.round(1000 / ms).toString().padStart(9)}`);
+      console.log(
+        `${model.padEnd(12)} ${String(batchSize).padStart(5)}  ${ms.toFixed(4).padStart(9)}  ${Math.round(1000 / ms)
+          .toString()
+          .padStart(9)}`,
+      );
     }
     await session.release();
   }

@@ -50,7 +50,9 @@ export function parseArguments(argv: readonly string[]): KubernetesAppOptions {
       },
     }).values;
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]}; allowed flags: -c env=NAME, --env NAME, --outdir DIR, --ingress-cidr CIDR, --internet-facing-certificate ARN, --cdk-json PATH`);
+    throw new UsageError(
+      `${(error as Error).message.split('\n')[0]}; allowed flags: -c env=NAME, --env NAME, --outdir DIR, --ingress-cidr CIDR, --internet-facing-certificate ARN, --cdk-json PATH`,
+    );
   }
   let environment = values.env;
   for (const entry of values.context ?? []) {
@@ -63,9 +65,17 @@ export function parseArguments(argv: readonly string[]): KubernetesAppOptions {
   for (const cidr of ingressCidrs) if (!CIDR.test(cidr)) throw new UsageError(`--ingress-cidr ${cidr}: expected an IPv4 CIDR block such as 10.0.0.0/24`);
   const certificate = values['internet-facing-certificate'];
   if (certificate !== undefined && !ACM_CERTIFICATE.test(certificate)) {
-    throw new UsageError(`--internet-facing-certificate ${certificate}: expected an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<id>`);
+    throw new UsageError(
+      `--internet-facing-certificate ${certificate}: expected an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<id>`,
+    );
   }
-  return { environment, outdir: values.outdir ?? 'cdktf.out', cdkJsonPath: values['cdk-json'] ?? 'cdk.json', ingressCidrs, internetFacingCertificateArn: certificate };
+  return {
+    environment,
+    outdir: values.outdir ?? 'cdktf.out',
+    cdkJsonPath: values['cdk-json'] ?? 'cdk.json',
+    ingressCidrs,
+    internetFacingCertificateArn: certificate,
+  };
 }
 
 /** Builds and synthesizes the app; returns the stack so callers can report on it. */

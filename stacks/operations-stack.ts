@@ -34,7 +34,9 @@ export class OperationsStack extends Stack {
     this.metricsWorkspace = new MetricsWorkspace(this, 'MetricsWorkspace', { alertTopic: this.alerts.topic, removalPolicy });
     this.alerts.allowPrometheusAlerts(this.metricsWorkspace.workspaceArn);
 
-    const prometheusModels = monitoring.models.flatMap(({ modelName, target, p99LatencyMs }) => (target === 'lambda' ? [] : [{ modelName, target, p99LatencyMs }]));
+    const prometheusModels = monitoring.models.flatMap(({ modelName, target, p99LatencyMs }) =>
+      target === 'lambda' ? [] : [{ modelName, target, p99LatencyMs }],
+    );
     if (prometheusModels.length > 0) this.metricsWorkspace.addAlertRules('ServingRules', 'serving', servingAlertRules(prometheusModels));
     this.platformAlarms = new PlatformAlarms(this, 'PlatformAlarms', {
       alarmAction: this.alerts.alarmAction,
@@ -55,7 +57,7 @@ export class OperationsStack extends Stack {
         alarms: this.alerts,
         removalPolicy,
       });
-      new CfnOutput(this, 'GrafanaUrl', { description: 'Sign in to the environment\'s dashboards here', value: this.grafana.url });
+      new CfnOutput(this, 'GrafanaUrl', { description: "Sign in to the environment's dashboards here", value: this.grafana.url });
     }
   }
 }

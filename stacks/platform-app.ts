@@ -30,7 +30,11 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
   const env: Environment = { account: config.account, region: config.region };
   const stackProps = { env, config, terminationProtection: config.removalPolicy === 'retain' };
 
-  const data = new DataStack(app, stackNameOf(name, 'data'), { ...stackProps, environmentName: name, description: `mlops-blueprint ${name}: lakehouse storage` });
+  const data = new DataStack(app, stackNameOf(name, 'data'), {
+    ...stackProps,
+    environmentName: name,
+    description: `mlops-blueprint ${name}: lakehouse storage`,
+  });
 
   const network = new NetworkStack(app, stackNameOf(name, 'network'), { ...stackProps, description: `mlops-blueprint ${name}: VPC and flow logs` });
 
@@ -83,7 +87,8 @@ export function buildPlatform(app: App, environmentName?: string): PlatformStack
       operations.alerts.watchStateMachine(pipeline.stateMachine, `Training of ${pipeline.model} (${training.stackName})`);
       operations.alerts.watchDeadLetterQueue(pipeline.steps.deadLetterQueue, `Training steps of ${pipeline.model} failures (${training.stackName})`);
     }
-    if (training.startTraining) operations.alerts.watchDeadLetterQueue(training.startTraining.deadLetterQueue, `StartTraining failures (${training.stackName})`);
+    if (training.startTraining)
+      operations.alerts.watchDeadLetterQueue(training.startTraining.deadLetterQueue, `StartTraining failures (${training.stackName})`);
   }
 
   const allStacks = [data, network, operations, platform, serving, ...(training ? [training] : [])];

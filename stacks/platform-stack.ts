@@ -46,7 +46,10 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const { config, lakehouse, modelRepository, vpc } = props;
     const removalPolicy = removalPolicyOf(config);
-    const encryptionKey = createFunctionsKey(this, 'FunctionsKey', { description: `Encrypts the ${this.stackName} function logs, environments and queues`, removalPolicy });
+    const encryptionKey = createFunctionsKey(this, 'FunctionsKey', {
+      description: `Encrypts the ${this.stackName} function logs, environments and queues`,
+      removalPolicy,
+    });
     const functionDefaults = { vpc, encryptionKey, removalPolicy };
 
     this.featureStore = new FeatureStore(this, 'FeatureStore', {

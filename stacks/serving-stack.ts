@@ -150,7 +150,9 @@ export class ServingStack extends Stack {
         modelNames: eksModels,
         // Managed node groups use the cluster security group, which admits its own members: the scraper joins it.
         securityGroups:
-          cluster instanceof EksCluster ? [ec2.SecurityGroup.fromSecurityGroupId(this, 'ClusterSecurityGroup', cluster.cluster.attrClusterSecurityGroupId)] : undefined,
+          cluster instanceof EksCluster
+            ? [ec2.SecurityGroup.fromSecurityGroupId(this, 'ClusterSecurityGroup', cluster.cluster.attrClusterSecurityGroupId)]
+            : undefined,
       });
     }
   }

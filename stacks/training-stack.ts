@@ -38,7 +38,10 @@ export class TrainingStack extends Stack {
       return;
     }
     const removalPolicy = removalPolicyOf(config);
-    const encryptionKey = createFunctionsKey(this, 'FunctionsKey', { description: `Encrypts the ${this.stackName} logs, function environments and queues`, removalPolicy });
+    const encryptionKey = createFunctionsKey(this, 'FunctionsKey', {
+      description: `Encrypts the ${this.stackName} logs, function environments and queues`,
+      removalPolicy,
+    });
     this.pipelines = training.models.map(
       (model) =>
         new GpuTrainingPipeline(this, pascalCase(model.model), {
@@ -53,7 +56,11 @@ export class TrainingStack extends Stack {
         }),
     );
     this.startTraining = this.createStartTraining(props, encryptionKey);
-    this.budget = new TrainingBudget(this, 'Budget', { environmentName: props.environmentName, monthlyUsd: training.budget.monthlyUsd, emails: training.budget.emails });
+    this.budget = new TrainingBudget(this, 'Budget', {
+      environmentName: props.environmentName,
+      monthlyUsd: training.budget.monthlyUsd,
+      emails: training.budget.emails,
+    });
   }
 
   private createStartTraining(props: TrainingStackProps, encryptionKey: ReturnType<typeof createFunctionsKey>): PlatformFunction {
@@ -98,7 +105,8 @@ export class TrainingStack extends Stack {
         'GPU-hour cap), ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets (Lambda VPC networking) and xray:PutTraceSegments / PutTelemetryRecords (tracing).',
     );
 
-    const target = (input?: events.RuleTargetInput) => new targets.LambdaFunction(fn.function, { event: input, retryAttempts: 4, maxEventAge: Duration.hours(2) });
+    const target = (input?: events.RuleTargetInput) =>
+      new targets.LambdaFunction(fn.function, { event: input, retryAttempts: 4, maxEventAge: Duration.hours(2) });
     for (const pipeline of this.pipelines) {
       if (pipeline.training.schedule === undefined) continue;
       new events.Rule(this, `${pipeline.node.id}Schedule`, {
@@ -117,7 +125,8 @@ export class TrainingStack extends Stack {
       targets: [target()],
     });
     new CfnOutput(this, 'StartTrainingFunctionName', {
-      description: 'aws lambda invoke --function-name <this> --cli-binary-format raw-in-base64-out --payload \'{"kind":"manual","model":"<model>","requestId":"<id>"}\' out.json',
+      description:
+        'aws lambda invoke --function-name <this> --cli-binary-format raw-in-base64-out --payload \'{"kind":"manual","model":"<model>","requestId":"<id>"}\' out.json',
       value: fn.function.functionName,
     });
     return fn;

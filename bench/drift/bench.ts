@@ -75,12 +75,23 @@ const peakRssMb = process.resourceUsage().maxRSS / 1024;
 const ratio = driftMs / floorMs;
 const sampleBytes = baselines.reduce((sum, b) => sum + b.sample.values.length * 8, 0);
 
-console.log(`bench:drift — ${ROWS.toLocaleString('en-US')} rows × ${FEATURES} features (Float32 columns), baselines of ${REFERENCE_ROWS.toLocaleString('en-US')} rows, 10 bins, ${baselines[0].sample.values.length}-value KS samples; best of ${REPEATS}`);
+console.log(
+  `bench:drift — ${ROWS.toLocaleString('en-US')} rows × ${FEATURES} features (Float32 columns), baselines of ${REFERENCE_ROWS.toLocaleString('en-US')} rows, 10 bins, ${baselines[0].sample.values.length}-value KS samples; best of ${REPEATS}`,
+);
 console.log('');
 console.log('| pass | time | values/s | vs floor |');
 console.log('|---|---|---|---|');
 console.log(`| floor: sum every value | ${floorMs.toFixed(1)} ms | ${((ROWS * FEATURES) / floorMs / 1e3).toFixed(0)} M | 1.00× |`);
-console.log(`| PSI + exact KS, every feature | ${driftMs.toFixed(1)} ms | ${((ROWS * FEATURES) / driftMs / 1e3).toFixed(0)} M | ${ratio.toFixed(2)}× (goal ≤ 5×: ${ratio <= 5 ? 'met' : 'not met'}) |`);
+console.log(
+  `| PSI + exact KS, every feature | ${driftMs.toFixed(1)} ms | ${((ROWS * FEATURES) / driftMs / 1e3).toFixed(0)} M | ${ratio.toFixed(2)}× (goal ≤ 5×: ${ratio <= 5 ? 'met' : 'not met'}) |`,
+);
 console.log('');
-console.log(`peak RSS ${peakRssMb.toFixed(0)} MB (goal < 256 MB: ${peakRssMb < 256 ? 'met' : 'not met'}); of which captured data ${((ROWS * FEATURES * 4) / 2 ** 20).toFixed(0)} MB, baseline samples ${(sampleBytes / 2 ** 20).toFixed(1)} MB`);
-console.log(`figures: ${results.slice(0, 4).map((r) => `${r.feature} PSI ${r.psi!.toFixed(4)} D ${r.ksStatistic!.toFixed(4)}`).join('; ')} … (checksum ${checksum.toExponential(3)})`);
+console.log(
+  `peak RSS ${peakRssMb.toFixed(0)} MB (goal < 256 MB: ${peakRssMb < 256 ? 'met' : 'not met'}); of which captured data ${((ROWS * FEATURES * 4) / 2 ** 20).toFixed(0)} MB, baseline samples ${(sampleBytes / 2 ** 20).toFixed(1)} MB`,
+);
+console.log(
+  `figures: ${results
+    .slice(0, 4)
+    .map((r) => `${r.feature} PSI ${r.psi!.toFixed(4)} D ${r.ksStatistic!.toFixed(4)}`)
+    .join('; ')} … (checksum ${checksum.toExponential(3)})`,
+);

@@ -132,22 +132,31 @@ async function promotionCase(input: string, archive: () => Readable): Promise<Ca
 function longNameArchive(): Readable {
   const block = headerBlock('././@LongLink', 'L', 300 * MIB);
   const gzip = createGzip({ level: 1 });
-  void pipeline(streamOf((function* () {
-    yield block;
-    yield* repeat('a', 300 * MIB);
-  })()), gzip).catch(() => undefined);
+  void pipeline(
+    streamOf(
+      (function* () {
+        yield block;
+        yield* repeat('a', 300 * MIB);
+      })(),
+    ),
+    gzip,
+  ).catch(() => undefined);
   return gzip;
 }
 
 // ---- serving: the real server process ----
 
 function vmHwmMib(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'))!;
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
 function vmRssMib(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
@@ -156,10 +165,24 @@ async function startRealServer(): Promise<{ child: ChildProcess; port: number; s
   mkdirSync(join(repository, 'scale', '1'), { recursive: true });
   copyFileSync(join(__dirname, '..', '..', 'test', 'integration', 'serving', 'fixtures', 'scale-v1.onnx'), join(repository, 'scale', '1', 'model.onnx'));
   const port = 18_000 + Math.floor(Math.random() * 2000);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'serving', 'src', 'main.ts'), '--model-repository', repository, '--port', String(port), '--host', '127.0.0.1'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'WARN', ORT_INTRA_OP_THREADS: '1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(__dirname, '..', '..', 'serving', 'src', 'main.ts'),
+      '--model-repository',
+      repository,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'WARN', ORT_INTRA_OP_THREADS: '1' },
+    },
+  );
   for (let attempt = 0; attempt < 200; attempt++) {
     try {
       const response = await fetch(`http://127.0.0.1:${port}/v2/models/scale/ready`);
@@ -169,17 +192,23 @@ async function startRealServer(): Promise<{ child: ChildProcess; port: number; s
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, port, stop: () => {
-    child.kill('SIGKILL');
-    rmSync(repository, { recursive: true, force: true });
-  } };
+  return {
+    child,
+    port,
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(repository, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Sends `body` as an infer request on one connection, `piece` bytes per write; resolves with the status line. */
 function rawInfer(port: number, body: Buffer, piece: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
-    const head = Buffer.from(`POST /v2/models/scale/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    const head = Buffer.from(
+      `POST /v2/models/scale/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    );
     const bytes = Buffer.concat([head, body]);
     const received: Buffer[] = [];
     socket.on('data', (chunk) => received.push(chunk));
@@ -202,7 +231,12 @@ async function servingCase(input: string, run: (port: number) => Promise<string[
     const peakMib = vmHwmMib(server.child.pid!);
     const counts = new Map<string, number>();
     for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
-    return { input, outcome: [...counts].map(([status, n]) => `${n} × ${status.replace(/^HTTP\/1\.1 /, '')}`).join(', '), growthMib: peakMib - baseline, peakMib };
+    return {
+      input,
+      outcome: [...counts].map(([status, n]) => `${n} × ${status.replace(/^HTTP\/1\.1 /, '')}`).join(', '),
+      growthMib: peakMib - baseline,
+      peakMib,
+    };
   } finally {
     server.stop();
   }
@@ -231,23 +265,41 @@ const CASES: Record<string, () => Promise<CaseResult>> = {
     }),
   'ingest: JSON Lines nested 100,000 deep': () =>
     ingestCase('JSON Lines, one record nested 100,000 deep, 1,000 good records', 'jsonl', function* () {
-      const good = JSON.stringify({ event_id: 'evt-1', customer_id: 'C00000001', event_time: '2026-05-01T08:00:00Z', event_type: 'login', plan: 'pro', tenure_months: 1, is_trial: false });
+      const good = JSON.stringify({
+        event_id: 'evt-1',
+        customer_id: 'C00000001',
+        event_time: '2026-05-01T08:00:00Z',
+        event_type: 'login',
+        plan: 'pro',
+        tenure_months: 1,
+        is_trial: false,
+      });
       yield `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
       for (let i = 0; i < 1_000; i++) yield `${good}\n`;
     }),
-  'promotion: 1 GiB model in a ~1 MB archive': () => promotionCase('tar.gz, model.onnx of 1 GiB zeros', () => tarGzStream([{ name: 'model.onnx', size: 1024 * MIB, fill: 0 }])),
+  'promotion: 1 GiB model in a ~1 MB archive': () =>
+    promotionCase('tar.gz, model.onnx of 1 GiB zeros', () => tarGzStream([{ name: 'model.onnx', size: 1024 * MIB, fill: 0 }])),
   'promotion: 6 GiB of junk beside a model': () =>
-    promotionCase('tar.gz, 1 MiB model.onnx + 6 GiB junk.bin', () => tarGzStream([{ name: 'model.onnx', size: MIB, fill: 1 }, { name: 'junk.bin', size: 6 * 1024 * MIB, fill: 0 }])),
+    promotionCase('tar.gz, 1 MiB model.onnx + 6 GiB junk.bin', () =>
+      tarGzStream([
+        { name: 'model.onnx', size: MIB, fill: 1 },
+        { name: 'junk.bin', size: 6 * 1024 * MIB, fill: 0 },
+      ]),
+    ),
   'promotion: 300 MiB GNU long-name header': () => promotionCase('tar.gz, a 300 MiB ././@LongLink header', longNameArchive),
   'serving: bodies sent one byte at a time (200 connections)': () =>
     servingCase('200 connections × 2,300-byte valid request, one byte per write', (port) => {
       // A valid request for the scale model (x FP32 [-1, 4]): 280 rows, about 2,400 bytes.
       const rows = 280;
-      const body = Buffer.from(`{"inputs":[{"name":"x","shape":[${rows},4],"datatype":"FP32","data":[${Array.from({ length: rows * 4 }, () => '1').join(',')}]}]}`);
+      const body = Buffer.from(
+        `{"inputs":[{"name":"x","shape":[${rows},4],"datatype":"FP32","data":[${Array.from({ length: rows * 4 }, () => '1').join(',')}]}]}`,
+      );
       return Promise.all(Array.from({ length: 200 }, () => rawInfer(port, body, 1)));
     }),
   'serving: 4 concurrent 6 MB bodies nested deeply': () =>
-    servingCase('4 × 6 MB body, `data` nested ~3M deep', (port) => Promise.all(Array.from({ length: 4 }, () => rawInfer(port, nestedBody(6 * 1000 * 1000), 64 * 1024)))),
+    servingCase('4 × 6 MB body, `data` nested ~3M deep', (port) =>
+      Promise.all(Array.from({ length: 4 }, () => rawInfer(port, nestedBody(6 * 1000 * 1000), 64 * 1024))),
+    ),
 };
 
 async function runChild(name: string): Promise<CaseResult> {
@@ -262,7 +314,12 @@ async function runChild(name: string): Promise<CaseResult> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help')) {
-    console.log('npm run bench:hostile [-- --case "<name>"]: peak memory of each hostile input of issue 10, one process per case.\nCases:\n' + Object.keys(CASES).map((c) => `  ${c}`).join('\n'));
+    console.log(
+      'npm run bench:hostile [-- --case "<name>"]: peak memory of each hostile input of issue 10, one process per case.\nCases:\n' +
+        Object.keys(CASES)
+          .map((c) => `  ${c}`)
+          .join('\n'),
+    );
     return;
   }
   const caseIndex = args.indexOf('--case');

@@ -46,7 +46,10 @@ function loadAverage(): string {
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   // Measure when the 1-minute load is below the CPU count if you can: other processes take cores from the pipeline's two threads.
   console.log(`load average at start (1, 5, 15 min): ${loadAverage()} on ${cpus().length} CPUs`);
   const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
@@ -80,7 +83,19 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const header = ['rows', 'CSV MB', 'floor s: readline (raw split)', 'parse+validate s', 'ingest s (CPU s)', 'rows/s', 'ratio to floor (raw)', 'peak RSS MB', 'floor RSS MB', 'Parquet MB', 'rows in = silver + quarantine'];
+  const header = [
+    'rows',
+    'CSV MB',
+    'floor s: readline (raw split)',
+    'parse+validate s',
+    'ingest s (CPU s)',
+    'rows/s',
+    'ratio to floor (raw)',
+    'peak RSS MB',
+    'floor RSS MB',
+    'Parquet MB',
+    'rows in = silver + quarantine',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join(' | ');
   console.log(`load average at end (1, 5, 15 min): ${loadAverage()}`);

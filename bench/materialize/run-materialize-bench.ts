@@ -93,10 +93,19 @@ async function main(): Promise<void> {
     line('entities (online PutRecord calls)', `${summary.entities.toLocaleString('en-US')}`);
     line('rows rejected to the failure report', `${summary.rejected.toLocaleString('en-US')}`);
     line('measured: read + convert + offline writes + progress (s)', measuredSeconds.toFixed(1));
-    line(`assumed: PutRecord ${ASSUMED_PUT_RECORD_LATENCY_MS} ms round trip, ${CONCURRENCY} in flight`, `${perFunctionTps.toFixed(0)} records/s (quota ${DOCUMENTED_PUT_RECORD_TPS}/s per account)`);
+    line(
+      `assumed: PutRecord ${ASSUMED_PUT_RECORD_LATENCY_MS} ms round trip, ${CONCURRENCY} in flight`,
+      `${perFunctionTps.toFixed(0)} records/s (quota ${DOCUMENTED_PUT_RECORD_TPS}/s per account)`,
+    );
     line('estimated: online PutRecord time (s)', onlineSeconds.toFixed(1));
-    line('estimated wall time in Lambda (s)', `${estimate.toFixed(1)} of ${LAMBDA_LIMIT_SECONDS} (${((estimate / LAMBDA_LIMIT_SECONDS) * 100).toFixed(0)}% of the limit)`);
-    line(`before: one PutRecord per row, ${OLD_CONCURRENCY} in flight (s)`, `${oldEstimate.toFixed(1)} (${(oldEstimate / estimate).toFixed(1)}x the new estimate)`);
+    line(
+      'estimated wall time in Lambda (s)',
+      `${estimate.toFixed(1)} of ${LAMBDA_LIMIT_SECONDS} (${((estimate / LAMBDA_LIMIT_SECONDS) * 100).toFixed(0)}% of the limit)`,
+    );
+    line(
+      `before: one PutRecord per row, ${OLD_CONCURRENCY} in flight (s)`,
+      `${oldEstimate.toFixed(1)} (${(oldEstimate / estimate).toFixed(1)}x the new estimate)`,
+    );
     console.log('(measured on this machine against s3rver on loopback; S3 latency in AWS adds one round trip per offline file and progress marker)');
   } finally {
     await s3rver.stop();

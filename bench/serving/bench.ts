@@ -67,16 +67,38 @@ interface Context {
 /** The raw limit, measured in a child process pinned to the server's CPUs with the server's session options. */
 function measureRawPinned(context: Context, model: Model): RawPoint[] {
   const ref = reference(model);
-  const config = { modelPath: join(ROOT, 'serving/models', model, '1', 'model.onnx'), inputName: ref.inputName, row: ref.inputs[0], batchSizes: RAW_BATCH_SIZES, threads: context.threads, budgetMs: 700 };
+  const config = {
+    modelPath: join(ROOT, 'serving/models', model, '1', 'model.onnx'),
+    inputName: ref.inputName,
+    row: ref.inputs[0],
+    batchSizes: RAW_BATCH_SIZES,
+    threads: context.threads,
+    budgetMs: 700,
+  };
   const [command, args] = pinnedCommand(context.cpus.server, process.execPath, ['--import', 'tsx', 'bench/serving/raw-limit-child.ts', JSON.stringify(config)]);
   return JSON.parse(execFileSync(command, args, { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!) as RawPoint[];
 }
 
-async function loadCells(context: Context, url: string, request: WrkRequest, serverPid: number, batchesOf?: { base: string; model: Model }): Promise<Map<number, Cell>> {
+async function loadCells(
+  context: Context,
+  url: string,
+  request: WrkRequest,
+  serverPid: number,
+  batchesOf?: { base: string; model: Model },
+): Promise<Map<number, Cell>> {
   const cells = new Map<number, Cell>();
   for (const connections of CONNECTIONS) {
     const before = batchesOf && (await batchTotals(batchesOf.base, batchesOf.model));
-    const result = await runWrk({ url, request, connections, warmupSeconds: WARMUP_SECONDS, seconds: SECONDS, cpus: [context.cpus.load], serverPid, workDir: context.workDir });
+    const result = await runWrk({
+      url,
+      request,
+      connections,
+      warmupSeconds: WARMUP_SECONDS,
+      seconds: SECONDS,
+      cpus: [context.cpus.load],
+      serverPid,
+      workDir: context.workDir,
+    });
     const after = batchesOf && (await batchTotals(batchesOf.base, batchesOf.model));
     cells.set(connections, { ...result, meanBatchRows: before && after ? meanBatchRows(before, after) : undefined });
   }
@@ -84,7 +106,11 @@ async function loadCells(context: Context, url: string, request: WrkRequest, ser
 }
 
 /** The servers' environment: quiet logs, one scan, onnxruntime threads = the CPUs the server is pinned to. */
-const serverEnv = (context: Context): Record<string, string> => ({ LOG_LEVEL: 'WARN', MODEL_POLL_INTERVAL_SECONDS: '0', ORT_INTRA_OP_THREADS: String(context.threads) });
+const serverEnv = (context: Context): Record<string, string> => ({
+  LOG_LEVEL: 'WARN',
+  MODEL_POLL_INTERVAL_SECONDS: '0',
+  ORT_INTRA_OP_THREADS: String(context.threads),
+});
 
 async function main(): Promise<void> {
   ensureWrk();
@@ -105,7 +131,13 @@ async function main(): Promise<void> {
       modelVersion: '1',
       outputs: new Map([['probabilities', { datatype: 'FP32', shape: [1, 10], data: Float32Array.from(reference('digits-mlp').expectedProbabilities[0]) }]]),
     });
-    const floorProcess = await startProcess('bench/serving/floor-server.ts', [String(FLOOR_PORT)], { FLOOR_ANSWER: floorAnswer }, `http://127.0.0.1:${FLOOR_PORT}/`, cpus.server);
+    const floorProcess = await startProcess(
+      'bench/serving/floor-server.ts',
+      [String(FLOOR_PORT)],
+      { FLOOR_ANSWER: floorAnswer },
+      `http://127.0.0.1:${FLOOR_PORT}/`,
+      cpus.server,
+    );
     let floor: Map<number, Cell>;
     try {
       floor = await loadCells(context, `http://127.0.0.1:${FLOOR_PORT}/`, inferRequest('digits-mlp'), floorProcess.pid!);
@@ -117,10 +149,19 @@ async function main(): Promise<void> {
     for (const batching of [true, false]) {
       const repo = repository(batching);
       const base = `http://127.0.0.1:${SERVER_PORT}`;
-      const server = await startProcess('serving/src/main.ts', ['--model-repository', repo, '--port', String(SERVER_PORT)], serverEnv(context), `${base}/v2/health/ready`, cpus.server);
+      const server = await startProcess(
+        'serving/src/main.ts',
+        ['--model-repository', repo, '--port', String(SERVER_PORT)],
+        serverEnv(context),
+        `${base}/v2/health/ready`,
+        cpus.server,
+      );
       try {
         for (const model of MODELS) {
-          served.set(`${model} ${batching ? 'on' : 'off'}`, await loadCells(context, `${base}/v2/models/${model}/infer`, inferRequest(model), server.pid!, { base, model }));
+          served.set(
+            `${model} ${batching ? 'on' : 'off'}`,
+            await loadCells(context, `${base}/v2/models/${model}/infer`, inferRequest(model), server.pid!, { base, model }),
+          );
         }
       } finally {
         await stopProcess(server);
@@ -138,7 +179,17 @@ async function main(): Promise<void> {
         request: inferRequest('digits-mlp'),
         serverEnv: serverEnv(context),
         serverCpus: cpus.server,
-        load: (url, request, serverPid) => runWrk({ url, request, connections: 64, warmupSeconds: CAPTURE_WARMUP_SECONDS, seconds: SECONDS, cpus: [cpus.load], serverPid, workDir: context.workDir }),
+        load: (url, request, serverPid) =>
+          runWrk({
+            url,
+            request,
+            connections: 64,
+            warmupSeconds: CAPTURE_WARMUP_SECONDS,
+            seconds: SECONDS,
+            cpus: [cpus.load],
+            serverPid,
+            workDir: context.workDir,
+          }),
       });
       console.log(`\n${renderCaptureOverhead(capture)}`);
     } finally {
@@ -159,11 +210,15 @@ function report(context: Context, raw: Map<Model, RawPoint[]>, floor: Map<number
   const bestOf = (model: Model) => raw.get(model)!.reduce((a, b) => (b.cpuMicrosPerRow < a.cpuMicrosPerRow ? b : a));
   for (const model of MODELS) {
     const best = bestOf(model);
-    console.log(`${model.padEnd(12)}${f(raw.get(model)![0].msPerRun, 3).padStart(12)}${String(best.batchSize).padStart(16)}${f(best.rowsPerSecond).padStart(10)}${f(best.cpuMicrosPerRow, 1).padStart(12)}`);
+    console.log(
+      `${model.padEnd(12)}${f(raw.get(model)![0].msPerRun, 3).padStart(12)}${String(best.batchSize).padStart(16)}${f(best.rowsPerSecond).padStart(10)}${f(best.cpuMicrosPerRow, 1).padStart(12)}`,
+    );
   }
 
   console.log('\n2. Over HTTP, one row per request (wrk): requests/s, p50 and p99 ms, mean rows per session.run (server /metrics), server CPU us per request');
-  console.log(`${'target'.padEnd(34)}${CONNECTIONS.map((c) => `${`c=${c} req/s`.padStart(13)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'batch'.padStart(7)}${'CPU us'.padStart(8)}`).join('')}`);
+  console.log(
+    `${'target'.padEnd(34)}${CONNECTIONS.map((c) => `${`c=${c} req/s`.padStart(13)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'batch'.padStart(7)}${'CPU us'.padStart(8)}`).join('')}`,
+  );
   const row = (label: string, cells: Map<number, Cell>) => {
     const parts = CONNECTIONS.map((c) => {
       const cell = cells.get(c)!;
@@ -188,7 +243,8 @@ function report(context: Context, raw: Map<Model, RawPoint[]>, floor: Map<number
   console.log(
     `serving ceiling, heavy-mlp: ${context.threads} CPU × 1e6 / (floor ${f(floor64.serverCpuMicros, 1)} CPU us/request + raw ${f(heavyBest.cpuMicrosPerRow, 1)} CPU us/row at batch ${heavyBest.batchSize}) = ${f(ceiling)} req/s`,
   );
-  const line = (what: string, measured: string, ratio: string, goal: string, ok: boolean) => console.log(`${what.padEnd(46)}${measured.padStart(26)}${ratio.padStart(10)}   ${goal.padEnd(10)}${verdict(ok)}`);
+  const line = (what: string, measured: string, ratio: string, goal: string, ok: boolean) =>
+    console.log(`${what.padEnd(46)}${measured.padStart(26)}${ratio.padStart(10)}   ${goal.padEnd(10)}${verdict(ok)}`);
   line('digits-mlp c=64 / floor c=64', `${f(small64.requestsPerSecond)} / ${f(floor64.requestsPerSecond)}`, f(smallRatio, 2), '>= 0.80', smallRatio >= 0.8);
   line('heavy-mlp c=64 / serving ceiling', `${f(heavy64.requestsPerSecond)} / ${f(ceiling)}`, f(heavyRatio, 2), '>= 0.85', heavyRatio >= 0.85);
   // CPU per request is steadier than requests/s when other jobs share the server's CPU: the ratio a dedicated CPU would give.
@@ -198,7 +254,9 @@ function report(context: Context, raw: Map<Model, RawPoint[]>, floor: Map<number
   );
   line('digits-mlp c=1 p50 vs floor p50 + raw b1 + 50us', `${f(c1, 3)} vs ${f(c1Budget, 3)} ms`, `${f((c1 - c1Budget) * 1000)} us`, '<= 0', c1 <= c1Budget);
   for (const model of MODELS) {
-    const ratios = CONNECTIONS.map((c) => `c=${c}: ${f(served.get(`${model} on`)!.get(c)!.requestsPerSecond / served.get(`${model} off`)!.get(c)!.requestsPerSecond, 2)}`);
+    const ratios = CONNECTIONS.map(
+      (c) => `c=${c}: ${f(served.get(`${model} on`)!.get(c)!.requestsPerSecond / served.get(`${model} off`)!.get(c)!.requestsPerSecond, 2)}`,
+    );
     console.log(`${`${model} batching on / off (req/s)`.padEnd(46)}${ratios.join('  ').padStart(26)}`);
   }
 }

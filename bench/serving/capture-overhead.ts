@@ -63,9 +63,20 @@ export async function measureCaptureOverhead(options: {
     let capturedRecords = 0;
     for (let round = 0; round < ROUNDS; round++) {
       for (const variant of ['off', 'on'] as const) {
-        const capture = { CAPTURE_SAMPLE_FRACTION: variant === 'on' ? '1' : '0', CAPTURE_DESTINATION: `s3://${CAPTURE_BUCKET}/bench`, S3_FORCE_PATH_STYLE: 'true', ...s3rver.sdkEnvironment };
+        const capture = {
+          CAPTURE_SAMPLE_FRACTION: variant === 'on' ? '1' : '0',
+          CAPTURE_DESTINATION: `s3://${CAPTURE_BUCKET}/bench`,
+          S3_FORCE_PATH_STYLE: 'true',
+          ...s3rver.sdkEnvironment,
+        };
         const base = `http://127.0.0.1:${options.port}`;
-        const server = await startProcess('serving/src/main.ts', ['--model-repository', options.repository, '--port', String(options.port)], { ...options.serverEnv, ...capture }, `${base}/v2/health/ready`, options.serverCpus);
+        const server = await startProcess(
+          'serving/src/main.ts',
+          ['--model-repository', options.repository, '--port', String(options.port)],
+          { ...options.serverEnv, ...capture },
+          `${base}/v2/health/ready`,
+          options.serverCpus,
+        );
         try {
           cells[variant].push(await options.load(`${base}/v2/models/${options.model}/infer`, options.request, server.pid!));
         } finally {
@@ -99,7 +110,13 @@ async function countRecords(s3: S3Client, keys: readonly string[]): Promise<numb
   return lines;
 }
 
-async function measureLambda(repository: string, request: WrkRequest, model: string, invocations: number, s3Environment: Readonly<Record<string, string>>): Promise<CaptureOverhead['lambda']> {
+async function measureLambda(
+  repository: string,
+  request: WrkRequest,
+  model: string,
+  invocations: number,
+  s3Environment: Readonly<Record<string, string>>,
+): Promise<CaptureOverhead['lambda']> {
   const saved = { ...process.env };
   Object.assign(process.env, s3Environment);
   try {
@@ -107,9 +124,21 @@ async function measureLambda(repository: string, request: WrkRequest, model: str
     let flushes = 0;
     for (const variant of ['off', 'on'] as const) {
       const settings = loadSettings({ MODEL_REPOSITORY: repository, ORT_INTRA_OP_THREADS: '1', LOG_LEVEL: 'WARN', S3_FORCE_PATH_STYLE: 'true' });
-      const env = variant === 'on' ? { ...process.env, CAPTURE_SAMPLE_FRACTION: '1', CAPTURE_DESTINATION: `s3://${CAPTURE_BUCKET}/lambda`, CAPTURE_FLUSH_INTERVAL_SECONDS: '1', CAPTURE_FLUSH_BYTES: String(LAMBDA_FLUSH_BYTES) } : { ...process.env, CAPTURE_SAMPLE_FRACTION: '0' };
+      const env =
+        variant === 'on'
+          ? {
+              ...process.env,
+              CAPTURE_SAMPLE_FRACTION: '1',
+              CAPTURE_DESTINATION: `s3://${CAPTURE_BUCKET}/lambda`,
+              CAPTURE_FLUSH_INTERVAL_SECONDS: '1',
+              CAPTURE_FLUSH_BYTES: String(LAMBDA_FLUSH_BYTES),
+            }
+          : { ...process.env, CAPTURE_SAMPLE_FRACTION: '0' };
       const app = createServingApp(settings, createLogger('WARN'), { captureMode: 'on-demand', env });
-      const handler = flushAfterEachInvocation(createLambdaHandler({ core: app.core, logger: app.logger, maxBodyBytes: settings.maxBodyBytes, started: app.repository.start() }), app.capture);
+      const handler = flushAfterEachInvocation(
+        createLambdaHandler({ core: app.core, logger: app.logger, maxBodyBytes: settings.maxBodyBytes, started: app.repository.start() }),
+        app.capture,
+      );
       const event = {
         rawPath: `/v2/models/${model}/infer`,
         body: request.body.toString(),

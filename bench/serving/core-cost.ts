@@ -18,23 +18,35 @@ const concurrency = Number(process.argv[4] ?? 64);
 void (async () => {
   const ref = JSON.parse(readFileSync(join(ROOT, 'serving/reference-data', `${model}.expected.json`), 'utf8')) as { inputName: string; inputs: number[][] };
   const body = Buffer.from(JSON.stringify({ inputs: [{ name: ref.inputName, shape: [1, ref.inputs[0].length], datatype: 'FP32', data: ref.inputs[0] }] }));
-  const settings = loadSettings({ MODEL_REPOSITORY: join(ROOT, 'serving/models'), ORT_INTRA_OP_THREADS: '1', LOG_LEVEL: 'WARN', SERVED_MODELS: model, MODEL_POLL_INTERVAL_SECONDS: '0' });
+  const settings = loadSettings({
+    MODEL_REPOSITORY: join(ROOT, 'serving/models'),
+    ORT_INTRA_OP_THREADS: '1',
+    LOG_LEVEL: 'WARN',
+    SERVED_MODELS: model,
+    MODEL_POLL_INTERVAL_SECONDS: '0',
+  });
   const captureDir = process.env.CORE_COST_CAPTURE;
-  const app = createServingApp(settings, createLogger('WARN'), { env: captureDir === undefined ? {} : { CAPTURE_SAMPLE_FRACTION: '1', CAPTURE_DESTINATION: captureDir } });
+  const app = createServingApp(settings, createLogger('WARN'), {
+    env: captureDir === undefined ? {} : { CAPTURE_SAMPLE_FRACTION: '1', CAPTURE_DESTINATION: captureDir },
+  });
   await app.repository.start();
   const request = { method: 'POST', path: `/v2/models/${model}/infer`, headers: {}, body, requestId: 'core-cost' };
   const drive = async (count: number) => {
     let left = count;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (left-- > 0) if ((await app.core.handle(request)).status !== 200) throw new Error('inference failed');
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (left-- > 0) if ((await app.core.handle(request)).status !== 200) throw new Error('inference failed');
+      }),
+    );
   };
   await drive(Math.min(5000, requests));
   const cpu = process.cpuUsage();
   const start = performance.now();
   await drive(requests);
   const used = process.cpuUsage(cpu);
-  console.log(`${model}: ${((used.user + used.system) / requests).toFixed(1)} CPU us/request, ${(((performance.now() - start) * 1000) / requests).toFixed(1)} wall us/request (${requests} requests, ${concurrency} in flight, capture ${captureDir === undefined ? 'off' : 'at 100%'})`);
+  console.log(
+    `${model}: ${((used.user + used.system) / requests).toFixed(1)} CPU us/request, ${(((performance.now() - start) * 1000) / requests).toFixed(1)} wall us/request (${requests} requests, ${concurrency} in flight, capture ${captureDir === undefined ? 'off' : 'at 100%'})`,
+  );
   await app.capture?.close();
   await app.repository.close();
 })();

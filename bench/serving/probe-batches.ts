@@ -26,7 +26,13 @@ void (async () => {
   const ref = JSON.parse(readFileSync(join(ROOT, 'serving/reference-data', `${model}.expected.json`), 'utf8')) as { inputName: string; inputs: number[][] };
   const body = JSON.stringify({ inputs: [{ name: ref.inputName, shape: [1, ref.inputs[0].length], datatype: 'FP32', data: ref.inputs[0] }] });
   const env = { LOG_LEVEL: 'WARN', MODEL_POLL_INTERVAL_SECONDS: '0', ORT_INTRA_OP_THREADS: process.env.PROBE_THREADS ?? String(cpus.server.length) };
-  const server = await startProcess('serving/src/main.ts', ['--model-repository', process.env.PROBE_REPO ?? join(ROOT, 'serving/models'), '--port', String(port)], env, `${base}/v2/health/ready`, cpus.server);
+  const server = await startProcess(
+    'serving/src/main.ts',
+    ['--model-repository', process.env.PROBE_REPO ?? join(ROOT, 'serving/models'), '--port', String(port)],
+    env,
+    `${base}/v2/health/ready`,
+    cpus.server,
+  );
   try {
     const before = await batchTotals(base, model);
     const result = await runWrk({
@@ -43,8 +49,12 @@ void (async () => {
     console.log(result);
     const metrics = await fetchText(`${base}/metrics`);
     const pick = (name: string) => Number(new RegExp(`^${name}\\{model="${model}",version="1"\\} (\\S+)`, 'm').exec(metrics)?.[1]);
-    const buckets = [...metrics.matchAll(new RegExp(`^serving_batch_size_bucket\\{le="([^"]+)",model="${model}",version="1"\\} (\\S+)`, 'gm'))].map((m) => `<=${m[1]}: ${m[2]}`);
-    console.log(`batches ${after.batches - before.batches}, mean rows ${meanBatchRows(before, after).toFixed(1)}, mean compute ms ${((pick('serving_compute_duration_seconds_sum') / pick('serving_compute_duration_seconds_count')) * 1000).toFixed(2)}, mean queue ms ${((pick('serving_queue_duration_seconds_sum') / pick('serving_queue_duration_seconds_count')) * 1000).toFixed(2)}`);
+    const buckets = [...metrics.matchAll(new RegExp(`^serving_batch_size_bucket\\{le="([^"]+)",model="${model}",version="1"\\} (\\S+)`, 'gm'))].map(
+      (m) => `<=${m[1]}: ${m[2]}`,
+    );
+    console.log(
+      `batches ${after.batches - before.batches}, mean rows ${meanBatchRows(before, after).toFixed(1)}, mean compute ms ${((pick('serving_compute_duration_seconds_sum') / pick('serving_compute_duration_seconds_count')) * 1000).toFixed(2)}, mean queue ms ${((pick('serving_queue_duration_seconds_sum') / pick('serving_queue_duration_seconds_count')) * 1000).toFixed(2)}`,
+    );
     console.log(`batch size histogram (cumulative): ${buckets.join(', ')}`);
   } finally {
     await stopProcess(server);

@@ -11,7 +11,13 @@ const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) =>
  * Starts a TypeScript entry point in its own node process (through tsx), pinned to `cpus` when given (taskset execs
  * node, so the child's pid is node's), and waits until `readyUrl` answers 200.
  */
-export async function startProcess(entry: string, args: string[], env: Record<string, string>, readyUrl: string, cpus?: readonly number[]): Promise<ChildProcess> {
+export async function startProcess(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  readyUrl: string,
+  cpus?: readonly number[],
+): Promise<ChildProcess> {
   const nodeArgs = [...NODE_ARGS, '--import', 'tsx', entry, ...args];
   const [command, commandArgs] = cpus === undefined ? [process.execPath, nodeArgs] : pinnedCommand(cpus, process.execPath, nodeArgs);
   const child = spawn(command, commandArgs, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'ignore'] });

@@ -25,7 +25,12 @@ export async function measureRaw(
   budgetMs: number,
   extraOptions: InferenceSession.SessionOptions = {},
 ): Promise<RawPoint[]> {
-  const session = await InferenceSession.create(modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', ...extraOptions });
+  const session = await InferenceSession.create(modelPath, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    ...extraOptions,
+  });
   const points: RawPoint[] = [];
   for (const batchSize of batchSizes) {
     const data = new Float32Array(batchSize * row.length);

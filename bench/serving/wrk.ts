@@ -46,7 +46,9 @@ export interface WrkResult {
 function luaScript(dir: string, name: string, request: WrkRequest): string {
   const bodyPath = join(dir, `${name}.body`);
   writeFileSync(bodyPath, request.body);
-  const headers = Object.entries(request.headers).map(([key, value]) => `wrk.headers[${JSON.stringify(key)}] = ${JSON.stringify(value)}`).join('\n');
+  const headers = Object.entries(request.headers)
+    .map(([key, value]) => `wrk.headers[${JSON.stringify(key)}] = ${JSON.stringify(value)}`)
+    .join('\n');
   const script = `
 local file = assert(io.open(${JSON.stringify(bodyPath)}, "rb"))
 wrk.method = "POST"

@@ -93,16 +93,32 @@ export class DriftDetection extends Construct {
     grantObjectRead(role, { bucket: lakehouse.goldBucket, encryptionKey: lakehouse.encryptionKey, keyPattern: `${MODEL_ARTIFACTS_PREFIX}*` });
     grantListBucket(role, lakehouse.goldBucket);
     // Describe only the drift-checked models' packages, not every group of the registry.
-    iam.Grant.addToPrincipal({ grantee: role, actions: DESCRIBE_PACKAGE_ACTIONS, resourceArns: props.models.map((model) => modelRegistry.packageArnPattern(model.name)) });
+    iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: DESCRIBE_PACKAGE_ACTIONS,
+      resourceArns: props.models.map((model) => modelRegistry.packageArnPattern(model.name)),
+    });
     this.eventBus.grantPutEventsTo(role);
     const objects: ReadonlyArray<readonly [string, string]> = [
-      [lakehouse.silverBucket.arnForObjects(`${INFERENCE_CAPTURE_PREFIX}*`), 'it reads the capture files the serving containers write under inference-capture/'],
-      [lakehouse.silverBucket.arnForObjects(`${DRIFT_DETECTOR_STATE_PREFIX}*`), 'it reads and writes its watermark and detection marker per model version under drift-detector/'],
+      [
+        lakehouse.silverBucket.arnForObjects(`${INFERENCE_CAPTURE_PREFIX}*`),
+        'it reads the capture files the serving containers write under inference-capture/',
+      ],
+      [
+        lakehouse.silverBucket.arnForObjects(`${DRIFT_DETECTOR_STATE_PREFIX}*`),
+        'it reads and writes its watermark and detection marker per model version under drift-detector/',
+      ],
       [modelRepository.bucket.arnForObjects(repositoryBaselines), 'it reads the drift-baseline.json beside each model version'],
-      [lakehouse.goldBucket.arnForObjects(`${MODEL_ARTIFACTS_PREFIX}*`), 'it reads the baseline a model package registers in DriftCheckBaselines, under model-artifacts/ where training writes'],
+      [
+        lakehouse.goldBucket.arnForObjects(`${MODEL_ARTIFACTS_PREFIX}*`),
+        'it reads the baseline a model package registers in DriftCheckBaselines, under model-artifacts/ where training writes',
+      ],
     ];
     for (const [resource, why] of objects) {
-      this.detector.acknowledgeWildcardResource(resource, `Object keys are only known at run time: ${why}. The pattern names the bucket and the narrowest prefix.`);
+      this.detector.acknowledgeWildcardResource(
+        resource,
+        `Object keys are only known at run time: ${why}. The pattern names the bucket and the narrowest prefix.`,
+      );
     }
     for (const model of props.models) {
       this.detector.acknowledgeWildcardResource(
@@ -155,7 +171,9 @@ export class DriftDetection extends Construct {
       eventBus: this.eventBus,
       eventPattern: { source: [PLATFORM_EVENT_SOURCE], detailType: [DRIFT_DETECTED_DETAIL_TYPE], detail: { environment: [this.environmentName] } },
     });
-    this.retrainRule.addTarget(new targets.LambdaFunction(fn, { deadLetterQueue: this.detector.deadLetterQueue, maxEventAge: Duration.hours(24), retryAttempts: 185 }));
+    this.retrainRule.addTarget(
+      new targets.LambdaFunction(fn, { deadLetterQueue: this.detector.deadLetterQueue, maxEventAge: Duration.hours(24), retryAttempts: 185 }),
+    );
     return this.retrainRule;
   }
 
@@ -171,7 +189,11 @@ export class DriftDetection extends Construct {
 
   /** KS statistic D of one feature of one model version (Maximum over the schedule period). */
   metricKsStatistic(model: string, version: string, feature: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(DRIFT_METRICS.ksStatistic, { [DRIFT_DIMENSIONS.model]: model, [DRIFT_DIMENSIONS.version]: version, [DRIFT_DIMENSIONS.feature]: feature }, props);
+    return this.metric(
+      DRIFT_METRICS.ksStatistic,
+      { [DRIFT_DIMENSIONS.model]: model, [DRIFT_DIMENSIONS.version]: version, [DRIFT_DIMENSIONS.feature]: feature },
+      props,
+    );
   }
 
   /** A detector figure (Maximum over the schedule period by default), with the `service` dimension Powertools adds. */

@@ -213,16 +213,18 @@ export class EksCluster extends EksClusterBase {
       clusterName: this.clusterName,
       principalArn: this.adminRole.roleArn,
       type: 'STANDARD',
-      accessPolicies: [
-        { policyArn: `arn:${stack.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`, accessScope: { type: 'cluster' } },
-      ],
+      accessPolicies: [{ policyArn: `arn:${stack.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`, accessScope: { type: 'cluster' } }],
     });
 
     this.podIdentityAgentAddon = this.addon('PodIdentityAgentAddon', 'eks-pod-identity-agent');
     this.vpcCniAddon = this.addon('VpcCniAddon', 'vpc-cni', { enableNetworkPolicy: 'true' });
     this.metricsServerAddon = this.addon('MetricsServerAddon', 'metrics-server');
     if (clusterAutoscaler) {
-      this.clusterAutoscaler = new ClusterAutoscalerIdentity(this, 'ClusterAutoscaler', { clusterName, clusterRef: this.clusterName, clusterArn: this.clusterArn });
+      this.clusterAutoscaler = new ClusterAutoscalerIdentity(this, 'ClusterAutoscaler', {
+        clusterName,
+        clusterRef: this.clusterName,
+        clusterArn: this.clusterArn,
+      });
     }
 
     new CfnOutput(this, 'ClusterNameOutput', { value: this.clusterName, description: 'EKS cluster name: -var cluster_name= for the serving Terraform' });
@@ -243,10 +245,26 @@ export class EksCluster extends EksClusterBase {
   /** The AWS-managed policies EKS Auto Mode requires on the cluster role, each acknowledged for what it lets EKS do. */
   private addAutoModePolicies(): void {
     const policies = [
-      { name: 'AmazonEKSLoadBalancingPolicy', rule: Rule.iam4EksLoadBalancingPolicy, does: 'create the Network Load Balancers, target groups and their security groups of the models\' LoadBalancer Services' },
-      { name: 'AmazonEKSNetworkingPolicy', rule: Rule.iam4EksNetworkingPolicy, does: 'manage the network interfaces and security group rules of the load balancer targets' },
-      { name: 'AmazonEKSComputePolicy', rule: Rule.iam4EksComputePolicy, does: 'launch Auto Mode instances, which it never does here: the cluster defines no node pool' },
-      { name: 'AmazonEKSBlockStoragePolicy', rule: Rule.iam4EksBlockStoragePolicy, does: 'manage EBS volumes of Auto Mode persistent volumes, which serving does not use' },
+      {
+        name: 'AmazonEKSLoadBalancingPolicy',
+        rule: Rule.iam4EksLoadBalancingPolicy,
+        does: "create the Network Load Balancers, target groups and their security groups of the models' LoadBalancer Services",
+      },
+      {
+        name: 'AmazonEKSNetworkingPolicy',
+        rule: Rule.iam4EksNetworkingPolicy,
+        does: 'manage the network interfaces and security group rules of the load balancer targets',
+      },
+      {
+        name: 'AmazonEKSComputePolicy',
+        rule: Rule.iam4EksComputePolicy,
+        does: 'launch Auto Mode instances, which it never does here: the cluster defines no node pool',
+      },
+      {
+        name: 'AmazonEKSBlockStoragePolicy',
+        rule: Rule.iam4EksBlockStoragePolicy,
+        does: 'manage EBS volumes of Auto Mode persistent volumes, which serving does not use',
+      },
     ];
     for (const policy of policies) {
       this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(policy.name));

@@ -15,7 +15,12 @@ export function addLoadBalancerSubnetOutputs(scope: Construct, vpc: ec2.IVpc): v
   try {
     internal = vpc.selectSubnets({ subnetGroupName: LOAD_BALANCER_SUBNET_GROUP });
   } catch {
-    throw new InvalidPropError('ServingStack', 'vpc', vpc.node.path, `a VPC with a '${LOAD_BALANCER_SUBNET_GROUP}' subnet group (PlatformNetwork creates it) for the EKS models' load balancers`);
+    throw new InvalidPropError(
+      'ServingStack',
+      'vpc',
+      vpc.node.path,
+      `a VPC with a '${LOAD_BALANCER_SUBNET_GROUP}' subnet group (PlatformNetwork creates it) for the EKS models' load balancers`,
+    );
   }
   const output = (id: string, value: string, description: string) => new CfnOutput(scope, id, { value, description });
   const cidrs = (subnets: readonly ec2.ISubnet[]) => subnets.map((subnet) => subnet.ipv4CidrBlock).join(',');
@@ -23,7 +28,11 @@ export function addLoadBalancerSubnetOutputs(scope: Construct, vpc: ec2.IVpc): v
   output('LoadBalancerSubnetCidrsOutput', cidrs(internal.subnets), 'Their CIDR blocks: -var load_balancer_subnet_cidrs=');
   const publicSubnets = vpc.selectSubnets({ subnetType: ec2.SubnetType.PUBLIC, onePerAz: true });
   if (publicSubnets.subnets.length > 0) {
-    output('PublicSubnetIdsOutput', Fn.join(',', publicSubnets.subnetIds), 'Public subnets (internet-facing load balancers with --internet-facing-certificate)');
+    output(
+      'PublicSubnetIdsOutput',
+      Fn.join(',', publicSubnets.subnetIds),
+      'Public subnets (internet-facing load balancers with --internet-facing-certificate)',
+    );
     output('PublicSubnetCidrsOutput', cidrs(publicSubnets.subnets), 'Their CIDR blocks');
   }
   output('VpcCidrOutput', vpc.vpcCidrBlock, 'VPC CIDR: -var load_balancer_client_cidrs= for internal load balancers open to the VPC');

@@ -59,7 +59,11 @@ export function createNodeLaunchTemplate(scope: Construct, rootVolumeSize: Size)
     blockDevices: [
       {
         deviceName: '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(rootVolumeSize.toGibibytes(), { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+        volume: ec2.BlockDeviceVolume.ebs(rootVolumeSize.toGibibytes(), {
+          encrypted: true,
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+          deleteOnTermination: true,
+        }),
       },
     ],
   });

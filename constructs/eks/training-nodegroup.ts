@@ -64,8 +64,10 @@ function validate(props: TrainingNodegroupProps, minSize: number): number {
     if (gpus === undefined) throw invalid('instanceTypes', type, `an NVIDIA GPU instance type: ${Object.keys(EKS_TRAINING_GPUS_PER_INSTANCE).join(', ')}`);
     return gpus;
   });
-  if (new Set(counts).size > 1) throw invalid('instanceTypes', props.instanceTypes, `types with the same number of GPUs (got ${[...new Set(counts)].join(' and ')})`);
+  if (new Set(counts).size > 1)
+    throw invalid('instanceTypes', props.instanceTypes, `types with the same number of GPUs (got ${[...new Set(counts)].join(' and ')})`);
   if (!Number.isInteger(minSize) || minSize < 0) throw invalid('minSize', minSize, 'a whole number of nodes, at least 0');
-  if (!Number.isInteger(props.maxSize) || props.maxSize < Math.max(1, minSize)) throw invalid('maxSize', props.maxSize, `a whole number of nodes, at least 1 and at least minSize (${minSize})`);
+  if (!Number.isInteger(props.maxSize) || props.maxSize < Math.max(1, minSize))
+    throw invalid('maxSize', props.maxSize, `a whole number of nodes, at least 1 and at least minSize (${minSize})`);
   return counts[0];
 }

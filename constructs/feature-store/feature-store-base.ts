@@ -67,8 +67,16 @@ export abstract class FeatureStoreBase extends Construct implements IFeatureStor
    * kms:GenerateDataKey and kms:Decrypt on the lakehouse key).
    */
   grantOfflineWrite(grantee: iam.IGrantable): iam.Grant {
-    const describe = iam.Grant.addToPrincipal({ grantee, actions: DESCRIBE_GROUP_ACTIONS, resourceArns: [...this.featureGroups.values()].map((group) => group.featureGroupArn) });
-    const objects = grantObjectWrite(grantee, { bucket: this.lakehouse.goldBucket, encryptionKey: this.lakehouse.encryptionKey, keyPattern: keysUnder(this.offlineStorePrefix) });
+    const describe = iam.Grant.addToPrincipal({
+      grantee,
+      actions: DESCRIBE_GROUP_ACTIONS,
+      resourceArns: [...this.featureGroups.values()].map((group) => group.featureGroupArn),
+    });
+    const objects = grantObjectWrite(grantee, {
+      bucket: this.lakehouse.goldBucket,
+      encryptionKey: this.lakehouse.encryptionKey,
+      keyPattern: keysUnder(this.offlineStorePrefix),
+    });
     return describe.combine(objects);
   }
 

@@ -47,7 +47,8 @@ export class FeatureStore extends FeatureStoreBase {
     const stack = Stack.of(this);
 
     this.onlineStoreKey =
-      props.onlineStoreKey ?? createPlatformKey(this, 'OnlineStoreKey', { description: `Encrypts the ${stack.stackName} feature store online stores`, removalPolicy });
+      props.onlineStoreKey ??
+      createPlatformKey(this, 'OnlineStoreKey', { description: `Encrypts the ${stack.stackName} feature store online stores`, removalPolicy });
     this.role =
       props.role ??
       new ManagedPolicyRole(this, 'OfflineStoreRole', {
@@ -98,9 +99,15 @@ export class FeatureStore extends FeatureStoreBase {
   private grantOfflineStoreWrite(props: FeatureStoreProps): void {
     const bucket = props.lakehouse.goldBucket;
     this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'WriteOfflineStoreObjects', actions: OFFLINE_STORE_OBJECT_ACTIONS, resources: [bucket.arnForObjects(`${this.offlineStorePrefix}*`)] }),
+      new iam.PolicyStatement({
+        sid: 'WriteOfflineStoreObjects',
+        actions: OFFLINE_STORE_OBJECT_ACTIONS,
+        resources: [bucket.arnForObjects(`${this.offlineStorePrefix}*`)],
+      }),
     );
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadOfflineStoreBucketAcl', actions: OFFLINE_STORE_BUCKET_ACTIONS, resources: [bucket.bucketArn] }));
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ReadOfflineStoreBucketAcl', actions: OFFLINE_STORE_BUCKET_ACTIONS, resources: [bucket.bucketArn] }),
+    );
     props.lakehouse.encryptionKey.grant(this.role, ...OFFLINE_STORE_KEY_ACTIONS);
   }
 }

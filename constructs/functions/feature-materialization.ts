@@ -114,10 +114,20 @@ export class FeatureMaterialization extends PlatformFunction {
 
 function validate(props: FeatureMaterializationProps, putRecordConcurrency: number): void {
   if (props.featureStore.definitions.length === 0) {
-    throw new InvalidPropError(NAME, 'featureStore', props.featureStore.node.path, 'a feature store with at least one feature group (nothing to materialize otherwise)');
+    throw new InvalidPropError(
+      NAME,
+      'featureStore',
+      props.featureStore.node.path,
+      'a feature store with at least one feature group (nothing to materialize otherwise)',
+    );
   }
   if (!Number.isInteger(putRecordConcurrency) || putRecordConcurrency < PUT_RECORD_CONCURRENCY.min || putRecordConcurrency > PUT_RECORD_CONCURRENCY.max) {
-    throw new InvalidPropError(NAME, 'putRecordConcurrency', putRecordConcurrency, `an integer from ${PUT_RECORD_CONCURRENCY.min} to ${PUT_RECORD_CONCURRENCY.max}`);
+    throw new InvalidPropError(
+      NAME,
+      'putRecordConcurrency',
+      putRecordConcurrency,
+      `an integer from ${PUT_RECORD_CONCURRENCY.min} to ${PUT_RECORD_CONCURRENCY.max}`,
+    );
   }
 }
 

@@ -106,5 +106,9 @@ export class Ingestion extends PlatformFunction {
 }
 
 function ingestMetric(metricName: string, dimensions: Record<string, string>, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-  return platformMetric({ namespace: METRICS_NAMESPACE, service: INGEST_SERVICE, metricName }, dimensions, { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+  return platformMetric({ namespace: METRICS_NAMESPACE, service: INGEST_SERVICE, metricName }, dimensions, {
+    statistic: cloudwatch.Stats.SUM,
+    period: Duration.minutes(5),
+    ...props,
+  });
 }

@@ -57,7 +57,12 @@ export class ModelPromotion extends PlatformFunction {
       const parsed = archiveLimitsSchema.safeParse(limits);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new InvalidPropError(NAME, `archiveLimits.${model}.${issue.path.join('.')}`, limits, `a positive whole number of bytes or entries (${issue.message})`);
+        throw new InvalidPropError(
+          NAME,
+          `archiveLimits.${model}.${issue.path.join('.')}`,
+          limits,
+          `a positive whole number of bytes or entries (${issue.message})`,
+        );
       }
     }
     super(scope, id, {
@@ -85,7 +90,11 @@ export class ModelPromotion extends PlatformFunction {
     // A missing config.json beside the artifact must read as 404 (optional file), not 403.
     grantListBucket(this.role, lakehouse.goldBucket);
     acknowledgeObjectPatterns(this, [
-      [lakehouse.goldBucket, `${MODEL_ARTIFACTS_PREFIX}*`, 'it copies or unpacks the registered ONNX artifact or model.tar.gz and its config.json, whose keys the training pipeline chooses'],
+      [
+        lakehouse.goldBucket,
+        `${MODEL_ARTIFACTS_PREFIX}*`,
+        'it copies or unpacks the registered ONNX artifact or model.tar.gz and its config.json, whose keys the training pipeline chooses',
+      ],
       [modelRepository.bucket, `${modelRepository.prefix}*`, 'it writes {model}/{version}/model.onnx and config.json for versions that do not exist yet'],
     ]);
 
@@ -112,5 +121,9 @@ function validateEventAge(maxEventAge: Duration): void {
 }
 
 function promoteMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-  return platformMetric({ namespace: METRICS_NAMESPACE, service: PROMOTE_SERVICE, metricName }, {}, { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+  return platformMetric(
+    { namespace: METRICS_NAMESPACE, service: PROMOTE_SERVICE, metricName },
+    {},
+    { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props },
+  );
 }

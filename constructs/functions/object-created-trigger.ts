@@ -57,9 +57,7 @@ export class ObjectCreatedTrigger extends Construct {
     });
     this.rule.addTarget(new targets.SqsQueue(this.queue, { deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) }));
 
-    props.target.function.addEventSource(
-      new eventSources.SqsEventSource(this.queue, { batchSize, maxConcurrency, reportBatchItemFailures: true }),
-    );
+    props.target.function.addEventSource(new eventSources.SqsEventSource(this.queue, { batchSize, maxConcurrency, reportBatchItemFailures: true }));
   }
 
   /** Seconds the oldest object event has waited in the queue (maximum per 5 minutes by default): the backlog. */

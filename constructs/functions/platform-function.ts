@@ -59,7 +59,8 @@ export class PlatformFunction extends Construct implements iam.IGrantable {
     this.reservedConcurrentExecutions = props.reservedConcurrentExecutions;
 
     this.encryptionKey =
-      props.encryptionKey ?? createFunctionsKey(this, 'EncryptionKey', { description: `Encrypts the logs, environment and queues of ${this.node.path}`, removalPolicy });
+      props.encryptionKey ??
+      createFunctionsKey(this, 'EncryptionKey', { description: `Encrypts the logs, environment and queues of ${this.node.path}`, removalPolicy });
 
     this.securityGroup = props.securityGroup ?? this.createSecurityGroup(props.vpc);
 

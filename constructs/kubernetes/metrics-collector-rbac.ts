@@ -16,7 +16,11 @@ export class MetricsCollectorRbac extends Construct {
     this.role = new ClusterRoleV1(this, 'role', {
       metadata: { name: 'aps-collector-role' },
       rule: [
-        { apiGroups: [''], resources: ['nodes', 'nodes/proxy', 'nodes/metrics', 'services', 'endpoints', 'pods', 'ingresses', 'configmaps'], verbs: ['describe', 'get', 'list', 'watch'] },
+        {
+          apiGroups: [''],
+          resources: ['nodes', 'nodes/proxy', 'nodes/metrics', 'services', 'endpoints', 'pods', 'ingresses', 'configmaps'],
+          verbs: ['describe', 'get', 'list', 'watch'],
+        },
         { apiGroups: ['extensions', 'networking.k8s.io'], resources: ['ingresses/status', 'ingresses'], verbs: ['describe', 'get', 'list', 'watch'] },
         { apiGroups: ['metrics.eks.amazonaws.com'], resources: ['kcm/metrics', 'ksh/metrics'], verbs: ['get'] },
         { nonResourceUrls: ['/metrics'], verbs: ['get'] },

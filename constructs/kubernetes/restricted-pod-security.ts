@@ -4,7 +4,10 @@
  */
 
 /** Namespace labels that make the API server reject any pod breaking the restricted standard. */
-export const RESTRICTED_NAMESPACE_LABELS = { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' } as const;
+export const RESTRICTED_NAMESPACE_LABELS = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/enforce-version': 'latest',
+} as const;
 
 /** Non-root, read-only root filesystem, no privilege escalation, every capability dropped, RuntimeDefault seccomp. */
 export const RESTRICTED_CONTAINER_SECURITY_CONTEXT = {

@@ -106,11 +106,15 @@ export class ServingKubernetesStack extends TerraformStack {
     const awsRegion = variable('aws_region', 'Region of the cluster and the model repository', props.awsRegion);
     const image = variable('serving_image', 'Serving container image URI (CDK output ImageUriOutput)');
     const gpuModels = props.models.some((model) => model.sizing.gpuPerPod > 0);
-    const cudaImage = gpuModels ? variable('serving_cuda_image', 'CUDA serving image URI for the GPU models (serving/Dockerfile.cuda; CDK output CudaImageUriOutput)') : undefined;
+    const cudaImage = gpuModels
+      ? variable('serving_cuda_image', 'CUDA serving image URI for the GPU models (serving/Dockerfile.cuda; CDK output CudaImageUriOutput)')
+      : undefined;
     const modelRepository = variable('model_repository_uri', 'MODEL_REPOSITORY, s3://bucket/prefix/ (CDK output ModelRepositoryOutput)');
     const loadBalancer = props.models.length > 0 ? this.loadBalancerVariables(variable, props) : undefined;
     const captured = props.models.some((model) => (model.captureSampleFraction ?? 0) > 0);
-    const captureDestination = captured ? variable('capture_destination', 'CAPTURE_DESTINATION, s3://<silver bucket> (CDK output CaptureDestinationOutput)') : undefined;
+    const captureDestination = captured
+      ? variable('capture_destination', 'CAPTURE_DESTINATION, s3://<silver bucket> (CDK output CaptureDestinationOutput)')
+      : undefined;
 
     new KubernetesProvider(this, 'kubernetes', {
       host: clusterEndpoint.stringValue,
@@ -169,10 +173,18 @@ export class ServingKubernetesStack extends TerraformStack {
     variable: (name: string, description: string, defaultValue?: string) => TerraformVariable,
     props: ServingKubernetesStackProps,
   ): ServingLoadBalancerProps {
-    const where = props.internetFacingCertificateArn ? 'public subnets (CDK output PublicSubnetIdsOutput)' : 'load-balancer subnets (CDK output LoadBalancerSubnetIdsOutput)';
+    const where = props.internetFacingCertificateArn
+      ? 'public subnets (CDK output PublicSubnetIdsOutput)'
+      : 'load-balancer subnets (CDK output LoadBalancerSubnetIdsOutput)';
     const subnetIds = variable('load_balancer_subnet_ids', `Comma-separated IDs of the ${where}`);
-    const subnetCidrs = variable('load_balancer_subnet_cidrs', `Comma-separated CIDR blocks of those subnets (CDK output ${props.internetFacingCertificateArn ? 'PublicSubnetCidrsOutput' : 'LoadBalancerSubnetCidrsOutput'})`);
-    const clientCidrs = variable('load_balancer_client_cidrs', 'Comma-separated CIDR blocks allowed to call the load balancers (e.g. the VPC CIDR, CDK output VpcCidrOutput)');
+    const subnetCidrs = variable(
+      'load_balancer_subnet_cidrs',
+      `Comma-separated CIDR blocks of those subnets (CDK output ${props.internetFacingCertificateArn ? 'PublicSubnetCidrsOutput' : 'LoadBalancerSubnetCidrsOutput'})`,
+    );
+    const clientCidrs = variable(
+      'load_balancer_client_cidrs',
+      'Comma-separated CIDR blocks allowed to call the load balancers (e.g. the VPC CIDR, CDK output VpcCidrOutput)',
+    );
     const zones = props.loadBalancerZones ?? 2;
     return {
       subnetIds: subnetIds.stringValue,

@@ -61,7 +61,10 @@ export function servingPodSpec(input: ServingPodSpecInput): DeploymentV1SpecTemp
         port: [{ name: 'http', containerPort: SERVING_CONTAINER.port, protocol: 'TCP' }],
         env: [
           ...Object.entries(input.env).map(([name, value]) => ({ name, value })),
-          ...Object.entries(input.annotationEnv ?? {}).map(([name, key]) => ({ name, valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${key}']` } } })),
+          ...Object.entries(input.annotationEnv ?? {}).map(([name, key]) => ({
+            name,
+            valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${key}']` } },
+          })),
         ],
         resources: {
           requests: { cpu: `${input.cpuMillicores.request}m`, memory: `${input.memoryMiB.request}Mi` },

@@ -150,7 +150,9 @@ export class ServingWorkload extends Construct {
       // Rollouts of model versions are the rollout function's to watch; a first apply with the pin at 'none' never becomes ready.
       waitForRollout: false,
       // The HPA owns the replica count; the rollout function owns the pin and the Deployment's rollback annotation.
-      lifecycle: { ignoreChanges: ['spec[0].replicas', 'metadata[0].annotations', `spec[0].template[0].metadata[0].annotations["${SERVED_VERSION_ANNOTATION}"]`] },
+      lifecycle: {
+        ignoreChanges: ['spec[0].replicas', 'metadata[0].annotations', `spec[0].template[0].metadata[0].annotations["${SERVED_VERSION_ANNOTATION}"]`],
+      },
     });
 
     this.service = new ServiceV1(this, 'Service', {
@@ -201,22 +203,42 @@ function validate(props: ServingWorkloadProps, resolved: { drainTimeoutSeconds: 
   const { modelName, sizing } = props;
   if (sizing.target !== 'eks') throw new InvalidWorkloadError(modelName, 'sizing.target', sizing.target, "'eks'");
   if (sizing.minReplicas < 1 || sizing.maxReplicas < sizing.minReplicas) {
-    throw new InvalidWorkloadError(modelName, 'sizing.maxReplicas', sizing.maxReplicas, `at least minReplicas (${sizing.minReplicas}), which must be at least 1`);
+    throw new InvalidWorkloadError(
+      modelName,
+      'sizing.maxReplicas',
+      sizing.maxReplicas,
+      `at least minReplicas (${sizing.minReplicas}), which must be at least 1`,
+    );
   }
-  if (!(resolved.drainTimeoutSeconds >= 0)) throw new InvalidWorkloadError(modelName, 'drainTimeoutSeconds', resolved.drainTimeoutSeconds, 'a number of seconds, at least 0');
+  if (!(resolved.drainTimeoutSeconds >= 0))
+    throw new InvalidWorkloadError(modelName, 'drainTimeoutSeconds', resolved.drainTimeoutSeconds, 'a number of seconds, at least 0');
   if (!(resolved.terminationMarginSeconds >= 1)) {
-    throw new InvalidWorkloadError(modelName, 'terminationMarginSeconds', resolved.terminationMarginSeconds, 'at least 1 second, so the grace period exceeds the drain timeout');
+    throw new InvalidWorkloadError(
+      modelName,
+      'terminationMarginSeconds',
+      resolved.terminationMarginSeconds,
+      'at least 1 second, so the grace period exceeds the drain timeout',
+    );
   }
-  if (!Number.isInteger(resolved.runAsUser) || resolved.runAsUser < 1) throw new InvalidWorkloadError(modelName, 'runAsUser', resolved.runAsUser, 'a non-root UID (a whole number, at least 1)');
+  if (!Number.isInteger(resolved.runAsUser) || resolved.runAsUser < 1)
+    throw new InvalidWorkloadError(modelName, 'runAsUser', resolved.runAsUser, 'a non-root UID (a whole number, at least 1)');
   const lb = props.loadBalancer;
   if (lb?.internetFacing && lb.certificateArn === undefined) {
-    throw new InvalidWorkloadError(modelName, 'loadBalancer.certificateArn', undefined, 'an ACM certificate ARN: an internet-facing load balancer serves TLS only');
+    throw new InvalidWorkloadError(
+      modelName,
+      'loadBalancer.certificateArn',
+      undefined,
+      'an ACM certificate ARN: an internet-facing load balancer serves TLS only',
+    );
   }
-  if (lb && lb.clientCidrs.length === 0) throw new InvalidWorkloadError(modelName, 'loadBalancer.clientCidrs', [], 'at least one CIDR block allowed to call the load balancer');
+  if (lb && lb.clientCidrs.length === 0)
+    throw new InvalidWorkloadError(modelName, 'loadBalancer.clientCidrs', [], 'at least one CIDR block allowed to call the load balancer');
   const fraction = props.capture?.sampleFraction;
-  if (fraction !== undefined && !(fraction >= 0 && fraction <= 1)) throw new InvalidWorkloadError(modelName, 'capture.sampleFraction', fraction, 'a fraction from 0 (off) to 1');
+  if (fraction !== undefined && !(fraction >= 0 && fraction <= 1))
+    throw new InvalidWorkloadError(modelName, 'capture.sampleFraction', fraction, 'a fraction from 0 (off) to 1');
   if (props.capture && !Token.isUnresolved(props.capture.destination) && !props.capture.destination.startsWith('s3://')) {
     throw new InvalidWorkloadError(modelName, 'capture.destination', props.capture.destination, 's3://<silver bucket>');
   }
-  if (!Token.isUnresolved(props.modelRepositoryUri) && !props.modelRepositoryUri.startsWith('s3://')) throw new InvalidWorkloadError(modelName, 'modelRepositoryUri', props.modelRepositoryUri, 's3://bucket/prefix/');
+  if (!Token.isUnresolved(props.modelRepositoryUri) && !props.modelRepositoryUri.startsWith('s3://'))
+    throw new InvalidWorkloadError(modelName, 'modelRepositoryUri', props.modelRepositoryUri, 's3://bucket/prefix/');
 }

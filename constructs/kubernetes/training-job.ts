@@ -5,7 +5,15 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { restrictedPodSecurityContext, RESTRICTED_CONTAINER_SECURITY_CONTEXT } from './restricted-pod-security';
 import type { TrainingJobProps } from './training-job-props';
-import { GPU_RESOURCE, GPU_TAINT, PRIORITY_CLASSES, TRAINER_SERVICE_ACCOUNT, TRAINING_NAMESPACE, TRAINING_WORKLOAD, WORKLOAD_NODE_LABEL } from './workload-names';
+import {
+  GPU_RESOURCE,
+  GPU_TAINT,
+  PRIORITY_CLASSES,
+  TRAINER_SERVICE_ACCOUNT,
+  TRAINING_NAMESPACE,
+  TRAINING_WORKLOAD,
+  WORKLOAD_NODE_LABEL,
+} from './workload-names';
 
 /** torchrun's static rendezvous port on index 0 (the reference trainer uses the same on SageMaker). */
 export const RENDEZVOUS_PORT = 29500;
@@ -46,10 +54,16 @@ export class TrainingJob extends Construct {
     validate(props, { resources, maxRuntimeSeconds, backoffLimit, runAsUser });
     const { runName } = props;
     const command = props.command ?? [
-      'python', '-m', 'torch.distributed.run',
-      `--nnodes=${props.nodes}`, `--nproc-per-node=${props.gpusPerNode}`, '--node-rank=$(NODE_RANK)',
-      `--master-addr=${runName}-0.${runName}`, `--master-port=${RENDEZVOUS_PORT}`,
-      '-m', 'trainer.train',
+      'python',
+      '-m',
+      'torch.distributed.run',
+      `--nnodes=${props.nodes}`,
+      `--nproc-per-node=${props.gpusPerNode}`,
+      '--node-rank=$(NODE_RANK)',
+      `--master-addr=${runName}-0.${runName}`,
+      `--master-port=${RENDEZVOUS_PORT}`,
+      '-m',
+      'trainer.train',
     ];
     const labels = { 'app.kubernetes.io/name': 'trainer', 'app.kubernetes.io/part-of': 'mlops-blueprint', [RUN_LABEL]: runName };
     const meta = (name: string) => ({ name, namespace: TRAINING_NAMESPACE, labels });
@@ -61,7 +75,12 @@ export class TrainingJob extends Construct {
     // Headless, publishing pods before they are ready: the rendezvous needs every index's address while they all start.
     this.service = new ServiceV1(this, 'Rendezvous', {
       metadata: meta(runName),
-      spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector: { [RUN_LABEL]: runName }, port: [{ name: 'rendezvous', port: RENDEZVOUS_PORT, targetPort: String(RENDEZVOUS_PORT), protocol: 'TCP' }] },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: { [RUN_LABEL]: runName },
+        port: [{ name: 'rendezvous', port: RENDEZVOUS_PORT, targetPort: String(RENDEZVOUS_PORT), protocol: 'TCP' }],
+      },
     });
 
     const gpu = String(props.gpusPerNode);
@@ -135,18 +154,24 @@ function validate(
   resolved: { resources: { cpuMillicores: number; memoryMiB: number }; maxRuntimeSeconds: number; backoffLimit: number; runAsUser: number },
 ): void {
   const invalid = (field: string, value: unknown, allowed: string) => new InvalidTrainingJobError(props.runName, field, value, allowed);
-  if (!RUN_NAME.test(props.runName)) throw invalid('runName', props.runName, 'a DNS label: lower-case letters, digits and hyphens, starting with a letter, at most 50 characters');
-  if (!Token.isUnresolved(props.image) && !DIGEST_PINNED.test(props.image)) throw invalid('image', props.image, 'an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>');
+  if (!RUN_NAME.test(props.runName))
+    throw invalid('runName', props.runName, 'a DNS label: lower-case letters, digits and hyphens, starting with a letter, at most 50 characters');
+  if (!Token.isUnresolved(props.image) && !DIGEST_PINNED.test(props.image))
+    throw invalid('image', props.image, 'an image pinned by digest: <registry>/<repository>@sha256:<64 hex digits>');
   if (!Number.isInteger(props.nodes) || props.nodes < 1) throw invalid('nodes', props.nodes, 'a whole number of nodes, at least 1');
   if (!Number.isInteger(props.gpusPerNode) || props.gpusPerNode < 1) throw invalid('gpusPerNode', props.gpusPerNode, 'a whole number of GPUs, at least 1');
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.volumeClaimName)) throw invalid('volumeClaimName', props.volumeClaimName, 'the name of a PersistentVolumeClaim in the training namespace');
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.volumeClaimName))
+    throw invalid('volumeClaimName', props.volumeClaimName, 'the name of a PersistentVolumeClaim in the training namespace');
   if (props.dataPath.startsWith('/') || props.dataPath.split('/').includes('..') || props.dataPath === '') {
     throw invalid('dataPath', props.dataPath, 'a relative path inside the volume, without ..');
   }
   const { cpuMillicores, memoryMiB } = resolved.resources;
-  if (!Number.isInteger(cpuMillicores) || cpuMillicores < 100) throw invalid('resources.cpuMillicores', cpuMillicores, 'a whole number of millicores, at least 100');
+  if (!Number.isInteger(cpuMillicores) || cpuMillicores < 100)
+    throw invalid('resources.cpuMillicores', cpuMillicores, 'a whole number of millicores, at least 100');
   if (!Number.isInteger(memoryMiB) || memoryMiB < 256) throw invalid('resources.memoryMiB', memoryMiB, 'a whole number of MiB, at least 256');
-  if (!Number.isInteger(resolved.maxRuntimeSeconds) || resolved.maxRuntimeSeconds < 60) throw invalid('maxRuntimeSeconds', resolved.maxRuntimeSeconds, 'a whole number of seconds, at least 60');
+  if (!Number.isInteger(resolved.maxRuntimeSeconds) || resolved.maxRuntimeSeconds < 60)
+    throw invalid('maxRuntimeSeconds', resolved.maxRuntimeSeconds, 'a whole number of seconds, at least 60');
   if (!Number.isInteger(resolved.backoffLimit) || resolved.backoffLimit < 0) throw invalid('backoffLimit', resolved.backoffLimit, 'a whole number, at least 0');
-  if (!Number.isInteger(resolved.runAsUser) || resolved.runAsUser < 1) throw invalid('runAsUser', resolved.runAsUser, 'a non-root UID (a whole number, at least 1)');
+  if (!Number.isInteger(resolved.runAsUser) || resolved.runAsUser < 1)
+    throw invalid('runAsUser', resolved.runAsUser, 'a non-root UID (a whole number, at least 1)');
 }

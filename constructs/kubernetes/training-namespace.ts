@@ -36,7 +36,8 @@ export class TrainingNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: TrainingNamespaceProps) {
     super(scope, id);
-    if (!Number.isInteger(props.gpuQuota) || props.gpuQuota < 1) throw new InvalidTrainingNamespaceError('gpuQuota', props.gpuQuota, 'a whole number of GPUs, at least 1');
+    if (!Number.isInteger(props.gpuQuota) || props.gpuQuota < 1)
+      throw new InvalidTrainingNamespaceError('gpuQuota', props.gpuQuota, 'a whole number of GPUs, at least 1');
     const labels = { 'app.kubernetes.io/part-of': 'mlops-blueprint', 'app.kubernetes.io/managed-by': 'terraform' };
     this.namespace = new NamespaceV1(this, 'Namespace', {
       metadata: {
@@ -47,7 +48,10 @@ export class TrainingNamespace extends Construct {
     const namespace = this.namespace.metadata.name;
     const meta = (name: string) => ({ name, namespace, labels });
 
-    this.resourceQuota = new ResourceQuotaV1(this, 'ResourceQuota', { metadata: meta('training-gpus'), spec: { hard: { [`requests.${GPU_RESOURCE}`]: String(props.gpuQuota) } } });
+    this.resourceQuota = new ResourceQuotaV1(this, 'ResourceQuota', {
+      metadata: meta('training-gpus'),
+      spec: { hard: { [`requests.${GPU_RESOURCE}`]: String(props.gpuQuota) } },
+    });
     this.limitRange = new LimitRangeV1(this, 'LimitRange', {
       metadata: meta('container-defaults'),
       spec: { limit: [{ type: 'Container', default: { cpu: '1', memory: '2Gi' }, defaultRequest: { cpu: '500m', memory: '1Gi' } }] },
@@ -64,7 +68,9 @@ export class TrainingNamespace extends Construct {
         egress: [
           { to: [{ podSelector: {} }] },
           {
-            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            to: [
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+            ],
             ports: [
               { port: '53', protocol: 'UDP' },
               { port: '53', protocol: 'TCP' },

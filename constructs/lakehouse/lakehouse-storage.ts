@@ -10,13 +10,7 @@ import { createSecureBucket, housekeepingRule } from '../shared/secure-bucket';
 import { LAKEHOUSE_TIERS, LakehouseBase, type ILakehouse, type LakehouseAttributes, type LakehouseTier } from './lakehouse';
 import type { LakehouseStorageProps } from './lakehouse-storage-props';
 import { SilverTables } from './silver-tables';
-import {
-  validateDatabaseNamePrefix,
-  validateLifecycle,
-  validateQuarantinePrefix,
-  validateRemoval,
-  validateWorkGroupName,
-} from './validate-lakehouse-props';
+import { validateDatabaseNamePrefix, validateLifecycle, validateQuarantinePrefix, validateRemoval, validateWorkGroupName } from './validate-lakehouse-props';
 
 export { DEFAULT_QUARANTINE_PREFIX };
 

@@ -61,7 +61,11 @@ export abstract class ModelRegistryBase extends Construct implements IModelRegis
         ...options.eventPattern,
         source: ['aws.sagemaker'],
         detailType: ['SageMaker Model Package State Change'],
-        detail: { ...options.eventPattern?.detail, ModelPackageGroupName: this.modelNames.map((name) => this.groupName(name)), ModelApprovalStatus: ['Approved'] },
+        detail: {
+          ...options.eventPattern?.detail,
+          ModelPackageGroupName: this.modelNames.map((name) => this.groupName(name)),
+          ModelApprovalStatus: ['Approved'],
+        },
       },
     });
     if (options.target) rule.addTarget(options.target);
@@ -70,7 +74,8 @@ export abstract class ModelRegistryBase extends Construct implements IModelRegis
 
   /** The model package group name of one of `modelNames`: `groupNamePrefix` + model name. */
   groupName(modelName: string): string {
-    if (!this.modelNames.includes(modelName)) throw new Error(`ModelRegistry: no model ${JSON.stringify(modelName)}; the registry holds ${this.modelNames.join(', ')}`);
+    if (!this.modelNames.includes(modelName))
+      throw new Error(`ModelRegistry: no model ${JSON.stringify(modelName)}; the registry holds ${this.modelNames.join(', ')}`);
     return `${this.groupNamePrefix}${modelName}`;
   }
 
@@ -81,7 +86,12 @@ export abstract class ModelRegistryBase extends Construct implements IModelRegis
 
   /** ARN of one model's group (built from its name, so policies do not depend on the group resource). */
   groupArn(modelName: string): string {
-    return Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: this.groupName(modelName).toLowerCase(), arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    return Stack.of(this).formatArn({
+      service: 'sagemaker',
+      resource: 'model-package-group',
+      resourceName: this.groupName(modelName).toLowerCase(),
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
   }
 
   /** ARN pattern of every package version of one model's group: `model-package/<group>/*`. */
@@ -112,7 +122,12 @@ export abstract class ModelRegistryBase extends Construct implements IModelRegis
   /** UpdateModelPackage (approve or reject) in `modelName`'s group (every group when omitted): the evaluation gate, auto mode only. */
   grantApprove(grantee: iam.IGrantable, modelName?: string): iam.Grant {
     if (this.approvalMode === 'manual') {
-      throw new InvalidPropError('ModelRegistry', 'approvalMode', this.approvalMode, 'grantApprove is for auto mode; in manual mode only approverRole approves');
+      throw new InvalidPropError(
+        'ModelRegistry',
+        'approvalMode',
+        this.approvalMode,
+        'grantApprove is for auto mode; in manual mode only approverRole approves',
+      );
     }
     return iam.Grant.addToPrincipal({ grantee, actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS], resourceArns: this.packageArns(modelName) });
   }

@@ -59,7 +59,11 @@ export class ModelRegistry extends ModelRegistryBase {
         this.approverRole.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [approver] }));
       }
       this.approverRole.addToPrincipalPolicy(
-        new iam.PolicyStatement({ sid: 'ApproveModelPackages', actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS], resources: this.packageArns() }),
+        new iam.PolicyStatement({
+          sid: 'ApproveModelPackages',
+          actions: [...APPROVE_PACKAGE_ACTIONS, ...DESCRIBE_PACKAGE_ACTIONS],
+          resources: this.packageArns(),
+        }),
       );
       for (const modelName of this.modelNames) {
         acknowledgeWildcardResource(
@@ -161,7 +165,12 @@ function validateAccountId(accountId: string | undefined): void {
 
 function validateApprovers(approvalMode: ApprovalMode, approvers: readonly iam.IPrincipal[]): void {
   if (approvalMode === 'manual' && approvers.length === 0) {
-    throw new InvalidPropError(NAME, 'approvers', '[]', 'manual approval mode needs at least one principal that may assume the approver role (role ARNs or a permission set)');
+    throw new InvalidPropError(
+      NAME,
+      'approvers',
+      '[]',
+      'manual approval mode needs at least one principal that may assume the approver role (role ARNs or a permission set)',
+    );
   }
   if (approvalMode === 'auto' && approvers.length > 0) {
     throw new InvalidPropError(NAME, 'approvers', `${approvers.length} principal(s)`, 'only used in manual approval mode; auto mode has no approver role');

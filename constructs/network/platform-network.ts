@@ -40,8 +40,7 @@ export class PlatformNetwork extends Construct {
     validateZones(props, zoneCount, natGateways);
 
     this.encryptionKey =
-      props.encryptionKey ??
-      createPlatformKey(this, 'EncryptionKey', { description: `Encrypts the ${Stack.of(this).stackName} VPC flow logs`, removalPolicy });
+      props.encryptionKey ?? createPlatformKey(this, 'EncryptionKey', { description: `Encrypts the ${Stack.of(this).stackName} VPC flow logs`, removalPolicy });
     allowCloudWatchLogs(this, this.encryptionKey);
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
@@ -105,7 +104,8 @@ function validateZones(props: PlatformNetworkProps, zoneCount: number, natGatewa
     throw new InvalidPropError(NAME, 'availabilityZones', props.availabilityZones.join(','), 'each zone once');
   }
   const prop = props.availabilityZones !== undefined ? 'availabilityZones' : 'maxAzs';
-  if (zoneCount < 2) throw new InvalidPropError(NAME, prop, props.availabilityZones?.join(',') ?? zoneCount, 'at least 2 zones: load balancers and HA serving need two');
+  if (zoneCount < 2)
+    throw new InvalidPropError(NAME, prop, props.availabilityZones?.join(',') ?? zoneCount, 'at least 2 zones: load balancers and HA serving need two');
   if (natGateways < 1 || natGateways > zoneCount) {
     throw new InvalidPropError(NAME, 'natGateways', natGateways, `between 1 and the number of zones (${zoneCount})`);
   }

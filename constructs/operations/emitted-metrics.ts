@@ -30,12 +30,24 @@ const emitted = (namespace: string, service: string, names: readonly string[], d
  * an alarm that leaves one out (Powertools' `service` most often) sees nothing.
  */
 export const EMITTED_METRICS: readonly EmittedMetric[] = [
-  ...emitted(METRICS_NAMESPACE, INGEST_SERVICE, [INGEST_METRICS.rowsIn, INGEST_METRICS.rowsValid, INGEST_METRICS.rowsQuarantined, INGEST_METRICS.objectsIngested], [DATASET_DIMENSION]),
+  ...emitted(
+    METRICS_NAMESPACE,
+    INGEST_SERVICE,
+    [INGEST_METRICS.rowsIn, INGEST_METRICS.rowsValid, INGEST_METRICS.rowsQuarantined, INGEST_METRICS.objectsIngested],
+    [DATASET_DIMENSION],
+  ),
   ...emitted(METRICS_NAMESPACE, INGEST_SERVICE, [INGEST_METRICS.objectsAlreadyIngested, INGEST_METRICS.poisonMessages], []),
   ...emitted(
     METRICS_NAMESPACE,
     MATERIALIZE_SERVICE,
-    [MATERIALIZE_METRICS.rowsRead, MATERIALIZE_METRICS.recordsWrittenOffline, MATERIALIZE_METRICS.recordsWrittenOnline, MATERIALIZE_METRICS.recordsRejected, MATERIALIZE_METRICS.recordsFailed, MATERIALIZE_METRICS.recordRetries],
+    [
+      MATERIALIZE_METRICS.rowsRead,
+      MATERIALIZE_METRICS.recordsWrittenOffline,
+      MATERIALIZE_METRICS.recordsWrittenOnline,
+      MATERIALIZE_METRICS.recordsRejected,
+      MATERIALIZE_METRICS.recordsFailed,
+      MATERIALIZE_METRICS.recordRetries,
+    ],
     [FEATURE_GROUP_DIMENSION],
   ),
   ...emitted(METRICS_NAMESPACE, MATERIALIZE_SERVICE, [MATERIALIZE_METRICS.objectsSkipped], []),
@@ -48,7 +60,12 @@ export const EMITTED_METRICS: readonly EmittedMetric[] = [
     [SERVING_EMF.metrics.requestLatency, SERVING_EMF.metrics.queueTime, SERVING_EMF.metrics.batchSize, SERVING_EMF.metrics.modelLoadFailures],
     [SERVING_EMF.dimensions.model],
   ),
-  ...emitted(METRICS_NAMESPACE, DRIFT_DETECTOR_SERVICE, [DRIFT_METRICS.psi, DRIFT_METRICS.ksStatistic], [DRIFT_DIMENSIONS.model, DRIFT_DIMENSIONS.version, DRIFT_DIMENSIONS.feature]),
+  ...emitted(
+    METRICS_NAMESPACE,
+    DRIFT_DETECTOR_SERVICE,
+    [DRIFT_METRICS.psi, DRIFT_METRICS.ksStatistic],
+    [DRIFT_DIMENSIONS.model, DRIFT_DIMENSIONS.version, DRIFT_DIMENSIONS.feature],
+  ),
   ...emitted(METRICS_NAMESPACE, DRIFT_DETECTOR_SERVICE, [DRIFT_METRICS.samples], [DRIFT_DIMENSIONS.model, DRIFT_DIMENSIONS.version]),
   ...emitted(
     METRICS_NAMESPACE,
@@ -85,6 +102,14 @@ export function platformMetric(
       emitted.service === metric.service &&
       emitted.dimensions.join() === dimensionNames.join(),
   );
-  if (!published) throw new Error(`no platform code publishes ${metric.namespace}/${metric.metricName} (service ${metric.service}) with dimensions ${dimensionNames.join(', ')}`);
-  return new cloudwatch.Metric({ ...options, namespace: metric.namespace, metricName: metric.metricName, dimensionsMap: { [SERVICE_DIMENSION]: metric.service, ...dimensions } });
+  if (!published)
+    throw new Error(
+      `no platform code publishes ${metric.namespace}/${metric.metricName} (service ${metric.service}) with dimensions ${dimensionNames.join(', ')}`,
+    );
+  return new cloudwatch.Metric({
+    ...options,
+    namespace: metric.namespace,
+    metricName: metric.metricName,
+    dimensionsMap: { [SERVICE_DIMENSION]: metric.service, ...dimensions },
+  });
 }

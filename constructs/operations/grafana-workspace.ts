@@ -65,7 +65,9 @@ export class GrafanaWorkspace extends Construct {
       assumedBy: new iam.ServicePrincipal('grafana.amazonaws.com', {
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'grafana', resource: '/workspaces', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({ service: 'grafana', resource: '/workspaces', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+          },
         },
       }),
       description: `Amazon Managed Grafana of ${props.environmentName}: queries its Prometheus workspace, reads CloudWatch metrics`,
@@ -167,13 +169,17 @@ export class GrafanaWorkspace extends Construct {
     const reason =
       "Ingress is HTTPS (443) only, from the VPC's own CIDR block, which the network stack exports (Fn::ImportValue) so the rule cannot resolve it: " +
       'only hosts inside the VPC reach the AMP interface endpoints; no SSH, no other port, nothing from outside the VPC.';
-    for (const rule of [Rule.ec2UnrestrictedIngressAwsSolutions, Rule.ec2RestrictedCommonPortsNist, Rule.ec2RestrictedSshNist]) acknowledgeFinding(cfnGroup, rule, reason);
+    for (const rule of [Rule.ec2UnrestrictedIngressAwsSolutions, Rule.ec2RestrictedCommonPortsNist, Rule.ec2RestrictedSshNist])
+      acknowledgeFinding(cfnGroup, rule, reason);
     return (
       [
         ['PrometheusWorkspacesEndpoint', ec2.InterfaceVpcEndpointAwsService.PROMETHEUS_WORKSPACES],
         ['PrometheusEndpoint', ec2.InterfaceVpcEndpointAwsService.PROMETHEUS],
       ] as const
-    ).map(([id, service]) => new ec2.InterfaceVpcEndpoint(this, id, { vpc, service, subnets, privateDnsEnabled: true, open: false, securityGroups: [securityGroup] }));
+    ).map(
+      ([id, service]) =>
+        new ec2.InterfaceVpcEndpoint(this, id, { vpc, service, subnets, privateDnsEnabled: true, open: false, securityGroups: [securityGroup] }),
+    );
   }
 
   /** The workspace's ARN (`arn:…:grafana:<region>:<account>:/workspaces/<id>`). */
@@ -202,16 +208,28 @@ function authenticationOf(auth: GrafanaAuthentication): Pick<grafana.CfnWorkspac
 
 function validate(props: GrafanaWorkspaceProps): void {
   if (!/^[a-z][a-z0-9-]{0,40}$/.test(props.environmentName)) {
-    throw new InvalidPropError(NAME, 'environmentName', props.environmentName, 'lower-case letters, digits and hyphens (in the workspace name and the Grafana uids)');
+    throw new InvalidPropError(
+      NAME,
+      'environmentName',
+      props.environmentName,
+      'lower-case letters, digits and hyphens (in the workspace name and the Grafana uids)',
+    );
   }
   const auth = props.authentication;
   if (auth.authentication === 'SAML') {
-    if (!auth.samlMetadataUrl.startsWith('https://')) throw new InvalidPropError(NAME, 'authentication.samlMetadataUrl', auth.samlMetadataUrl, 'an https:// URL');
-    if (auth.adminGroups.length === 0) throw new InvalidPropError(NAME, 'authentication.adminGroups', '[]', 'at least one group, or no one can administer the workspace');
+    if (!auth.samlMetadataUrl.startsWith('https://'))
+      throw new InvalidPropError(NAME, 'authentication.samlMetadataUrl', auth.samlMetadataUrl, 'an https:// URL');
+    if (auth.adminGroups.length === 0)
+      throw new InvalidPropError(NAME, 'authentication.adminGroups', '[]', 'at least one group, or no one can administer the workspace');
   }
   const dashboardChars = JSON.stringify(props.dashboards ?? []).length;
   if (dashboardChars > MAX_DASHBOARD_CHARS) {
-    throw new InvalidPropError(NAME, 'dashboards', `${dashboardChars} characters of JSON`, `at most ${MAX_DASHBOARD_CHARS}: an Update request carries the old and the new dashboards, and CloudFormation invokes the function asynchronously (Lambda's 256 KB event limit); split them over two workspaces or fewer panels`);
+    throw new InvalidPropError(
+      NAME,
+      'dashboards',
+      `${dashboardChars} characters of JSON`,
+      `at most ${MAX_DASHBOARD_CHARS}: an Update request carries the old and the new dashboards, and CloudFormation invokes the function asynchronously (Lambda's 256 KB event limit); split them over two workspaces or fewer panels`,
+    );
   }
   const uids = new Set<string>();
   for (const dashboard of props.dashboards ?? []) {

@@ -75,8 +75,7 @@ export class MetricsWorkspace extends MetricsWorkspaceBase {
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const alias = props.alias ?? stack.stackName;
-    this.encryptionKey =
-      props.encryptionKey ?? createPlatformKey(this, 'Key', { description: `Encrypts the ${alias} Prometheus workspace`, removalPolicy });
+    this.encryptionKey = props.encryptionKey ?? createPlatformKey(this, 'Key', { description: `Encrypts the ${alias} Prometheus workspace`, removalPolicy });
     this.alerting = props.alertTopic !== undefined;
     this.workspace = new aps.CfnWorkspace(this, 'Resource', {
       alias,
@@ -99,7 +98,8 @@ export class MetricsWorkspace extends MetricsWorkspaceBase {
    * nothing, so that is refused.
    */
   addAlertRules(id: string, groupName: string, rules: readonly PrometheusAlertRule[]): aps.CfnRuleGroupsNamespace {
-    if (!this.alerting) throw new InvalidPropError(NAME, 'alertTopic', undefined, 'a topic before alert rules are added: rules without an alert manager page no one');
+    if (!this.alerting)
+      throw new InvalidPropError(NAME, 'alertTopic', undefined, 'a topic before alert rules are added: rules without an alert manager page no one');
     for (const rule of rules) {
       if (!ALERT_NAME.test(rule.alert)) throw new InvalidPropError(NAME, 'rules.alert', rule.alert, `a Prometheus alert name matching ${ALERT_NAME}`);
       if (!RULE_DURATION.test(rule.for)) throw new InvalidPropError(NAME, 'rules.for', rule.for, "a Prometheus duration such as '5m'");

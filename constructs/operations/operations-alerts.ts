@@ -200,7 +200,13 @@ export class OperationsAlerts extends Construct implements IQueueAlarms {
       ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
     };
     this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({ sid: 'CloudWatchAlarmsOfThisAccountPublish', principals: [principal], actions: ['sns:Publish'], resources: [this.topic.topicArn], conditions }),
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccountPublish',
+        principals: [principal],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions,
+      }),
     );
     this.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({

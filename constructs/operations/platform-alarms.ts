@@ -39,7 +39,12 @@ export class PlatformAlarms extends Construct {
         throw new InvalidPropError(NAME, `datasets.${dataset}.quarantineRatioThreshold`, thresholds.quarantineRatioThreshold, 'a share above 0 and below 1');
       }
       if (!Number.isInteger(thresholds.silverFreshnessHours) || thresholds.silverFreshnessHours < 1 || thresholds.silverFreshnessHours > 168) {
-        throw new InvalidPropError(NAME, `datasets.${dataset}.silverFreshnessHours`, thresholds.silverFreshnessHours, 'whole hours from 1 to 168 (CloudWatch evaluates at most 7 days)');
+        throw new InvalidPropError(
+          NAME,
+          `datasets.${dataset}.silverFreshnessHours`,
+          thresholds.silverFreshnessHours,
+          'whole hours from 1 to 168 (CloudWatch evaluates at most 7 days)',
+        );
       }
       this.datasetAlarms(dataset, thresholds.quarantineRatioThreshold, thresholds.silverFreshnessHours);
     }
@@ -47,13 +52,29 @@ export class PlatformAlarms extends Construct {
     this.anyFailure('IngestPoisonMessages', 'ingest: messages that are not a bronze object event', Ingestion.metricPoisonMessages(failures));
     for (const featureGroup of props.featureGroups) {
       const id = constructIdOf(featureGroup);
-      this.anyFailure(`${id}RecordsFailed`, `materialize-features: records of ${featureGroup} not written after every retry`, FeatureMaterialization.metricRecordsFailed(featureGroup, failures));
-      this.anyFailure(`${id}RecordsRejected`, `materialize-features: rows ${featureGroup} refused (see the failure report)`, FeatureMaterialization.metricRecordsRejected(featureGroup, failures));
+      this.anyFailure(
+        `${id}RecordsFailed`,
+        `materialize-features: records of ${featureGroup} not written after every retry`,
+        FeatureMaterialization.metricRecordsFailed(featureGroup, failures),
+      );
+      this.anyFailure(
+        `${id}RecordsRejected`,
+        `materialize-features: rows ${featureGroup} refused (see the failure report)`,
+        FeatureMaterialization.metricRecordsRejected(featureGroup, failures),
+      );
     }
-    this.anyFailure('ModelPackagesRejected', 'promote-model: an approved model package was rejected and will not be served', ModelPromotion.metricPackagesRejected(failures));
+    this.anyFailure(
+      'ModelPackagesRejected',
+      'promote-model: an approved model package was rejected and will not be served',
+      ModelPromotion.metricPackagesRejected(failures),
+    );
     for (const model of props.lambdaModels) {
       const metric = LambdaServing.metricModelLoadFailures(model, failures);
-      this.anyFailure(`${constructIdOf(model)}ModelLoadFailures`, `serving (Lambda): a version of ${model} failed to load; the previous one keeps serving`, metric);
+      this.anyFailure(
+        `${constructIdOf(model)}ModelLoadFailures`,
+        `serving (Lambda): a version of ${model} failed to load; the previous one keeps serving`,
+        metric,
+      );
     }
     for (const model of props.driftModels) {
       const metric = DriftDetection.metricCaptureRecordsRejected(model, failures);
@@ -87,12 +108,12 @@ export class PlatformAlarms extends Construct {
     this.record(
       `ingest: no new silver ${dataset} object for ${freshnessHours} h`,
       Ingestion.metricObjectsIngested(dataset, hour).createAlarm(this, `${id}SilverFreshness`, {
-          alarmDescription: `${dataset}: no object ingested to silver for ${freshnessHours} hours; check the producer and the ingest function.`,
-          threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-          evaluationPeriods: freshnessHours,
-          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-        }),
+        alarmDescription: `${dataset}: no object ingested to silver for ${freshnessHours} hours; check the producer and the ingest function.`,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: freshnessHours,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
     );
   }
 

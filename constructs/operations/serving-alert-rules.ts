@@ -33,18 +33,19 @@ export function servingAlertRules(models: readonly PrometheusServedModel[], opti
       expr: `sum(increase(${M.modelLoadFailures}{${SERVING_LABELS.model}="${modelName}"}[10m])) > 0`,
       for: '1m',
       labels,
-      annotations: { summary: `${modelName}: a model version failed to load; the previous version keeps serving`, description: 'Read the serving logs for the load error.' },
+      annotations: {
+        summary: `${modelName}: a model version failed to load; the previous version keeps serving`,
+        description: 'Read the serving logs for the load error.',
+      },
     };
     if (target !== 'eks') return [loadFailure];
-    const signalRules = servingSignals({ model: modelName }, { p99LatencyMs, errorRateThresholdPercent }).map(
-      (signal): PrometheusAlertRule => ({
-        alert: signal.alert,
-        expr: `${signal.expr} > ${signal.threshold}`,
-        for: SERVING_SIGNAL_WINDOW,
-        labels,
-        annotations: { summary: `${modelName}: ${signal.name} above ${signal.limit} for ${SERVING_SIGNAL_WINDOW}` },
-      }),
-    );
+    const signalRules = servingSignals({ model: modelName }, { p99LatencyMs, errorRateThresholdPercent }).map((signal): PrometheusAlertRule => ({
+      alert: signal.alert,
+      expr: `${signal.expr} > ${signal.threshold}`,
+      for: SERVING_SIGNAL_WINDOW,
+      labels,
+      annotations: { summary: `${modelName}: ${signal.name} above ${signal.limit} for ${SERVING_SIGNAL_WINDOW}` },
+    }));
     return [...signalRules, loadFailure];
   });
 }

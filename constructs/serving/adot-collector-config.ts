@@ -30,7 +30,12 @@ export function adotCollectorConfig(options: CollectorConfigOptions): Record<str
               // Prometheus renames the container's `model` to `exported_model` and per-model queries come back empty.
               honor_labels: true,
               metrics_path: SERVING_CONTAINER.metricsPath,
-              static_configs: [{ targets: [`localhost:${SERVING_CONTAINER.port}`], labels: { [SERVING_LABELS.model]: options.modelName, [SERVING_LABELS.servingTarget]: 'fargate' } }],
+              static_configs: [
+                {
+                  targets: [`localhost:${SERVING_CONTAINER.port}`],
+                  labels: { [SERVING_LABELS.model]: options.modelName, [SERVING_LABELS.servingTarget]: 'fargate' },
+                },
+              ],
             },
           ],
         },

@@ -13,7 +13,8 @@ import { captureDestination, captureEnabled, grantCaptureWrite } from './inferen
 function validateDecision(modelName: string, decision: EksSizing): void {
   const invalid = (field: string, value: unknown, allowed: string) => new InvalidPropError('EksServing', `decision.${field}`, value, allowed);
   if (decision.target !== 'eks') throw invalid('target', decision.target, "'eks': pass the EKS sizing of the decision");
-  if (!/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/.test(modelName)) throw new InvalidPropError('EksServing', 'modelName', modelName, 'lower-case letters, digits and hyphens, 3-40 characters');
+  if (!/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/.test(modelName))
+    throw new InvalidPropError('EksServing', 'modelName', modelName, 'lower-case letters, digits and hyphens, 3-40 characters');
   if (decision.minReplicas < 1 || decision.maxReplicas < decision.minReplicas) {
     throw invalid('maxReplicas', decision.maxReplicas, `at least minReplicas (${decision.minReplicas}), which must be at least 1`);
   }
@@ -58,10 +59,20 @@ export class EksServing extends Construct {
       );
     }
     if (props.cluster && !props.cluster.podIdentityAgent) {
-      throw new InvalidPropError('EksServing', 'cluster.podIdentityAgent', false, 'a cluster running the EKS Pod Identity agent add-on (eks-pod-identity-agent)');
+      throw new InvalidPropError(
+        'EksServing',
+        'cluster.podIdentityAgent',
+        false,
+        'a cluster running the EKS Pod Identity agent add-on (eks-pod-identity-agent)',
+      );
     }
     if (props.cluster && !props.cluster.loadBalancing) {
-      throw new InvalidPropError('EksServing', 'cluster.loadBalancing', false, "a cluster with EKS Auto Mode load balancing, which exposes the model's Network Load Balancer");
+      throw new InvalidPropError(
+        'EksServing',
+        'cluster.loadBalancing',
+        false,
+        "a cluster with EKS Auto Mode load balancing, which exposes the model's Network Load Balancer",
+      );
     }
     this.namespace = servingNamespace(modelName);
     this.serviceAccountName = servingServiceAccount(modelName);
@@ -90,7 +101,10 @@ export class EksServing extends Construct {
     if (capture) {
       grantCaptureWrite(this.podRole, modelName, capture);
       // The sample fraction comes from the same environment config in the cdktf app; only the bucket name is deploy-time.
-      new CfnOutput(this, 'CaptureDestinationOutput', { value: captureDestination(capture.bucket), description: 'CAPTURE_DESTINATION: -var capture_destination=' });
+      new CfnOutput(this, 'CaptureDestinationOutput', {
+        value: captureDestination(capture.bucket),
+        description: 'CAPTURE_DESTINATION: -var capture_destination=',
+      });
     }
 
     new CfnOutput(this, 'ImageUriOutput', { value: props.image.imageUri, description: `Serving image of ${modelName}: -var serving_image=` });

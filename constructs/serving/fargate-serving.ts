@@ -96,9 +96,7 @@ export class FargateServing extends Construct {
     });
     props.modelRepository.grantRead(this.taskRole);
     if (capture) grantCaptureWrite(this.taskRole, modelName, capture);
-    this.taskRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['aps:RemoteWrite'], resources: [this.prometheusWorkspace.workspaceArn] }),
-    );
+    this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['aps:RemoteWrite'], resources: [this.prometheusWorkspace.workspaceArn] }));
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: sizing.taskCpuUnits,
@@ -273,7 +271,11 @@ export class FargateServing extends Construct {
     this.service.enableDeploymentAlarms([alarmNames.errorRate, alarmNames.latency], {
       behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
     });
-    routeServingAlarms([this.errorRateAlarm, this.latencyAlarm], props.alarmAction, 'the ECS service deployment alarms (automatic rollback of a rolling deployment)');
+    routeServingAlarms(
+      [this.errorRateAlarm, this.latencyAlarm],
+      props.alarmAction,
+      'the ECS service deployment alarms (automatic rollback of a rolling deployment)',
+    );
 
     this.url = `${https ? 'https' : 'http'}://${this.loadBalancer.loadBalancerDnsName}`;
     acknowledgeFargateServingFindings(this, props.modelRepository, { https, internetFacing, deletionProtection });

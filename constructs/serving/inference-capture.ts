@@ -58,13 +58,17 @@ export function grantCaptureWrite(role: ManagedPolicyRole, modelName: string, ca
   // Only through S3 in this region: the role cannot use the key to encrypt anything itself.
   const viaS3 = `s3.${Stack.of(role).region}.amazonaws.com`;
   role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: CAPTURE_KEY_ACTIONS, resources: [capture.encryptionKey.keyArn], conditions: { StringEquals: { 'kms:ViaService': viaS3 } } }),
+    new iam.PolicyStatement({
+      actions: CAPTURE_KEY_ACTIONS,
+      resources: [capture.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': viaS3 } },
+    }),
   );
   acknowledgeWildcardResource(
     role,
     objects,
     `Capture files are named by model version, date and writer at run time (inference-capture/${modelName}/<version>/dt=<date>/<file>); ` +
-      'the statement allows only PutObject, under this one model\'s capture prefix of the silver bucket.',
+      "the statement allows only PutObject, under this one model's capture prefix of the silver bucket.",
   );
   return grant;
 }

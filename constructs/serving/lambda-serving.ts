@@ -48,7 +48,11 @@ export class LambdaServing extends Construct {
 
   /** Milliseconds of inference per request to `modelName`, inside the function; average per 5 minutes by default. */
   static metricRequestLatency(modelName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return servingEmfMetric(SERVING_EMF.metrics.requestLatency, { [SERVING_EMF.dimensions.model]: modelName }, { statistic: cloudwatch.Stats.AVERAGE, ...props });
+    return servingEmfMetric(
+      SERVING_EMF.metrics.requestLatency,
+      { [SERVING_EMF.dimensions.model]: modelName },
+      { statistic: cloudwatch.Stats.AVERAGE, ...props },
+    );
   }
 
   /** Milliseconds a request to `modelName` waited for its batch; average per 5 minutes by default. */

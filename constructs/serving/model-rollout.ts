@@ -8,7 +8,14 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DEFAULT_ERROR_RATE_THRESHOLD_PERCENT } from '../../lib/monitoring/serving-signals';
-import { METRICS_QUERY_URL_VARIABLE, MODEL_DEPLOYMENT, MODEL_ROLLOUT_GROUP, ROLLOUT_TARGETS_VARIABLE, type ModelRolloutTarget, type RolloutSignals } from '../../lib/rollout';
+import {
+  METRICS_QUERY_URL_VARIABLE,
+  MODEL_DEPLOYMENT,
+  MODEL_ROLLOUT_GROUP,
+  ROLLOUT_TARGETS_VARIABLE,
+  type ModelRolloutTarget,
+  type RolloutSignals,
+} from '../../lib/rollout';
 import { EksCluster, type IEksCluster } from '../eks';
 import { PlatformFunction } from '../functions';
 import type { IQueueAlarms } from '../operations';
@@ -54,9 +61,20 @@ export class ModelRollout extends Construct {
     if (props.models.length === 0) throw new InvalidPropError(NAME, 'models', [], 'at least one Lambda, Fargate or EKS model');
     const eksModels = props.models.filter((model) => model.serving.eks).map((model) => model.serving.modelName);
     if (eksModels.length > 0 && props.metricsWorkspace === undefined) {
-      throw new InvalidPropError(NAME, 'metricsWorkspace', undefined, `the workspace the EKS models' metrics reach (${eksModels.join(', ')}): their rollouts are judged on its error-rate and latency signals`);
+      throw new InvalidPropError(
+        NAME,
+        'metricsWorkspace',
+        undefined,
+        `the workspace the EKS models' metrics reach (${eksModels.join(', ')}): their rollouts are judged on its error-rate and latency signals`,
+      );
     }
-    if (bake.toSeconds() > LONGEST_BAKE.toSeconds()) throw new InvalidPropError(NAME, 'eksSignals.bake', bake.toHumanString(), `at most ${LONGEST_BAKE.toHumanString()} (the function's 15-minute timeout less a minute for the rollback)`);
+    if (bake.toSeconds() > LONGEST_BAKE.toSeconds())
+      throw new InvalidPropError(
+        NAME,
+        'eksSignals.bake',
+        bake.toHumanString(),
+        `at most ${LONGEST_BAKE.toHumanString()} (the function's 15-minute timeout less a minute for the rollback)`,
+      );
     if (!Number.isInteger(evaluationsToRollBack) || evaluationsToRollBack < 1) {
       throw new InvalidPropError(NAME, 'eksSignals.evaluationsToRollBack', evaluationsToRollBack, 'a whole number of checks, at least 1');
     }
@@ -93,19 +111,42 @@ export class ModelRollout extends Construct {
       },
     });
     // Lambda's asynchronous retries (2, minutes apart) let a promotion still writing the version finish first.
-    this.registryRule.addTarget(new targets.LambdaFunction(this.function.function, { deadLetterQueue: this.function.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) }));
+    this.registryRule.addTarget(
+      new targets.LambdaFunction(this.function.function, {
+        deadLetterQueue: this.function.deadLetterQueue,
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
 
     const services = props.models.flatMap((model) => (model.serving.fargate ? [model.serving.fargate.service.serviceArn] : []));
     const groups = props.models.flatMap((model) => (model.serving.lambda ? [model.serving.lambda.deploymentGroup.deploymentGroupName] : []));
     const patterns: events.EventPattern[] = [];
-    if (services.length > 0) patterns.push({ source: ['aws.ecs'], detailType: ['ECS Deployment State Change'], resources: services, detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] } });
-    if (groups.length > 0) patterns.push({ source: ['aws.codedeploy'], detailType: ['CodeDeploy Deployment State-change Notification'], detail: { deploymentGroup: groups, state: ['FAILURE', 'STOP'] } });
+    if (services.length > 0)
+      patterns.push({
+        source: ['aws.ecs'],
+        detailType: ['ECS Deployment State Change'],
+        resources: services,
+        detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] },
+      });
+    if (groups.length > 0)
+      patterns.push({
+        source: ['aws.codedeploy'],
+        detailType: ['CodeDeploy Deployment State-change Notification'],
+        detail: { deploymentGroup: groups, state: ['FAILURE', 'STOP'] },
+      });
     patterns.forEach((eventPattern, index) => {
       const rule = new events.Rule(this, index === 0 ? 'DeploymentFailureRule' : `DeploymentFailureRule${index + 1}`, {
         description: 'A governed model deployment failed or was stopped -> rollout function resets the pin to the version still serving',
         eventPattern,
       });
-      rule.addTarget(new targets.LambdaFunction(this.function.function, { deadLetterQueue: this.function.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) }));
+      rule.addTarget(
+        new targets.LambdaFunction(this.function.function, {
+          deadLetterQueue: this.function.deadLetterQueue,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      );
       if (index === 0) (this as { deploymentFailureRule?: events.Rule }).deploymentFailureRule = rule;
     });
   }
@@ -126,7 +167,11 @@ export class ModelRollout extends Construct {
         }),
       );
       if (cluster instanceof EksCluster) {
-        cluster.controlPlaneSecurityGroup.addIngressRule(this.function.securityGroup, ec2.Port.tcp(443), 'Model rollout function: gets and patches model Deployments');
+        cluster.controlPlaneSecurityGroup.addIngressRule(
+          this.function.securityGroup,
+          ec2.Port.tcp(443),
+          'Model rollout function: gets and patches model Deployments',
+        );
       }
     });
   }
@@ -139,7 +184,12 @@ export class ModelRollout extends Construct {
       new iam.PolicyStatement({
         actions: ['ssm:GetParameter', 'ssm:PutParameter'],
         resources: props.models.map((model) =>
-          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: model.pinParameterName.replace(/^\//, ''), arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+          stack.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: model.pinParameterName.replace(/^\//, ''),
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
         ),
       }),
     );
@@ -151,14 +201,25 @@ export class ModelRollout extends Construct {
         const { function: fn, deploymentGroup } = serving.lambda;
         role.addToPrincipalPolicy(
           new iam.PolicyStatement({
-            actions: ['lambda:GetAlias', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration', 'lambda:PublishVersion'],
+            actions: [
+              'lambda:GetAlias',
+              'lambda:GetFunction',
+              'lambda:GetFunctionConfiguration',
+              'lambda:UpdateFunctionConfiguration',
+              'lambda:PublishVersion',
+            ],
             resources: [fn.functionArn, `${fn.functionArn}:*`],
           }),
         );
         role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codedeploy:CreateDeployment'], resources: [deploymentGroup.deploymentGroupArn] }));
-        role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codedeploy:GetDeploymentConfig'], resources: [deploymentGroup.deploymentConfig.deploymentConfigArn] }));
         role.addToPrincipalPolicy(
-          new iam.PolicyStatement({ actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'], resources: [deploymentGroup.application.applicationArn] }),
+          new iam.PolicyStatement({ actions: ['codedeploy:GetDeploymentConfig'], resources: [deploymentGroup.deploymentConfig.deploymentConfigArn] }),
+        );
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ['codedeploy:RegisterApplicationRevision', 'codedeploy:GetApplicationRevision'],
+            resources: [deploymentGroup.application.applicationArn],
+          }),
         );
         this.function.acknowledgeWildcardResource(
           `${fn.functionArn}:*`,
@@ -218,13 +279,27 @@ export class ModelRollout extends Construct {
     const stackName = Stack.of(this).stackName;
     return [
       ...alerts.watchDeadLetterQueue(this.function.deadLetterQueue, `ModelRollout failures (${stackName})`),
-      alerts.watchOccurrences(this, 'RolloutsFailedAlarm', this.metricRolloutsFailed(), `Model rollouts (${stackName}): a rollout failed or was rolled back; the rollout function's log names the model, the versions and the reason.`),
-      alerts.watchOccurrences(this, 'RolloutsUncheckedAlarm', this.metricRolloutsUnchecked(), `Model rollouts (${stackName}): a rollout completed without its error-rate and latency checks (no traffic during the bake, or the metrics query failed); the new version serves unjudged.`),
+      alerts.watchOccurrences(
+        this,
+        'RolloutsFailedAlarm',
+        this.metricRolloutsFailed(),
+        `Model rollouts (${stackName}): a rollout failed or was rolled back; the rollout function's log names the model, the versions and the reason.`,
+      ),
+      alerts.watchOccurrences(
+        this,
+        'RolloutsUncheckedAlarm',
+        this.metricRolloutsUnchecked(),
+        `Model rollouts (${stackName}): a rollout completed without its error-rate and latency checks (no traffic during the bake, or the metrics query failed); the new version serves unjudged.`,
+      ),
     ];
   }
 
   private metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return platformMetric({ namespace: METRICS_NAMESPACE, service: ROLLOUT_SERVICE, metricName }, {}, { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props });
+    return platformMetric(
+      { namespace: METRICS_NAMESPACE, service: ROLLOUT_SERVICE, metricName },
+      {},
+      { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5), ...props },
+    );
   }
 }
 

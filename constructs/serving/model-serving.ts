@@ -40,7 +40,12 @@ export class ModelServing extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const decisionContext = props.decisionContext ?? { highAvailability: true, architecture: 'x86_64' };
     if (!MODEL_NAME.test(props.modelName)) {
-      throw new InvalidPropError('ModelServing', 'modelName', props.modelName, 'lower-case letters, digits and hyphens, 3-40 characters, starting with a letter');
+      throw new InvalidPropError(
+        'ModelServing',
+        'modelName',
+        props.modelName,
+        'lower-case letters, digits and hyphens, 3-40 characters, starting with a letter',
+      );
     }
     if (props.decision && (props.forceTarget !== undefined || props.decisionContext !== undefined)) {
       throw new InvalidPropError(

@@ -52,6 +52,11 @@ export function validateFargateServingProps(props: FargateServingProps, resolved
   validateErrorRateThresholdPercent('FargateServing', resolved.errorRateThresholdPercent);
   const startupSeconds = resolved.startupAllowance.toSeconds({ integral: false });
   if (!(Number.isInteger(startupSeconds) && startupSeconds >= 1 && startupSeconds <= 2_147_483_647)) {
-    throw new InvalidPropError('FargateServing', 'startupAllowance', `${startupSeconds} s`, 'a whole number of seconds, at least 1 (the ECS health-check grace period)');
+    throw new InvalidPropError(
+      'FargateServing',
+      'startupAllowance',
+      `${startupSeconds} s`,
+      'a whole number of seconds, at least 1 (the ECS health-check grace period)',
+    );
   }
 }

@@ -68,8 +68,7 @@ export function createSecureBucket(scope: Construct, id: string, options: Secure
 function acknowledgeSseS3LogTarget(cfnBucket: s3.CfnBucket, customReason?: string): void {
   const reason =
     customReason ??
-    'This bucket only receives S3 server access logs, and S3 log delivery supports only SSE-S3 (AES-256) on the target bucket; ' +
-    'it holds no platform data.';
+    'This bucket only receives S3 server access logs, and S3 log delivery supports only SSE-S3 (AES-256) on the target bucket; ' + 'it holds no platform data.';
   acknowledgeFinding(cfnBucket, Rule.s3DefaultEncryptionKmsNist, reason);
   acknowledgeFinding(cfnBucket, Rule.s3DefaultEncryptionKmsGuard, reason);
 }
@@ -90,7 +89,7 @@ function acknowledgeAutoDeleteProvider(scope: Construct): void {
     'Custom::S3AutoDeleteObjectsCustomResourceProvider',
     Rule.lambdaInsideVpcGuard,
     'CDK-managed auto-delete provider that only runs at stack deletion in environments configured with removalPolicy destroy ' +
-      '(dev); it calls only the S3 API of this stack\'s buckets and serves no traffic.',
+      "(dev); it calls only the S3 API of this stack's buckets and serves no traffic.",
   );
 }
 

@@ -72,7 +72,9 @@ function validateBindings(role: ManagedPolicyRole, roleBindings: readonly Bindin
   const reasons = new Map<string, Set<string>>();
   const covered = new Map<iam.PolicyStatement, Set<string>>();
   for (const { statement, wildcard, reason } of roleBindings) {
-    const findings = wildcard ? [`${wildcard.kind}::${wildcard.kind === 'Resource' ? renderCfnValue(stack.resolve(wildcard.value)) : wildcard.value}`] : findingsOf(statement);
+    const findings = wildcard
+      ? [`${wildcard.kind}::${wildcard.kind === 'Resource' ? renderCfnValue(stack.resolve(wildcard.value)) : wildcard.value}`]
+      : findingsOf(statement);
     for (const finding of findings) {
       reasons.set(finding, (reasons.get(finding) ?? new Set()).add(reason));
       covered.set(statement, (covered.get(statement) ?? new Set()).add(finding));

@@ -60,7 +60,8 @@ export class GpuTrainingPipeline extends Construct {
     this.training = training;
     this.model = training.model;
     const stack = Stack.of(this);
-    const encryptionKey = props.encryptionKey ?? createFunctionsKey(this, 'EncryptionKey', { description: `Encrypts the logs of ${this.node.path}`, removalPolicy });
+    const encryptionKey =
+      props.encryptionKey ?? createFunctionsKey(this, 'EncryptionKey', { description: `Encrypts the logs of ${this.node.path}`, removalPolicy });
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -165,7 +166,9 @@ export class GpuTrainingPipeline extends Construct {
    */
   grantStartRun(grantee: iam.IGrantable): iam.Grant {
     const describe = iam.Grant.addToPrincipal({ grantee, actions: ['states:DescribeExecution'], resourceArns: [this.executionArnPattern()] });
-    return describe.combine(iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution', 'states:ListExecutions'], resourceArns: [this.stateMachine.stateMachineArn] }));
+    return describe.combine(
+      iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution', 'states:ListExecutions'], resourceArns: [this.stateMachine.stateMachineArn] }),
+    );
   }
 
   private executionArnPatternToken?: string;
@@ -209,7 +212,12 @@ export class GpuTrainingPipeline extends Construct {
     role.addToPrincipalPolicy(listUnder(lakehouse.goldBucket.bucketArn, trainingCheckpointsPrefix(this.model), 'ListOwnCheckpoints'));
     // The volume and output keys: SageMaker creates grants on the lakehouse key for the job's volumes.
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'KeyGrantsForTrainingVolumes', actions: ['kms:CreateGrant', 'kms:DescribeKey'], resources: [key.keyArn], conditions: { Bool: { 'kms:GrantIsForAWSResource': true } } }),
+      new iam.PolicyStatement({
+        sid: 'KeyGrantsForTrainingVolumes',
+        actions: ['kms:CreateGrant', 'kms:DescribeKey'],
+        resources: [key.keyArn],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
+      }),
     );
 
     const repository = ecrRepositoryOf(image);
@@ -220,14 +228,34 @@ export class GpuTrainingPipeline extends Construct {
         resources: [`arn:${stack.partition}:ecr:${repository.region}:${repository.account}:repository/${repository.name}`],
       }),
     );
-    const jobLogs = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${SAGEMAKER_LOG_GROUP}:log-stream:${this.model}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const logGroup = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${SAGEMAKER_LOG_GROUP}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const jobLogs = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: `${SAGEMAKER_LOG_GROUP}:log-stream:${this.model}-*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const logGroup = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: `${SAGEMAKER_LOG_GROUP}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WriteJobLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [jobLogs] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'JobLogGroup', actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], resources: [logGroup] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'JobLogGroup', actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], resources: [logGroup] }),
+    );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ActionsWithoutResourceLevelPermissions',
-        actions: ['ecr:GetAuthorizationToken', 'cloudwatch:PutMetricData', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups'],
+        actions: [
+          'ecr:GetAuthorizationToken',
+          'cloudwatch:PutMetricData',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeVpcs',
+          'ec2:DescribeDhcpOptions',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeSecurityGroups',
+        ],
         resources: ['*'],
       }),
     );
@@ -236,7 +264,11 @@ export class GpuTrainingPipeline extends Construct {
       new iam.PolicyStatement({
         sid: 'JobNetworkInterfacesInOwnSubnets',
         actions: ['ec2:CreateNetworkInterface'],
-        resources: [ec2Arn('network-interface', '*'), ...subnetIds.map((id) => ec2Arn('subnet', id)), ec2Arn('security-group', this.securityGroup.securityGroupId)],
+        resources: [
+          ec2Arn('network-interface', '*'),
+          ...subnetIds.map((id) => ec2Arn('subnet', id)),
+          ec2Arn('security-group', this.securityGroup.securityGroupId),
+        ],
       }),
     );
     role.addToPrincipalPolicy(
@@ -248,12 +280,36 @@ export class GpuTrainingPipeline extends Construct {
     );
 
     const objectsReason = (what: string) => `Object keys are only known at run time: ${what}. The pattern names the bucket and the narrowest prefix.`;
-    acknowledgeWildcardResource(role, lakehouse.silverBucket.arnForObjects(keysUnder(this.inputPrefix)), objectsReason(`the job reads every Parquet file of the ${this.training.dataset} dataset`));
-    acknowledgeWildcardResource(role, lakehouse.goldBucket.arnForObjects(keysUnder(trainingRunsPrefix(this.model))), objectsReason(`SageMaker writes each run's model.tar.gz under its run id and job name`));
-    acknowledgeWildcardResource(role, lakehouse.goldBucket.arnForObjects(keysUnder(trainingCheckpointsPrefix(this.model))), objectsReason('SageMaker syncs the checkpoints of each run under its run id'));
-    acknowledgeWildcardResource(role, jobLogs, `SageMaker names a job's log streams <job name>/algo-<n>-<timestamp> at run time; the pattern is this model's jobs in the ${SAGEMAKER_LOG_GROUP} group SageMaker writes to.`);
-    acknowledgeWildcardResource(role, logGroup, `The ${SAGEMAKER_LOG_GROUP} log group (its ARN ends in :*), which SageMaker creates on first use in the account.`);
-    acknowledgeWildcardResource(role, ec2Arn('network-interface', '*'), 'SageMaker creates and deletes the job\'s VPC network interfaces at run time under IDs unknown at deploy time; creation is limited to this pipeline\'s subnets and security group.');
+    acknowledgeWildcardResource(
+      role,
+      lakehouse.silverBucket.arnForObjects(keysUnder(this.inputPrefix)),
+      objectsReason(`the job reads every Parquet file of the ${this.training.dataset} dataset`),
+    );
+    acknowledgeWildcardResource(
+      role,
+      lakehouse.goldBucket.arnForObjects(keysUnder(trainingRunsPrefix(this.model))),
+      objectsReason(`SageMaker writes each run's model.tar.gz under its run id and job name`),
+    );
+    acknowledgeWildcardResource(
+      role,
+      lakehouse.goldBucket.arnForObjects(keysUnder(trainingCheckpointsPrefix(this.model))),
+      objectsReason('SageMaker syncs the checkpoints of each run under its run id'),
+    );
+    acknowledgeWildcardResource(
+      role,
+      jobLogs,
+      `SageMaker names a job's log streams <job name>/algo-<n>-<timestamp> at run time; the pattern is this model's jobs in the ${SAGEMAKER_LOG_GROUP} group SageMaker writes to.`,
+    );
+    acknowledgeWildcardResource(
+      role,
+      logGroup,
+      `The ${SAGEMAKER_LOG_GROUP} log group (its ARN ends in :*), which SageMaker creates on first use in the account.`,
+    );
+    acknowledgeWildcardResource(
+      role,
+      ec2Arn('network-interface', '*'),
+      "SageMaker creates and deletes the job's VPC network interfaces at run time under IDs unknown at deploy time; creation is limited to this pipeline's subnets and security group.",
+    );
     acknowledgeWildcardResource(
       role,
       '*',
@@ -270,7 +326,7 @@ export class GpuTrainingPipeline extends Construct {
     grantObjectWrite(role, runs);
     this.steps.acknowledgeWildcardResource(
       lakehouse.goldBucket.arnForObjects(keysUnder(trainingRunsPrefix(this.model))),
-      'Object keys are only known at run time: it reads each run\'s model.tar.gz and writes the run\'s input manifest, evaluation report and drift baseline under its run id. The pattern names the bucket and the narrowest prefix.',
+      "Object keys are only known at run time: it reads each run's model.tar.gz and writes the run's input manifest, evaluation report and drift baseline under its run id. The pattern names the bucket and the narrowest prefix.",
     );
   }
 
@@ -279,7 +335,11 @@ export class GpuTrainingPipeline extends Construct {
     const stack = Stack.of(this);
     const jobs = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${this.model}-*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'RunTrainingJobs', actions: ['sagemaker:CreateTrainingJob', 'sagemaker:AddTags', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'], resources: [jobs] }),
+      new iam.PolicyStatement({
+        sid: 'RunTrainingJobs',
+        actions: ['sagemaker:CreateTrainingJob', 'sagemaker:AddTags', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+        resources: [jobs],
+      }),
     );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -296,7 +356,9 @@ export class GpuTrainingPipeline extends Construct {
         resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: SYNC_RULE })],
       }),
     );
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'InvokeSteps', actions: ['lambda:InvokeFunction'], resources: [this.steps.function.functionArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'InvokeSteps', actions: ['lambda:InvokeFunction'], resources: [this.steps.function.functionArn] }),
+    );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'KeyGrantsForTrainingVolumes',
@@ -311,7 +373,12 @@ export class GpuTrainingPipeline extends Construct {
     acknowledgeWildcardResource(role, jobs, `Training job names are <model>-<run id>-<attempt>, chosen per run; the pattern is this model's jobs only.`);
     acknowledgeWildcardResource(
       role,
-      stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${props.modelRegistry.groupName(this.model).toLowerCase()}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+      stack.formatArn({
+        service: 'sagemaker',
+        resource: 'model-package',
+        resourceName: `${props.modelRegistry.groupName(this.model).toLowerCase()}/*`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
       `SageMaker numbers package versions as they are registered, so the ARN names ${props.modelRegistry.groupName(this.model)} and leaves the version open; registration is limited to PendingManualApproval.`,
     );
     acknowledgeWildcardResource(
@@ -325,7 +392,12 @@ export class GpuTrainingPipeline extends Construct {
 
 /** ListBucket limited to one prefix (`s3:prefix`): the job and the steps function see only their own keys. */
 function listUnder(bucketArn: string, prefix: string, sid: string): iam.PolicyStatement {
-  return new iam.PolicyStatement({ sid, actions: ['s3:ListBucket'], resources: [bucketArn], conditions: { StringLike: { 's3:prefix': [prefix, keysUnder(prefix)] } } });
+  return new iam.PolicyStatement({
+    sid,
+    actions: ['s3:ListBucket'],
+    resources: [bucketArn],
+    conditions: { StringLike: { 's3:prefix': [prefix, keysUnder(prefix)] } },
+  });
 }
 
 function validate(props: GpuTrainingPipelineProps, jobRetryAttempts: number, createAttempts: number): void {
@@ -336,7 +408,12 @@ function validate(props: GpuTrainingPipelineProps, jobRetryAttempts: number, cre
     throw new InvalidPropError(NAME, 'createAttempts', createAttempts, 'an integer from 1 to 9 (the attempt number ends the job name, one digit)');
   }
   if (props.training.model.length > 40) {
-    throw new InvalidPropError(NAME, 'training.model', props.training.model, 'at most 40 characters, so <model>-<run id>-<attempt> fits SageMaker\'s 63-character job names');
+    throw new InvalidPropError(
+      NAME,
+      'training.model',
+      props.training.model,
+      "at most 40 characters, so <model>-<run id>-<attempt> fits SageMaker's 63-character job names",
+    );
   }
   if (!Token.isUnresolved(props.servingImageUri) && props.servingImageUri.trim() === '') {
     throw new InvalidPropError(NAME, 'servingImageUri', props.servingImageUri, 'the serving image URI named in the model package');

@@ -34,7 +34,8 @@ export class TrainingBudget extends Construct {
     const actual = props.actualThresholdPercent ?? 80;
     const forecast = props.forecastThresholdPercent ?? 100;
     if (!(props.monthlyUsd > 0)) throw new InvalidPropError('TrainingBudget', 'monthlyUsd', props.monthlyUsd, 'a positive number of USD');
-    if (props.emails.length < 1 || props.emails.length > 10) throw new InvalidPropError('TrainingBudget', 'emails', props.emails.join(', '), '1 to 10 email addresses');
+    if (props.emails.length < 1 || props.emails.length > 10)
+      throw new InvalidPropError('TrainingBudget', 'emails', props.emails.join(', '), '1 to 10 email addresses');
     const subscribers = props.emails.map((address) => ({ subscriptionType: 'EMAIL', address }));
     const notify = (notificationType: 'ACTUAL' | 'FORECASTED', threshold: number) => ({
       notification: { notificationType, comparisonOperator: 'GREATER_THAN', threshold, thresholdType: 'PERCENTAGE' },

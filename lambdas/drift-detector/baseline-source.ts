@@ -11,14 +11,20 @@ export interface BaselineLocation {
   readonly modelPackageArnPrefix: string;
 }
 
-export type BaselineLookup = { readonly found: true; readonly baseline: DriftBaseline; readonly uri: string } | { readonly found: false; readonly looked: readonly string[] };
+export type BaselineLookup =
+  { readonly found: true; readonly baseline: DriftBaseline; readonly uri: string } | { readonly found: false; readonly looked: readonly string[] };
 
 /**
  * A model version's baseline: `drift-baseline.json` beside the version in the model repository, else the model
  * package's `DriftCheckBaselines.ModelDataQuality.Statistics` in the registry (where the training pipeline records it).
  * @throws InvalidBaselineError when a baseline exists but is malformed
  */
-export async function findBaseline(deps: { s3: S3Client; sagemaker: SageMakerClient }, location: BaselineLocation, model: string, version: string): Promise<BaselineLookup> {
+export async function findBaseline(
+  deps: { s3: S3Client; sagemaker: SageMakerClient },
+  location: BaselineLocation,
+  model: string,
+  version: string,
+): Promise<BaselineLookup> {
   const repositoryKey = `${modelVersionPrefix(location.repositoryPrefix, model, version)}${DRIFT_BASELINE_FILE}`;
   const repositoryUri = `s3://${location.repositoryBucket}/${repositoryKey}`;
   const fromRepository = await readJson(deps.s3, location.repositoryBucket, repositoryKey);

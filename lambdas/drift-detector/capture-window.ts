@@ -41,6 +41,11 @@ export async function readWatermark(s3: S3Client, bucket: string, model: string,
 
 export async function writeWatermark(s3: S3Client, bucket: string, model: string, version: string, end: Date): Promise<void> {
   await s3.send(
-    new PutObjectCommand({ Bucket: bucket, Key: driftWatermarkKey(model, version), Body: JSON.stringify({ end: end.toISOString() }), ContentType: 'application/json' }),
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: driftWatermarkKey(model, version),
+      Body: JSON.stringify({ end: end.toISOString() }),
+      ContentType: 'application/json',
+    }),
   );
 }

@@ -113,7 +113,9 @@ async function checkVersion(deps: DetectorDeps, config: DetectorConfig, model: D
   const emitted = (await headObjectOrUndefined(s3, config.silverBucket, markerKey)) === undefined;
   if (emitted) {
     const eventId = await putDriftDetected(deps.eventBridge, detail, config.eventBusName);
-    await s3.send(new PutObjectCommand({ Bucket: config.silverBucket, Key: markerKey, Body: JSON.stringify({ eventId, detail }), ContentType: 'application/json' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: config.silverBucket, Key: markerKey, Body: JSON.stringify({ eventId, detail }), ContentType: 'application/json' }),
+    );
     logger.warn('drift detected: DriftDetected emitted', { ...summary, detectionId: detail.detectionId, eventId, drifted: detail.driftedFeatures });
   } else {
     logger.info('drift detected again in an already reported window: nothing emitted', { ...summary, detectionId: detail.detectionId });

@@ -13,7 +13,10 @@ import type { CaptureWindow } from './capture-window';
 
 /** PutEvents answered with a failed entry (EventBridge reports failures per entry, not as an error). */
 export class PutEventsFailedError extends Error {
-  constructor(readonly errorCode: string | undefined, readonly errorMessage: string | undefined) {
+  constructor(
+    readonly errorCode: string | undefined,
+    readonly errorMessage: string | undefined,
+  ) {
     super(`EventBridge refused the DriftDetected event: ${errorCode ?? 'unknown error'}: ${errorMessage ?? ''}`);
     this.name = 'PutEventsFailedError';
   }

@@ -22,7 +22,13 @@ export function publishRejectedRecords(metrics: Metrics, model: string, rejected
 }
 
 /** One EMF document per metric: Powertools' single metric publishes on addMetric and then forgets its dimensions. */
-function emit(metrics: Metrics, dimensions: Record<string, string>, name: DriftMetricName, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): void {
+function emit(
+  metrics: Metrics,
+  dimensions: Record<string, string>,
+  name: DriftMetricName,
+  unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+  value: number,
+): void {
   const single = metrics.singleMetric();
   single.addDimensions(dimensions);
   single.addMetric(name, unit, value);

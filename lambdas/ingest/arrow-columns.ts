@@ -1,5 +1,14 @@
 import { Bool, Field, Float64, Int32, TimestampMillisecond, Utf8, type DataType } from 'apache-arrow';
-import { FastStringCheck, fastBounds, parseBooleanBytes, parseDecimalBytes, parseIntegerBytes, parseTimestampBytes, type CellValue, type FieldContract } from '../../lib/contracts';
+import {
+  FastStringCheck,
+  fastBounds,
+  parseBooleanBytes,
+  parseDecimalBytes,
+  parseIntegerBytes,
+  parseTimestampBytes,
+  type CellValue,
+  type FieldContract,
+} from '../../lib/contracts';
 
 /**
  * Reusable, preallocated buffers for one column of one record batch, filled straight into Arrow's buffers (typed

@@ -89,7 +89,12 @@ export class CsvRecordReader {
    */
   private abandonOpenRecord(reason: string, out: CsvRecord[]): SourceLine[] {
     const [first, ...rest] = this.pending;
-    out.push({ line: first.number, lastLine: first.number, error: `not valid CSV: the quoted field opened on line ${this.quoteLine} ${reason}`, text: first.text });
+    out.push({
+      line: first.number,
+      lastLine: first.number,
+      error: `not valid CSV: the quoted field opened on line ${this.quoteLine} ${reason}`,
+      text: first.text,
+    });
     this.clearPending();
     return rest;
   }

@@ -94,7 +94,8 @@ export class CsvRecordDecoder implements RecordDecoder {
   }
 
   pushOverlong(line: OverlongLine): SourceRecord[] {
-    if (!this.header) throw new PoisonObjectError(`CSV header on line ${line.number} is ${line.bytes} bytes, over the limit of ${this.limits.maxRecordBytes} (maxRecordBytes)`);
+    if (!this.header)
+      throw new PoisonObjectError(`CSV header on line ${line.number} is ${line.bytes} bytes, over the limit of ${this.limits.maxRecordBytes} (maxRecordBytes)`);
     const records = this.toSourceRecords(this.reader.interrupt(`is not closed before line ${line.number}, which is over maxRecordBytes`));
     records.push(rejected(line.number, line.number, [overlongReason(line, this.limits)], line.prefix));
     return records;

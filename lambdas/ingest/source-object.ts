@@ -31,7 +31,10 @@ export function describeSourceObject(ref: SourceObjectRef): SourceObject {
   if (!format) throw new PoisonObjectError(`key "${ref.key}" is not a .csv or .jsonl file`);
   const version = ref.versionId ?? ref.etag;
   if (!version) throw new PoisonObjectError(`event for key "${ref.key}" carries neither a version id nor an etag`);
-  const baseName = fileName.slice(0, fileName.lastIndexOf('.')).replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
+  const baseName = fileName
+    .slice(0, fileName.lastIndexOf('.'))
+    .replace(/[^A-Za-z0-9_-]/g, '_')
+    .slice(0, 80);
   const hash = createHash('sha256').update(`${ref.key}\n${version}`).digest('hex').slice(0, ID_HASH_HEX_CHARS);
   return {
     ...ref,

@@ -9,7 +9,6 @@ export interface FailureReportLine {
   readonly row?: SilverRow;
 }
 
-
 /** JSON that keeps Parquet values readable: INT64 as a decimal string, timestamps in ISO-8601. */
 function toJsonLine(line: FailureReportLine): string {
   return JSON.stringify(line, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));

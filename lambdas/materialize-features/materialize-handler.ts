@@ -35,7 +35,8 @@ export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: 
     try {
       created = parseS3ObjectCreated(record.body);
     } catch (error) {
-      if (error instanceof InvalidS3EventError) logger.error('Poison message: not an S3 Object Created event', { messageId: record.messageId, reason: error.problems });
+      if (error instanceof InvalidS3EventError)
+        logger.error('Poison message: not an S3 Object Created event', { messageId: record.messageId, reason: error.problems });
       throw error;
     }
     const silverObject = parseSilverObject(created.bucket, created.key, created.size ?? 0);
@@ -55,7 +56,11 @@ export function createRecordHandler(deps: MaterializeDeps, { logger, metrics }: 
       emitMetrics(metrics, summary);
       if (summary.rejected > 0) logger.warn('Rows rejected by the feature group; see the failure report', { key: silverObject.key, ...counts });
       if (failedRecords.length > 0) {
-        logger.error('Records not written after retries; the message will be redelivered', { key: silverObject.key, ...counts, firstFailures: failedRecords.slice(0, 10) });
+        logger.error('Records not written after retries; the message will be redelivered', {
+          key: silverObject.key,
+          ...counts,
+          firstFailures: failedRecords.slice(0, 10),
+        });
         throw new RecordsNotWrittenError(summary.featureGroup, silverObject.key, failedRecords.length, failedRecords[failedRecords.length - 1].error);
       }
       logger.info('Silver object materialized', { key: silverObject.key, ...counts });

@@ -109,7 +109,19 @@ export async function materializeSilverObject(deps: MaterializeDeps, object: Sil
     groups.map(async (group): Promise<GroupState> => {
       const marker = { bucket: deps.reportBucket, key: materializationProgressKey(group.name, object) };
       const progress = await readProgress(deps.s3, marker, version);
-      return { group, marker, resumedFrom: progress, progress, rows: 0, offlineWritten: 0, onlineWritten: 0, retries: 0, newest: new Map(), reportLines: [], failed: [] };
+      return {
+        group,
+        marker,
+        resumedFrom: progress,
+        progress,
+        rows: 0,
+        offlineWritten: 0,
+        onlineWritten: 0,
+        retries: 0,
+        newest: new Map(),
+        reportLines: [],
+        failed: [],
+      };
     }),
   );
   const columns = [...new Set(groups.flatMap((group) => group.features.map(sourceColumnOf)))];
@@ -124,7 +136,8 @@ export async function materializeSilverObject(deps: MaterializeDeps, object: Sil
       const records = planned.map((record) => ({ ...record, eventTime: eventTimeOf(state.group, record.record) }));
       for (const { recordIdentifier, rowNumber, eventTime } of records) {
         const current = state.newest.get(recordIdentifier);
-        if (!current || eventTime.getTime() >= current.eventTimeMs) state.newest.set(recordIdentifier, { eventTimeMs: eventTime.getTime(), rowNumber, rowGroup: batch.index });
+        if (!current || eventTime.getTime() >= current.eventTimeMs)
+          state.newest.set(recordIdentifier, { eventTimeMs: eventTime.getTime(), rowNumber, rowGroup: batch.index });
       }
       if (batch.index < state.progress.offlineRowGroups) continue;
       state.offline ??= await resolveOfflineStore(deps.sagemaker, state.group.name);
@@ -152,7 +165,11 @@ async function writeOnline(deps: MaterializeDeps, file: SilverFile, columns: rea
     if (winners) {
       const batch = await file.rowGroup(index, columns);
       const planned = planBatch(state.group, batch).planned.filter((record) => winners.has(record.rowNumber));
-      const result = await putRecords(deps.featureStore, state.group.name, planned, { concurrency: deps.concurrency, backoff: deps.backoff, targetStores: ['OnlineStore'] });
+      const result = await putRecords(deps.featureStore, state.group.name, planned, {
+        concurrency: deps.concurrency,
+        backoff: deps.backoff,
+        targetStores: ['OnlineStore'],
+      });
       state.onlineWritten += result.written;
       state.retries += result.retries;
       state.reportLines.push(...result.rejected.map(({ rowNumber, recordIdentifier, error }) => ({ rowNumber, recordIdentifier, reasons: [error] })));
@@ -171,7 +188,12 @@ async function summarize(deps: MaterializeDeps, object: SilverObject, state: Gro
   let reportKey: string | undefined;
   if (state.reportLines.length > 0) {
     reportKey = materializationFailureKey(state.group.name, object);
-    await writeFailureReport(deps.s3, deps.reportBucket, reportKey, [...state.reportLines].sort((a, b) => a.rowNumber - b.rowNumber));
+    await writeFailureReport(
+      deps.s3,
+      deps.reportBucket,
+      reportKey,
+      [...state.reportLines].sort((a, b) => a.rowNumber - b.rowNumber),
+    );
   }
   return {
     featureGroup: state.group.name,

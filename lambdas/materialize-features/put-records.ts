@@ -34,8 +34,7 @@ export interface PutRecordsOptions {
 }
 
 type Outcome =
-  | { readonly kind: 'written'; readonly retries: number }
-  | { readonly kind: 'rejected' | 'failed'; readonly retries: number; readonly failure: RecordFailure };
+  { readonly kind: 'written'; readonly retries: number } | { readonly kind: 'rejected' | 'failed'; readonly retries: number; readonly failure: RecordFailure };
 
 /**
  * Writes records one PutRecord each (Feature Store has no batch put), at most `concurrency` in flight,
@@ -53,7 +52,12 @@ export async function putRecords(
     const targetStores = options.targetStores ? { TargetStores: [...options.targetStores] } : {};
     const put = () => client.send(new PutRecordCommand({ FeatureGroupName: featureGroupName, Record: [...planned.record], ...targetStores }));
     try {
-      await retryWithBackoff(put, (error) => classifyPutError(error) === 'retry', options.backoff, () => retries++);
+      await retryWithBackoff(
+        put,
+        (error) => classifyPutError(error) === 'retry',
+        options.backoff,
+        () => retries++,
+      );
       return { kind: 'written', retries };
     } catch (error) {
       const handling = classifyPutError(error);

@@ -34,7 +34,14 @@ export async function openSilverFile(source: AsyncBuffer): Promise<SilverFile> {
   const rowGroup = async (index: number, wanted: readonly string[]): Promise<RowBatch> => {
     const start = starts[index];
     if (start === undefined) throw new RangeError(`row group ${index} of ${starts.length}`);
-    const rows = await parquetReadObjects({ file, metadata, columns: [...wanted], rowStart: start, rowEnd: start + Number(metadata.row_groups[index].num_rows), compressors });
+    const rows = await parquetReadObjects({
+      file,
+      metadata,
+      columns: [...wanted],
+      rowStart: start,
+      rowEnd: start + Number(metadata.row_groups[index].num_rows),
+      compressors,
+    });
     return { index, firstRowNumber: start + 1, rows };
   };
   return {

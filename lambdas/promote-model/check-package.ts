@@ -42,7 +42,8 @@ function containerArtifact(container: ModelPackageContainerDefinition): Containe
   const source = container.ModelDataSource?.S3DataSource;
   if (!source?.S3Uri) return {};
   if (source.S3DataType === 'S3Object' && source.CompressionType === 'Gzip') return { uri: source.S3Uri, format: 'gzip-tar' };
-  if (source.S3DataType === 'S3Object' && source.CompressionType === 'None') return { uri: source.S3Uri, format: formatOfKey(source.S3Uri) === 'onnx' ? 'onnx' : undefined };
+  if (source.S3DataType === 'S3Object' && source.CompressionType === 'None')
+    return { uri: source.S3Uri, format: formatOfKey(source.S3Uri) === 'onnx' ? 'onnx' : undefined };
   return {
     problem:
       `${source.S3Uri} is a ${source.S3DataType} source with ${source.CompressionType} compression; only a single S3Object can be served: ` +

@@ -21,7 +21,10 @@ export function evaluationReportUri(description: Pick<DescribeModelPackageComman
 export async function checkEvaluationGate(s3: S3Client, model: string, reportUri: string | undefined, gates: ReadonlyMap<string, Gate>): Promise<string[]> {
   const gate = gates.get(model);
   if (gate === undefined) return [];
-  if (reportUri === undefined) return [`no evaluation report to check the gate ${gate.metric} ${gate.comparison} ${gate.threshold} against: ModelMetrics.ModelQuality.Statistics.S3Uri is not set`];
+  if (reportUri === undefined)
+    return [
+      `no evaluation report to check the gate ${gate.metric} ${gate.comparison} ${gate.threshold} against: ModelMetrics.ModelQuality.Statistics.S3Uri is not set`,
+    ];
   const location = parseS3Uri(reportUri);
   if (location === undefined) return [`the evaluation report ${reportUri} is not an s3:// URI`];
   let text: string;
@@ -55,6 +58,9 @@ export function parseEvaluationGates(text: string): ReadonlyMap<string, Gate> {
     throw new Error(`EVALUATION_GATES is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = z.record(z.string().min(1), evaluationGateSchema).safeParse(json);
-  if (!parsed.success) throw new Error(`EVALUATION_GATES must be a JSON object {"<model>": {"metric", "comparison", "threshold"}}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `EVALUATION_GATES must be a JSON object {"<model>": {"metric", "comparison", "threshold"}}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`,
+    );
   return new Map(Object.entries(parsed.data));
 }

@@ -23,7 +23,9 @@ export function parseModelPackageGroups(text: string): ReadonlyMap<string, strin
   }
   const parsed = modelPackageGroupsSchema.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`MODEL_PACKAGE_GROUPS must be a JSON object {"<model package group>": "<model name>"}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
+    throw new Error(
+      `MODEL_PACKAGE_GROUPS must be a JSON object {"<model package group>": "<model name>"}: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`,
+    );
   }
   return new Map(Object.entries(parsed.data));
 }

@@ -16,7 +16,11 @@ export type HandlerResult = PromotionOutcome | { readonly kind: 'rejected'; read
 export function createApprovalHandler(deps: PromoteDeps, { logger, metrics }: Pick<Observability, 'logger' | 'metrics'>) {
   return async (rawEvent: unknown): Promise<HandlerResult> => {
     const event = approvalEventSchema.parse(rawEvent);
-    const context = { modelPackageArn: event.detail.ModelPackageArn, modelPackageGroup: event.detail.ModelPackageGroupName, version: event.detail.ModelPackageVersion };
+    const context = {
+      modelPackageArn: event.detail.ModelPackageArn,
+      modelPackageGroup: event.detail.ModelPackageGroupName,
+      version: event.detail.ModelPackageVersion,
+    };
     if (event.detail.ModelApprovalStatus !== 'Approved') {
       logger.info('Model package state change is not an approval; nothing to promote', { ...context, approvalStatus: event.detail.ModelApprovalStatus });
       metrics.addMetric(PROMOTE_METRICS.promotionsSkipped, MetricUnit.Count, 1);
@@ -28,7 +32,10 @@ export function createApprovalHandler(deps: PromoteDeps, { logger, metrics }: Pi
         logger.info('Model package promoted to the serving repository', { ...context, ...outcome });
         metrics.addMetric(PROMOTE_METRICS.packagesPromoted, MetricUnit.Count, 1);
       } else {
-        logger.info(outcome.kind === 'already-promoted' ? 'Model version already promoted; nothing changed' : 'Model package is no longer approved', { ...context, ...outcome });
+        logger.info(outcome.kind === 'already-promoted' ? 'Model version already promoted; nothing changed' : 'Model package is no longer approved', {
+          ...context,
+          ...outcome,
+        });
         metrics.addMetric(PROMOTE_METRICS.promotionsSkipped, MetricUnit.Count, 1);
       }
       return outcome;

@@ -20,7 +20,10 @@ function numericField(block: Buffer, offset: number, length: number): number {
     for (let i = 1; i < length; i++) value = value * 256 + block[offset + i];
     return value;
   }
-  const text = block.toString('latin1', offset, offset + length).replace(/[\0 ]+$/, '').trim();
+  const text = block
+    .toString('latin1', offset, offset + length)
+    .replace(/[\0 ]+$/, '')
+    .trim();
   const value = Number.parseInt(text || '0', 8);
   return Number.isFinite(value) ? value : 0;
 }

@@ -57,7 +57,8 @@ async function create(wanted: GrafanaProvisioning, deps: ProvisioningDeps): Prom
 async function apply(api: GrafanaHttpApi, wanted: GrafanaProvisioning, log: ProvisioningLog): Promise<void> {
   for (const plugin of wanted.plugins) log.info(`Plugin ${await api.ensurePlugin(plugin)}`, { plugin: plugin.id, version: plugin.version });
   log.info(`Folder ${await api.ensureFolder(wanted.folder)}`, { folderUid: wanted.folder.uid });
-  for (const dataSource of wanted.dataSources) log.info(`Data source ${await api.upsertDataSource(dataSource)}`, { uid: dataSource.uid, type: dataSource.type });
+  for (const dataSource of wanted.dataSources)
+    log.info(`Data source ${await api.upsertDataSource(dataSource)}`, { uid: dataSource.uid, type: dataSource.type });
   for (const dashboard of wanted.dashboards) {
     await api.saveDashboard(dashboard, wanted.folder.uid, DASHBOARD_MESSAGE);
     log.info('Dashboard saved', { uid: dashboard.uid });
@@ -112,6 +113,7 @@ function outcome(workspaceId: string, serviceAccountId: string, provisioned: Gra
 
 function parseProperties(properties: unknown): GrafanaProvisioning {
   const parsed = grafanaProvisioningPropertiesSchema.safeParse(properties);
-  if (!parsed.success) throw new Error(`Invalid Grafana provisioning properties: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`Invalid Grafana provisioning properties: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   return parsed.data;
 }

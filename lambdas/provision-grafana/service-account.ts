@@ -58,7 +58,12 @@ export async function withServiceAccountToken<T>(
 ): Promise<T> {
   const { workspaceId, serviceAccountId } = account;
   const created = await grafana.send(
-    new CreateWorkspaceServiceAccountTokenCommand({ workspaceId, serviceAccountId, name: `provisioning-${Date.now()}`, secondsToLive: GRAFANA_TOKEN_TTL_SECONDS }),
+    new CreateWorkspaceServiceAccountTokenCommand({
+      workspaceId,
+      serviceAccountId,
+      name: `provisioning-${Date.now()}`,
+      secondsToLive: GRAFANA_TOKEN_TTL_SECONDS,
+    }),
   );
   const tokenId = created.serviceAccountToken?.id;
   const key = created.serviceAccountToken?.key;
@@ -74,7 +79,12 @@ export async function withServiceAccountToken<T>(
       log.info('Deleted the provisioning token', { workspaceId, serviceAccountId, tokenId });
     } catch (error) {
       // The token expires by itself within GRAFANA_TOKEN_TTL_SECONDS; the provisioning result stands.
-      log.warn('Could not delete the provisioning token; it expires by itself', { workspaceId, serviceAccountId, tokenId, error: redacted(error, key).message });
+      log.warn('Could not delete the provisioning token; it expires by itself', {
+        workspaceId,
+        serviceAccountId,
+        tokenId,
+        error: redacted(error, key).message,
+      });
     }
   }
 }

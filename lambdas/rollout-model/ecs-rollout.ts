@@ -12,14 +12,18 @@ import { UnknownServedVersionError } from './errors';
 import type { RolloutResult } from './rollout-result';
 
 /** The task definition the service runs and the model version its serving container is pinned to. */
-export async function ecsServedVersion(ecs: ECSClient, target: EcsRolloutTarget): Promise<{ taskDefinition: TaskDefinition; modelVersion: number | undefined }> {
+export async function ecsServedVersion(
+  ecs: ECSClient,
+  target: EcsRolloutTarget,
+): Promise<{ taskDefinition: TaskDefinition; modelVersion: number | undefined }> {
   const { services } = await ecs.send(new DescribeServicesCommand({ cluster: target.cluster, services: [target.service] }));
   const service = services?.[0];
   if (service?.taskDefinition === undefined) throw new Error(`ECS service ${target.service} not found in cluster ${target.cluster}`);
   const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }));
   const container = taskDefinition?.containerDefinitions?.find((c) => c.name === target.containerName);
   const pinned = container?.environment?.find((variable) => variable.name === SERVED_MODEL_VERSION_VARIABLE)?.value;
-  if (taskDefinition === undefined || pinned === undefined) throw new UnknownServedVersionError(`${target.service} (container ${target.containerName}, ${service.taskDefinition})`);
+  if (taskDefinition === undefined || pinned === undefined)
+    throw new UnknownServedVersionError(`${target.service} (container ${target.containerName}, ${service.taskDefinition})`);
   return { taskDefinition, modelVersion: /^[0-9]+$/.test(pinned) ? Number(pinned) : undefined };
 }
 

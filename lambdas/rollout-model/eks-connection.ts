@@ -22,7 +22,8 @@ export function eksKubernetesApis(eks: EKSClient): (clusterName: string) => Prom
 
 async function connect(eks: EKSClient, clusterName: string): Promise<KubernetesApi> {
   const { cluster } = await eks.send(new DescribeClusterCommand({ name: clusterName }));
-  if (!cluster?.endpoint || !cluster.certificateAuthority?.data) throw new Error(`EKS cluster ${clusterName} has no endpoint or certificate authority yet (status ${cluster?.status ?? 'unknown'})`);
+  if (!cluster?.endpoint || !cluster.certificateAuthority?.data)
+    throw new Error(`EKS cluster ${clusterName} has no endpoint or certificate authority yet (status ${cluster?.status ?? 'unknown'})`);
   const region = await eks.config.region();
   return createKubernetesApi({
     endpoint: cluster.endpoint,

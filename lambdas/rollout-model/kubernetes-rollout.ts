@@ -12,7 +12,8 @@ import type { Deployment, KubernetesApi } from './kubernetes-api';
 import type { RolloutResult } from './rollout-result';
 import type { ReadServingSignals } from './serving-signal-check';
 
-export type RolloutState = { readonly kind: 'complete' } | { readonly kind: 'progressing'; readonly detail: string } | { readonly kind: 'failed'; readonly reason: string };
+export type RolloutState =
+  { readonly kind: 'complete' } | { readonly kind: 'progressing'; readonly detail: string } | { readonly kind: 'failed'; readonly reason: string };
 
 export interface KubernetesWatchOptions {
   /** Seconds between two reads of the Deployment's status. */
@@ -37,7 +38,8 @@ const pinOf = (version: number | undefined): string => (version === undefined ? 
 /** The version the Deployment's pod template is pinned to (what its new pods serve). */
 export function kubernetesPinnedVersion(deployment: Deployment, target: KubernetesRolloutTarget): number | undefined {
   const pinned = deployment.spec.template.metadata?.annotations?.[SERVED_VERSION_ANNOTATION];
-  if (pinned === undefined) throw new UnknownServedVersionError(`Deployment ${target.namespace}/${target.deployment} (annotation ${SERVED_VERSION_ANNOTATION})`);
+  if (pinned === undefined)
+    throw new UnknownServedVersionError(`Deployment ${target.namespace}/${target.deployment} (annotation ${SERVED_VERSION_ANNOTATION})`);
   return parseVersion(pinned);
 }
 
@@ -140,14 +142,17 @@ async function watchRollout(deps: KubernetesRolloutDeps, target: KubernetesRollo
   for (;;) {
     const state = rolloutState(await api.getDeployment(target.namespace, target.deployment));
     if (state.kind === 'failed') return state;
-    const signal = judge.record(await readSignals(model, version, target.signals).catch((error: Error) => ({ kind: 'unavailable' as const, reason: error.message })));
+    const signal = judge.record(
+      await readSignals(model, version, target.signals).catch((error: Error) => ({ kind: 'unavailable' as const, reason: error.message })),
+    );
     if (signal.kind === 'breached') return { kind: 'failed', reason: signal.reason, signal: signal.signal };
     const time = now();
     const outOfTime = time + watch.pollSeconds * 1000 > watch.deadline();
     // Once every replica served the new version, the bake runs to its end (a later HPA scale-up does not undo that).
     if (state.kind === 'complete') completedAt ??= time;
     if (completedAt === undefined) {
-      if (outOfTime) return { kind: 'failed', reason: `no verdict before the function's deadline (${state.kind === 'progressing' ? state.detail : 'complete'})` };
+      if (outOfTime)
+        return { kind: 'failed', reason: `no verdict before the function's deadline (${state.kind === 'progressing' ? state.detail : 'complete'})` };
     } else {
       const baked = time - completedAt >= bakeMs;
       if (baked || outOfTime) return bakeVerdict(version, judge, Math.round((time - completedAt) / 1000), baked ? undefined : target.signals.bakeSeconds);
@@ -164,8 +169,16 @@ function bakeVerdict(version: number, judge: SignalJudge, bakedSeconds: number, 
   const bake = `${bakedSeconds} s bake${configuredBakeSeconds === undefined ? '' : ` (cut short by the function's deadline; ${configuredBakeSeconds} s configured)`}`;
   if (judge.measured === 0) {
     const why = judge.lastFailure === undefined ? 'no request reached it' : `no check with traffic succeeded (last query error: ${judge.lastFailure})`;
-    return { kind: 'complete', signals: 'unchecked', detail: `rolling update complete; error rate and latency of version ${version} unchecked during the rollout and the ${bake}: ${why}` };
+    return {
+      kind: 'complete',
+      signals: 'unchecked',
+      detail: `rolling update complete; error rate and latency of version ${version} unchecked during the rollout and the ${bake}: ${why}`,
+    };
   }
   const failures = judge.lastFailure === undefined ? '' : ` (some queries failed; last error: ${judge.lastFailure})`;
-  return { kind: 'complete', signals: 'healthy', detail: `rolling update complete; error rate and p99 latency of version ${version} within limits at ${judge.measured} checks with traffic, ${bake}${failures}` };
+  return {
+    kind: 'complete',
+    signals: 'healthy',
+    detail: `rolling update complete; error rate and p99 latency of version ${version} within limits at ${judge.measured} checks with traffic, ${bake}${failures}`,
+  };
 }

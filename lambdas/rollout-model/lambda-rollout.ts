@@ -19,7 +19,10 @@ export interface LambdaRolloutDeps {
 }
 
 /** The model version the alias sends traffic to: the pin of the function version it points at. */
-export async function lambdaServedVersion(deps: LambdaRolloutDeps, target: LambdaRolloutTarget): Promise<{ functionVersion: string; modelVersion: number | undefined }> {
+export async function lambdaServedVersion(
+  deps: LambdaRolloutDeps,
+  target: LambdaRolloutTarget,
+): Promise<{ functionVersion: string; modelVersion: number | undefined }> {
   const alias = await deps.lambda.send(new GetAliasCommand({ FunctionName: target.functionName, Name: target.aliasName }));
   const functionVersion = alias.FunctionVersion!;
   const config = await deps.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: target.functionName, Qualifier: functionVersion }));
@@ -42,9 +45,7 @@ export async function rolloutLambda(deps: LambdaRolloutDeps, target: LambdaRollo
     new UpdateFunctionConfigurationCommand({ FunctionName: target.functionName, Environment: { Variables: variables }, RevisionId: latest.RevisionId }),
   );
   await waitUntilFunctionUpdatedV2({ client: deps.lambda, maxWaitTime: deps.updateWaitSeconds ?? 120 }, { FunctionName: target.functionName });
-  const published = await deps.lambda.send(
-    new PublishVersionCommand({ FunctionName: target.functionName, Description: `model version ${modelVersion}` }),
-  );
+  const published = await deps.lambda.send(new PublishVersionCommand({ FunctionName: target.functionName, Description: `model version ${modelVersion}` }));
   const appSpec = {
     version: 0.0,
     Resources: [
@@ -64,5 +65,11 @@ export async function rolloutLambda(deps: LambdaRolloutDeps, target: LambdaRollo
       description: `model version ${served.modelVersion ?? 'none'} -> ${modelVersion}`,
     }),
   );
-  return { kind: 'started', from: served.modelVersion, to: modelVersion, deploymentId: deployment.deploymentId!, detail: `function version ${published.Version}` };
+  return {
+    kind: 'started',
+    from: served.modelVersion,
+    to: modelVersion,
+    deploymentId: deployment.deploymentId!,
+    detail: `function version ${published.Version}`,
+  };
 }

@@ -47,7 +47,13 @@ export async function signedQueryRequest(connection: PrometheusQueryConnection, 
   const url = new URL(connection.url);
   const body = new URLSearchParams({ query: expression }).toString();
   // applyChecksum false: no x-amz-content-sha256 header, which only S3 requires (the body's hash is signed either way).
-  const signer = new SignatureV4({ service: AMP_SIGNING_SERVICE, region: connection.region, credentials: connection.credentials, sha256: Sha256, applyChecksum: false });
+  const signer = new SignatureV4({
+    service: AMP_SIGNING_SERVICE,
+    region: connection.region,
+    credentials: connection.credentials,
+    sha256: Sha256,
+    applyChecksum: false,
+  });
   return signer.sign(
     {
       method: 'POST',
@@ -83,7 +89,10 @@ export function createPrometheusQuery(connection: PrometheusQueryConnection): Pr
       throw new PrometheusQueryError(response.status, `Prometheus query ${expression}: HTTP ${response.status}: ${reason}`);
     }
     if (parsed.data?.resultType !== 'vector' || !Array.isArray(parsed.data.result)) {
-      throw new PrometheusQueryError(response.status, `Prometheus query ${expression}: expected an instant vector, got ${parsed.data?.resultType ?? 'no data'}`);
+      throw new PrometheusQueryError(
+        response.status,
+        `Prometheus query ${expression}: expected an instant vector, got ${parsed.data?.resultType ?? 'no data'}`,
+      );
     }
     return (parsed.data.result as Array<{ metric: Record<string, string>; value: [number, string] }>).map((sample) => ({
       labels: sample.metric,

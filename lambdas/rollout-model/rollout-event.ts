@@ -45,7 +45,9 @@ export function parseRolloutEvent(raw: unknown, targets: RolloutTargets): Rollou
   if (codedeploy.success) {
     const { application, deploymentGroup, state } = codedeploy.data.detail;
     if (state !== 'FAILURE' && state !== 'STOP') return { kind: 'ignore', reason: `CodeDeploy ${state}` };
-    const model = models.find(([, t]) => t.target.kind === 'lambda' && t.target.codeDeployApplication === application && t.target.deploymentGroup === deploymentGroup)?.[0];
+    const model = models.find(
+      ([, t]) => t.target.kind === 'lambda' && t.target.codeDeployApplication === application && t.target.deploymentGroup === deploymentGroup,
+    )?.[0];
     if (model === undefined) return { kind: 'ignore', reason: `CodeDeploy group ${application}/${deploymentGroup} is not served here` };
     return { kind: 'resync', model, reason: `CodeDeploy deployment ${state} on ${deploymentGroup}` };
   }

@@ -33,7 +33,7 @@ export function createRolloutHandler(deps: RolloutDeps, targets: RolloutTargets,
           logger.info('model rollout started', { ...outcome, status: request.status });
           metrics.addMetric(ROLLOUT_METRICS.rolloutsStarted, MetricUnit.Count, 1);
           if (outcome.signals === 'unchecked') {
-            logger.warn('the new version\'s error rate and latency were not checked while the rollout watched it (see detail)', { ...outcome });
+            logger.warn("the new version's error rate and latency were not checked while the rollout watched it (see detail)", { ...outcome });
             metrics.addMetric(ROLLOUT_METRICS.rolloutsUnchecked, MetricUnit.Count, 1);
           }
         } else if (outcome.kind === 'nothing-approved') {

@@ -27,7 +27,11 @@ export interface RolloutDeps extends DesiredVersionDeps {
   readonly servingSignals?: ReadServingSignals;
 }
 
-function kubernetesOf(deps: RolloutDeps): { api: (clusterName: string) => Promise<KubernetesApi>; watch: KubernetesWatchOptions; readSignals: ReadServingSignals } {
+function kubernetesOf(deps: RolloutDeps): {
+  api: (clusterName: string) => Promise<KubernetesApi>;
+  watch: KubernetesWatchOptions;
+  readSignals: ReadServingSignals;
+} {
   if (!deps.kubernetes || !deps.kubernetesWatch || !deps.servingSignals) {
     throw new Error('a kubernetes rollout target needs the kubernetes, kubernetesWatch and servingSignals dependencies');
   }
@@ -35,8 +39,7 @@ function kubernetesOf(deps: RolloutDeps): { api: (clusterName: string) => Promis
 }
 
 export type ReconcileOutcome =
-  | (RolloutResult & { readonly model: string })
-  | { readonly kind: 'nothing-approved'; readonly model: string; readonly servedVersion: number | undefined };
+  (RolloutResult & { readonly model: string }) | { readonly kind: 'nothing-approved'; readonly model: string; readonly servedVersion: number | undefined };
 
 /**
  * Brings one model's deployment to the version its registry says should serve (the highest approved one in the
@@ -60,7 +63,8 @@ export async function reconcileModel(deps: RolloutDeps, model: string, rollout: 
     return { kind: 'nothing-approved', model, servedVersion: await readPin(deps.ssm, rollout.pinParameter) };
   }
   let result: RolloutResult;
-  if (target.kind === 'lambda') result = await rolloutLambda({ lambda: deps.lambda, codedeploy: deps.codedeploy, updateWaitSeconds: deps.updateWaitSeconds }, target, desired);
+  if (target.kind === 'lambda')
+    result = await rolloutLambda({ lambda: deps.lambda, codedeploy: deps.codedeploy, updateWaitSeconds: deps.updateWaitSeconds }, target, desired);
   else if (target.kind === 'ecs') result = await rolloutEcs(deps.ecs, target, desired);
   else result = await rolloutKubernetes(kubernetes!.deps, target, model, desired, kubernetes!.deployment);
   // A rolled-back rollout leaves the pin on the version still serving.
@@ -73,7 +77,11 @@ export async function reconcileModel(deps: RolloutDeps, model: string, rollout: 
  * After a deployment failed or was rolled back, sets the pin back to the version the target actually serves, so the
  * next CloudFormation update of the deployment does not bring the failed version back.
  */
-export async function resyncPin(deps: RolloutDeps, model: string, rollout: ModelRolloutTarget): Promise<{ model: string; servedVersion: number | undefined; changed: boolean }> {
+export async function resyncPin(
+  deps: RolloutDeps,
+  model: string,
+  rollout: ModelRolloutTarget,
+): Promise<{ model: string; servedVersion: number | undefined; changed: boolean }> {
   const { target } = rollout;
   let served: number | undefined;
   if (target.kind === 'lambda') served = (await lambdaServedVersion({ lambda: deps.lambda, codedeploy: deps.codedeploy }, target)).modelVersion;

@@ -35,6 +35,10 @@ export interface SqsBatchOptions {
 export function sqsBatchHandler(observability: Observability, handleRecord: (record: SQSRecord) => Promise<void>, options: SqsBatchOptions = {}) {
   const processor = new BatchProcessor(EventType.SQS);
   return lambdaHandler<SQSEvent, SQSBatchResponse>(observability, (event, context) =>
-    processPartialResponse(event, handleRecord, processor, { context, processInParallel: false, throwOnFullBatchFailure: options.throwOnFullBatchFailure ?? true }),
+    processPartialResponse(event, handleRecord, processor, {
+      context,
+      processInParallel: false,
+      throwOnFullBatchFailure: options.throwOnFullBatchFailure ?? true,
+    }),
   );
 }

@@ -12,7 +12,12 @@ import { InvalidTriggerError, parseTrigger } from './trigger-event';
 const observability = createObservability(TRAINING_SERVICES.startTraining);
 const { logger, metrics, tracer } = observability;
 const config = parseStartTrainingConfig(requireEnv('START_TRAINING_CONFIG'));
-const deps = { sfn: tracer.captureAWSv3Client(new SFNClient({})), sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})), config, now: () => new Date() };
+const deps = {
+  sfn: tracer.captureAWSv3Client(new SFNClient({})),
+  sagemaker: tracer.captureAWSv3Client(new SageMakerClient({})),
+  config,
+  now: () => new Date(),
+};
 
 /**
  * Starts a training run on a schedule, a DriftDetected event or a manual request. A refusal (guardrail, unknown
@@ -34,6 +39,7 @@ export const handler = lambdaHandler(observability, async (event: unknown): Prom
   if (outcome.outcome === 'started') metrics.addMetric(START_TRAINING_METRICS.runsStarted, MetricUnit.Count, 1);
   if (outcome.outcome === 'duplicate') metrics.addMetric(START_TRAINING_METRICS.duplicateTriggers, MetricUnit.Count, 1);
   if (outcome.outcome === 'refused') metrics.addMetric(START_TRAINING_METRICS.runsRefused, MetricUnit.Count, 1);
-  if (outcome.outcome !== 'duplicate' && outcome.gpuHoursThisMonth !== undefined) metrics.addMetric(START_TRAINING_METRICS.gpuHoursThisMonth, MetricUnit.Count, outcome.gpuHoursThisMonth);
+  if (outcome.outcome !== 'duplicate' && outcome.gpuHoursThisMonth !== undefined)
+    metrics.addMetric(START_TRAINING_METRICS.gpuHoursThisMonth, MetricUnit.Count, outcome.gpuHoursThisMonth);
   return outcome;
 });

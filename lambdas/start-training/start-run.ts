@@ -26,7 +26,12 @@ export async function startRun(deps: StartRunDeps, parsed: ParsedTrigger): Promi
   const { config } = deps;
   const model = config.models[parsed.model];
   if (model === undefined) {
-    return { outcome: 'refused', model: parsed.model, limit: 'unknown-model', reason: `model ${parsed.model} is not trained in ${config.environment} (trained: ${Object.keys(config.models).join(', ')})` };
+    return {
+      outcome: 'refused',
+      model: parsed.model,
+      limit: 'unknown-model',
+      reason: `model ${parsed.model} is not trained in ${config.environment} (trained: ${Object.keys(config.models).join(', ')})`,
+    };
   }
   const identity = runIdentity(config.environment, parsed.model, parsed.trigger);
   const executionArn = executionArnOf(model.stateMachineArn, identity.executionName);
@@ -52,7 +57,8 @@ export async function startRun(deps: StartRunDeps, parsed: ParsedTrigger): Promi
     return { outcome: 'started', model: parsed.model, runId: identity.runId, executionArn: started.executionArn ?? executionArn, gpuHoursThisMonth };
   } catch (error) {
     // Another delivery started it between our check and this call (or it ran and closed): still one run.
-    if ((error as { name?: string }).name === 'ExecutionAlreadyExists') return { outcome: 'duplicate', model: parsed.model, runId: identity.runId, executionArn };
+    if ((error as { name?: string }).name === 'ExecutionAlreadyExists')
+      return { outcome: 'duplicate', model: parsed.model, runId: identity.runId, executionArn };
     throw error;
   }
 }

@@ -40,7 +40,8 @@ export function parseTrigger(event: unknown, environment: string): ParsedTrigger
     const parsed = driftDetectedEventSchema.safeParse(event);
     if (!parsed.success) throw new InvalidTriggerError(`not a DriftDetected event (schema ${'v1'}): ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`);
     const { detail } = parsed.data;
-    if (detail.environment !== environment) throw new InvalidTriggerError(`DriftDetected for environment ${detail.environment}; this function starts training in ${environment}`);
+    if (detail.environment !== environment)
+      throw new InvalidTriggerError(`DriftDetected for environment ${detail.environment}; this function starts training in ${environment}`);
     const features = detail.driftedFeatures.map((feature) => feature.feature).join(', ');
     return {
       model: detail.model,
@@ -50,7 +51,13 @@ export function parseTrigger(event: unknown, environment: string): ParsedTrigger
     };
   }
   const schedule = scheduledTriggerSchema.safeParse(event);
-  if (schedule.success) return { model: schedule.data.model, trigger: { kind: 'schedule', scheduledTime: schedule.data.scheduledTime }, reason: `scheduled ${schedule.data.scheduledTime}`, overrides: {} };
+  if (schedule.success)
+    return {
+      model: schedule.data.model,
+      trigger: { kind: 'schedule', scheduledTime: schedule.data.scheduledTime },
+      reason: `scheduled ${schedule.data.scheduledTime}`,
+      overrides: {},
+    };
   const manual = manualTriggerSchema.safeParse(event);
   if (manual.success) {
     const { model, requestId, kind: _kind, ...overrides } = manual.data;

@@ -54,7 +54,11 @@ export async function evaluateRun(s3: S3Client, config: PipelineConfig, event: E
   const names = [MODEL_DIRECTORY_FILES.evaluationReport, MODEL_DIRECTORY_FILES.driftBaseline, MODEL_DIRECTORY_FILES.model];
   let files: Map<string, Buffer>;
   try {
-    files = await readArchiveFiles(object.Body as Readable, names.filter((name) => name !== MODEL_DIRECTORY_FILES.model), MAX_FILE_BYTES);
+    files = await readArchiveFiles(
+      object.Body as Readable,
+      names.filter((name) => name !== MODEL_DIRECTORY_FILES.model),
+      MAX_FILE_BYTES,
+    );
   } catch (error) {
     return { passed: false, reason: `the model archive ${training.modelArtifactUri} cannot be read: ${(error as Error).message}` };
   }
@@ -68,7 +72,8 @@ export async function evaluateRun(s3: S3Client, config: PipelineConfig, event: E
     metrics = parseEvaluationReport(reportText, MODEL_DIRECTORY_FILES.evaluationReport).metrics;
     parseDriftBaseline(JSON.parse(baselineText), MODEL_DIRECTORY_FILES.driftBaseline);
   } catch (error) {
-    if (error instanceof EvaluationReportError || error instanceof InvalidBaselineError || error instanceof SyntaxError) return { passed: false, reason: error.message };
+    if (error instanceof EvaluationReportError || error instanceof InvalidBaselineError || error instanceof SyntaxError)
+      return { passed: false, reason: error.message };
     throw error;
   }
 

@@ -14,7 +14,10 @@ export const executionInputSchema = z.strictObject({
   /** Overrides of configured hyperparameters (strings, as SageMaker passes them). */
   hyperparameters: z.record(z.string().regex(/^[a-zA-Z0-9_.:-]{1,256}$/, "letters, digits and '_.:-'"), z.string().max(2500)).optional(),
   /** The commit of the training code, recorded as MetadataProperties.CommitId. @default "unknown" */
-  commitId: z.string().regex(/^[0-9a-zA-Z._/-]{1,1024}$/, 'a commit id such as a git SHA').optional(),
+  commitId: z
+    .string()
+    .regex(/^[0-9a-zA-Z._/-]{1,1024}$/, 'a commit id such as a git SHA')
+    .optional(),
   /** Why the run was started (drift detection id, schedule time), kept in the package's metadata. */
   reason: z.string().max(256).optional(),
 });

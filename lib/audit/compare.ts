@@ -28,14 +28,22 @@ export function compareEnvironments(here: { index: TemplateIndex; report: AuditR
   const byKey = (index: TemplateIndex) => new Map(index.entries.map((e) => [`${e.stackPart}/${comparableId(e.logicalId, index.environmentName)}`, e]));
   const mine = byKey(here.index);
   const theirs = byKey(other.index);
-  const row = (e: { stackPart: string; logicalId: string; resource: { Type: string } }) => ({ stackPart: e.stackPart, logicalId: e.logicalId, type: e.resource.Type });
+  const row = (e: { stackPart: string; logicalId: string; resource: { Type: string } }) => ({
+    stackPart: e.stackPart,
+    logicalId: e.logicalId,
+    type: e.resource.Type,
+  });
   const changed: Comparison['changed'] = [];
   for (const [key, entry] of mine) {
     const counterpart = theirs.get(key);
     if (!counterpart) continue;
     const names = new Set([...Object.keys(entry.resource.Properties ?? {}), ...Object.keys(counterpart.resource.Properties ?? {})]);
     const properties = [...names]
-      .filter((name) => normalized(entry.resource.Properties?.[name], here.index.environmentName) !== normalized(counterpart.resource.Properties?.[name], other.index.environmentName))
+      .filter(
+        (name) =>
+          normalized(entry.resource.Properties?.[name], here.index.environmentName) !==
+          normalized(counterpart.resource.Properties?.[name], other.index.environmentName),
+      )
       .sort();
     if (entry.resource.Type !== counterpart.resource.Type) properties.unshift('(type)');
     if (properties.length) changed.push({ ...row(entry), properties });

@@ -50,7 +50,8 @@ export function costSection(index: TemplateIndex, decisions: readonly RecordedDe
     .ofType('AWS::EC2::VPCEndpoint')
     .filter((e) => prop(e.resource, 'VpcEndpointType') === 'Interface')
     .reduce((n, e) => n + Math.max(1, listOf(prop(e.resource, 'SubnetIds')).length), 0);
-  if (endpointAzs > 0) lines.push(priced('interface VPC endpoints (per endpoint per zone)', endpointAzs, 'endpoint-AZ', 'interfaceEndpointHour', HOURS_PER_MONTH));
+  if (endpointAzs > 0)
+    lines.push(priced('interface VPC endpoints (per endpoint per zone)', endpointAzs, 'endpoint-AZ', 'interfaceEndpointHour', HOURS_PER_MONTH));
   const keys = index.ofType('AWS::KMS::Key').length;
   if (keys > 0) lines.push(priced('KMS customer-managed keys', keys, 'key', 'kmsKeyMonth'));
   const alarms = index.ofType('AWS::CloudWatch::Alarm').length;
@@ -70,7 +71,15 @@ export function costSection(index: TemplateIndex, decisions: readonly RecordedDe
   } else {
     usage('AWS::Grafana::Workspace', 'Amazon Managed Grafana (per active editor and viewer user)', 'https://aws.amazon.com/grafana/pricing/');
   }
-  for (const budget of config.budgets) lines.push({ item: budget.item, count: 1, unit: 'budget', monthlyUsd: budget.monthlyUsd, source: budget.source, note: 'a cap from the config, not a forecast' });
+  for (const budget of config.budgets)
+    lines.push({
+      item: budget.item,
+      count: 1,
+      unit: 'budget',
+      monthlyUsd: budget.monthlyUsd,
+      source: budget.source,
+      note: 'a cap from the config, not a forecast',
+    });
 
   const monthlyTotalUsd = round(lines.reduce((sum, line) => sum + (line.monthlyUsd ?? 0), 0));
   return { lines, monthlyTotalUsd };

@@ -18,9 +18,13 @@ interface StoreFacts extends Encryption {
 const kms = (keyRef: unknown, what = 'SSE-KMS, customer-managed key'): Encryption => ({ encrypted: true, encryption: what, keyRef });
 
 function lifecycleRetention(entry: ResourceEntry): string {
-  const rules = listOf(prop<Array<{ Status?: string; ExpirationInDays?: number; Prefix?: string; NoncurrentVersionExpiration?: { NoncurrentDays?: number } }>>(entry.resource, 'LifecycleConfiguration', 'Rules')).filter(
-    (r) => r.Status !== 'Disabled',
-  );
+  const rules = listOf(
+    prop<Array<{ Status?: string; ExpirationInDays?: number; Prefix?: string; NoncurrentVersionExpiration?: { NoncurrentDays?: number } }>>(
+      entry.resource,
+      'LifecycleConfiguration',
+      'Rules',
+    ),
+  ).filter((r) => r.Status !== 'Disabled');
   const parts = rules.flatMap((r) => [
     ...(r.ExpirationInDays !== undefined ? [`objects${r.Prefix ? ` under ${r.Prefix}` : ''} expire after ${r.ExpirationInDays} d`] : []),
     ...(r.NoncurrentVersionExpiration?.NoncurrentDays !== undefined ? [`noncurrent versions after ${r.NoncurrentVersionExpiration.NoncurrentDays} d`] : []),
@@ -31,7 +35,13 @@ function lifecycleRetention(entry: ResourceEntry): string {
 /** How each kind of store is encrypted and kept, read from its properties. */
 const STORES: Record<string, (entry: ResourceEntry) => StoreFacts | StoreFacts[]> = {
   'AWS::S3::Bucket': (e) => {
-    const rule = at<{ SSEAlgorithm?: string; KMSMasterKeyID?: unknown }>(e.resource.Properties, 'BucketEncryption', 'ServerSideEncryptionConfiguration', '0', 'ServerSideEncryptionByDefault');
+    const rule = at<{ SSEAlgorithm?: string; KMSMasterKeyID?: unknown }>(
+      e.resource.Properties,
+      'BucketEncryption',
+      'ServerSideEncryptionConfiguration',
+      '0',
+      'ServerSideEncryptionByDefault',
+    );
     const algorithm = rule?.SSEAlgorithm;
     const encryption: Encryption =
       algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse'
@@ -42,12 +52,17 @@ const STORES: Record<string, (entry: ResourceEntry) => StoreFacts | StoreFacts[]
     return { ...encryption, versioning: prop<string>(e.resource, 'VersioningConfiguration', 'Status') ?? 'Disabled', retention: lifecycleRetention(e) };
   },
   'AWS::SQS::Queue': (e) => ({
-    ...(prop(e.resource, 'KmsMasterKeyId') !== undefined ? kms(prop(e.resource, 'KmsMasterKeyId')) : { encrypted: prop(e.resource, 'SqsManagedSseEnabled') !== false, encryption: 'SSE-SQS (service-managed key)' }),
+    ...(prop(e.resource, 'KmsMasterKeyId') !== undefined
+      ? kms(prop(e.resource, 'KmsMasterKeyId'))
+      : { encrypted: prop(e.resource, 'SqsManagedSseEnabled') !== false, encryption: 'SSE-SQS (service-managed key)' }),
     retention: `${Math.round((prop<number>(e.resource, 'MessageRetentionPeriod') ?? 345600) / 86400)} d`,
   }),
-  'AWS::SNS::Topic': (e) => (prop(e.resource, 'KmsMasterKeyId') !== undefined ? kms(prop(e.resource, 'KmsMasterKeyId')) : { encrypted: false, encryption: 'NOT ENCRYPTED' }),
+  'AWS::SNS::Topic': (e) =>
+    prop(e.resource, 'KmsMasterKeyId') !== undefined ? kms(prop(e.resource, 'KmsMasterKeyId')) : { encrypted: false, encryption: 'NOT ENCRYPTED' },
   'AWS::Logs::LogGroup': (e) => ({
-    ...(prop(e.resource, 'KmsKeyId') !== undefined ? kms(prop(e.resource, 'KmsKeyId'), 'KMS, customer-managed key') : { encrypted: true, encryption: 'CloudWatch Logs service-managed key' }),
+    ...(prop(e.resource, 'KmsKeyId') !== undefined
+      ? kms(prop(e.resource, 'KmsKeyId'), 'KMS, customer-managed key')
+      : { encrypted: true, encryption: 'CloudWatch Logs service-managed key' }),
     retention: prop(e.resource, 'RetentionInDays') !== undefined ? `${renderCfnValue(prop(e.resource, 'RetentionInDays'))} d` : 'never expires',
   }),
   'AWS::SageMaker::FeatureGroup': (e) => [
@@ -59,7 +74,9 @@ const STORES: Record<string, (entry: ResourceEntry) => StoreFacts | StoreFacts[]
       : { encrypted: true, encryption: 'offline store: SSE-S3' },
   ],
   'AWS::EC2::LaunchTemplate': (e) => {
-    const volumes = listOf(at<Array<{ Ebs?: { Encrypted?: boolean; KmsKeyId?: unknown } }>>(e.resource.Properties, 'LaunchTemplateData', 'BlockDeviceMappings')).filter((m) => m.Ebs);
+    const volumes = listOf(
+      at<Array<{ Ebs?: { Encrypted?: boolean; KmsKeyId?: unknown } }>>(e.resource.Properties, 'LaunchTemplateData', 'BlockDeviceMappings'),
+    ).filter((m) => m.Ebs);
     if (volumes.length === 0) return { encrypted: false, encryption: 'EBS: no block device mapping, so the AMI default and the account setting decide' };
     return volumes.map((v) =>
       v.Ebs?.Encrypted !== true
@@ -71,18 +88,28 @@ const STORES: Record<string, (entry: ResourceEntry) => StoreFacts | StoreFacts[]
   },
   'AWS::EKS::Cluster': (e) => {
     const key = at(e.resource.Properties, 'EncryptionConfig', '0', 'Provider', 'KeyArn');
-    return key !== undefined ? kms(key, 'Kubernetes secrets envelope-encrypted with a customer-managed key') : { encrypted: false, encryption: 'Kubernetes secrets NOT envelope-encrypted' };
+    return key !== undefined
+      ? kms(key, 'Kubernetes secrets envelope-encrypted with a customer-managed key')
+      : { encrypted: false, encryption: 'Kubernetes secrets NOT envelope-encrypted' };
   },
   'AWS::Athena::WorkGroup': (e) => {
-    const config = at<{ EncryptionOption?: string; KmsKey?: unknown }>(e.resource.Properties, 'WorkGroupConfiguration', 'ResultConfiguration', 'EncryptionConfiguration');
+    const config = at<{ EncryptionOption?: string; KmsKey?: unknown }>(
+      e.resource.Properties,
+      'WorkGroupConfiguration',
+      'ResultConfiguration',
+      'EncryptionConfiguration',
+    );
     if (!config?.EncryptionOption) return { encrypted: false, encryption: 'query results NOT ENCRYPTED' };
-    return config.KmsKey !== undefined ? kms(config.KmsKey, `query results ${config.EncryptionOption}, customer-managed key`) : { encrypted: true, encryption: `query results ${config.EncryptionOption}` };
+    return config.KmsKey !== undefined
+      ? kms(config.KmsKey, `query results ${config.EncryptionOption}, customer-managed key`)
+      : { encrypted: true, encryption: `query results ${config.EncryptionOption}` };
   },
   'AWS::ECR::Repository': (e) =>
     prop(e.resource, 'EncryptionConfiguration', 'KmsKey') !== undefined
       ? kms(prop(e.resource, 'EncryptionConfiguration', 'KmsKey'))
       : { encrypted: true, encryption: `${prop<string>(e.resource, 'EncryptionConfiguration', 'EncryptionType') ?? 'AES256'} (ECR default)` },
-  'AWS::APS::Workspace': (e) => (prop(e.resource, 'KmsKeyArn') !== undefined ? kms(prop(e.resource, 'KmsKeyArn')) : { encrypted: true, encryption: 'AWS-owned key' }),
+  'AWS::APS::Workspace': (e) =>
+    prop(e.resource, 'KmsKeyArn') !== undefined ? kms(prop(e.resource, 'KmsKeyArn')) : { encrypted: true, encryption: 'AWS-owned key' },
   'AWS::StepFunctions::StateMachine': (e) => {
     const facts: StoreFacts[] = [
       prop(e.resource, 'EncryptionConfiguration', 'KmsKeyId') !== undefined
@@ -92,8 +119,12 @@ const STORES: Record<string, (entry: ResourceEntry) => StoreFacts | StoreFacts[]
     const definition = renderCfnValue(prop(e.resource, 'DefinitionString'));
     if (definition.includes('createTrainingJob')) {
       facts.push(
-        /"VolumeKmsKeyId"/.test(definition) ? { encrypted: true, encryption: 'training volumes: customer-managed key' } : { encrypted: false, encryption: 'training volumes: NO KMS key' },
-        /"OutputDataConfig":\{[^}]*"KmsKeyId"/.test(definition) ? { encrypted: true, encryption: 'training output: customer-managed key' } : { encrypted: false, encryption: 'training output: NO KMS key' },
+        /"VolumeKmsKeyId"/.test(definition)
+          ? { encrypted: true, encryption: 'training volumes: customer-managed key' }
+          : { encrypted: false, encryption: 'training volumes: NO KMS key' },
+        /"OutputDataConfig":\{[^}]*"KmsKeyId"/.test(definition)
+          ? { encrypted: true, encryption: 'training output: customer-managed key' }
+          : { encrypted: false, encryption: 'training output: NO KMS key' },
       );
     }
     return facts;
@@ -104,7 +135,8 @@ const STORES: Record<string, (entry: ResourceEntry) => StoreFacts | StoreFacts[]
       : { encrypted: true, encryption: prop(e.resource, 'SSESpecification', 'SSEEnabled') === true ? 'AWS-managed key' : 'AWS-owned key' },
 };
 
-const ADMIN_ACTIONS = /^kms:(\*|Create|Put|Update|Enable|Disable|Delete|ScheduleKeyDeletion|CancelKeyDeletion|TagResource|UntagResource|RevokeGrant|RetireGrant)/;
+const ADMIN_ACTIONS =
+  /^kms:(\*|Create|Put|Update|Enable|Disable|Delete|ScheduleKeyDeletion|CancelKeyDeletion|TagResource|UntagResource|RevokeGrant|RetireGrant)/;
 const USE_ACTIONS = /^kms:(\*|Encrypt|Decrypt|ReEncrypt|GenerateDataKey|CreateGrant|DescribeKey)/;
 
 function keyRow(entry: ResourceEntry): KeyRow {

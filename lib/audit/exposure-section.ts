@@ -5,7 +5,14 @@ import { at, listOf, locationOf, prop, type ResourceEntry, type TemplateIndex } 
 
 const ANYWHERE = new Set(['0.0.0.0/0', '::/0']);
 /** Conditions that tie a service principal's access to this account's own resources (listed apart, not flagged). */
-const SOURCE_SCOPING_KEYS = [/^aws:sourceaccount$/, /^aws:sourcearn$/, /^aws:sourceorgid$/, /^kms:encryptioncontext:/, /^kms:viaservice$/, /^kms:calleraccount$/];
+const SOURCE_SCOPING_KEYS = [
+  /^aws:sourceaccount$/,
+  /^aws:sourcearn$/,
+  /^aws:sourceorgid$/,
+  /^kms:encryptioncontext:/,
+  /^kms:viaservice$/,
+  /^kms:calleraccount$/,
+];
 /** Conditions that confine an `*` principal to this account or organization. */
 const ACCOUNT_SCOPING_KEYS = [/^aws:principalaccount$/, /^aws:principalorgid$/, /^kms:calleraccount$/, /^aws:sourceaccount$/];
 const ACCOUNT_IN_ARN = /^(?:arn:.*?:iam::)?(\d{12})(?::|$)/;
@@ -44,7 +51,11 @@ const POLICY_OF: Record<string, (r: ResourceEntry['resource']) => unknown> = {
 
 /** What a policy resource protects: the bucket/queue/topic it names, or the resource itself. */
 function protectedResource(index: TemplateIndex, entry: ResourceEntry): string {
-  const target = prop(entry.resource, 'Bucket') ?? listOf(prop(entry.resource, 'Queues'))[0] ?? listOf(prop(entry.resource, 'Topics'))[0] ?? prop(entry.resource, 'TopicArn');
+  const target =
+    prop(entry.resource, 'Bucket') ??
+    listOf(prop(entry.resource, 'Queues'))[0] ??
+    listOf(prop(entry.resource, 'Topics'))[0] ??
+    prop(entry.resource, 'TopicArn');
   return target === undefined ? `${entry.stackPart}/${entry.logicalId}` : index.describeReference(entry.stack, target);
 }
 
@@ -118,14 +129,23 @@ function openRules(index: TemplateIndex): Exposure['openSecurityGroupRules'] {
   });
   const open = (rule: SgRule) => ANYWHERE.has(rule.CidrIp ?? '') || ANYWHERE.has(rule.CidrIpv6 ?? '');
   const inline = index.ofType('AWS::EC2::SecurityGroup').flatMap((entry) => [
-    ...listOf(prop<SgRule[]>(entry.resource, 'SecurityGroupIngress')).filter(open).map((r) => row(entry, 'ingress', 'inline', r, undefined)),
-    ...listOf(prop<SgRule[]>(entry.resource, 'SecurityGroupEgress')).filter(open).map((r) => row(entry, 'egress', 'inline', r, undefined)),
+    ...listOf(prop<SgRule[]>(entry.resource, 'SecurityGroupIngress'))
+      .filter(open)
+      .map((r) => row(entry, 'ingress', 'inline', r, undefined)),
+    ...listOf(prop<SgRule[]>(entry.resource, 'SecurityGroupEgress'))
+      .filter(open)
+      .map((r) => row(entry, 'egress', 'inline', r, undefined)),
   ]);
   const standalone = index.ofType('AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress').flatMap((entry) => {
     const rule = (entry.resource.Properties ?? {}) as SgRule;
     if (!open(rule)) return [];
     const direction = entry.resource.Type.endsWith('Ingress') ? ('ingress' as const) : ('egress' as const);
-    return [{ ...row(entry, direction, 'standalone', rule, undefined), logicalId: `${entry.logicalId} (group ${index.describeReference(entry.stack, rule.GroupId)})` }];
+    return [
+      {
+        ...row(entry, direction, 'standalone', rule, undefined),
+        logicalId: `${entry.logicalId} (group ${index.describeReference(entry.stack, rule.GroupId)})`,
+      },
+    ];
   });
   return [...inline, ...standalone];
 }
@@ -147,7 +167,11 @@ function publicSubnets(index: TemplateIndex): Exposure['publicSubnets'] {
   return index
     .ofType('AWS::EC2::Subnet')
     .filter((e) => prop(e.resource, 'MapPublicIpOnLaunch') === true || subnetsOnInternetTables.has(`${e.stack}/${e.logicalId}`))
-    .map((e) => ({ ...locationOf(e), cidr: renderCfnValue(prop(e.resource, 'CidrBlock')), availabilityZone: renderCfnValue(prop(e.resource, 'AvailabilityZone')) }));
+    .map((e) => ({
+      ...locationOf(e),
+      cidr: renderCfnValue(prop(e.resource, 'CidrBlock')),
+      availabilityZone: renderCfnValue(prop(e.resource, 'AvailabilityZone')),
+    }));
 }
 
 /** What accepts traffic or grants access from outside the account and the VPC. */

@@ -31,7 +31,7 @@ export function kubernetesInventory(tf: TerraformDocument): KubernetesInventory 
     Object.entries(resources[type] ?? {}).map(([name, body]) => {
       const nsName = String(at(body, 'metadata', 'name') ?? name);
       namespaceNames.set(`${type}.${name}`, nsName);
-      return { ...location(type, name), name: nsName, podSecurity: (at<string>(body, 'metadata', 'labels', 'pod-security.kubernetes.io/enforce') ?? null) };
+      return { ...location(type, name), name: nsName, podSecurity: at<string>(body, 'metadata', 'labels', 'pod-security.kubernetes.io/enforce') ?? null };
     }),
   );
   const namespaceOf = (body: unknown) => {

@@ -29,7 +29,12 @@ export const promotionConfigSchema = z.strictObject({
   /** Most entries in a model archive. */
   maxArchiveEntries: z.number().int().min(1).max(1_000_000).default(1000),
   /** Largest GNU long-name record or pax header, in bytes (paths are a few hundred bytes; tar-stream buffers these whole). */
-  maxArchiveHeaderBytes: z.number().int().min(512).max(MIB).default(16 * 1024),
+  maxArchiveHeaderBytes: z
+    .number()
+    .int()
+    .min(512)
+    .max(MIB)
+    .default(16 * 1024),
 });
 export type PromotionConfig = z.infer<typeof promotionConfigSchema>;
 
@@ -47,7 +52,10 @@ export function archiveLimitsOf(config: PromotionConfig, servingMemoryMb: number
 }
 
 /** Every model of the environment with its limits (the PROMOTION_ARCHIVE_LIMITS value, once JSON). */
-export function archiveLimitsByModel(config: PromotionConfig, models: readonly { name: string; traffic: { memoryMb: number } }[]): Record<string, ArchiveLimits> {
+export function archiveLimitsByModel(
+  config: PromotionConfig,
+  models: readonly { name: string; traffic: { memoryMb: number } }[],
+): Record<string, ArchiveLimits> {
   return Object.fromEntries(models.map((model) => [model.name, archiveLimitsOf(config, model.traffic.memoryMb)]));
 }
 

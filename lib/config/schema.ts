@@ -18,38 +18,42 @@ const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
 
 /** How a model is called: the inputs of the serving decision matrix. */
-export const trafficProfileSchema = z.strictObject({
-  /** Inference requests per month. */
-  monthlyRequests: z.number().int().nonnegative(),
-  /** Highest sustained requests per second the model must absorb. */
-  peakRps: nonNegative,
-  /** The p99 latency objective, end to end, in milliseconds. */
-  p99LatencyMs: z.number().positive(),
-  /** Request payload size in KB. */
-  payloadKb: z.number().positive(),
-  /** Model compute time per inference on one vCPU (or one GPU when `gpu`), in ms. */
-  computeMsPerInference: z.number().positive(),
-  /** Memory one serving instance needs for the model, in MB. */
-  memoryMb: positiveInt,
-  /** Whether the model needs a GPU to meet its latency objective. */
-  gpu: z.boolean(),
-  /** People in the team that operates this model. */
-  teamSize: positiveInt,
-}).superRefine(checkTrafficConsistency);
+export const trafficProfileSchema = z
+  .strictObject({
+    /** Inference requests per month. */
+    monthlyRequests: z.number().int().nonnegative(),
+    /** Highest sustained requests per second the model must absorb. */
+    peakRps: nonNegative,
+    /** The p99 latency objective, end to end, in milliseconds. */
+    p99LatencyMs: z.number().positive(),
+    /** Request payload size in KB. */
+    payloadKb: z.number().positive(),
+    /** Model compute time per inference on one vCPU (or one GPU when `gpu`), in ms. */
+    computeMsPerInference: z.number().positive(),
+    /** Memory one serving instance needs for the model, in MB. */
+    memoryMb: positiveInt,
+    /** Whether the model needs a GPU to meet its latency objective. */
+    gpu: z.boolean(),
+    /** People in the team that operates this model. */
+    teamSize: positiveInt,
+  })
+  .superRefine(checkTrafficConsistency);
 export type TrafficProfile = z.infer<typeof trafficProfileSchema>;
 
 export const servingTargetSchema = z.enum(['lambda', 'fargate', 'eks']);
 export type ServingTarget = z.infer<typeof servingTargetSchema>;
 
-export const modelSchema = z.strictObject({
-  /** Model name: lower-case letters, digits and hyphens; used in resource names and the registry. */
-  name: z.string().regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, 'lower-case letters, digits and hyphens, 3-40 characters'),
-  traffic: trafficProfileSchema,
-  /** Overrides the decision matrix; the decision is still computed and recorded. */
-  forceTarget: servingTargetSchema.optional(),
-  /** Inference capture and drift thresholds (lib/drift/drift-config.ts); absent: no capture, no drift detection. */
-  drift: modelDriftConfigSchema.optional(),
-}).superRefine(checkForcedTarget);
+export const modelSchema = z
+  .strictObject({
+    /** Model name: lower-case letters, digits and hyphens; used in resource names and the registry. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, 'lower-case letters, digits and hyphens, 3-40 characters'),
+    traffic: trafficProfileSchema,
+    /** Overrides the decision matrix; the decision is still computed and recorded. */
+    forceTarget: servingTargetSchema.optional(),
+    /** Inference capture and drift thresholds (lib/drift/drift-config.ts); absent: no capture, no drift detection. */
+    drift: modelDriftConfigSchema.optional(),
+  })
+  .superRefine(checkForcedTarget);
 export type ModelConfig = z.infer<typeof modelSchema>;
 
 export const lakehouseConfigSchema = z.strictObject({
@@ -71,9 +75,15 @@ export type LakehouseConfig = z.infer<typeof lakehouseConfigSchema>;
 export const environmentSchema = z
   .strictObject({
     /** AWS account ID; omitted for environment-agnostic synth. */
-    account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account ID').optional(),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'a 12-digit AWS account ID')
+      .optional(),
     /** AWS region, e.g. us-east-1; omitted for environment-agnostic synth. */
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1').optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region such as us-east-1')
+      .optional(),
     /** `destroy` deletes data with the stack (dev only); `retain` keeps it. */
     removalPolicy: z.enum(['retain', 'destroy']),
     dataClassification: z.enum(['public', 'internal', 'confidential', 'restricted']),
@@ -92,7 +102,10 @@ export const environmentSchema = z
     lakehouse: lakehouseConfigSchema,
     models: z.array(modelSchema),
     /** Production account (12 digits) allowed to read this environment's model registry across accounts. */
-    productionReaderAccountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account ID').optional(),
+    productionReaderAccountId: z
+      .string()
+      .regex(/^\d{12}$/, 'a 12-digit AWS account ID')
+      .optional(),
     /** Who is emailed when an alarm of the environment fires (dead-letter queues, serving rollbacks); SNS asks each to confirm. */
     alertEmails: z.array(z.email('an email address such as oncall@example.com')).default([]),
     /** SageMaker feature groups materialized from silver datasets (see lib/features/feature-group.ts). */

@@ -1,4 +1,3 @@
-
 interface Atom {
   /** 128 entries: 1 for the ASCII codes the atom accepts. */
   readonly accepts: Uint8Array;
@@ -31,7 +30,7 @@ function parseClass(source: string, at: number, table: Uint8Array): number {
     const c = source.charCodeAt(i);
     return c < 128 && source[i] !== '\\' && source[i] !== ']' ? c : undefined;
   };
-  for (let i = at; i < source.length; ) {
+  for (let i = at; i < source.length;) {
     if (source[i] === ']') return i > at ? i + 1 : -1;
     if (source[i] === '\\') {
       if (!escapeClass(table, source[i + 1] ?? '')) return -1;
@@ -77,7 +76,7 @@ export function compileBytePattern(pattern: RegExp): BytePattern | undefined {
   if (flags !== '' || source[0] !== '^' || source[source.length - 1] !== '$' || source.endsWith('\\$')) return undefined;
   const body = source.slice(1, -1);
   const atoms: Atom[] = [];
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const accepts = new Uint8Array(128);
     const c = body[i];
     if (c === '[') {

@@ -20,7 +20,8 @@ export function assertValidContract(contract: DatasetContract): void {
     names.add(field.name);
     const numeric = field.type === 'integer' || field.type === 'number';
     if (!numeric && (field.min !== undefined || field.max !== undefined)) fail(`field "${field.name}": min/max only apply to integer and number fields`);
-    if (field.type !== 'string' && (field.enum !== undefined || field.pattern !== undefined)) fail(`field "${field.name}": enum/pattern only apply to string fields`);
+    if (field.type !== 'string' && (field.enum !== undefined || field.pattern !== undefined))
+      fail(`field "${field.name}": enum/pattern only apply to string fields`);
     if (field.min !== undefined && field.max !== undefined && field.min > field.max) fail(`field "${field.name}": min ${field.min} is above max ${field.max}`);
     if (field.enum?.length === 0) fail(`field "${field.name}": enum is empty`);
   }

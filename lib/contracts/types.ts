@@ -34,6 +34,4 @@ export type CellValue = string | number | boolean | null;
 /** A validated record: one value per contract field, in contract field order. */
 export type ValidRow = CellValue[];
 
-export type RecordValidation =
-  | { readonly ok: true; readonly row: ValidRow }
-  | { readonly ok: false; readonly reasons: string[] };
+export type RecordValidation = { readonly ok: true; readonly row: ValidRow } | { readonly ok: false; readonly reasons: string[] };

@@ -1,11 +1,5 @@
 import { SERVING_IMAGE_ARCHITECTURE } from './serving-architecture';
-import {
-  EKS_NODE_RESERVED_MIB,
-  EKS_NODE_RESERVED_VCPU,
-  HOURS_PER_MONTH,
-  RUNTIME_OVERHEAD_MB,
-  TARGET_UTILIZATION,
-} from './assumptions';
+import { EKS_NODE_RESERVED_MIB, EKS_NODE_RESERVED_VCPU, HOURS_PER_MONTH, RUNTIME_OVERHEAD_MB, TARGET_UTILIZATION } from './assumptions';
 import { NODE_TYPES, type NodeType } from './capacity-catalog';
 import { costLine, monthlyCost } from './cost-lines';
 import { loadBalancerLines } from './load-balancer-cost';
@@ -91,14 +85,21 @@ function optionFor(profile: TrafficProfile, context: DecisionContext, candidate:
   const notes = [
     `each pod serves ~${perPodRps.toFixed(1)} RPS at ${TARGET_UTILIZATION * 100}% utilization on ${gpuPerPod > 0 ? `${gpuPerPod} GPU` : `${podVcpu} vCPU`}; ${podsPerNode} pod(s) per ${node.instanceType}`,
   ];
-  if (mode !== 'new-cluster') notes.push(`${mode === 'shared-cluster' ? `shared cluster '${context.sharedEksClusterName}'` : 'the environment cluster'}: no control-plane charge for this model (its own NLB is priced)`);
+  if (mode !== 'new-cluster')
+    notes.push(
+      `${mode === 'shared-cluster' ? `shared cluster '${context.sharedEksClusterName}'` : 'the environment cluster'}: no control-plane charge for this model (its own NLB is priced)`,
+    );
   return { target: 'eks', sizing, cost: monthlyCost(lines), notes };
 }
 
 export function evaluateEks(profile: TrafficProfile, context: DecisionContext): TargetEvaluation<EksSizing> {
   if (profile.computeMsPerInference > profile.p99LatencyMs) {
     const unit = profile.gpu ? 'GPU' : 'vCPU';
-    return { feasible: false, target: 'eks', violations: [`one inference takes ${profile.computeMsPerInference} ms on one ${unit}, above the p99 SLO of ${profile.p99LatencyMs} ms`] };
+    return {
+      feasible: false,
+      target: 'eks',
+      violations: [`one inference takes ${profile.computeMsPerInference} ms on one ${unit}, above the p99 SLO of ${profile.p99LatencyMs} ms`],
+    };
   }
   let best: TargetOption<EksSizing> | undefined;
   for (const candidate of candidates(profile, context)) {
@@ -107,7 +108,11 @@ export function evaluateEks(profile: TrafficProfile, context: DecisionContext): 
   }
   if (!best) {
     const kinds = profile.gpu ? 'GPU' : `${context.architecture ?? SERVING_IMAGE_ARCHITECTURE} CPU`;
-    return { feasible: false, target: 'eks', violations: [`no ${kinds} node type in the pricing table fits a pod of ${profile.memoryMb + RUNTIME_OVERHEAD_MB} MiB within the p99 SLO`] };
+    return {
+      feasible: false,
+      target: 'eks',
+      violations: [`no ${kinds} node type in the pricing table fits a pod of ${profile.memoryMb + RUNTIME_OVERHEAD_MB} MiB within the p99 SLO`],
+    };
   }
   return { feasible: true, option: best };
 }

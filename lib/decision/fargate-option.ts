@@ -1,12 +1,5 @@
 import { SERVING_IMAGE_ARCHITECTURE } from './serving-architecture';
-import {
-  FARGATE_MAX_TASK_MIB,
-  FARGATE_SIDECAR_MIB,
-  FARGATE_SIDECAR_VCPU,
-  HOURS_PER_MONTH,
-  RUNTIME_OVERHEAD_MB,
-  TARGET_UTILIZATION,
-} from './assumptions';
+import { FARGATE_MAX_TASK_MIB, FARGATE_SIDECAR_MIB, FARGATE_SIDECAR_VCPU, HOURS_PER_MONTH, RUNTIME_OVERHEAD_MB, TARGET_UTILIZATION } from './assumptions';
 import { FARGATE_TASK_SIZES } from './capacity-catalog';
 import { costLine, monthlyCost } from './cost-lines';
 import { loadBalancerLines } from './load-balancer-cost';
@@ -59,7 +52,9 @@ function optionForTaskSize(
     targetRequestsPerTaskPerMinute: Math.max(1, Math.floor(perTaskRps * 60)),
     targetCpuUtilizationPercent: TARGET_UTILIZATION * 100,
   };
-  const notes = [`each task serves ~${perTaskRps.toFixed(1)} RPS at ${TARGET_UTILIZATION * 100}% utilization (${appVcpu} vCPU for the model, ${FARGATE_SIDECAR_VCPU} vCPU for the ADOT sidecar)`];
+  const notes = [
+    `each task serves ~${perTaskRps.toFixed(1)} RPS at ${TARGET_UTILIZATION * 100}% utilization (${appVcpu} vCPU for the model, ${FARGATE_SIDECAR_VCPU} vCPU for the ADOT sidecar)`,
+  ];
   return { target: 'fargate', sizing, cost: monthlyCost(lines), notes };
 }
 
@@ -68,7 +63,8 @@ export function evaluateFargate(profile: TrafficProfile, context: DecisionContex
   const taskMemoryNeeded = profile.memoryMb + RUNTIME_OVERHEAD_MB + FARGATE_SIDECAR_MIB;
   if (profile.gpu) violations.push('needs a GPU; Fargate has none');
   if (taskMemoryNeeded > FARGATE_MAX_TASK_MIB) violations.push(`a task needs ${taskMemoryNeeded} MiB; Fargate's maximum is 16 vCPU / 120 GB`);
-  if (profile.computeMsPerInference > profile.p99LatencyMs) violations.push(`one inference takes ${profile.computeMsPerInference} ms on one vCPU, above the p99 SLO of ${profile.p99LatencyMs} ms`);
+  if (profile.computeMsPerInference > profile.p99LatencyMs)
+    violations.push(`one inference takes ${profile.computeMsPerInference} ms on one vCPU, above the p99 SLO of ${profile.p99LatencyMs} ms`);
   if (violations.length > 0) return { feasible: false, target: 'fargate', violations };
 
   let best: TargetOption<FargateSizing> | undefined;

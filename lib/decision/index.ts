@@ -1,7 +1,14 @@
 export * from './types';
 export * from './errors';
 export { decideServing } from './decide-serving';
-export { decideEnvironment, undecidableModels, type DecideEnvironmentOptions, type EnvironmentServingDecision, type ModelServingDecision, type UndecidableModel } from './decide-environment';
+export {
+  decideEnvironment,
+  undecidableModels,
+  type DecideEnvironmentOptions,
+  type EnvironmentServingDecision,
+  type ModelServingDecision,
+  type UndecidableModel,
+} from './decide-environment';
 export { evaluateTargets, SERVING_TARGETS, type TargetEvaluations } from './evaluate-targets';
 export { seedGuidanceTarget } from './seed-guidance';
 export { PRICES, PRICES_CHECKED, PRICING_REGION, type Price, type PriceId } from './pricing';

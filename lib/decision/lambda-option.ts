@@ -36,7 +36,8 @@ export function evaluateLambda(profile: TrafficProfile, context: DecisionContext
   if (profile.gpu) violations.push('needs a GPU; Lambda has none');
   if (profile.payloadKb > LAMBDA_MAX_PAYLOAD_KB) violations.push(`payload ${profile.payloadKb} KB exceeds the 6 MB synchronous invocation limit`);
   if (profile.computeMsPerInference > LAMBDA_MAX_DURATION_MS) violations.push(`compute ${profile.computeMsPerInference} ms exceeds the 15-minute timeout`);
-  if (memoryMb > LAMBDA_MAX_MEMORY_MB) violations.push(`needs ${memoryMb} MB (model ${profile.memoryMb} MB + ${RUNTIME_OVERHEAD_MB} MB runtime); Lambda's maximum is ${LAMBDA_MAX_MEMORY_MB} MB`);
+  if (memoryMb > LAMBDA_MAX_MEMORY_MB)
+    violations.push(`needs ${memoryMb} MB (model ${profile.memoryMb} MB + ${RUNTIME_OVERHEAD_MB} MB runtime); Lambda's maximum is ${LAMBDA_MAX_MEMORY_MB} MB`);
   if (billedDurationMs > profile.p99LatencyMs) violations.push(`one inference takes ${billedDurationMs} ms, above the p99 SLO of ${profile.p99LatencyMs} ms`);
   if (reservedConcurrency > LAMBDA_MAX_RESERVED_CONCURRENCY) {
     violations.push(`needs ${reservedConcurrency} reserved concurrent executions; the default account quota leaves ${LAMBDA_MAX_RESERVED_CONCURRENCY}`);
@@ -55,9 +56,18 @@ export function evaluateLambda(profile: TrafficProfile, context: DecisionContext
   const lines: CostLine[] = [costLine('requests', profile.monthlyRequests / 1_000_000, 'M requests', 'lambdaRequests')];
   const notes: string[] = [];
   if (provisionedConcurrency > 0) {
-    lines.push(costLine(`provisioned concurrency (${provisionedConcurrency} x ${memoryMb} MB, all month)`, provisionedConcurrency * memoryGb * SECONDS_PER_MONTH, 'GB-s', prices.provisioned));
+    lines.push(
+      costLine(
+        `provisioned concurrency (${provisionedConcurrency} x ${memoryMb} MB, all month)`,
+        provisionedConcurrency * memoryGb * SECONDS_PER_MONTH,
+        'GB-s',
+        prices.provisioned,
+      ),
+    );
     lines.push(costLine(`duration on provisioned concurrency (${billedDurationMs} ms x ${memoryMb} MB)`, gbSeconds, 'GB-s', prices.provisionedDuration));
-    notes.push(`a cold start (~${LAMBDA_COLD_START_MS} ms) does not fit the p99 SLO of ${profile.p99LatencyMs} ms, so ${provisionedConcurrency} provisioned concurrent executions are priced`);
+    notes.push(
+      `a cold start (~${LAMBDA_COLD_START_MS} ms) does not fit the p99 SLO of ${profile.p99LatencyMs} ms, so ${provisionedConcurrency} provisioned concurrent executions are priced`,
+    );
   } else {
     lines.push(costLine(`duration (${billedDurationMs} ms x ${memoryMb} MB)`, gbSeconds, 'GB-s', prices.duration));
   }

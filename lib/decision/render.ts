@@ -16,7 +16,12 @@ function formatQuantity(value: number): string {
 
 function pad(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function describeProfile(profile: TrafficProfile): string {
@@ -37,11 +42,14 @@ function describeContext(context: DecisionContext): string {
 
 /** The readable decision the CLI prints. */
 export function renderDecisionText(title: string, decision: ServingDecision): string {
-  const rows = [['target', 'monthly', 'sizing'], ...SERVING_TARGETS.map((target) => {
-    const option = decision.options[target];
-    const marker = target === decision.target ? ' <=' : '';
-    return [target + marker, option ? formatUsd(option.cost.totalUsd) : '-', option ? describeSizing(option.sizing) : 'rejected'];
-  })];
+  const rows = [
+    ['target', 'monthly', 'sizing'],
+    ...SERVING_TARGETS.map((target) => {
+      const option = decision.options[target];
+      const marker = target === decision.target ? ' <=' : '';
+      return [target + marker, option ? formatUsd(option.cost.totalUsd) : '-', option ? describeSizing(option.sizing) : 'rejected'];
+    }),
+  ];
   const lines = [`${title}: ${decision.target}${decision.forced ? ' (forced)' : ''}`, ...pad(rows).map((row) => `  ${row}`), '  reasons:'];
   lines.push(...decision.reasons.map((reason) => `    - ${reason}`));
   if (decision.rejected.length > 0) {

@@ -1,9 +1,4 @@
-import {
-  MIN_TEAM_SIZE,
-  SEED_ECS_MAX_MONTHLY_REQUESTS,
-  SEED_LAMBDA_MAX_MONTHLY_REQUESTS,
-  SEED_SHARP_PEAK_RATIO,
-} from './assumptions';
+import { MIN_TEAM_SIZE, SEED_ECS_MAX_MONTHLY_REQUESTS, SEED_LAMBDA_MAX_MONTHLY_REQUESTS, SEED_SHARP_PEAK_RATIO } from './assumptions';
 import { formatUsd } from './choose-target';
 import { averageRps } from './traffic';
 import type { Rejection, SeedGuidance, ServingTarget, TargetOption, TrafficProfile } from './types';

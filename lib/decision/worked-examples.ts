@@ -6,7 +6,16 @@ export interface WorkedExample {
   readonly context: DecisionContext;
 }
 
-const fraudScorer: TrafficProfile = { monthlyRequests: 4_000_000_000, peakRps: 4500, p99LatencyMs: 50, payloadKb: 2, computeMsPerInference: 3, memoryMb: 2048, gpu: false, teamSize: 8 };
+const fraudScorer: TrafficProfile = {
+  monthlyRequests: 4_000_000_000,
+  peakRps: 4500,
+  p99LatencyMs: 50,
+  payloadKb: 2,
+  computeMsPerInference: 3,
+  memoryMb: 2048,
+  gpu: false,
+  teamSize: 8,
+};
 
 /** Profiles the docs table shows: the sample environments' models and a few that show the model's edges. */
 export const WORKED_EXAMPLES: readonly WorkedExample[] = [
@@ -34,12 +43,30 @@ export const WORKED_EXAMPLES: readonly WorkedExample[] = [
   },
   {
     name: 'heavy CPU model, mid volume',
-    profile: { monthlyRequests: 20_000_000, peakRps: 30, p99LatencyMs: 2000, payloadKb: 32, computeMsPerInference: 120, memoryMb: 3072, gpu: false, teamSize: 3 },
+    profile: {
+      monthlyRequests: 20_000_000,
+      peakRps: 30,
+      p99LatencyMs: 2000,
+      payloadKb: 32,
+      computeMsPerInference: 120,
+      memoryMb: 3072,
+      gpu: false,
+      teamSize: 3,
+    },
     context: { highAvailability: true },
   },
   {
     name: 'large image payload',
-    profile: { monthlyRequests: 2_000_000, peakRps: 5, p99LatencyMs: 3000, payloadKb: 8192, computeMsPerInference: 200, memoryMb: 2048, gpu: false, teamSize: 2 },
+    profile: {
+      monthlyRequests: 2_000_000,
+      peakRps: 5,
+      p99LatencyMs: 3000,
+      payloadKb: 8192,
+      computeMsPerInference: 200,
+      memoryMb: 2048,
+      gpu: false,
+      teamSize: 2,
+    },
     context: { highAvailability: true },
   },
 ];

@@ -118,9 +118,14 @@ export const driftBaselineSchema = z
     const columns = new Set<number>();
     baseline.features.forEach((feature, index) => {
       if (names.has(feature.name)) ctx.addIssue({ code: 'custom', path: ['features', index, 'name'], message: `duplicate feature name '${feature.name}'` });
-      if (columns.has(feature.column)) ctx.addIssue({ code: 'custom', path: ['features', index, 'column'], message: `column ${feature.column} is mapped twice` });
+      if (columns.has(feature.column))
+        ctx.addIssue({ code: 'custom', path: ['features', index, 'column'], message: `column ${feature.column} is mapped twice` });
       if (feature.column >= baseline.inputColumns) {
-        ctx.addIssue({ code: 'custom', path: ['features', index, 'column'], message: `column ${feature.column} is outside the input tensor's ${baseline.inputColumns} columns` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['features', index, 'column'],
+          message: `column ${feature.column} is outside the input tensor's ${baseline.inputColumns} columns`,
+        });
       }
       names.add(feature.name);
       columns.add(feature.column);

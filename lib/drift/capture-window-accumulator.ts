@@ -40,7 +40,8 @@ export class CaptureWindowAccumulator {
   private inputOf(record: unknown): { data: ArrayLike<number>; rows: number } {
     const inputs = (record as { request?: { inputs?: unknown } } | null)?.request?.inputs;
     if (!Array.isArray(inputs)) throw new CaptureRecordError('no request.inputs array');
-    const input = inputs.find((candidate) => (candidate as { name?: unknown } | null)?.name === this.baseline.inputTensor) as { shape?: unknown; data?: unknown } | undefined;
+    const input = inputs.find((candidate) => (candidate as { name?: unknown } | null)?.name === this.baseline.inputTensor) as
+      { shape?: unknown; data?: unknown } | undefined;
     if (input === undefined) throw new CaptureRecordError(`no input named '${this.baseline.inputTensor}'`);
     const { shape } = input;
     const columns = this.baseline.inputColumns;
@@ -48,7 +49,8 @@ export class CaptureWindowAccumulator {
     const rows = shape.length === 2 && shape[1] === columns ? (shape[0] as number) : shape.length === 1 && shape[0] === columns ? 1 : undefined;
     if (rows === undefined) throw new CaptureRecordError(`input shape [${shape.join(', ')}] is not [rows, ${columns}]`);
     const data = Array.isArray(input.data) ? (input.data.some(Array.isArray) ? input.data.flat(Infinity) : input.data) : undefined;
-    if (data === undefined || data.length !== rows * columns) throw new CaptureRecordError(`input data has ${data?.length ?? 'no'} elements, shape [${shape.join(', ')}] needs ${rows * columns}`);
+    if (data === undefined || data.length !== rows * columns)
+      throw new CaptureRecordError(`input data has ${data?.length ?? 'no'} elements, shape [${shape.join(', ')}] needs ${rows * columns}`);
     if (!data.every((value) => typeof value === 'number' || value === 'NaN' || value === 'Infinity' || value === '-Infinity')) {
       throw new CaptureRecordError('input data holds a value that is not a number');
     }

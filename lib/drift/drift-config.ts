@@ -27,7 +27,9 @@ export const driftDetectionConfigSchema = z.strictObject({
 export type DriftDetectionConfig = z.infer<typeof driftDetectionConfigSchema>;
 
 /** The models the drift detector checks: those with a `drift` block, with their thresholds. */
-export function driftModelsOf(models: readonly { name: string; drift?: ModelDriftConfig }[]): { name: string; psiThreshold: number; ksStatistic: number; minSamples: number }[] {
+export function driftModelsOf(
+  models: readonly { name: string; drift?: ModelDriftConfig }[],
+): { name: string; psiThreshold: number; ksStatistic: number; minSamples: number }[] {
   return models.flatMap((model) =>
     model.drift === undefined
       ? []

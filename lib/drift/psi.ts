@@ -11,7 +11,8 @@ export const PSI_EMPTY_BIN_EPSILON = 1e-4;
  * Read as: < 0.1 stable, 0.1–0.2 some shift, ≥ 0.2 significant shift.
  */
 export function populationStabilityIndex(expected: ArrayLike<number>, actual: ArrayLike<number>, epsilon = PSI_EMPTY_BIN_EPSILON): number {
-  if (expected.length !== actual.length) throw new RangeError(`PSI needs the same bins on both sides: ${expected.length} expected bins, ${actual.length} actual`);
+  if (expected.length !== actual.length)
+    throw new RangeError(`PSI needs the same bins on both sides: ${expected.length} expected bins, ${actual.length} actual`);
   const expectedTotal = sum(expected);
   const actualTotal = sum(actual);
   if (expectedTotal === 0 || actualTotal === 0) throw new RangeError('PSI needs at least one value on each side');

@@ -91,7 +91,11 @@ export function silverDatasetTable(contract: DatasetContract, options: DatasetTa
     name: datasetTableName(contract.dataset),
     description: `${contract.dataset} v${contract.version}: valid rows written by ingest. ${contract.description}`.slice(0, 2048),
     format: 'parquet',
-    columns: contract.fields.map((field) => ({ name: field.name, type: GLUE_COLUMN_TYPES[field.type], ...(field.description && { comment: field.description.slice(0, 255) }) })),
+    columns: contract.fields.map((field) => ({
+      name: field.name,
+      type: GLUE_COLUMN_TYPES[field.type],
+      ...(field.description && { comment: field.description.slice(0, 255) }),
+    })),
     partitionKeys: PARTITION_KEYS,
     location,
     parameters: { classification: 'parquet', 'contract.version': String(contract.version), ...projectedPartitions(location, options.firstIngestDate) },
@@ -110,6 +114,9 @@ export function quarantineTable(contract: DatasetContract, options: DatasetTable
     location,
     parameters: { classification: 'json', ...projectedPartitions(location, options.firstIngestDate) },
     // The OpenX SerDe, case-sensitive, with an explicit key per column: no column depends on lower-casing.
-    serdeParameters: { 'case.insensitive': 'FALSE', ...Object.fromEntries(Object.entries(QUARANTINE_JSON_KEYS).map(([column, key]) => [`mapping.${column}`, key])) },
+    serdeParameters: {
+      'case.insensitive': 'FALSE',
+      ...Object.fromEntries(Object.entries(QUARANTINE_JSON_KEYS).map(([column, key]) => [`mapping.${column}`, key])),
+    },
   };
 }

@@ -161,7 +161,10 @@ export function offlineStoreObjectKey(dataKeyPrefix: string, hourStart: Date, la
   if (!/^[A-Za-z0-9]{16}$/.test(suffix16)) throw new RangeError(`offline store file suffix must be 16 letters or digits, got "${suffix16}"`);
   const iso = hourStart.toISOString();
   const partition = `year=${iso.slice(0, 4)}/month=${iso.slice(5, 7)}/day=${iso.slice(8, 10)}/hour=${iso.slice(11, 13)}/`;
-  const stamp = latestEventTime.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = latestEventTime
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   const prefix = dataKeyPrefix.endsWith('/') ? dataKeyPrefix : `${dataKeyPrefix}/`;
   return `${prefix}${partition}${stamp}_${suffix16}.parquet`;
 }

@@ -42,14 +42,17 @@ export interface GrafanaProvisioning {
 }
 
 const json = <T extends z.ZodType>(schema: T) =>
-  z.string().transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not JSON' });
-      return z.NEVER;
-    }
-  }).pipe(schema);
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 /** The custom resource's properties as the function receives them (ServiceToken aside). */
 export const grafanaProvisioningPropertiesSchema = z
@@ -61,9 +64,14 @@ export const grafanaProvisioningPropertiesSchema = z
     DataSources: json(z.array(grafanaDataSourceSchema)),
     Dashboards: json(z.array(grafanaDashboardSchema)),
   })
-  .transform(
-    (p): GrafanaProvisioning => ({ workspaceId: p.WorkspaceId, grafanaUrl: p.GrafanaUrl, folder: p.Folder, plugins: p.Plugins, dataSources: p.DataSources, dashboards: p.Dashboards }),
-  );
+  .transform((p): GrafanaProvisioning => ({
+    workspaceId: p.WorkspaceId,
+    grafanaUrl: p.GrafanaUrl,
+    folder: p.Folder,
+    plugins: p.Plugins,
+    dataSources: p.DataSources,
+    dashboards: p.Dashboards,
+  }));
 
 /** The properties the construct writes into the template (values may be tokens; JSON values are stringified by the caller). */
 export function grafanaProvisioningProperties(p: GrafanaProvisioning, toJson: (value: unknown) => string = JSON.stringify): Record<string, string> {

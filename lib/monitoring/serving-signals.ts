@@ -68,7 +68,19 @@ export function p99LatencyExpression(selector: ServingSignalSelector): string {
 export function servingSignals(selector: ServingSignalSelector, limits: ServingSignalLimits): readonly ServingSignal[] {
   const percent = limits.errorRateThresholdPercent ?? DEFAULT_ERROR_RATE_THRESHOLD_PERCENT;
   return [
-    { name: 'error-rate', alert: 'ServingErrorRateHigh', expr: errorRateExpression(selector), threshold: percent / 100, limit: `${percent}% of requests answered with a 5XX` },
-    { name: 'p99-latency', alert: 'ServingLatencyAboveSlo', expr: p99LatencyExpression(selector), threshold: limits.p99LatencyMs / 1000, limit: `its ${limits.p99LatencyMs} ms p99 objective` },
+    {
+      name: 'error-rate',
+      alert: 'ServingErrorRateHigh',
+      expr: errorRateExpression(selector),
+      threshold: percent / 100,
+      limit: `${percent}% of requests answered with a 5XX`,
+    },
+    {
+      name: 'p99-latency',
+      alert: 'ServingLatencyAboveSlo',
+      expr: p99LatencyExpression(selector),
+      threshold: limits.p99LatencyMs / 1000,
+      limit: `its ${limits.p99LatencyMs} ms p99 objective`,
+    },
   ];
 }

@@ -14,7 +14,12 @@ export type FlagHelp<O extends Record<string, CliOption>> = {
 };
 
 /** `--help` text: the usage lines, then every flag with its placeholder and description, then optional notes. */
-export function renderHelp<O extends Record<string, CliOption>>(usage: readonly string[], options: O, help: FlagHelp<O>, notes: readonly string[] = []): string {
+export function renderHelp<O extends Record<string, CliOption>>(
+  usage: readonly string[],
+  options: O,
+  help: FlagHelp<O>,
+  notes: readonly string[] = [],
+): string {
   const rows = Object.entries(options).map(([name, option]) => {
     const entry = help[name as keyof O];
     const [placeholder, description] = typeof entry === 'string' ? [undefined, entry] : entry;

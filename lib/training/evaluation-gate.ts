@@ -33,9 +33,14 @@ export function evaluateGate(gate: Gate, metrics: Readonly<Record<string, number
   const value = Object.prototype.hasOwnProperty.call(metrics, gate.metric) ? metrics[gate.metric] : undefined;
   const rule = `${gate.metric} ${gate.comparison} ${gate.threshold}`;
   const reported = `reported metrics: ${formatMetrics(metrics)}`;
-  if (value === undefined) return { passed: false, metric: gate.metric, reason: `evaluation gate ${rule} failed: ${gate.metric} was not reported (${reported})` };
+  if (value === undefined)
+    return { passed: false, metric: gate.metric, reason: `evaluation gate ${rule} failed: ${gate.metric} was not reported (${reported})` };
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    return { passed: false, metric: gate.metric, reason: `evaluation gate ${rule} failed: ${gate.metric} is ${String(value)}, not a finite number (${reported})` };
+    return {
+      passed: false,
+      metric: gate.metric,
+      reason: `evaluation gate ${rule} failed: ${gate.metric} is ${String(value)}, not a finite number (${reported})`,
+    };
   }
   if (!COMPARE[gate.comparison](value, gate.threshold)) {
     return { passed: false, metric: gate.metric, value, reason: `evaluation gate ${rule} failed: ${gate.metric} = ${value} (${reported})` };

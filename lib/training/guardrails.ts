@@ -3,7 +3,8 @@
  * names the limit, the figure that hit it and where the limit is configured.
  */
 
-export type GuardrailDecision = { readonly allowed: true } | { readonly allowed: false; readonly limit: 'concurrency' | 'monthly-gpu-hours'; readonly reason: string };
+export type GuardrailDecision =
+  { readonly allowed: true } | { readonly allowed: false; readonly limit: 'concurrency' | 'monthly-gpu-hours'; readonly reason: string };
 
 export interface GuardrailInputs {
   readonly model: string;

@@ -39,7 +39,10 @@ function triggerValue(trigger: TrainingTrigger): string {
  */
 export function runIdentity(environment: string, model: string, trigger: TrainingTrigger): RunIdentity {
   const value = triggerValue(trigger);
-  const hash = createHash('sha256').update(JSON.stringify([environment, model, trigger.kind, value])).digest('hex').slice(0, 10);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([environment, model, trigger.kind, value]))
+    .digest('hex')
+    .slice(0, 10);
   const readable = value.replace(UNSAFE, '-').slice(0, 80 - trigger.kind.length - hash.length - 2);
   return { executionName: `${trigger.kind}-${readable}-${hash}`, runId: `${trigger.kind}-${hash}` };
 }

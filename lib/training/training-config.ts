@@ -62,7 +62,12 @@ export const modelTrainingSchema = z
     /** The silver dataset the trainer reads (`datasets/dataset=<name>/` in the silver bucket). */
     dataset: z.string().regex(DATASET_NAME, 'lower-case letters, digits, hyphens and underscores, 1-63 characters'),
     /** SageMaker GPU training instance type, e.g. `ml.g5.xlarge`. */
-    instanceType: z.string().regex(GPU_TRAINING_INSTANCE, 'a SageMaker GPU training instance type such as ml.g5.xlarge (families g4dn, g5, g6, g6e, p3, p3dn, p4d, p4de, p5, p5e, p5en)'),
+    instanceType: z
+      .string()
+      .regex(
+        GPU_TRAINING_INSTANCE,
+        'a SageMaker GPU training instance type such as ml.g5.xlarge (families g4dn, g5, g6, g6e, p3, p3dn, p4d, p4de, p5, p5e, p5en)',
+      ),
     /** Instances per job; more than one runs distributed (torchrun) with inter-container encryption. */
     instanceCount: z.number().int().min(1).max(64),
     /** Managed spot training (checkpoints make an interruption resume, not restart). */
@@ -80,7 +85,9 @@ export const modelTrainingSchema = z
     /** EventBridge schedule expression for periodic retraining, e.g. `cron(0 3 ? * MON *)`; omit for drift and on-demand runs only. */
     schedule: z.string().regex(SCHEDULE_EXPRESSION, 'an EventBridge schedule expression such as cron(0 3 ? * MON *) or rate(7 days)').optional(),
     /** The training image, pinned by digest: `<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex>`. */
-    image: z.string().regex(DIGEST_PINNED_ECR_IMAGE, 'an ECR image pinned by digest: <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex digits>'),
+    image: z
+      .string()
+      .regex(DIGEST_PINNED_ECR_IMAGE, 'an ECR image pinned by digest: <account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:<64 hex digits>'),
     /** Hyperparameters passed to the trainer (SageMaker passes strings only). */
     hyperparameters: z
       .record(z.string().regex(HYPERPARAMETER_KEY, "letters, digits and '_.:-', 1-256 characters"), z.string().max(2500))
@@ -95,7 +102,11 @@ export const modelTrainingSchema = z
       ctx.addIssue({ code: 'custom', path: ['maxWaitHours'], message: 'required with spot: true (the longest wait for spot capacity plus training)' });
     }
     if (!training.spot && training.maxWaitHours !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['maxWaitHours'], message: 'only allowed with spot: true (SageMaker rejects MaxWaitTimeInSeconds without managed spot)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxWaitHours'],
+        message: 'only allowed with spot: true (SageMaker rejects MaxWaitTimeInSeconds without managed spot)',
+      });
     }
     if (training.maxWaitHours !== undefined && training.maxWaitHours < training.maxRuntimeHours) {
       ctx.addIssue({ code: 'custom', path: ['maxWaitHours'], message: `must be at least maxRuntimeHours (${training.maxRuntimeHours})` });

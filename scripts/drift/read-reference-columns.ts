@@ -30,13 +30,16 @@ export async function readReferenceColumns(input: string, selection: ReferenceSe
     }
     const types = new Map(described.getRowObjectsJS().map((row) => [row.column_name as string, row.column_type as string]));
     const exclude = new Set(selection.exclude ?? []);
-    for (const name of exclude) if (!types.has(name)) throw new ReferenceInputError(`--exclude ${name}: no such column; columns: ${[...types.keys()].join(', ')}`);
+    for (const name of exclude)
+      if (!types.has(name)) throw new ReferenceInputError(`--exclude ${name}: no such column; columns: ${[...types.keys()].join(', ')}`);
     const names = selection.features ?? [...types].filter(([name, type]) => NUMERIC.test(type) && !exclude.has(name)).map(([name]) => name);
-    if (names.length === 0) throw new ReferenceInputError(`--input ${input}: no numeric column to use as a feature; columns: ${[...types].map(([n, t]) => `${n} ${t}`).join(', ')}`);
+    if (names.length === 0)
+      throw new ReferenceInputError(`--input ${input}: no numeric column to use as a feature; columns: ${[...types].map(([n, t]) => `${n} ${t}`).join(', ')}`);
     for (const name of names) {
       const type = types.get(name);
       if (type === undefined) throw new ReferenceInputError(`--features ${name}: no such column; columns: ${[...types.keys()].join(', ')}`);
-      if (!NUMERIC.test(type)) throw new ReferenceInputError(`--features ${name}: column type ${type} is not numeric; a feature of the input tensor is a number`);
+      if (!NUMERIC.test(type))
+        throw new ReferenceInputError(`--features ${name}: column type ${type} is not numeric; a feature of the input tensor is a number`);
     }
     const columns: ReferenceColumn[] = [];
     let rows = 0;

@@ -36,7 +36,11 @@ export class RouteNotFoundError extends ServingError {
 
 export class MethodNotAllowedError extends ServingError {
   readonly status = 405;
-  constructor(method: string, path: string, readonly allowed: readonly string[]) {
+  constructor(
+    method: string,
+    path: string,
+    readonly allowed: readonly string[],
+  ) {
     super(`${method} is not allowed on ${path} (allowed: ${allowed.join(', ')})`);
   }
 }
@@ -90,7 +94,11 @@ export class RequestTimeoutError extends ServingError {
 
 /** A model version whose files or config are unusable; reported, never served. */
 export class ModelLoadError extends Error {
-  constructor(readonly model: string, readonly version: string, cause: unknown) {
+  constructor(
+    readonly model: string,
+    readonly version: string,
+    cause: unknown,
+  ) {
     super(`model '${model}' version '${version}' failed to load: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'ModelLoadError';
   }

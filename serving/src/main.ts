@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const http = new HttpServingServer(app.core, httpLimitsOf(settings), app.logger, app.metrics);
   // Listen first: liveness answers while models load, readiness turns true after.
   const address = await http.listen(settings.port, settings.host);
-  app.logger.info('listening', { host: address.address, port: address.port, modelRepository: settings.modelRepository, intraOpThreads: settings.intraOpThreads });
+  app.logger.info('listening', {
+    host: address.address,
+    port: address.port,
+    modelRepository: settings.modelRepository,
+    intraOpThreads: settings.intraOpThreads,
+  });
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

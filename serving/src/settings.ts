@@ -117,7 +117,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
       allowPositionals: true,
     }).values;
   } catch (error) {
-    throw new SettingsError(`${(error as Error).message}; flags: ${Object.keys(CLI_FLAGS).map((f) => `--${f}`).join(', ')}`);
+    throw new SettingsError(
+      `${(error as Error).message}; flags: ${Object.keys(CLI_FLAGS)
+        .map((f) => `--${f}`)
+        .join(', ')}`,
+    );
   }
   const merged: Record<string, string | undefined> = { ...env };
   for (const [flag, variable] of Object.entries(CLI_FLAGS)) {
@@ -129,7 +133,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, argv: readonl
     const problems = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0]);
       const value = merged[variable];
-      return value === undefined ? `${settingName(variable)} is missing: ${issue.message}` : `${settingName(variable)}=${JSON.stringify(value)}: ${issue.message}`;
+      return value === undefined
+        ? `${settingName(variable)} is missing: ${issue.message}`
+        : `${settingName(variable)}=${JSON.stringify(value)}: ${issue.message}`;
     });
     throw new SettingsError(`invalid serving settings: ${problems.join('; ')}`);
   }

@@ -68,7 +68,9 @@ describe('the audit comparison', () => {
     const comparison = report.comparison!;
     expect(comparison.onlyHere).toEqual(expect.arrayContaining([expect.objectContaining({ stackPart: 'serving', type: 'AWS::EKS::Cluster' })]));
     const readerAccount = resultFor('prod').platform.environment.config.productionReaderAccountId!;
-    expect(comparison.resourceGrants.onlyHere).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`cross-account AWS:arn:<AWS::Partition>:iam::${readerAccount}:root`))]));
+    expect(comparison.resourceGrants.onlyHere).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`cross-account AWS:arn:<AWS::Partition>:iam::${readerAccount}:root`))]),
+    );
     expect(report.summary.crossAccountGrants).toBeGreaterThan(0);
   });
 });

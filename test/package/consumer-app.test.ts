@@ -24,7 +24,13 @@ describe('the packed construct library in a fresh app', () => {
     work = mkdtempSync(join(tmpdir(), 'consumer-'));
     // What prepack runs (dist/ with declarations and the prebuilt Lambda bundles), apart so its output stays out of --json.
     execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as Array<{
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    ) as Array<{
       filename: string;
       size: number;
       unpackedSize: number;
@@ -88,11 +94,19 @@ describe('the packed construct library in a fresh app', () => {
     const { context } = JSON.parse(readFileSync(join(app, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
     const outdir = join(app, 'cdk.out');
     // As the CDK CLI runs an app: context and output folder through the environment.
-    execFileSync(process.execPath, ['app.js'], { cwd: app, env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir }, stdio: 'inherit' });
-    const template = JSON.parse(readFileSync(join(outdir, 'RiskModels.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties?: { Handler?: string } }> };
+    execFileSync(process.execPath, ['app.js'], {
+      cwd: app,
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
+      stdio: 'inherit',
+    });
+    const template = JSON.parse(readFileSync(join(outdir, 'RiskModels.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties?: { Handler?: string } }>;
+    };
     const handlers = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Handler === 'index.handler');
     expect(handlers.length).toBeGreaterThanOrEqual(2); // ingestion and promotion, from the prebuilt bundles
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: Array<{ pluginName: string; violations: unknown[] }> };
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{ pluginName: string; violations: unknown[] }>;
+    };
     expect(report.pluginReports.map((plugin) => plugin.pluginName).sort()).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'cdk-validator-cfnguard']);
     expect(report.pluginReports.flatMap((plugin) => plugin.violations)).toEqual([]);
     const ingestAsset = readdirSync(outdir).find((name) => name.startsWith('asset.') && existsSync(join(outdir, name, 'parquet_wasm_bg.wasm')));

@@ -24,11 +24,16 @@ export function putEventsProblems(input: PutEventsCommandInput): string[] {
       problems.push(`${at}.Detail: required, a valid JSON object`);
     }
     if (detail !== undefined && (typeof detail !== 'object' || detail === null || Array.isArray(detail))) problems.push(`${at}.Detail: must be a JSON object`);
-    if (entry.EventBusName !== undefined && !/^(arn:aws[\w-]*:events:[a-z]{2}-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/.\-_A-Za-z0-9]{1,256}$/.test(entry.EventBusName)) {
+    if (
+      entry.EventBusName !== undefined &&
+      !/^(arn:aws[\w-]*:events:[a-z]{2}-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/.\-_A-Za-z0-9]{1,256}$/.test(entry.EventBusName)
+    ) {
       problems.push(`${at}.EventBusName: a bus name or ARN`);
     }
     if (entry.Time !== undefined && !(entry.Time instanceof Date && !Number.isNaN(entry.Time.getTime()))) problems.push(`${at}.Time: a timestamp`);
-    const bytes = (entry.Time ? 14 : 0) + [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])].reduce((sum, s) => sum + Buffer.byteLength(s ?? ''), 0);
+    const bytes =
+      (entry.Time ? 14 : 0) +
+      [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])].reduce((sum, s) => sum + Buffer.byteLength(s ?? ''), 0);
     if (bytes > 256 * 1024) problems.push(`${at}: ${bytes} bytes; an entry is at most 256 KB`);
   });
   return problems;

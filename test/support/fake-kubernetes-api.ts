@@ -9,10 +9,29 @@ import { join } from 'node:path';
 export function selfSignedCertificate(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'fake-kube-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=kube-apiserver',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=kube-apiserver',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'pipe' },
+    );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -89,13 +108,15 @@ export class FakeKubernetesApi {
           res.end(JSON.stringify(json));
         };
         if (!/^Bearer k8s-aws-v1\.[A-Za-z0-9_-]+$/.test(String(req.headers.authorization))) return reply(401, { kind: 'Status', message: 'Unauthorized' });
-        if (req.url !== `/apis/apps/v1/namespaces/${this.namespace}/deployments/${this.name}`) return reply(404, { kind: 'Status', message: `${req.url} not found` });
+        if (req.url !== `/apis/apps/v1/namespaces/${this.namespace}/deployments/${this.name}`)
+          return reply(404, { kind: 'Status', message: `${req.url} not found` });
         if (req.method === 'GET') {
           this.advance();
           return reply(200, this.deployment);
         }
         if (req.method === 'PATCH') {
-          if (req.headers['content-type'] !== 'application/strategic-merge-patch+json') return reply(415, { kind: 'Status', message: `unsupported media type ${req.headers['content-type']}` });
+          if (req.headers['content-type'] !== 'application/strategic-merge-patch+json')
+            return reply(415, { kind: 'Status', message: `unsupported media type ${req.headers['content-type']}` });
           const before = JSON.stringify(this.deployment.spec.template);
           this.deployment = merge(this.deployment, JSON.parse(body) as Json);
           if (JSON.stringify(this.deployment.spec.template) !== before) this.startRollout();
@@ -117,7 +138,12 @@ export class FakeKubernetesApi {
     metadata.generation += 1;
     this.rolling = true;
     this.progress = 0;
-    this.deployment.status = { ...this.deployment.status, observedGeneration: metadata.generation, updatedReplicas: 0, conditions: [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' }] };
+    this.deployment.status = {
+      ...this.deployment.status,
+      observedGeneration: metadata.generation,
+      updatedReplicas: 0,
+      conditions: [{ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' }],
+    };
   }
 
   private advance(): void {
@@ -129,7 +155,9 @@ export class FakeKubernetesApi {
       // One surge pod that never becomes ready; the old pods keep serving (maxUnavailable 0).
       this.deployment.status = { ...this.deployment.status, replicas: replicas + 1, updatedReplicas: 1, availableReplicas: replicas };
       if (this.progress >= (this.options.stepsToDeadline ?? 3)) {
-        this.deployment.status.conditions = [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${this.name}-x" has timed out progressing.` }];
+        this.deployment.status.conditions = [
+          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${this.name}-x" has timed out progressing.` },
+        ];
         this.rolling = false;
       }
       return;

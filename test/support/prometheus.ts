@@ -51,7 +51,10 @@ export class LocalPrometheus {
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${stderr}`);
-      const ready = await fetch(`${prometheus.url}/-/ready`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${prometheus.url}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) return prometheus;
       await sleep(100);
     }
@@ -70,7 +73,8 @@ export class LocalPrometheus {
   /** Targets and their health, as the scrape loop sees them. */
   async targets(): Promise<Array<{ health: string; labels: Record<string, string>; lastError: string }>> {
     const response = await fetch(`${this.url}/api/v1/targets`);
-    return ((await response.json()) as { data: { activeTargets: Array<{ health: string; labels: Record<string, string>; lastError: string }> } }).data.activeTargets;
+    return ((await response.json()) as { data: { activeTargets: Array<{ health: string; labels: Record<string, string>; lastError: string }> } }).data
+      .activeTargets;
   }
 
   /** Polls `expression` until it returns a series or the timeout passes. */

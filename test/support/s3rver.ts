@@ -10,7 +10,7 @@ interface S3rverServer {
   close(): Promise<void>;
 }
 type S3rverConstructor = new (options: Record<string, unknown>) => S3rverServer;
- 
+
 const S3rver = require('s3rver') as S3rverConstructor;
 
 /** Dummy credentials s3rver accepts; no request ever leaves loopback. */

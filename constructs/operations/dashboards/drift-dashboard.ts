@@ -21,11 +21,33 @@ export function driftDashboard(input: DashboardInput): dashboard.DashboardBuilde
     builder.withRow(new dashboard.RowBuilder(`Model: ${model}`));
     const byModel = { [SERVICE_DIMENSION]: DRIFT_DETECTOR_SERVICE, [DRIFT_DIMENSIONS.model]: model };
     builder.withPanel(
-      cloudWatchPanel({ title: `${model}: features drifted`, question: 'Has the input distribution moved away from the training baseline?', unit: 'short' }, [
-        { namespace: METRICS_NAMESPACE, metricName: DRIFT_METRICS.featuresDrifted, dimensions: byModel, statistic: 'Maximum', label: 'features over threshold' },
-        { namespace: METRICS_NAMESPACE, metricName: DRIFT_METRICS.windowsBelowMinSamples, dimensions: byModel, statistic: 'Sum', label: 'windows below min samples' },
-        { namespace: METRICS_NAMESPACE, metricName: DRIFT_METRICS.captureRecordsRejected, dimensions: byModel, statistic: 'Sum', label: 'capture records rejected' },
-      ], input.region),
+      cloudWatchPanel(
+        { title: `${model}: features drifted`, question: 'Has the input distribution moved away from the training baseline?', unit: 'short' },
+        [
+          {
+            namespace: METRICS_NAMESPACE,
+            metricName: DRIFT_METRICS.featuresDrifted,
+            dimensions: byModel,
+            statistic: 'Maximum',
+            label: 'features over threshold',
+          },
+          {
+            namespace: METRICS_NAMESPACE,
+            metricName: DRIFT_METRICS.windowsBelowMinSamples,
+            dimensions: byModel,
+            statistic: 'Sum',
+            label: 'windows below min samples',
+          },
+          {
+            namespace: METRICS_NAMESPACE,
+            metricName: DRIFT_METRICS.captureRecordsRejected,
+            dimensions: byModel,
+            statistic: 'Sum',
+            label: 'capture records rejected',
+          },
+        ],
+        input.region,
+      ),
     );
     for (const [metricName, title] of [
       [DRIFT_METRICS.psi, 'PSI per feature'],

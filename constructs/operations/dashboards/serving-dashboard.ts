@@ -67,41 +67,77 @@ function prometheusServingPanels(models: readonly ServedModel[]) {
       { expr: `sum(${M.inflight}{${model}})`, legend: 'in flight' },
       { expr: `sum(${M.queueDepth}{${model}})`, legend: 'queued' },
     ]),
-    prometheusPanel({ title: 'Loaded version', question: 'Which model version is each replica serving (a rollout in progress shows two)?', unit: 'short', kind: 'stat' }, [
-      { expr: `count by (${L.version}) (${M.modelVersionInfo}{${model}})`, legend: 'version {{version}}' },
-    ]),
-    prometheusPanel({ title: 'Model load failures (1 h)', question: 'Did a new model version fail to load (the previous one keeps serving)?', unit: 'short', kind: 'stat' }, [
-      // A counter with a model label exists only after its first failure: no series means none.
-      { expr: `sum(increase(${M.modelLoadFailures}{${model}}[1h])) or vector(0)`, legend: 'failures' },
-    ]),
+    prometheusPanel(
+      { title: 'Loaded version', question: 'Which model version is each replica serving (a rollout in progress shows two)?', unit: 'short', kind: 'stat' },
+      [{ expr: `count by (${L.version}) (${M.modelVersionInfo}{${model}})`, legend: 'version {{version}}' }],
+    ),
+    prometheusPanel(
+      { title: 'Model load failures (1 h)', question: 'Did a new model version fail to load (the previous one keeps serving)?', unit: 'short', kind: 'stat' },
+      [
+        // A counter with a model label exists only after its first failure: no series means none.
+        { expr: `sum(increase(${M.modelLoadFailures}{${model}}[1h])) or vector(0)`, legend: 'failures' },
+      ],
+    ),
   ];
 }
 
 function lambdaServingPanels(model: ServedModel, region?: string) {
   const fn = model.lambdaFunctionName ?? model.modelName;
   const alias = { FunctionName: fn, Resource: `${fn}:${LIVE_ALIAS}` };
-  const lambdaMetric = (metricName: string, statistic: string, label: string): CloudWatchQuery => ({ namespace: 'AWS/Lambda', metricName, dimensions: alias, statistic, label });
+  const lambdaMetric = (metricName: string, statistic: string, label: string): CloudWatchQuery => ({
+    namespace: 'AWS/Lambda',
+    metricName,
+    dimensions: alias,
+    statistic,
+    label,
+  });
   return [
-    cloudWatchPanel({ title: `${model.modelName}: invocations, errors, throttles`, question: 'How much traffic does the live alias take, and does Lambda fail or throttle it?', unit: 'short' }, [
-      lambdaMetric('Invocations', 'Sum', 'invocations'),
-      lambdaMetric('Errors', 'Sum', 'errors'),
-      lambdaMetric('Throttles', 'Sum', 'throttles'),
-    ], region),
-    cloudWatchPanel({ title: `${model.modelName}: duration p50 / p99 (SLO ${model.p99LatencyMs} ms)`, question: 'Is the model answering within its p99 latency objective?', unit: 'ms' }, [
-      lambdaMetric('Duration', 'p50', 'p50'),
-      lambdaMetric('Duration', 'p99', 'p99'),
-      metricQuery(LambdaServing.metricRequestLatency(model.modelName, { statistic: 'p99' }), 'p99 inference (adapter)'),
-    ], region),
-    cloudWatchPanel({ title: `${model.modelName}: responses by status`, question: 'Which answers do clients get (200, 4XX, 5XX)?', unit: 'short' }, ['200', '400', '404', '500', '503'].map((status) =>
-      metricQuery(LambdaServing.metricRequests(model.modelName, status), status),
-    ), region),
-    cloudWatchPanel({ title: `${model.modelName}: queue time and batch size`, question: 'Does a request wait inside the function before it runs?', unit: 'ms' }, [
-      metricQuery(LambdaServing.metricQueueTime(model.modelName, { statistic: 'p99' }), 'p99 queue time'),
-      metricQuery(LambdaServing.metricBatchSize(model.modelName, { statistic: 'Average' }), 'rows per batch'),
-    ], region),
-    cloudWatchPanel({ title: `${model.modelName}: concurrency and load failures`, question: 'How many environments are busy, and did a model version fail to load?', unit: 'short' }, [
-      lambdaMetric('ConcurrentExecutions', 'Maximum', 'concurrent executions'),
-      metricQuery(LambdaServing.metricModelLoadFailures(model.modelName), 'model load failures'),
-    ], region),
+    cloudWatchPanel(
+      {
+        title: `${model.modelName}: invocations, errors, throttles`,
+        question: 'How much traffic does the live alias take, and does Lambda fail or throttle it?',
+        unit: 'short',
+      },
+      [lambdaMetric('Invocations', 'Sum', 'invocations'), lambdaMetric('Errors', 'Sum', 'errors'), lambdaMetric('Throttles', 'Sum', 'throttles')],
+      region,
+    ),
+    cloudWatchPanel(
+      {
+        title: `${model.modelName}: duration p50 / p99 (SLO ${model.p99LatencyMs} ms)`,
+        question: 'Is the model answering within its p99 latency objective?',
+        unit: 'ms',
+      },
+      [
+        lambdaMetric('Duration', 'p50', 'p50'),
+        lambdaMetric('Duration', 'p99', 'p99'),
+        metricQuery(LambdaServing.metricRequestLatency(model.modelName, { statistic: 'p99' }), 'p99 inference (adapter)'),
+      ],
+      region,
+    ),
+    cloudWatchPanel(
+      { title: `${model.modelName}: responses by status`, question: 'Which answers do clients get (200, 4XX, 5XX)?', unit: 'short' },
+      ['200', '400', '404', '500', '503'].map((status) => metricQuery(LambdaServing.metricRequests(model.modelName, status), status)),
+      region,
+    ),
+    cloudWatchPanel(
+      { title: `${model.modelName}: queue time and batch size`, question: 'Does a request wait inside the function before it runs?', unit: 'ms' },
+      [
+        metricQuery(LambdaServing.metricQueueTime(model.modelName, { statistic: 'p99' }), 'p99 queue time'),
+        metricQuery(LambdaServing.metricBatchSize(model.modelName, { statistic: 'Average' }), 'rows per batch'),
+      ],
+      region,
+    ),
+    cloudWatchPanel(
+      {
+        title: `${model.modelName}: concurrency and load failures`,
+        question: 'How many environments are busy, and did a model version fail to load?',
+        unit: 'short',
+      },
+      [
+        lambdaMetric('ConcurrentExecutions', 'Maximum', 'concurrent executions'),
+        metricQuery(LambdaServing.metricModelLoadFailures(model.modelName), 'model load failures'),
+      ],
+      region,
+    ),
   ];
 }

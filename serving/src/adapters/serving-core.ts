@@ -157,7 +157,8 @@ export class ServingCore {
     } catch (error) {
       const response = errorResponse(error, this.options.logger, request.requestId);
       metrics.requests.inc({ ...labels, status: String(response.status) });
-      if (response.status >= 500) this.options.logger.warn('inference request failed', { requestId: request.requestId, ...labels, status: response.status, reason: response.body });
+      if (response.status >= 500)
+        this.options.logger.warn('inference request failed', { requestId: request.requestId, ...labels, status: response.status, reason: response.body });
       return response;
     } finally {
       if (--this.inflight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
@@ -181,9 +182,7 @@ export class ServingCore {
     if (target !== undefined) return target;
     const models = this.options.repository.list();
     if (models.length === 1) return models[0].model;
-    throw new BadRequestError(
-      `POST /invocations needs a model: ${models.length} are loaded; set SAGEMAKER_MODEL or the X-Amzn-SageMaker-Target-Model header`,
-    );
+    throw new BadRequestError(`POST /invocations needs a model: ${models.length} are loaded; set SAGEMAKER_MODEL or the X-Amzn-SageMaker-Target-Model header`);
   }
 }
 

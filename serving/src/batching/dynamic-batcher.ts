@@ -129,14 +129,16 @@ export class DynamicBatcher<T, R> {
       batch.reduce((sum, entry) => sum + entry.rows, 0),
       batch.map((entry) => Number(now - entry.enqueuedAt) / 1e9),
     );
-    this.run(batch.map((entry) => entry.item)).then(
-      (results) => batch.forEach((entry, i) => this.settle(entry, () => entry.resolve(results[i]))),
-      (error: unknown) => batch.forEach((entry) => this.settle(entry, () => entry.reject(error))),
-    ).finally(() => {
-      this.running--;
-      this.dispatch();
-      if (this.pending === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
-    });
+    this.run(batch.map((entry) => entry.item))
+      .then(
+        (results) => batch.forEach((entry, i) => this.settle(entry, () => entry.resolve(results[i]))),
+        (error: unknown) => batch.forEach((entry) => this.settle(entry, () => entry.reject(error))),
+      )
+      .finally(() => {
+        this.running--;
+        this.dispatch();
+        if (this.pending === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      });
   }
 
   private expire(entry: Pending<T, R>): void {

@@ -33,8 +33,16 @@ const schema = z.object({
   [CAPTURE_ENV.sampleFraction]: z.string().optional(),
   [CAPTURE_ENV.destination]: z.string().min(1).optional(),
   [CAPTURE_ENV.flushIntervalSeconds]: z.coerce.number().positive().max(3600).default(60),
-  [CAPTURE_ENV.flushBytes]: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
-  [CAPTURE_ENV.maxBufferBytes]: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  [CAPTURE_ENV.flushBytes]: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
+  [CAPTURE_ENV.maxBufferBytes]: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
 });
 
 /** Parses the capture settings; throws SettingsError naming the variable, its value and what is allowed. */
@@ -50,7 +58,9 @@ export function loadCaptureSettings(env: NodeJS.ProcessEnv = process.env): Captu
   const { fractions, defaultFraction } = parseFractions(s[CAPTURE_ENV.sampleFraction]);
   const anyCapture = defaultFraction > 0 || [...fractions.values()].some((f) => f > 0);
   if (anyCapture && s[CAPTURE_ENV.destination] === undefined) {
-    throw new SettingsError(`invalid capture settings: ${CAPTURE_ENV.sampleFraction} is set but ${CAPTURE_ENV.destination} is not; give s3://<bucket> or a folder`);
+    throw new SettingsError(
+      `invalid capture settings: ${CAPTURE_ENV.sampleFraction} is set but ${CAPTURE_ENV.destination} is not; give s3://<bucket> or a folder`,
+    );
   }
   return {
     fractions,
@@ -68,13 +78,15 @@ function parseFractions(raw: string | undefined): { fractions: Map<string, numbe
   const allowed = `a fraction from 0 to 1 ('0.05') or model=fraction pairs ('churn-classifier=0.05,fraud-scorer=0.01')`;
   if (!raw.includes('=')) {
     const value = fraction.safeParse(raw);
-    if (!value.success || raw.trim() === '') throw new SettingsError(`invalid capture settings: ${CAPTURE_ENV.sampleFraction}=${JSON.stringify(raw)}: ${allowed}`);
+    if (!value.success || raw.trim() === '')
+      throw new SettingsError(`invalid capture settings: ${CAPTURE_ENV.sampleFraction}=${JSON.stringify(raw)}: ${allowed}`);
     return { fractions, defaultFraction: value.data };
   }
   for (const pair of raw.split(',')) {
     const match = /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(.+)$/.exec(pair.trim());
     const value = match === null ? undefined : fraction.safeParse(match[2]);
-    if (match === null || !value?.success) throw new SettingsError(`invalid capture settings: ${CAPTURE_ENV.sampleFraction}=${JSON.stringify(raw)}: ${allowed}`);
+    if (match === null || !value?.success)
+      throw new SettingsError(`invalid capture settings: ${CAPTURE_ENV.sampleFraction}=${JSON.stringify(raw)}: ${allowed}`);
     fractions.set(match[1], value.data);
   }
   return { fractions, defaultFraction: 0 };

@@ -26,6 +26,10 @@ export function createInferenceCapture(options: {
   const sampling = settings.defaultFraction > 0 || [...settings.fractions.values()].some((fraction) => fraction > 0);
   if (!sampling || settings.destination === undefined) return undefined;
   const writer = openCaptureWriter(settings.destination, { forcePathStyle: options.forcePathStyle });
-  options.logger.info('inference capture on', { destination: writer.location, defaultFraction: settings.defaultFraction, fractions: Object.fromEntries(settings.fractions) });
+  options.logger.info('inference capture on', {
+    destination: writer.location,
+    defaultFraction: settings.defaultFraction,
+    fractions: Object.fromEntries(settings.fractions),
+  });
   return new InferenceCapture({ settings, writer, metrics, logger: options.logger, mode: options.mode });
 }

@@ -172,7 +172,9 @@ export class InferenceCapture implements CaptureSink {
 
   /** Lambda: writes the buffers when the interval is up or a buffer is full; a no-op (microseconds) otherwise. */
   async flushIfDue(): Promise<void> {
-    const due = this.now() - this.lastFlushAt >= this.options.settings.flushIntervalMs || [...this.pending.values()].some((f) => f.bytes >= this.options.settings.flushBytes);
+    const due =
+      this.now() - this.lastFlushAt >= this.options.settings.flushIntervalMs ||
+      [...this.pending.values()].some((f) => f.bytes >= this.options.settings.flushBytes);
     if (due) await this.flush();
   }
 
@@ -206,7 +208,10 @@ export class InferenceCapture implements CaptureSink {
     const openedAt = new Date(file.openedAt);
     const key = captureObjectKey(file.model, file.version, openedAt.toISOString().slice(0, 10), captureFileName(openedAt, this.instance, ++this.sequence));
     try {
-      await this.options.writer.write(key, await gzipAsync(file.lines.subarray(0, file.used), { level: GZIP_LEVEL, chunkSize: Math.max(GZIP_CHUNK_BYTES, file.used >> 2) }));
+      await this.options.writer.write(
+        key,
+        await gzipAsync(file.lines.subarray(0, file.used), { level: GZIP_LEVEL, chunkSize: Math.max(GZIP_CHUNK_BYTES, file.used >> 2) }),
+      );
       this.options.metrics.captured.inc({ model: file.model }, file.count);
       this.options.metrics.written.inc({ model: file.model });
     } catch (error) {
@@ -231,7 +236,13 @@ export class InferenceCapture implements CaptureSink {
     this.lastDropReportAt = this.now();
     for (const [key, dropped] of this.unreportedDrops) {
       const [model, reason, message] = key.split('\u0000');
-      this.options.logger.warn('inference capture dropped records', { model, reason, dropped, error: message || undefined, destination: this.options.writer.location });
+      this.options.logger.warn('inference capture dropped records', {
+        model,
+        reason,
+        dropped,
+        error: message || undefined,
+        destination: this.options.writer.location,
+      });
     }
     this.unreportedDrops.clear();
   }

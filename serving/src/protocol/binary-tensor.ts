@@ -55,7 +55,9 @@ export function readBinaryTensor(name: string, datatype: ProtocolDatatype, shape
   if (spec.kind === 'bytes') {
     const elements = readBytesElements(name, bytes, elementCount(shape));
     if (elements.length !== elementCount(shape)) {
-      throw new BadRequestError(`input '${name}': shape ${formatShape(shape)} needs ${elementCount(shape)} BYTES elements, the binary data holds ${elements.length}`);
+      throw new BadRequestError(
+        `input '${name}': shape ${formatShape(shape)} needs ${elementCount(shape)} BYTES elements, the binary data holds ${elements.length}`,
+      );
     }
     return elements;
   }
@@ -67,7 +69,9 @@ export function readBinaryTensor(name: string, datatype: ProtocolDatatype, shape
   } else if (spec.kind === 'float' && !allowNonFinite) {
     const bad = (out as Float32Array).findIndex((value) => !Number.isFinite(value));
     if (bad >= 0) {
-      throw new BadRequestError(`input '${name}' element ${bad} (${out[bad]}) is not finite in ${datatype}; NaN and Infinity are rejected unless the model config sets allowNonFinite`);
+      throw new BadRequestError(
+        `input '${name}' element ${bad} (${out[bad]}) is not finite in ${datatype}; NaN and Infinity are rejected unless the model config sets allowNonFinite`,
+      );
     }
   }
   return out;
@@ -86,11 +90,16 @@ export function readBytesElements(name: string, bytes: Uint8Array, maxElements: 
   while (offset < bytes.length) {
     const index = elements.length;
     if (index >= maxElements) throw new BadRequestError(`input '${name}': the binary data holds more than the ${maxElements} BYTES elements its shape allows`);
-    if (offset + 4 > bytes.length) throw new BadRequestError(`input '${name}' BYTES element ${index}: the 4-byte length prefix at offset ${offset} runs past the tensor's ${bytes.length} bytes`);
+    if (offset + 4 > bytes.length)
+      throw new BadRequestError(
+        `input '${name}' BYTES element ${index}: the 4-byte length prefix at offset ${offset} runs past the tensor's ${bytes.length} bytes`,
+      );
     const length = view.getUint32(offset, true);
     offset += 4;
     if (offset + length > bytes.length) {
-      throw new BadRequestError(`input '${name}' BYTES element ${index}: length ${length} at offset ${offset - 4} runs past the tensor's ${bytes.length} bytes`);
+      throw new BadRequestError(
+        `input '${name}' BYTES element ${index}: length ${length} at offset ${offset - 4} runs past the tensor's ${bytes.length} bytes`,
+      );
     }
     elements.push(bytesElement(name, index, bytes.subarray(offset, offset + length)));
     offset += length;

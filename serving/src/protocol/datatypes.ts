@@ -1,14 +1,11 @@
 import type { Tensor } from 'onnxruntime-node';
 
 /** Open Inference Protocol tensor datatypes. */
-export const PROTOCOL_DATATYPES = [
-  'BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES',
-] as const;
+export const PROTOCOL_DATATYPES = ['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BYTES'] as const;
 export type ProtocolDatatype = (typeof PROTOCOL_DATATYPES)[number];
 
 export type TypedArray =
-  | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array
-  | BigUint64Array | BigInt64Array | Float32Array | Float64Array;
+  Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | BigUint64Array | BigInt64Array | Float32Array | Float64Array;
 
 /** A tensor's elements, row-major: a typed array, or strings for BYTES (onnxruntime's string tensors). */
 export type TensorData = TypedArray | string[];
@@ -53,9 +50,19 @@ const SUPPORTED: Partial<Record<ProtocolDatatype, DatatypeSpec>> = {
 };
 
 const FROM_ORT: Record<string, ProtocolDatatype> = {
-  bool: 'BOOL', uint8: 'UINT8', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64',
-  int8: 'INT8', int16: 'INT16', int32: 'INT32', int64: 'INT64',
-  float16: 'FP16', float32: 'FP32', float64: 'FP64', string: 'BYTES',
+  bool: 'BOOL',
+  uint8: 'UINT8',
+  uint16: 'UINT16',
+  uint32: 'UINT32',
+  uint64: 'UINT64',
+  int8: 'INT8',
+  int16: 'INT16',
+  int32: 'INT32',
+  int64: 'INT64',
+  float16: 'FP16',
+  float32: 'FP32',
+  float64: 'FP64',
+  string: 'BYTES',
 };
 
 export const SUPPORTED_DATATYPES = Object.keys(SUPPORTED) as ProtocolDatatype[];

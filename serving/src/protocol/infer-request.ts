@@ -77,7 +77,9 @@ export function decodeInferRequest(body: string | InferBody, signature: ModelSig
       continue;
     }
     if (binary === undefined) {
-      throw new BadRequestError(`input '${input.name}' has parameters.binary_data_size but the request has no Inference-Header-Content-Length header (without it the whole body is JSON)`);
+      throw new BadRequestError(
+        `input '${input.name}' has parameters.binary_data_size but the request has no Inference-Header-Content-Length header (without it the whole body is JSON)`,
+      );
     }
     if (input.data !== undefined) throw new BadRequestError(`input '${input.name}' has both data and parameters.binary_data_size; send one`);
     if (binaryOffset + size > binary.length) {
@@ -154,7 +156,9 @@ function booleanParameter(parameters: Record<string, unknown> | undefined, key: 
  */
 function decodeRawBinaryRequest(binary: Buffer, signature: ModelSignature, options: DecodeOptions): DecodedInferRequest {
   if (signature.inputs.length !== 1) {
-    throw new BadRequestError(`a raw binary request (Inference-Header-Content-Length: 0) needs a model with one input; this one has ${signature.inputs.length}`);
+    throw new BadRequestError(
+      `a raw binary request (Inference-Header-Content-Length: 0) needs a model with one input; this one has ${signature.inputs.length}`,
+    );
   }
   const spec = signature.inputs[0];
   assertSupported(spec);
@@ -198,8 +202,7 @@ function checkTensorHeader(input: RequestInput, spec: TensorSpec): void {
   if (input.datatype !== spec.datatype) {
     throw new BadRequestError(`input '${spec.name}': datatype mismatch: expected ${spec.datatype}, got ${input.datatype}`);
   }
-  const shapeMatches =
-    input.shape.length === spec.shape.length && spec.shape.every((dim, i) => dim === -1 || dim === input.shape[i]);
+  const shapeMatches = input.shape.length === spec.shape.length && spec.shape.every((dim, i) => dim === -1 || dim === input.shape[i]);
   if (!shapeMatches) {
     throw new BadRequestError(`input '${spec.name}': shape mismatch: expected ${formatShape(spec.shape)}, got ${formatShape(input.shape)}`);
   }

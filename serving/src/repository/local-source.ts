@@ -33,6 +33,13 @@ export class LocalRepositorySource implements RepositorySource {
 
 async function subdirectories(path: string): Promise<string[]> {
   const names = await readdir(path);
-  const isDirectory = await Promise.all(names.map((name) => stat(join(path, name)).then((info) => info.isDirectory(), () => false)));
+  const isDirectory = await Promise.all(
+    names.map((name) =>
+      stat(join(path, name)).then(
+        (info) => info.isDirectory(),
+        () => false,
+      ),
+    ),
+  );
   return names.filter((_, i) => isDirectory[i]);
 }

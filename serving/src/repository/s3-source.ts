@@ -20,9 +20,7 @@ export class S3RepositorySource implements RepositorySource {
     const files: RepositoryFile[] = [];
     let continuationToken: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: continuationToken }),
-      );
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: continuationToken }));
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
         files.push({ path: object.Key.slice(this.prefix.length), fingerprint: object.ETag ?? `${object.Size}:${object.LastModified?.getTime()}` });

@@ -17,7 +17,8 @@ export function signatureBreaks(serving: ModelSignature, next: ModelSignature): 
   const compare = (kind: string, before: TensorSpec, after: TensorSpec | undefined) => {
     if (after === undefined) problems.push(`${kind} '${before.name}' is gone`);
     else if (after.datatype !== before.datatype) problems.push(`${kind} '${before.name}' changes datatype ${before.datatype} → ${after.datatype}`);
-    else if (kind === 'input' && !acceptsAll(before.shape, after.shape)) problems.push(`input '${before.name}' changes shape ${formatShape(before.shape)} → ${formatShape(after.shape)}`);
+    else if (kind === 'input' && !acceptsAll(before.shape, after.shape))
+      problems.push(`input '${before.name}' changes shape ${formatShape(before.shape)} → ${formatShape(after.shape)}`);
   };
   for (const before of serving.inputs) compare('input', before, nextInputs.get(before.name));
   for (const after of next.inputs) if (!servingInputs.has(after.name)) problems.push(`input '${after.name}' is new (requests do not send it)`);

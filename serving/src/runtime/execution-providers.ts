@@ -8,7 +8,10 @@ export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
  * time, so the provider reported is the one in use, never a silent fallback.
  * @throws Error naming every provider tried and why it failed; for a GPU-only model, that it needs the CUDA image on a GPU node
  */
-export async function createWithFirstProvider<T>(providers: readonly ExecutionProvider[], create: (provider: ExecutionProvider) => Promise<T>): Promise<{ provider: ExecutionProvider; value: T }> {
+export async function createWithFirstProvider<T>(
+  providers: readonly ExecutionProvider[],
+  create: (provider: ExecutionProvider) => Promise<T>,
+): Promise<{ provider: ExecutionProvider; value: T }> {
   const failures: string[] = [];
   for (const provider of providers) {
     try {

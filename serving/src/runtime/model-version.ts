@@ -167,7 +167,12 @@ export class ModelVersion {
     for (const spec of this.signature.outputs) {
       const result = results[spec.name];
       const tensor: TensorValue = { datatype: spec.datatype, shape: result.dims, data: result.data };
-      const slices = this.batchable ? splitRows(tensor, items.map((item) => item.rows)) : [tensor];
+      const slices = this.batchable
+        ? splitRows(
+            tensor,
+            items.map((item) => item.rows),
+          )
+        : [tensor];
       slices.forEach((slice, i) => perItem[i].set(spec.name, slice));
     }
     return perItem.map((all, i) => new Map(items[i].outputs.map((name) => [name, all.get(name)!])));

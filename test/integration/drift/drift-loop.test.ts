@@ -98,7 +98,11 @@ async function runDetector(): Promise<{ outcomes: unknown; putEvents: PutEventsC
       models: [{ name: MODEL, psiThreshold: 0.2, ksStatistic: 0.1, minSamples: 200 }],
       scheduleMinutes: 5,
       silverBucket: SILVER,
-      baselines: { repositoryBucket: REPOSITORY, repositoryPrefix: 'models/', modelPackageArnPrefix: 'arn:aws:sagemaker:us-east-1:111122223333:model-package/dev-' },
+      baselines: {
+        repositoryBucket: REPOSITORY,
+        repositoryPrefix: 'models/',
+        modelPackageArnPrefix: 'arn:aws:sagemaker:us-east-1:111122223333:model-package/dev-',
+      },
       eventBusName: 'default',
     },
   ).finally(() => quiet.mockRestore());
@@ -110,7 +114,13 @@ beforeAll(async () => {
   Object.assign(process.env, s3rver.sdkEnvironment);
   await putVersion('1');
   const env = { CAPTURE_SAMPLE_FRACTION: `${MODEL}=1`, CAPTURE_DESTINATION: `s3://${SILVER}`, CAPTURE_FLUSH_BYTES: '65536' };
-  const settings = loadSettings({ MODEL_REPOSITORY: `s3://${REPOSITORY}/models`, PORT: '0', MODEL_POLL_INTERVAL_SECONDS: '0', ORT_INTRA_OP_THREADS: '1', S3_FORCE_PATH_STYLE: 'true' });
+  const settings = loadSettings({
+    MODEL_REPOSITORY: `s3://${REPOSITORY}/models`,
+    PORT: '0',
+    MODEL_POLL_INTERVAL_SECONDS: '0',
+    ORT_INTRA_OP_THREADS: '1',
+    S3_FORCE_PATH_STYLE: 'true',
+  });
   const logger = memoryLogger();
   app = createServingApp(settings, logger, { env: { ...process.env, ...env } });
   http = new HttpServingServer(app.core, httpLimitsOf(settings), logger, app.metrics);
@@ -144,7 +154,15 @@ describe('the drift loop on loopback', () => {
     const { outcomes, putEvents } = await runDetector();
     expect(outcomes).toEqual([
       { model: MODEL, version: '1', kind: 'stable', rows: reference.inputs.length },
-      { model: MODEL, version: '2', kind: 'drifted', rows: reference.inputs.length, detectionId: expect.any(String), emitted: true, features: expect.any(Array) },
+      {
+        model: MODEL,
+        version: '2',
+        kind: 'drifted',
+        rows: reference.inputs.length,
+        detectionId: expect.any(String),
+        emitted: true,
+        features: expect.any(Array),
+      },
     ]);
     // One event, for version 2, in the documented request shape; the unshifted version emitted nothing.
     expect(putEvents).toHaveLength(1);

@@ -63,7 +63,17 @@ function localPath(value: unknown): string {
 }
 
 function sqsRecord(messageId: string, body: unknown): SQSRecord {
-  return { messageId, receiptHandle: messageId, body: JSON.stringify(body), attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:ingest', awsRegion: 'us-east-1' } as unknown as SQSRecord;
+  return {
+    messageId,
+    receiptHandle: messageId,
+    body: JSON.stringify(body),
+    attributes: {},
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:ingest',
+    awsRegion: 'us-east-1',
+  } as unknown as SQSRecord;
 }
 
 beforeAll(async () => {
@@ -159,11 +169,10 @@ describe('silver Glue tables read with DuckDB', () => {
   test('the dataset table: every valid row of every partition, each column with the declared type', async () => {
     const input = table('customer_events');
     const { types, rows } = await query(input);
-    for (const column of input.StorageDescriptor.Columns) expect(`${column.Name} ${types[column.Name]}`).toBe(`${column.Name} ${DUCKDB_TYPE_OF_GLUE[column.Type]}`);
+    for (const column of input.StorageDescriptor.Columns)
+      expect(`${column.Name} ${types[column.Name]}`).toBe(`${column.Name} ${DUCKDB_TYPE_OF_GLUE[column.Type]}`);
     expect(rows).toHaveLength(EXPECTED_SILVER_ROWS.length * INGEST_DATES.length);
-    const expected = INGEST_DATES.flatMap((date) =>
-      EXPECTED_SILVER_ROWS.map((row) => ({ ...row, event_time: row.event_time.getTime(), ingest_date: date })),
-    );
+    const expected = INGEST_DATES.flatMap((date) => EXPECTED_SILVER_ROWS.map((row) => ({ ...row, event_time: row.event_time.getTime(), ingest_date: date })));
     expect(rows.map((row) => ({ ...row, event_time: (row.event_time as Date).getTime() }))).toEqual(expected);
   });
 
@@ -171,15 +180,26 @@ describe('silver Glue tables read with DuckDB', () => {
     const input = table('customer_events_quarantine');
     const { types, rows } = await query(input);
     expect(types).toEqual({ line: 'BIGINT', lastline: 'BIGINT', reasons: 'VARCHAR[]', ingest_date: 'VARCHAR' });
-    const expected = INGEST_DATES.flatMap((date) => BAD_ROWS.map((bad) => ({ line: BigInt(bad.line), lastline: null, reasons: bad.reasons, ingest_date: date })));
+    const expected = INGEST_DATES.flatMap((date) =>
+      BAD_ROWS.map((bad) => ({ line: BigInt(bad.line), lastline: null, reasons: bad.reasons, ingest_date: date })),
+    );
     expect(rows.slice(0, -1)).toEqual(expected);
-    expect(rows.at(-1)).toMatchObject({ line: 9n, lastline: 10n, ingest_date: INGEST_DATES[1], reasons: expect.arrayContaining([expect.stringContaining('event_type')]) });
+    expect(rows.at(-1)).toMatchObject({
+      line: 9n,
+      lastline: 10n,
+      ingest_date: INGEST_DATES[1],
+      reasons: expect.arrayContaining([expect.stringContaining('event_type')]),
+    });
   });
 
   test('partition projection covers the ingest dates, and the partition template is where ingest writes', () => {
     for (const name of ['customer_events', 'customer_events_quarantine']) {
       const input = table(name);
-      expect(input.Parameters).toMatchObject({ 'projection.enabled': 'true', 'projection.ingest_date.type': 'date', 'projection.ingest_date.format': 'yyyy-MM-dd' });
+      expect(input.Parameters).toMatchObject({
+        'projection.enabled': 'true',
+        'projection.ingest_date.type': 'date',
+        'projection.ingest_date.format': 'yyyy-MM-dd',
+      });
       expect(input.PartitionKeys).toEqual([expect.objectContaining({ Name: 'ingest_date', Type: 'string' })]);
     }
   });

@@ -18,7 +18,12 @@ let prometheus: LocalPrometheus;
 
 beforeAll(async () => {
   server = await startServer(repo.root);
-  const collector = adotCollectorConfig({ modelName: 'scale', remoteWriteUrl: 'https://unused.invalid/api/v1/remote_write', region: 'us-east-1', scrapeIntervalSeconds: 1 });
+  const collector = adotCollectorConfig({
+    modelName: 'scale',
+    remoteWriteUrl: 'https://unused.invalid/api/v1/remote_write',
+    region: 'us-east-1',
+    scrapeIntervalSeconds: 1,
+  });
   const config = (collector.receivers as { prometheus: { config: { global: object; scrape_configs: ScrapeConfig[] } } }).prometheus.config;
   const [job] = config.scrape_configs;
   // The sidecar shares the task's network namespace: localhost:8080 there is the serving container, here the test server.

@@ -31,7 +31,9 @@ const prometheusQueries = ENVIRONMENTS.flatMap((environment) => {
     const models = variable ? variable.query.split(',') : [];
     return panelsOf(json)
       .filter((panel) => panel.datasource?.uid === PROMETHEUS_DATASOURCE.uid)
-      .flatMap((panel) => (panel.targets as Array<{ expr: string }>).flatMap((target) => models.map((model) => ({ uid, title: panel.title, model, expr: target.expr }))));
+      .flatMap((panel) =>
+        (panel.targets as Array<{ expr: string }>).flatMap((target) => models.map((model) => ({ uid, title: panel.title, model, expr: target.expr }))),
+      );
   });
 });
 const servedModels = [...new Set(prometheusQueries.map((query) => query.model))];
@@ -47,7 +49,9 @@ let prometheus: LocalPrometheus;
 let load: NodeJS.Timeout;
 
 function infer(model: string, body: string): Promise<unknown> {
-  return fetch(`${server.url}/v2/models/${model}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.arrayBuffer());
+  return fetch(`${server.url}/v2/models/${model}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) =>
+    r.arrayBuffer(),
+  );
 }
 const GOOD = JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] });
 
@@ -58,7 +62,9 @@ beforeAll(async () => {
   prometheus = await LocalPrometheus.start({
     global: { scrape_interval: `${SCRAPE_SECONDS}s`, evaluation_interval: `${SCRAPE_SECONDS}s` },
     rule_files: [rulesFile],
-    scrape_configs: [{ job_name: 'model-serving', honor_labels: true, metrics_path: SERVING_CONTAINER.metricsPath, static_configs: [{ targets: [new URL(server.url).host] }] }],
+    scrape_configs: [
+      { job_name: 'model-serving', honor_labels: true, metrics_path: SERVING_CONTAINER.metricsPath, static_configs: [{ targets: [new URL(server.url).host] }] },
+    ],
   });
   // A small steady load on every model, some requests malformed (400), so error and status panels have series.
   let tick = 0;
@@ -85,7 +91,7 @@ describe('every PromQL panel of every generated dashboard, against a real Promet
     expect(response.data.groups[0].rules).toHaveLength(rules.length);
   });
 
-  it('the EKS rollout\'s per-version signals select the series the server labels with the version it serves', async () => {
+  it("the EKS rollout's per-version signals select the series the server labels with the version it serves", async () => {
     const [model] = servedModels;
     const selector = { model, version: '1' };
     const [traffic] = await prometheus.query(requestRateExpression(selector));

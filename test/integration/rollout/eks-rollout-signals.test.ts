@@ -14,7 +14,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { servingAlertRules } from '../../../constructs/operations/serving-alert-rules';
 import { createPrometheusQuery, signedQueryRequest } from '../../../lambdas/rollout-model/prometheus-query';
 import { prometheusSignalReader } from '../../../lambdas/rollout-model/serving-signal-check';
-import { PREVIOUS_VERSION_ANNOTATION, ROLLED_BACK_VERSIONS_ANNOTATION, SERVED_VERSION_ANNOTATION, type RolloutSignals, type RolloutTargets } from '../../../lib/rollout';
+import {
+  PREVIOUS_VERSION_ANNOTATION,
+  ROLLED_BACK_VERSIONS_ANNOTATION,
+  SERVED_VERSION_ANNOTATION,
+  type RolloutSignals,
+  type RolloutTargets,
+} from '../../../lib/rollout';
 import { SERVING_PROMETHEUS_METRICS as M } from '../../../serving/src/metric-names';
 import { LocalPrometheus } from '../../support/prometheus';
 import type { FakeKubernetesApi } from '../../support/fake-kubernetes-api';
@@ -59,7 +65,8 @@ function openMetrics(versions: readonly BackfilledVersion[], endSeconds: number)
   lines.push(`# TYPE ${M.requestDuration} histogram`);
   for (const { model, version, ok, seconds } of versions) {
     const labels = `model="${model}",version="${version}"`;
-    for (const le of [...BUCKETS.map(String), '+Inf']) lines.push(...series(`${M.requestDuration}_bucket`, `${labels},le="${le}"`, le === '+Inf' || Number(le) >= seconds ? ok : 0));
+    for (const le of [...BUCKETS.map(String), '+Inf'])
+      lines.push(...series(`${M.requestDuration}_bucket`, `${labels},le="${le}"`, le === '+Inf' || Number(le) >= seconds ? ok : 0));
     lines.push(...series(`${M.requestDuration}_count`, labels, ok), ...series(`${M.requestDuration}_sum`, labels, ok * seconds));
   }
   lines.push('# EOF', '');
@@ -80,8 +87,17 @@ describe('SigV4 query request to Amazon Managed Prometheus', () => {
   test('POSTs the form-encoded query to the workspace endpoint, signed for service aps in the workspace region', async () => {
     const url = 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-0123/api/v1/query';
     const signed = await signedQueryRequest({ url, region: 'eu-west-1', credentials: EXAMPLE_CREDENTIALS, signingDate }, 'up');
-    expect(signed).toMatchObject({ method: 'POST', hostname: 'aps-workspaces.eu-west-1.amazonaws.com', path: '/workspaces/ws-0123/api/v1/query', body: 'query=up' });
-    expect(signed.headers).toMatchObject({ host: 'aps-workspaces.eu-west-1.amazonaws.com', 'content-type': 'application/x-www-form-urlencoded', 'x-amz-date': '20261130T010000Z' });
+    expect(signed).toMatchObject({
+      method: 'POST',
+      hostname: 'aps-workspaces.eu-west-1.amazonaws.com',
+      path: '/workspaces/ws-0123/api/v1/query',
+      body: 'query=up',
+    });
+    expect(signed.headers).toMatchObject({
+      host: 'aps-workspaces.eu-west-1.amazonaws.com',
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-amz-date': '20261130T010000Z',
+    });
     expect(signed.headers.authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261130\/eu-west-1\/aps\/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=[0-9a-f]{64}$/,
     );
@@ -107,9 +123,10 @@ describe('SigV4 query request to Amazon Managed Prometheus', () => {
       const [request] = received;
       expect(request).toMatchObject({ method: 'POST', path: '/workspaces/ws-0123/api/v1/query' });
       expect(new URLSearchParams(request.body).get('query')).toBe('sum(rate(serving_requests_total{model="a b"}[5m]))');
-      const authorization = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-        String(request.headers.authorization),
-      );
+      const authorization =
+        /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+          String(request.headers.authorization),
+        );
       expect(authorization).not.toBeNull();
       const [, accessKey, day, region, service, signedHeaders, signature] = authorization!;
       expect([accessKey, day, region, service]).toEqual(['AKIDEXAMPLE', '20261130', 'eu-west-1', 'aps']);
@@ -229,7 +246,8 @@ describe('EKS rollout with rollback on the signals (stand-in Kubernetes API, rea
     ssm.on(PutParameterCommand).resolves({ Version: 2 });
   }
 
-  const patches = () => cluster.requests.filter((r) => r.method === 'PATCH').map((r) => JSON.parse(r.body) as { metadata: { annotations: Record<string, string> } });
+  const patches = () =>
+    cluster.requests.filter((r) => r.method === 'PATCH').map((r) => JSON.parse(r.body) as { metadata: { annotations: Record<string, string> } });
   const pinsWritten = () => ssm.commandCalls(PutParameterCommand).map((call) => call.args[0].input.Value);
   const servedNow = () => cluster.current.spec.template.metadata.annotations[SERVED_VERSION_ANNOTATION];
 
@@ -261,7 +279,10 @@ describe('EKS rollout with rollback on the signals (stand-in Kubernetes API, rea
     expect(signalReads).toBe(3);
     expect(patches()).toEqual([
       expect.objectContaining({ metadata: { annotations: { [PREVIOUS_VERSION_ANNOTATION]: '3' } } }),
-      { metadata: { annotations: { [PREVIOUS_VERSION_ANNOTATION]: '5', [ROLLED_BACK_VERSIONS_ANNOTATION]: '5' } }, spec: { template: { metadata: { annotations: { [SERVED_VERSION_ANNOTATION]: '3' } } } } },
+      {
+        metadata: { annotations: { [PREVIOUS_VERSION_ANNOTATION]: '5', [ROLLED_BACK_VERSIONS_ANNOTATION]: '5' } },
+        spec: { template: { metadata: { annotations: { [SERVED_VERSION_ANNOTATION]: '3' } } } },
+      },
     ]);
     expect(servedNow()).toBe('3');
     expect(pinsWritten()).toEqual([]);

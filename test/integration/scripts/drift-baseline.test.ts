@@ -13,7 +13,12 @@ const parquet = join(dir, 'reference.parquet');
 const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const cli = (...args: string[]) => spawnSync(tsx, [join(REPO_ROOT, 'scripts', 'drift-baseline.ts'), ...args], { encoding: 'utf8' });
 
-const rows = Array.from({ length: 3000 }, (_, i) => ({ tenure: (i * 7919) % 72, charges: Math.round(((i * 104729) % 10007) / 7) / 10, churned: i % 2, plan: i % 3 === 0 ? 'pro' : 'basic' }));
+const rows = Array.from({ length: 3000 }, (_, i) => ({
+  tenure: (i * 7919) % 72,
+  charges: Math.round(((i * 104729) % 10007) / 7) / 10,
+  churned: i % 2,
+  plan: i % 3 === 0 ? 'pro' : 'basic',
+}));
 
 beforeAll(async () => {
   writeFileSync(csv, ['tenure,charges,churned,plan', ...rows.map((r) => `${r.tenure},${r.charges},${r.churned},${r.plan}`)].join('\n'));

@@ -64,7 +64,10 @@ const bytesTensor = (elements: (string | Buffer)[]) =>
 /** A binary request: the JSON header, then the tensors' bytes, with Inference-Header-Content-Length = header bytes. */
 function binaryRequest(header: object, ...tensors: Buffer[]): { body: Buffer; headers: Record<string, string> } {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  return { body: Buffer.concat([json, ...tensors]), headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(json.length) } };
+  return {
+    body: Buffer.concat([json, ...tensors]),
+    headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(json.length) },
+  };
 }
 
 const post = (model: string, request: { body: Buffer | string; headers?: Record<string, string> }) =>
@@ -143,13 +146,21 @@ describe('binary tensor data extension', () => {
   });
 
   it('answers plain JSON (no Inference-Header-Content-Length) to a binary request that asks for no binary output', async () => {
-    const res = await post('scale', binaryRequest({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }] }, fp32([1, 2, 3, 4])));
+    const res = await post(
+      'scale',
+      binaryRequest({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }] }, fp32([1, 2, 3, 4])),
+    );
     expect([res.status, res.headers['content-type'], res.headers['inference-header-content-length']]).toEqual([200, 'application/json', undefined]);
     expect(res.json().outputs).toEqual([{ name: 'y', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }]);
   });
 
   it('returns binary outputs for a JSON-only request that asks for them (binary_data on an output)', async () => {
-    const res = await post('scale', { body: JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [4, 3, 2, 1] }], outputs: [{ name: 'y', parameters: { binary_data: true } }] }) });
+    const res = await post('scale', {
+      body: JSON.stringify({
+        inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [4, 3, 2, 1] }],
+        outputs: [{ name: 'y', parameters: { binary_data: true } }],
+      }),
+    });
     const { header, binary } = splitResponse(res);
     expect(header.outputs).toEqual([{ name: 'y', datatype: 'FP32', shape: [1, 4], parameters: { binary_data_size: 16 } }]);
     expect(binary.equals(fp32([4, 3, 2, 1]))).toBe(true);
@@ -204,7 +215,9 @@ describe('binary tensor data extension', () => {
     const answers = await Promise.all(requests.map((request) => post('batched', request)));
     answers.forEach((res, k) => {
       expect(res.status).toBe(200);
-      expect(splitResponse(res).binary.equals(Buffer.concat([fp32([k, k, k]), int64([BigInt(k), BigInt(-k)]), bytesTensor([`r${k}`, 'é'.repeat(k)])]))).toBe(true);
+      expect(splitResponse(res).binary.equals(Buffer.concat([fp32([k, k, k]), int64([BigInt(k), BigInt(-k)]), bytesTensor([`r${k}`, 'é'.repeat(k)])]))).toBe(
+        true,
+      );
     });
     const metrics = await send(`${server.url}/metrics`);
     const batches = Number(/serving_batch_size_count\{model="batched",version="1"\} (\d+)/.exec(metrics.body)?.[1]);
@@ -213,7 +226,9 @@ describe('binary tensor data extension', () => {
 });
 
 describe('binary tensor data: bad requests get a 400 saying what is wrong', () => {
-  const xHeader = (size: number, extra: object = {}) => ({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: size }, ...extra }] });
+  const xHeader = (size: number, extra: object = {}) => ({
+    inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: size }, ...extra }],
+  });
   const json = (header: object) => Buffer.from(JSON.stringify(header));
 
   it.each<[string, () => { body: Buffer; headers?: Record<string, string> }, string | RegExp]>([
@@ -222,7 +237,11 @@ describe('binary tensor data: bad requests get a 400 saying what is wrong', () =
       () => ({ body: fp32([1, 2, 3, 4]), headers: { 'inference-header-content-length': '17' } }),
       'Inference-Header-Content-Length 17 is past the end of the 16-byte body',
     ],
-    ['a header length that is not a number', () => ({ body: fp32([1]), headers: { 'inference-header-content-length': '12abc' } }), "Inference-Header-Content-Length must be a non-negative integer, got '12abc'"],
+    [
+      'a header length that is not a number',
+      () => ({ body: fp32([1]), headers: { 'inference-header-content-length': '12abc' } }),
+      "Inference-Header-Content-Length must be a non-negative integer, got '12abc'",
+    ],
     [
       'a binary_data_size that does not match shape × datatype',
       () => binaryRequest(xHeader(12), fp32([1, 2, 3])),
@@ -243,7 +262,11 @@ describe('binary tensor data: bad requests get a 400 saying what is wrong', () =
       () => ({ body: json(xHeader(16)) }),
       "input 'x' has parameters.binary_data_size but the request has no Inference-Header-Content-Length header (without it the whole body is JSON)",
     ],
-    ['both data and binary_data_size', () => binaryRequest(xHeader(16, { data: [1, 2, 3, 4] }), fp32([1, 2, 3, 4])), "input 'x' has both data and parameters.binary_data_size; send one"],
+    [
+      'both data and binary_data_size',
+      () => binaryRequest(xHeader(16, { data: [1, 2, 3, 4] }), fp32([1, 2, 3, 4])),
+      "input 'x' has both data and parameters.binary_data_size; send one",
+    ],
     ['a negative binary_data_size', () => binaryRequest(xHeader(-4)), "input 'x': parameters.binary_data_size must be a non-negative integer, got -4"],
     ['NaN in FP32 binary data', () => binaryRequest(xHeader(16), fp32([1, Number.NaN, 3, 4])), /^input 'x' element 1 \(NaN\) is not finite in FP32/],
     [
@@ -262,9 +285,26 @@ describe('binary tensor data: bad requests get a 400 saying what is wrong', () =
         ),
       "input 'flag' element 1 (byte 2) is not a boolean (BOOL: 0 or 1)",
     ],
-    ['binary_data that is not a boolean', () => ({ body: json({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }], outputs: [{ name: 'y', parameters: { binary_data: 'yes' } }] }) }), "output 'y': parameters.binary_data must be true or false, got \"yes\""],
-    ['a raw binary body that is not a whole tensor', () => ({ body: fp32([1, 2, 3]), headers: { 'inference-header-content-length': '0' } }), "input 'x': 12 bytes of raw binary data are not a whole FP32 tensor of shape [-1,4]"],
-    ['a malformed JSON header', () => ({ body: Buffer.from('{"inputs": [}XXXX'), headers: { 'inference-header-content-length': '13' } }), /^malformed JSON in the inference header: /],
+    [
+      'binary_data that is not a boolean',
+      () => ({
+        body: json({
+          inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }],
+          outputs: [{ name: 'y', parameters: { binary_data: 'yes' } }],
+        }),
+      }),
+      'output \'y\': parameters.binary_data must be true or false, got "yes"',
+    ],
+    [
+      'a raw binary body that is not a whole tensor',
+      () => ({ body: fp32([1, 2, 3]), headers: { 'inference-header-content-length': '0' } }),
+      "input 'x': 12 bytes of raw binary data are not a whole FP32 tensor of shape [-1,4]",
+    ],
+    [
+      'a malformed JSON header',
+      () => ({ body: Buffer.from('{"inputs": [}XXXX'), headers: { 'inference-header-content-length': '13' } }),
+      /^malformed JSON in the inference header: /,
+    ],
   ])('%s', async (_, request, message) => {
     const res = await post(message === "input 'flag' element 1 (byte 2) is not a boolean (BOOL: 0 or 1)" ? 'dtypes' : 'scale', request());
     expect(res.status).toBe(400);
@@ -284,19 +324,38 @@ describe('binary tensor data: bad requests get a 400 saying what is wrong', () =
     );
 
   it.each<[string, Buffer, string]>([
-    ['a length prefix past the tensor', Buffer.concat([bytesTensor(['ab']), Buffer.from([9, 0, 0, 0, 0x61])]), "input 'text' BYTES element 1: length 9 at offset 6 runs past the tensor's 11 bytes"],
-    ['a cut length prefix', Buffer.concat([bytesTensor(['ab']), Buffer.from([1, 0])]), "input 'text' BYTES element 1: the 4-byte length prefix at offset 6 runs past the tensor's 8 bytes"],
+    [
+      'a length prefix past the tensor',
+      Buffer.concat([bytesTensor(['ab']), Buffer.from([9, 0, 0, 0, 0x61])]),
+      "input 'text' BYTES element 1: length 9 at offset 6 runs past the tensor's 11 bytes",
+    ],
+    [
+      'a cut length prefix',
+      Buffer.concat([bytesTensor(['ab']), Buffer.from([1, 0])]),
+      "input 'text' BYTES element 1: the 4-byte length prefix at offset 6 runs past the tensor's 8 bytes",
+    ],
     ['fewer elements than the shape', bytesTensor(['only one']), "input 'text': shape [1,2] needs 2 BYTES elements, the binary data holds 1"],
     ['more elements than the shape', bytesTensor(['a', 'b', 'c']), "input 'text': the binary data holds more than the 2 BYTES elements its shape allows"],
-    ['invalid UTF-8', bytesTensor(['a', Buffer.from([0xc3, 0x28])]), "input 'text' BYTES element 1 is not valid UTF-8 (onnxruntime's string tensors hold text)"],
-    ['a NUL byte', bytesTensor(['a', Buffer.from([0x61, 0, 0x62])]), "input 'text' BYTES element 1 contains a NUL byte, which onnxruntime's string tensors cannot carry"],
+    [
+      'invalid UTF-8',
+      bytesTensor(['a', Buffer.from([0xc3, 0x28])]),
+      "input 'text' BYTES element 1 is not valid UTF-8 (onnxruntime's string tensors hold text)",
+    ],
+    [
+      'a NUL byte',
+      bytesTensor(['a', Buffer.from([0x61, 0, 0x62])]),
+      "input 'text' BYTES element 1 contains a NUL byte, which onnxruntime's string tensors cannot carry",
+    ],
   ])('BYTES: %s', async (_, elements, message) => {
     const res = await post('mixed', textRequest(elements));
     expect([res.status, res.json().error]).toEqual([400, message]);
   });
 
   it('accepts NaN in binary FP32 data when the model allows non-finite values', async () => {
-    const res = await post('lenient', binaryRequest({ ...xHeader(16), outputs: [{ name: 'y', parameters: { binary_data: true } }] }, fp32([Number.NaN, Infinity, 1, 2])));
+    const res = await post(
+      'lenient',
+      binaryRequest({ ...xHeader(16), outputs: [{ name: 'y', parameters: { binary_data: true } }] }, fp32([Number.NaN, Infinity, 1, 2])),
+    );
     expect(splitResponse(res).binary.equals(fp32([Number.NaN, Infinity, 1, 2]))).toBe(true);
   });
 });
@@ -304,7 +363,10 @@ describe('binary tensor data: bad requests get a 400 saying what is wrong', () =
 describe('binary tensor data: the limits still hold', () => {
   it('a binary body over MAX_BODY_BYTES gets 413', async () => {
     const size = LIMIT; // the JSON header pushes the body past the limit
-    const res = await post('scale', binaryRequest({ inputs: [{ name: 'x', shape: [size / 16, 4], datatype: 'FP32', parameters: { binary_data_size: size } }] }, Buffer.alloc(size)));
+    const res = await post(
+      'scale',
+      binaryRequest({ inputs: [{ name: 'x', shape: [size / 16, 4], datatype: 'FP32', parameters: { binary_data_size: size } }] }, Buffer.alloc(size)),
+    );
     expect([res.status, res.json().error]).toEqual([413, `request body exceeds the limit of ${LIMIT} bytes`]);
   });
 
@@ -334,7 +396,10 @@ describe('binary tensor data: the limits still hold', () => {
 
   it('the binary part is not scanned as JSON: bytes that look like deep nesting pass', async () => {
     const brackets = Buffer.alloc(16, 0x5b); // "[[[[[[[[[[[[[[[[" as tensor bytes
-    const res = await post('lenient', binaryRequest({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }] }, brackets));
+    const res = await post(
+      'lenient',
+      binaryRequest({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }] }, brackets),
+    );
     expect(res.status).toBe(200);
   });
 });
@@ -342,7 +407,13 @@ describe('binary tensor data: the limits still hold', () => {
 describe('inference capture of a binary request', () => {
   it('stores the request and response in JSON form, inputs with their data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'capture-binary-'));
-    const settings = loadSettings({ MODEL_REPOSITORY: repo.root, PORT: '0', MODEL_POLL_INTERVAL_SECONDS: '0', ORT_INTRA_OP_THREADS: '1', SERVED_MODELS: 'mixed' });
+    const settings = loadSettings({
+      MODEL_REPOSITORY: repo.root,
+      PORT: '0',
+      MODEL_POLL_INTERVAL_SECONDS: '0',
+      ORT_INTRA_OP_THREADS: '1',
+      SERVED_MODELS: 'mixed',
+    });
     const app = createServingApp(settings, memoryLogger(), { env: { CAPTURE_SAMPLE_FRACTION: '1', CAPTURE_DESTINATION: dir } });
     const http = new HttpServingServer(app.core, httpLimitsOf(settings), memoryLogger(), app.metrics);
     const address = await http.listen(0, '127.0.0.1');

@@ -25,12 +25,12 @@ afterAll(() => {
 
 describe('Dockerfile by inspection', () => {
   it('copies only files that exist in the build context and are not excluded by .dockerignore', () => {
-    const sources = instructions
-      .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
-      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+    const sources = instructions.filter((line) => line.startsWith('COPY ') && !line.includes('--from=')).flatMap((line) => line.split(/\s+/).slice(1, -1));
     expect(sources).toEqual(['package.json', 'package-lock.json', 'scripts', 'src']);
     for (const source of sources) expect(existsSync(join(SERVING, source))).toBe(true);
-    const allowed = readFileSync(join(SERVING, '.dockerignore'), 'utf8').split('\n').filter((line) => line.startsWith('!'));
+    const allowed = readFileSync(join(SERVING, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('!'));
     expect(allowed).toEqual(['!package.json', '!package-lock.json', '!scripts/', '!src/']);
   });
 
@@ -84,7 +84,6 @@ describe('Dockerfile by inspection', () => {
 
 describe('the bundled entry points under node', () => {
   beforeAll(async () => {
-     
     await require(join(SERVING, 'scripts/bundle.js')).bundle(out);
   });
 
@@ -104,10 +103,18 @@ describe('the bundled entry points under node', () => {
       const res = await send(`http://127.0.0.1:${port}/v2/models/scale/infer`, { body: inferBody('x', [1, 4], [4, 3, 2, 1]) });
       expect(res.json().outputs[0].data).toEqual([4, 3, 2, 1]);
       // Binary tensor data through the bundle: JSON header + 16 bytes of FP32 in, the output's 16 bytes back.
-      const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }], parameters: { binary_data_output: true } }));
+      const header = Buffer.from(
+        JSON.stringify({
+          inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }],
+          parameters: { binary_data_output: true },
+        }),
+      );
       const tensor = Buffer.alloc(16);
       [4, 3, 2, 1].forEach((value, i) => tensor.writeFloatLE(value, i * 4));
-      const binary = await send(`http://127.0.0.1:${port}/v2/models/scale/infer`, { body: Buffer.concat([header, tensor]), headers: { 'inference-header-content-length': String(header.length) } });
+      const binary = await send(`http://127.0.0.1:${port}/v2/models/scale/infer`, {
+        body: Buffer.concat([header, tensor]),
+        headers: { 'inference-header-content-length': String(header.length) },
+      });
       const headerLength = Number(binary.headers['inference-header-content-length']);
       expect(binary.bytes.subarray(headerLength).equals(tensor)).toBe(true);
       expect((await send(`http://127.0.0.1:${port}/v2`)).json().extensions).toEqual(['binary_tensor_data']);
@@ -121,7 +128,9 @@ describe('the bundled entry points under node', () => {
     const event = join(FIXTURES, 'lambda-events/function-url.json');
     const script = `require(${JSON.stringify(join(out, 'lambda.js'))}).handler(require(${JSON.stringify(event)}))
       .then((r) => { console.log(JSON.stringify(r)); process.exit(0); })`;
-    const printed = execFileSync(process.execPath, ['-e', script], { env: { ...env, MODEL_REPOSITORY: repo.root, MODEL_POLL_INTERVAL_SECONDS: '0' } }).toString();
+    const printed = execFileSync(process.execPath, ['-e', script], {
+      env: { ...env, MODEL_REPOSITORY: repo.root, MODEL_POLL_INTERVAL_SECONDS: '0' },
+    }).toString();
     const result = JSON.parse(printed.trim().split('\n').pop()!);
     expect([result.statusCode, JSON.parse(result.body).outputs[0].data]).toEqual([200, [1, 1, 1, 1]]);
   });

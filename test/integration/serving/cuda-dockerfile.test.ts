@@ -13,7 +13,11 @@ const instructionsOf = (file: string) =>
     .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
 const cuda = instructionsOf('Dockerfile.cuda');
 const cpu = instructionsOf('Dockerfile');
-const runSteps = (lines: string[]) => lines.find((line) => line.startsWith('RUN node scripts/bundle.js'))!.split('&&').map((step) => step.trim());
+const runSteps = (lines: string[]) =>
+  lines
+    .find((line) => line.startsWith('RUN node scripts/bundle.js'))!
+    .split('&&')
+    .map((step) => step.trim());
 
 function dockerDaemonAvailable(): boolean {
   try {
@@ -46,7 +50,8 @@ describe('the CUDA serving image (serving/Dockerfile.cuda), by inspection', () =
   });
 
   it('mirrors the CPU image: same sources, bundle, pruning, user, port, entrypoint; requires CUDA (EXECUTION_PROVIDERS=cuda)', () => {
-    const same = (line: string) => line.startsWith('COPY ') || line.startsWith('USER ') || line.startsWith('EXPOSE ') || line.startsWith('ENTRYPOINT ') || line.startsWith('WORKDIR ');
+    const same = (line: string) =>
+      line.startsWith('COPY ') || line.startsWith('USER ') || line.startsWith('EXPOSE ') || line.startsWith('ENTRYPOINT ') || line.startsWith('WORKDIR ');
     expect(cuda.filter((line) => same(line) && !line.includes('/usr/local/bin/node'))).toEqual(cpu.filter(same));
     const cpuSteps = runSteps(cpu);
     expect(runSteps(cuda).filter((step) => !step.includes('INSTALL_CUDA') && !step.includes('providers_'))).toEqual(cpuSteps);

@@ -32,19 +32,26 @@ describe('execution providers chosen per model, the one in use reported', () => 
     const server = await start({ 'scale/1/model.onnx': 'scale-v1.onnx' }, { EXECUTION_PROVIDERS: 'cuda' });
     const ready = await send(`${server.url}/v2/health/ready`);
     expect(ready.status).toBe(503);
-    expect(ready.json().error).toMatch(/version '1' failed to load: requires the CUDA execution provider, which is not available here \(cuda: .+\); run the CUDA serving image on a GPU node/);
+    expect(ready.json().error).toMatch(
+      /version '1' failed to load: requires the CUDA execution provider, which is not available here \(cuda: .+\); run the CUDA serving image on a GPU node/,
+    );
     expect((await send(`${server.url}/metrics`)).body).not.toContain('serving_execution_provider_info{');
   });
 
   it("a model's config.json overrides the server's providers", async () => {
-    const server = await start({ 'scale/1/config.json': { executionProviders: ['cpu'] }, 'scale/1/model.onnx': 'scale-v1.onnx' }, { EXECUTION_PROVIDERS: 'cuda' });
+    const server = await start(
+      { 'scale/1/config.json': { executionProviders: ['cpu'] }, 'scale/1/model.onnx': 'scale-v1.onnx' },
+      { EXECUTION_PROVIDERS: 'cuda' },
+    );
     expect((await send(`${server.url}/v2/models/scale`)).json().parameters).toEqual({ execution_provider: 'cpu' });
   });
 
   it('bad provider lists are refused at load (config.json) and at start (EXECUTION_PROVIDERS)', async () => {
     const server = await start({ 'scale/1/config.json': { executionProviders: ['cuda', 'cuda'] }, 'scale/1/model.onnx': 'scale-v1.onnx' });
     expect((await send(`${server.url}/v2/health/ready`)).json().error).toMatch(/config.json is invalid: executionProviders: each provider at most once/);
-    await expect(start({}, { EXECUTION_PROVIDERS: 'gpu' })).rejects.toThrow(/EXECUTION_PROVIDERS="gpu": cuda,cpu \(the GPU when there is one\), cuda \(GPU required\) or cpu/);
+    await expect(start({}, { EXECUTION_PROVIDERS: 'gpu' })).rejects.toThrow(
+      /EXECUTION_PROVIDERS="gpu": cuda,cpu \(the GPU when there is one\), cuda \(GPU required\) or cpu/,
+    );
   });
 });
 

@@ -71,7 +71,11 @@ describe('over-limit bodies get a 413 the client can read', () => {
   it('curl (Expect: 100-continue): 413 before the body is sent', async () => {
     const file = join(repo.root, 'big-body.json');
     writeFileSync(file, Buffer.alloc(LIMIT + 10_000, 0x20));
-    const { stdout, stderr } = await promisify(execFile)('curl', ['-sS', '-o', '-', '-w', '\n%{http_code}', '--data-binary', `@${file}`, '-H', 'content-type: application/json', inferUrl()], { encoding: 'utf8' });
+    const { stdout, stderr } = await promisify(execFile)(
+      'curl',
+      ['-sS', '-o', '-', '-w', '\n%{http_code}', '--data-binary', `@${file}`, '-H', 'content-type: application/json', inferUrl()],
+      { encoding: 'utf8' },
+    );
     expect(stderr).toBe('');
     expect(stdout.split('\n')).toEqual([`{"error":"request body exceeds the limit of ${LIMIT} bytes"}`, '413']);
   });
@@ -115,7 +119,9 @@ describe('hostile JSON costs no more than flat JSON of the same size', () => {
     };
     const flatRun = await timeFour(flat(size));
     const deepRun = await timeFour(deep(size));
-    console.log(`4 × ${size} B bodies: flat ${flatRun.elapsed.toFixed(0)} ms (worst liveness ${flatRun.worstLiveness.toFixed(0)} ms), deep ${deepRun.elapsed.toFixed(0)} ms (worst liveness ${deepRun.worstLiveness.toFixed(0)} ms)`);
+    console.log(
+      `4 × ${size} B bodies: flat ${flatRun.elapsed.toFixed(0)} ms (worst liveness ${flatRun.worstLiveness.toFixed(0)} ms), deep ${deepRun.elapsed.toFixed(0)} ms (worst liveness ${deepRun.worstLiveness.toFixed(0)} ms)`,
+    );
     expect(flatRun.statuses).toEqual([400, 400, 400, 400]); // element count does not match the shape
     expect(deepRun.statuses).toEqual([400, 400, 400, 400]);
     expect(deepRun.elapsed).toBeLessThan(2 * flatRun.elapsed + 250);

@@ -19,7 +19,13 @@ type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructu
 let entry: { handler: Handler; servingApp: { repository: { close(): Promise<void> } } };
 
 beforeAll(() => {
-  Object.assign(process.env, { MODEL_REPOSITORY: repo.root, ORT_INTRA_OP_THREADS: '1', MODEL_POLL_INTERVAL_SECONDS: '0', MAX_BODY_BYTES: '2048', LOG_LEVEL: 'ERROR' });
+  Object.assign(process.env, {
+    MODEL_REPOSITORY: repo.root,
+    ORT_INTRA_OP_THREADS: '1',
+    MODEL_POLL_INTERVAL_SECONDS: '0',
+    MAX_BODY_BYTES: '2048',
+    LOG_LEVEL: 'ERROR',
+  });
   jest.isolateModules(() => {
     entry = require('../../../serving/src/lambda');
   });
@@ -85,7 +91,12 @@ describe('Lambda handler', () => {
   });
 
   it('carries binary tensor data both ways: a base64 request body in, a base64 answer out', async () => {
-    const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }], outputs: [{ name: 'y', parameters: { binary_data: true } }] }));
+    const header = Buffer.from(
+      JSON.stringify({
+        inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', parameters: { binary_data_size: 16 } }],
+        outputs: [{ name: 'y', parameters: { binary_data: true } }],
+      }),
+    );
     const tensor = Buffer.alloc(16);
     [1, 2, 3, 4].forEach((value, i) => tensor.writeFloatLE(value, i * 4));
     const event = {
@@ -97,7 +108,9 @@ describe('Lambda handler', () => {
     expect([result.statusCode, result.isBase64Encoded, result.headers!['content-type']]).toEqual([200, true, 'application/octet-stream']);
     const body = Buffer.from(result.body!, 'base64');
     const length = Number(result.headers!['inference-header-content-length']);
-    expect(JSON.parse(body.subarray(0, length).toString('utf8')).outputs).toEqual([{ name: 'y', datatype: 'FP32', shape: [1, 4], parameters: { binary_data_size: 16 } }]);
+    expect(JSON.parse(body.subarray(0, length).toString('utf8')).outputs).toEqual([
+      { name: 'y', datatype: 'FP32', shape: [1, 4], parameters: { binary_data_size: 16 } },
+    ]);
     expect(body.subarray(length).equals(tensor)).toBe(true);
   });
 
@@ -115,7 +128,13 @@ describe('EMF figures of each invocation', () => {
     const emitted: Record<string, unknown>[] = [];
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      if (text.includes('"_aws"')) emitted.push(...text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>));
+      if (text.includes('"_aws"'))
+        emitted.push(
+          ...text
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as Record<string, unknown>),
+        );
       return true;
     });
     try {
@@ -126,7 +145,9 @@ describe('EMF figures of each invocation', () => {
     return emitted;
   }
   const metricNames = (doc: Record<string, unknown>) =>
-    (doc._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] }).CloudWatchMetrics.flatMap((m) => m.Metrics.map(({ Name }) => Name));
+    (doc._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] }).CloudWatchMetrics.flatMap((m) =>
+      m.Metrics.map(({ Name }) => Name),
+    );
 
   it('publishes one request, its latency, queue time and batch size under the names of SERVING_EMF, with model and service dimensions', async () => {
     const { SERVING_EMF } = await import('../../../serving/src/metric-names');
@@ -135,7 +156,12 @@ describe('EMF figures of each invocation', () => {
     expect([...byName.keys()].sort()).toEqual(
       [SERVING_EMF.metrics.requests, SERVING_EMF.metrics.requestLatency, SERVING_EMF.metrics.queueTime, SERVING_EMF.metrics.batchSize].sort(),
     );
-    expect(byName.get(SERVING_EMF.metrics.requests)).toMatchObject({ model: 'scale', status: '200', service: SERVING_EMF.service, [SERVING_EMF.metrics.requests]: 1 });
+    expect(byName.get(SERVING_EMF.metrics.requests)).toMatchObject({
+      model: 'scale',
+      status: '200',
+      service: SERVING_EMF.service,
+      [SERVING_EMF.metrics.requests]: 1,
+    });
     expect(byName.get(SERVING_EMF.metrics.batchSize)).toMatchObject({ model: 'scale', service: SERVING_EMF.service, [SERVING_EMF.metrics.batchSize]: 1 });
     const latency = byName.get(SERVING_EMF.metrics.requestLatency)![SERVING_EMF.metrics.requestLatency] as number;
     expect(latency).toBeGreaterThan(0);

@@ -64,7 +64,15 @@ describe('Open Inference Protocol over HTTP', () => {
 
   it('POST .../infer runs the model on flat or nested data, echoes the id and honours outputs', async () => {
     const res = await send(`${server.url}/v2/models/scale/versions/1/infer`, {
-      body: inferBody('x', [2, 4], [[1, 2, 3, 4], [5, 6, 7, 8]], { id: 'req-7', outputs: [{ name: 'y' }] }),
+      body: inferBody(
+        'x',
+        [2, 4],
+        [
+          [1, 2, 3, 4],
+          [5, 6, 7, 8],
+        ],
+        { id: 'req-7', outputs: [{ name: 'y' }] },
+      ),
     });
     expect(res.status).toBe(200);
     expect(res.headers['x-request-id']).toEqual(expect.any(String));
@@ -78,7 +86,11 @@ describe('Open Inference Protocol over HTTP', () => {
 
   it('runs a model on the event loop thread when its config says executor: inline', async () => {
     const answers = await Promise.all([1, 2, 3].map((k) => send(`${server.url}/v2/models/inline/infer`, { body: inferBody('x', [1, 4], [k, k, k, k]) })));
-    expect(answers.map((res) => res.json().outputs[0].data)).toEqual([[2, 2, 2, 2], [4, 4, 4, 4], [6, 6, 6, 6]]);
+    expect(answers.map((res) => res.json().outputs[0].data)).toEqual([
+      [2, 2, 2, 2],
+      [4, 4, 4, 4],
+      [6, 6, 6, 6],
+    ]);
   });
 
   it('round-trips INT64, BOOL, FP64 and UINT8 tensors and returns only the requested outputs', async () => {
@@ -106,7 +118,9 @@ describe('Open Inference Protocol over HTTP', () => {
     const lenient = await send(`${server.url}/v2/models/lenient/infer`, { body });
     expect(lenient.status).toBe(200);
     expect(lenient.json().outputs[0].data).toEqual([null, null, null, 1]); // JSON has no NaN/Infinity
-    const strict = await send(`${server.url}/v2/models/scale/infer`, { body: '{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,1e999]}]}' });
+    const strict = await send(`${server.url}/v2/models/scale/infer`, {
+      body: '{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,1e999]}]}',
+    });
     expect([strict.status, strict.json().error]).toEqual([400, expect.stringMatching(/element 3 \(Infinity\) is not finite/)]);
   });
 

@@ -38,7 +38,9 @@ describe('a new version with an incompatible signature', () => {
     const res = await infer();
     expect([res.status, res.json().model_version]).toEqual([200, '1']);
     const refused = server.logger.lines.find((line) => line.level === 'error' && /version '2'/.test(line.message));
-    expect(refused?.message).toMatch(/^model 'scale' version '2' failed to load: its signature breaks requests to the serving version '1' \(input 'x' is gone; .*\); it stays unloaded and '1' keeps serving\. Set "allowSignatureChange": true in its config\.json to accept the change$/);
+    expect(refused?.message).toMatch(
+      /^model 'scale' version '2' failed to load: its signature breaks requests to the serving version '1' \(input 'x' is gone; .*\); it stays unloaded and '1' keeps serving\. Set "allowSignatureChange": true in its config\.json to accept the change$/,
+    );
   });
 
   it('is swapped in when its config.json allows the change', async () => {

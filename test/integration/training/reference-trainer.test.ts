@@ -42,7 +42,7 @@ let inputDir: string;
 /** Seeded customer events where churn rises with support tickets and falls with tenure. */
 function customerEventsCsv(customers: number): string {
   let state = 7;
-  const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const lines = ['event_id,customer_id,event_time,event_type,plan,amount_usd,session_minutes,tenure_months,support_tickets_30d,is_trial,country'];
   const plans = ['free', 'basic', 'pro', 'enterprise'];
   for (let c = 0; c < customers; c++) {
@@ -80,7 +80,11 @@ interface Run {
 /** Runs `python -m trainer` like SageMaker's `train`; `killAfter` SIGKILLs it once that line has been printed. */
 function runTrainer(root: string, options: { killAfter?: RegExp; env?: Record<string, string> } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, ['-m', 'trainer'], { cwd: TRAINING_DIR, env: { ...process.env, SM_ROOT: root, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(PYTHON, ['-m', 'trainer'], {
+      cwd: TRAINING_DIR,
+      env: { ...process.env, SM_ROOT: root, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -100,12 +104,18 @@ let uninterrupted: Run;
 let uninterruptedRoot: string;
 
 beforeAll(async () => {
-  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: create it with .ci/run (python3 -m venv .venv-training && .venv-training/bin/pip install -r training/requirements.txt)`);
+  if (!existsSync(PYTHON))
+    throw new Error(
+      `${PYTHON} is missing: create it with .ci/run (python3 -m venv .venv-training && .venv-training/bin/pip install -r training/requirements.txt)`,
+    );
   work = mkdtempSync(join(tmpdir(), 'reference-trainer-'));
   s3 = await startS3rver(['bronze', 'silver', 'gold', 'models']);
   // Silver Parquet exactly as the ingest function writes it.
   const { ETag } = await s3.s3.send(new PutObjectCommand({ Bucket: 'bronze', Key: 'customer-events/2026/11/01/events.csv', Body: customerEventsCsv(600) }));
-  await processObject({ store: new S3ObjectStore(s3.s3), silverBucket: 'silver' }, { bucket: 'bronze', key: 'customer-events/2026/11/01/events.csv', etag: ETag, createdAt: new Date('2026-11-01T12:00:00Z') });
+  await processObject(
+    { store: new S3ObjectStore(s3.s3), silverBucket: 'silver' },
+    { bucket: 'bronze', key: 'customer-events/2026/11/01/events.csv', etag: ETag, createdAt: new Date('2026-11-01T12:00:00Z') },
+  );
   inputDir = join(work, 'silver');
   const listing = await s3.s3.send(new ListObjectsV2Command({ Bucket: 'silver', Prefix: 'datasets/dataset=customer-events/' }));
   for (const object of listing.Contents ?? []) {
@@ -128,7 +138,11 @@ describe('the reference trainer (real processes, SageMaker layout in a temp dir)
     expect(epochLines(uninterrupted.stdout).map((line) => line.split(' ')[0])).toEqual(['epoch=1', 'epoch=2', 'epoch=3', 'epoch=4']);
     expect(report(uninterruptedRoot).metrics['validation:auc']).toBeGreaterThanOrEqual(training.evaluationGate.threshold);
     const baseline = parseDriftBaseline(JSON.parse(readFileSync(join(uninterruptedRoot, 'model', 'drift-baseline.json'), 'utf8')), 'drift-baseline.json');
-    expect([baseline.inputTensor, baseline.inputColumns, baseline.features.map((f) => f.name)]).toEqual(['input', 8, expect.arrayContaining(['tenure_months', 'support_tickets_30d'])]);
+    expect([baseline.inputTensor, baseline.inputColumns, baseline.features.map((f) => f.name)]).toEqual([
+      'input',
+      8,
+      expect.arrayContaining(['tenure_months', 'support_tickets_30d']),
+    ]);
   });
 
   test('killed after epoch 2 and restarted, it resumes at epoch 3 and ends with the same metrics as the uninterrupted run', async () => {
@@ -143,7 +157,7 @@ describe('the reference trainer (real processes, SageMaker layout in a temp dir)
     expect(report(root)).toEqual(report(uninterruptedRoot));
   });
 
-  test('every metric line matches the state machine\'s regexes (from cdk.json), and the last values are the report\'s', () => {
+  test("every metric line matches the state machine's regexes (from cdk.json), and the last values are the report's", () => {
     const lines = epochLines(uninterrupted.stdout);
     const final = report(uninterruptedRoot).metrics;
     for (const definition of training.metricDefinitions) {
@@ -159,7 +173,10 @@ describe('the reference trainer (real processes, SageMaker layout in a temp dir)
     for (const file of ['model.onnx', 'config.json']) cpSync(join(uninterruptedRoot, 'model', file), join(repository, 'churn-classifier', '1', file));
     const rows = Array.from({ length: 16 }, (_, i) => [i * 3, 1 + (i % 5), i % 3, i * 7.5, 10 + i, i % 10, i % 2, i % 4]);
     const pytorch = JSON.parse(
-      execFileSync(PYTHON, ['-m', 'trainer.predict', join(uninterruptedRoot, 'checkpoints', 'checkpoint.pt'), HYPERPARAMETERS['hidden-units']], { cwd: TRAINING_DIR, input: JSON.stringify(rows) }).toString(),
+      execFileSync(PYTHON, ['-m', 'trainer.predict', join(uninterruptedRoot, 'checkpoints', 'checkpoint.pt'), HYPERPARAMETERS['hidden-units']], {
+        cwd: TRAINING_DIR,
+        input: JSON.stringify(rows),
+      }).toString(),
     ) as number[];
     const server = await startServer(repository, { ORT_INTRA_OP_THREADS: '1' });
     try {
@@ -173,15 +190,32 @@ describe('the reference trainer (real processes, SageMaker layout in a temp dir)
     }
   });
 
-  test('its model.tar.gz passes the pipeline\'s gate and promotion\'s package check', async () => {
+  test("its model.tar.gz passes the pipeline's gate and promotion's package check", async () => {
     const archive = join(work, 'model.tar.gz');
     execFileSync('tar', ['-czf', archive, '-C', join(uninterruptedRoot, 'model'), '.']);
     const run = 'manual-0123456789';
     const key = `model-artifacts/churn-classifier/runs/${run}/churn-classifier-${run}-0/output/model.tar.gz`;
     await s3.s3.send(new PutObjectCommand({ Bucket: 'gold', Key: key, Body: readFileSync(archive) }));
-    const pipelineConfig = { environment: 'dev', model: 'churn-classifier', inputBucket: 'silver', inputPrefix: 'datasets/dataset=customer-events/', outputBucket: 'gold', image: training.image, hyperparameters: training.hyperparameters, evaluationGate: training.evaluationGate };
+    const pipelineConfig = {
+      environment: 'dev',
+      model: 'churn-classifier',
+      inputBucket: 'silver',
+      inputPrefix: 'datasets/dataset=customer-events/',
+      outputBucket: 'gold',
+      image: training.image,
+      hyperparameters: training.hyperparameters,
+      evaluationGate: training.evaluationGate,
+    };
     const evaluation = await evaluateRun(s3.s3, pipelineConfig, {
-      validation: { runId: run, trigger: 'manual', reason: 'test', hyperparameters: HYPERPARAMETERS, inputManifestUri: 's3://gold/m.json', inputManifestSha256: '0'.repeat(64), inputObjectCount: 1 },
+      validation: {
+        runId: run,
+        trigger: 'manual',
+        reason: 'test',
+        hyperparameters: HYPERPARAMETERS,
+        inputManifestUri: 's3://gold/m.json',
+        inputManifestSha256: '0'.repeat(64),
+        inputObjectCount: 1,
+      },
       training: { modelArtifactUri: `s3://gold/${key}`, trainingJobName: `churn-classifier-${run}-0` },
     });
     expect(evaluation).toMatchObject({ passed: true });
@@ -190,12 +224,20 @@ describe('the reference trainer (real processes, SageMaker layout in a temp dir)
     const sagemaker = mockClient(SageMakerClient);
     sagemaker.on(DescribeModelPackageCommand).resolves(
       describedPackage({
-        InferenceSpecification: { Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/onnx-serving:1', ModelDataUrl: evaluation.modelDataUrl }] },
+        InferenceSpecification: {
+          Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/onnx-serving:1', ModelDataUrl: evaluation.modelDataUrl }],
+        },
         ModelMetrics: { ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: evaluation.evaluationReportUri } } },
       }),
     );
     const promote = createApprovalHandler(
-      { sagemaker: new SageMakerClient({ region: 'us-east-1' }), s3: s3.s3, repository: { bucket: 'models', prefix: 'models/' }, modelPackageGroups: MODEL_PACKAGE_GROUPS, evaluationGates: parseEvaluationGates(JSON.stringify({ 'churn-classifier': training.evaluationGate })) },
+      {
+        sagemaker: new SageMakerClient({ region: 'us-east-1' }),
+        s3: s3.s3,
+        repository: { bucket: 'models', prefix: 'models/' },
+        modelPackageGroups: MODEL_PACKAGE_GROUPS,
+        evaluationGates: parseEvaluationGates(JSON.stringify({ 'churn-classifier': training.evaluationGate })),
+      },
       { logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'Test' }) },
     );
     expect(await promote(approvalEvent())).toMatchObject({ kind: 'promoted', model: 'churn-classifier', artifactFormat: 'gzip-tar' });
@@ -203,21 +245,34 @@ describe('the reference trainer (real processes, SageMaker layout in a temp dir)
   });
 });
 
-describe('the EKS TrainingJob\'s command runs the reference trainer distributed (two indexes as two processes on loopback)', () => {
+describe("the EKS TrainingJob's command runs the reference trainer distributed (two indexes as two processes on loopback)", () => {
   test('both indexes finish; index 0 writes the model that passes the gate, from shared checkpoint and model directories', async () => {
     // The container command and environment exactly as the Job's Terraform JSON has them, with what Kubernetes fills in
     // supplied by hand: $(NODE_RANK) from each pod's completion index, the index-0 DNS name as loopback, a free port.
     const json = synthJson((scope) => {
-      new TrainingJob(scope, 'run', { runName: 'churn-eks', image: `${training.image}`, nodes: 2, gpusPerNode: 1, volumeClaimName: 'shared', dataPath: 'silver' });
+      new TrainingJob(scope, 'run', {
+        runName: 'churn-eks',
+        image: `${training.image}`,
+        nodes: 2,
+        gpusPerNode: 1,
+        volumeClaimName: 'shared',
+        dataPath: 'silver',
+      });
     });
-    const container = Object.values(json.resource.kubernetes_job_v1 ?? {})[0]?.spec.template.spec.container[0] as { command: string[]; env: Array<{ name: string; value?: string }> };
+    const container = Object.values(json.resource.kubernetes_job_v1 ?? {})[0]?.spec.template.spec.container[0] as {
+      command: string[];
+      env: Array<{ name: string; value?: string }>;
+    };
     const port = String(29_500 + Math.floor(Math.random() * 1000));
     const root = sagemakerRoot('eks');
     const podEnv = Object.fromEntries(container.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
     const launch = (rank: number) =>
       new Promise<Run>((resolve, reject) => {
         const [, ...args] = container.command.map((arg) =>
-          arg.replace('$(NODE_RANK)', String(rank)).replace(/^--master-addr=.*/, '--master-addr=127.0.0.1').replace(/^--master-port=.*/, `--master-port=${port}`),
+          arg
+            .replace('$(NODE_RANK)', String(rank))
+            .replace(/^--master-addr=.*/, '--master-addr=127.0.0.1')
+            .replace(/^--master-port=.*/, `--master-port=${port}`),
         );
         const child = spawn(PYTHON, args, {
           cwd: TRAINING_DIR,

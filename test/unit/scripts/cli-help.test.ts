@@ -29,7 +29,11 @@ describe.each(CLIS)('npm run %s', (_name, script) => {
 });
 
 test('serve without a model repository names the flag (and the variable) that is missing, in one line without a stack trace', () => {
-  const result = spawnSync(process.execPath, [TSX, join(REPO_ROOT, 'serving/src/main.ts')], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MODEL_REPOSITORY: '' } });
+  const result = spawnSync(process.execPath, [TSX, join(REPO_ROOT, 'serving/src/main.ts')], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, MODEL_REPOSITORY: '' },
+  });
   expect(result.status).toBe(2);
   const lines = `${result.stdout}${result.stderr}`.trim().split('\n');
   expect(lines).toHaveLength(1);

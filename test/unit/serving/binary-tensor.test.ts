@@ -24,11 +24,32 @@ const signature: ModelSignature = {
 const strict = { allowNonFinite: false };
 
 const wire = {
-  FP32: (values: number[]) => Buffer.concat(values.map((v) => { const b = Buffer.alloc(4); b.writeFloatLE(v); return b; })),
-  INT64: (values: bigint[]) => Buffer.concat(values.map((v) => { const b = Buffer.alloc(8); b.writeBigInt64LE(v); return b; })),
+  FP32: (values: number[]) =>
+    Buffer.concat(
+      values.map((v) => {
+        const b = Buffer.alloc(4);
+        b.writeFloatLE(v);
+        return b;
+      }),
+    ),
+  INT64: (values: bigint[]) =>
+    Buffer.concat(
+      values.map((v) => {
+        const b = Buffer.alloc(8);
+        b.writeBigInt64LE(v);
+        return b;
+      }),
+    ),
   BOOL: (values: boolean[]) => Buffer.from(values.map((v) => (v ? 1 : 0))),
   BYTES: (values: string[]) =>
-    Buffer.concat(values.flatMap((v) => { const raw = Buffer.from(v, 'utf8'); const prefix = Buffer.alloc(4); prefix.writeUInt32LE(raw.length); return [prefix, raw]; })),
+    Buffer.concat(
+      values.flatMap((v) => {
+        const raw = Buffer.from(v, 'utf8');
+        const prefix = Buffer.alloc(4);
+        prefix.writeUInt32LE(raw.length);
+        return [prefix, raw];
+      }),
+    ),
 };
 
 const rowsOf = <T>(rows: number, element: fc.Arbitrary<T>) => fc.array(element, { minLength: rows * 2, maxLength: rows * 2 });
@@ -38,7 +59,10 @@ const tensors = fc.integer({ min: 1, max: 4 }).chain((rows) =>
     x: rowsOf(rows, fc.float({ noNaN: true, noDefaultInfinity: true })),
     ids: rowsOf(rows, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
     flag: rowsOf(rows, fc.boolean()),
-    text: rowsOf(rows, fc.string({ unit: 'grapheme', maxLength: 6 }).filter((s) => !s.includes('\u0000'))),
+    text: rowsOf(
+      rows,
+      fc.string({ unit: 'grapheme', maxLength: 6 }).filter((s) => !s.includes('\u0000')),
+    ),
     binary: fc.record({ x: fc.boolean(), ids: fc.boolean(), flag: fc.boolean(), text: fc.boolean() }),
   }),
 );
@@ -88,7 +112,11 @@ describe('binary tensor data: parser and encoder properties', () => {
         if (encoded.headerLength === undefined) throw new Error('expected a binary body');
         const header = JSON.parse(encoded.body.subarray(0, encoded.headerLength).toString('utf8'));
         const expected = Buffer.concat([wire.BYTES(t.text), wire.INT64(t.ids)]);
-        expect(header.outputs.map((o: { parameters?: { binary_data_size: number } }) => o.parameters?.binary_data_size)).toEqual([wire.BYTES(t.text).length, undefined, t.ids.length * 8]);
+        expect(header.outputs.map((o: { parameters?: { binary_data_size: number } }) => o.parameters?.binary_data_size)).toEqual([
+          wire.BYTES(t.text).length,
+          undefined,
+          t.ids.length * 8,
+        ]);
         expect(encoded.body.subarray(encoded.headerLength).equals(expected)).toBe(true);
       }),
     );

@@ -18,9 +18,7 @@ describe('CPU quota from cgroups', () => {
     expect(effectiveCpuCount(files({ '/sys/fs/cgroup/cpu.max': '250000 100000' }), 16)).toBe(3);
     expect(effectiveCpuCount(files({ '/sys/fs/cgroup/cpu.max': 'max 100000' }), 4)).toBe(4);
     expect(effectiveCpuCount(files({ '/sys/fs/cgroup/cpu.max': '800000 100000' }), 2)).toBe(2);
-    expect(
-      effectiveCpuCount(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '200000', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000' }), 8),
-    ).toBe(2);
+    expect(effectiveCpuCount(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '200000', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000' }), 8)).toBe(2);
     expect(effectiveCpuCount(files({}), 6)).toBe(6);
   });
 });

@@ -40,7 +40,20 @@ describe('readBody memory', () => {
 
 describe('inference request fuzzing (property, byte level)', () => {
   const signature: ModelSignature = { inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 2] }] };
-  const valid = JSON.stringify({ id: 'r', inputs: [{ name: 'x', shape: [2, 2], datatype: 'FP32', data: [[1, 2], [3, 4]] }] });
+  const valid = JSON.stringify({
+    id: 'r',
+    inputs: [
+      {
+        name: 'x',
+        shape: [2, 2],
+        datatype: 'FP32',
+        data: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    ],
+  });
   const tokens = ['[', ']', '{', '}', '"', ',', ':', '\\', '0', '1e999', '-', 'null', 'true', ' ', '\u0000', '\ud800', '"x"', '"inputs"', '"data"', '"shape"'];
 
   /** The core's order: structure limits, then parse and validate. Either answers or throws a ServingError (a 4xx). */
@@ -70,7 +83,10 @@ describe('inference request fuzzing (property, byte level)', () => {
   it('nesting of any depth is refused or decoded, in time linear in the body', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 200_000 }), (depth) => {
-        const body = JSON.stringify({ inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: 0 }] }).replace('"data":0', `"data":${'['.repeat(depth)}1,2${']'.repeat(depth)}`);
+        const body = JSON.stringify({ inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: 0 }] }).replace(
+          '"data":0',
+          `"data":${'['.repeat(depth)}1,2${']'.repeat(depth)}`,
+        );
         try {
           decode(body);
         } catch (error) {

@@ -16,7 +16,16 @@ const x = (data: unknown, shape = [2, 2], datatype = 'FP32') => ({ name: 'x', sh
 describe('decodeInferRequest', () => {
   it('decodes flat and nested row-major data to the same typed array', () => {
     const flat = decodeInferRequest(body([x([1, 2, 3, 4])]), signature, strict);
-    const nested = decodeInferRequest(body([x([[1, 2], [3, 4]])]), signature, strict);
+    const nested = decodeInferRequest(
+      body([
+        x([
+          [1, 2],
+          [3, 4],
+        ]),
+      ]),
+      signature,
+      strict,
+    );
     expect(flat.inputs.get('x')!.data).toEqual(new Float32Array([1, 2, 3, 4]));
     expect(nested.inputs.get('x')!.data).toEqual(flat.inputs.get('x')!.data);
     expect(flat.rows).toBe(2);

@@ -5,7 +5,13 @@ import { bindCounter, bindHistogram } from '../../../serving/src/metric-children
 // prom-client's own children would have rendered for the same observations.
 function pair() {
   const make = (registry: Registry) => ({
-    histogram: new Histogram({ name: 'h_seconds', help: 'h', labelNames: ['model', 'version'] as const, buckets: [0.001, 0.01, 0.1, 1], registers: [registry] }),
+    histogram: new Histogram({
+      name: 'h_seconds',
+      help: 'h',
+      labelNames: ['model', 'version'] as const,
+      buckets: [0.001, 0.01, 0.1, 1],
+      registers: [registry],
+    }),
     counter: new Counter({ name: 'c_total', help: 'c', labelNames: ['model', 'version', 'status'] as const, registers: [registry] }),
   });
   const ours = new Registry();

@@ -24,9 +24,23 @@ const expectedSchema = z.object({
   inputShape: z.tuple([z.literal(-1), z.number().int()]),
   outputShape: z.tuple([z.literal(-1), z.number().int()]),
   sklearnAccuracy: z.number().min(0).max(1),
-  trueLabels: z.array(z.number().int().min(0).max(N_CLASSES - 1)),
+  trueLabels: z.array(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(N_CLASSES - 1),
+  ),
   inputs: z.array(z.array(z.number().int().min(0).max(16)).length(N_FEATURES)).length(HELD_OUT_ROWS),
-  expectedLabels: z.array(z.number().int().min(0).max(N_CLASSES - 1)).length(HELD_OUT_ROWS),
+  expectedLabels: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(N_CLASSES - 1),
+    )
+    .length(HELD_OUT_ROWS),
   expectedProbabilities: z.array(z.array(z.number().min(0).max(1)).length(N_CLASSES)).length(HELD_OUT_ROWS),
 });
 type Expected = z.infer<typeof expectedSchema>;

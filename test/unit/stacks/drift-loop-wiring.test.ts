@@ -12,7 +12,9 @@ import { fastCdkContext } from '../../support/cdk-context';
 /** EventBridge's matching for the pattern syntax the platform uses: objects nest, arrays list the exact values allowed. */
 function matches(pattern: Record<string, unknown>, event: Record<string, unknown>): boolean {
   return Object.entries(pattern).every(([key, allowed]) =>
-    Array.isArray(allowed) ? allowed.includes(event[key]) : typeof event[key] === 'object' && event[key] !== null && matches(allowed as Record<string, unknown>, event[key] as Record<string, unknown>),
+    Array.isArray(allowed)
+      ? allowed.includes(event[key])
+      : typeof event[key] === 'object' && event[key] !== null && matches(allowed as Record<string, unknown>, event[key] as Record<string, unknown>),
   );
 }
 
@@ -53,7 +55,12 @@ describe('DriftDetected → start-training (training stack)', () => {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
       FunctionName: { 'Fn::GetAtt': [startTrainingId, 'Arn'] },
-      SourceArn: { 'Fn::GetAtt': [Object.keys(training.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': [DRIFT_DETECTED_DETAIL_TYPE] } } }))[0], 'Arn'] },
+      SourceArn: {
+        'Fn::GetAtt': [
+          Object.keys(training.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': [DRIFT_DETECTED_DETAIL_TYPE] } } }))[0],
+          'Arn',
+        ],
+      },
     });
   });
 
@@ -66,7 +73,7 @@ describe('DriftDetected → start-training (training stack)', () => {
 });
 
 describe('drift alarm → alert topic (platform stack)', () => {
-  test('every drift alarm notifies the operations stack\'s alert topic, and nothing else', () => {
+  test("every drift alarm notifies the operations stack's alert topic, and nothing else", () => {
     const alarms = Object.values(platformTemplate.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'DriftFeaturesDrifted' } }));
     expect(alarms.map((a) => a.Properties.Dimensions)).toHaveLength(platform.environment.config.models.filter((m) => m.drift).length);
     const topicId = logicalId(platform.operations, platform.operations.alerts.topic);

@@ -30,7 +30,7 @@ describe('training.eks in prod', () => {
   const stack = servingStack(config);
   const template = Template.fromStack(stack);
 
-  test('the CDK serving stack adds a spot GPU training node group from zero to maxNodes to the environment\'s cluster', () => {
+  test("the CDK serving stack adds a spot GPU training node group from zero to maxNodes to the environment's cluster", () => {
     expect(stack.trainingNodegroup).toBeDefined();
     const clusterId = stack.getLogicalId((stack.eksCluster as unknown as { cluster: never }).cluster);
     template.hasResourceProperties('AWS::EKS::Nodegroup', {
@@ -60,7 +60,12 @@ describe('training.eks in prod', () => {
 
 test('training.eks where the environment has no EKS cluster fails synth with one line naming the key', () => {
   const { config } = loadEnvironment(cdkContext().environments, 'staging');
-  const withEks = { ...config, training: { ...config.training!, eks: { instanceTypes: ['g5.xlarge'], spot: true, maxNodes: 1, gpuQuota: 1, rootVolumeGb: 200 } } };
+  const withEks = {
+    ...config,
+    training: { ...config.training!, eks: { instanceTypes: ['g5.xlarge'], spot: true, maxNodes: 1, gpuQuota: 1, rootVolumeGb: 200 } },
+  };
   expect(() => servingStack(withEks)).toThrow(ConfigError);
-  expect(() => servingStack(withEks)).toThrow(/^training\.eks: set, but this environment has no EKS cluster .*; remove training\.eks or set sharedEksClusterName$/);
+  expect(() => servingStack(withEks)).toThrow(
+    /^training\.eks: set, but this environment has no EKS cluster .*; remove training\.eks or set sharedEksClusterName$/,
+  );
 });

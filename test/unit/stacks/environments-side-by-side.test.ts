@@ -27,7 +27,10 @@ function physicalNames(environmentName: string): Map<string, string> {
   const names = new Map<string, string>();
   for (const stack of platform.allStacks) {
     names.set(`AWS::CloudFormation::Stack ${stack.stackName}`, stack.node.path);
-    const resources = (assembly.getStackByName(stack.stackName).template.Resources ?? {}) as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    const resources = (assembly.getStackByName(stack.stackName).template.Resources ?? {}) as Record<
+      string,
+      { Type: string; Properties?: Record<string, unknown> }
+    >;
     for (const [logicalId, resource] of Object.entries(resources)) {
       const properties = resource.Properties ?? {};
       const candidates: Array<[string, unknown]> = Object.entries(properties).filter(

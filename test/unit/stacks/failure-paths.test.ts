@@ -51,7 +51,15 @@ describe.each(environmentNames())('%s', (environment) => {
 
   test('the failure counters were found in the metric-name modules', () => {
     expect(FAILURE_METRICS.map(({ name }) => name).sort()).toEqual(
-      [INGEST_METRICS.poisonMessages, MATERIALIZE_METRICS.recordsFailed, MATERIALIZE_METRICS.recordsRejected, PROMOTE_METRICS.packagesRejected, SERVING_EMF.metrics.modelLoadFailures, DRIFT_METRICS.captureRecordsRejected, ROLLOUT_METRICS.rolloutsFailed].sort(),
+      [
+        INGEST_METRICS.poisonMessages,
+        MATERIALIZE_METRICS.recordsFailed,
+        MATERIALIZE_METRICS.recordsRejected,
+        PROMOTE_METRICS.packagesRejected,
+        SERVING_EMF.metrics.modelLoadFailures,
+        DRIFT_METRICS.captureRecordsRejected,
+        ROLLOUT_METRICS.rolloutsFailed,
+      ].sort(),
     );
     expect(PROMETHEUS_FAILURE_METRICS).toEqual([SERVING_PROMETHEUS_METRICS.modelLoadFailures]);
   });
@@ -69,7 +77,9 @@ describe.each(environmentNames())('%s', (environment) => {
       for (const id of deadLetterIds) {
         queues++;
         const alarms = Object.values(resources).filter(
-          (r) => r.Type === 'AWS::CloudWatch::Alarm' && (r.Properties.Dimensions ?? []).some((d: any) => d.Name === 'QueueName' && d.Value?.['Fn::GetAtt']?.[0] === id),
+          (r) =>
+            r.Type === 'AWS::CloudWatch::Alarm' &&
+            (r.Properties.Dimensions ?? []).some((d: any) => d.Name === 'QueueName' && d.Value?.['Fn::GetAtt']?.[0] === id),
         );
         const notifying = alarms.filter((a) => (a.Properties.AlarmActions ?? []).length > 0).length;
         expect({ stack: stack.stackName, queue: id, notifying: notifying > 0 }).toEqual({ stack: stack.stackName, queue: id, notifying: true });
@@ -88,9 +98,17 @@ describe.each(environmentNames())('%s', (environment) => {
   test('Prometheus failure counters have an AMP alert rule for every Fargate and EKS model, and the alert manager pages the topic', () => {
     const prometheusModels = platform.serving.decisions.models.filter(({ decision }) => decision.target !== 'lambda').map(({ modelName }) => modelName);
     const namespaces = Object.values(operations).filter((r) => r.Type === 'AWS::APS::RuleGroupsNamespace');
-    const rules = namespaces.flatMap((ns) => JSON.parse(ns.Properties.Data).groups.flatMap((g: { rules: unknown[] }) => g.rules)) as Array<{ expr: string; labels: { model: string } }>;
+    const rules = namespaces.flatMap((ns) => JSON.parse(ns.Properties.Data).groups.flatMap((g: { rules: unknown[] }) => g.rules)) as Array<{
+      expr: string;
+      labels: { model: string };
+    }>;
     for (const metric of PROMETHEUS_FAILURE_METRICS) {
-      expect(rules.filter((rule) => rule.expr.includes(metric)).map((rule) => rule.labels.model).sort()).toEqual([...prometheusModels].sort());
+      expect(
+        rules
+          .filter((rule) => rule.expr.includes(metric))
+          .map((rule) => rule.labels.model)
+          .sort(),
+      ).toEqual([...prometheusModels].sort());
     }
     const workspace = Object.values(operations).find((r) => r.Type === 'AWS::APS::Workspace')!;
     expect(JSON.stringify(workspace.Properties.AlertManagerDefinition)).toContain('sns_configs');
@@ -115,12 +133,19 @@ describe.each(environmentNames())('%s', (environment) => {
     expect(datasets.length).toBeGreaterThan(0);
     for (const dataset of datasets) {
       const thresholds = datasetThresholds(config.monitoring, dataset);
-      const ratio = allAlarms.find((a) => JSON.stringify(a.Properties.Metrics ?? []).includes(`"${dataset}"`) && a.Properties.Threshold === thresholds.quarantineRatioThreshold);
+      const ratio = allAlarms.find(
+        (a) => JSON.stringify(a.Properties.Metrics ?? []).includes(`"${dataset}"`) && a.Properties.Threshold === thresholds.quarantineRatioThreshold,
+      );
       expect(ratio).toBeDefined();
       const freshness = allAlarms.find(
         (a) => a.Properties.MetricName === INGEST_METRICS.objectsIngested && a.Properties.Dimensions.some((d: any) => d.Value === dataset),
       )!;
-      expect(freshness.Properties).toMatchObject({ EvaluationPeriods: thresholds.silverFreshnessHours, Period: 3600, TreatMissingData: 'breaching', ComparisonOperator: 'LessThanThreshold' });
+      expect(freshness.Properties).toMatchObject({
+        EvaluationPeriods: thresholds.silverFreshnessHours,
+        Period: 3600,
+        TreatMissingData: 'breaching',
+        ComparisonOperator: 'LessThanThreshold',
+      });
     }
   });
 });

@@ -47,7 +47,12 @@ function resolve(stack: string, value: unknown): string {
   const object = value as Record<string, unknown>;
   if ('Ref' in object) {
     const ref = object.Ref as string;
-    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '111122223333', 'AWS::URLSuffix': 'amazonaws.com' };
+    const pseudo: Record<string, string> = {
+      'AWS::Partition': 'aws',
+      'AWS::Region': 'us-east-1',
+      'AWS::AccountId': '111122223333',
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
     return pseudo[ref] ?? `${stack}.${ref}`;
   }
   if ('Fn::GetAtt' in object) {
@@ -81,7 +86,12 @@ function splitOf(stack: string, value: unknown): string[] {
 
 /** IAM's wildcard match: `*` any run of characters, `?` one. */
 function matches(pattern: string, text: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return regex.test(text);
 }
 
@@ -97,7 +107,7 @@ function findFunction(description: RegExp): PlatformFunctionUnderTest {
     for (const resource of Object.values(template.Resources)) {
       if (resource.Type !== 'AWS::Lambda::Function' || !description.test((resource.Properties?.Description as string | undefined) ?? '')) continue;
       const properties = resource.Properties!;
-      const variables = ((properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+      const variables = (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
       const environment = Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolve(stack, value)]));
       const roleLogicalId = (properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const attached = new Set(((template.Resources[roleLogicalId]?.Properties?.ManagedPolicyArns ?? []) as { Ref?: string }[]).map((arn) => arn.Ref));
@@ -172,7 +182,11 @@ describe('every key a platform Lambda writes is covered by its role (dev)', () =
     expect(offlineUris.length).toBeGreaterThan(0);
     const [, gold, storePrefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(offlineUris[0])!;
     const dataKeyPrefix = `${storePrefix.replace(/\/?$/, '/')}111122223333/sagemaker/us-east-1/offline-store/dev-customer-churn-features-1764460800/data/`;
-    expectWriteAllowed(materialize, gold, offlineStoreObjectKey(dataKeyPrefix, new Date('2026-05-01T08:00:00Z'), new Date('2026-05-01T08:59:00Z'), 'a1b2c3d4e5f6g7h8'));
+    expectWriteAllowed(
+      materialize,
+      gold,
+      offlineStoreObjectKey(dataKeyPrefix, new Date('2026-05-01T08:00:00Z'), new Date('2026-05-01T08:59:00Z'), 'a1b2c3d4e5f6g7h8'),
+    );
   });
 
   test('promote-model: the model and its config in the serving layout of the repository its environment names', () => {

@@ -12,7 +12,9 @@ function networkOf(environmentName: string) {
   const template = Template.fromStack(stack);
   const subnetZones = (type: 'public' | 'private') =>
     Object.values(template.findResources('AWS::EC2::Subnet'))
-      .filter((subnet) => (subnet.Properties.Tags as { Key: string; Value: string }[]).some((tag) => tag.Key === 'aws-cdk:subnet-type' && tag.Value.toLowerCase() === type))
+      .filter((subnet) =>
+        (subnet.Properties.Tags as { Key: string; Value: string }[]).some((tag) => tag.Key === 'aws-cdk:subnet-type' && tag.Value.toLowerCase() === type),
+      )
       .map((subnet) => subnet.Properties.AvailabilityZone as string);
   return { config, template, subnetZones };
 }

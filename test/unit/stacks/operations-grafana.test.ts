@@ -45,7 +45,9 @@ describe.each(environmentNames())('%s operations stack', (environment) => {
   });
 
   test('its function failures page the alert topic, and the stack tells where to sign in', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a.Properties.Dimensions ?? []).includes('GrafanaProvisioningFunctionDeadLetterQueue'));
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties.Dimensions ?? []).includes('GrafanaProvisioningFunctionDeadLetterQueue'),
+    );
     expect(alarms.length).toBeGreaterThan(0);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.hasOutput('GrafanaUrl', {});

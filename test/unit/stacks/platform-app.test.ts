@@ -13,7 +13,14 @@ describe('the CDK app', () => {
   test('without -c env it builds dev, with stack names that carry the environment', () => {
     const platform = platformFor();
     expect(platform.environment.name).toBe('dev');
-    expect(platform.allStacks.map((s) => s.stackName)).toEqual(['mlops-dev-data', 'mlops-dev-network', 'mlops-dev-operations', 'mlops-dev-platform', 'mlops-dev-serving', 'mlops-dev-training']);
+    expect(platform.allStacks.map((s) => s.stackName)).toEqual([
+      'mlops-dev-data',
+      'mlops-dev-network',
+      'mlops-dev-operations',
+      'mlops-dev-platform',
+      'mlops-dev-serving',
+      'mlops-dev-training',
+    ]);
   });
 
   test.each([
@@ -107,9 +114,18 @@ describe('the CDK app', () => {
     const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
     const { Enable, Rollback, AlarmNames } = service.Properties.DeploymentConfiguration.Alarms;
     expect({ Enable, Rollback }).toEqual({ Enable: true, Rollback: true });
-    expect([...AlarmNames].sort()).toEqual(Object.values(alarms).map((alarm) => alarm.Properties.AlarmName).sort());
-    expect(Object.values(alarms).map((alarm) => alarm.Properties.Namespace ?? 'math expression').sort()).toEqual(['AWS/ApplicationELB', 'math expression']);
-    for (const alarm of Object.values(alarms)) expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain('mlops-staging-operations:ExportsOutputRefAlertsTopic');
+    expect([...AlarmNames].sort()).toEqual(
+      Object.values(alarms)
+        .map((alarm) => alarm.Properties.AlarmName)
+        .sort(),
+    );
+    expect(
+      Object.values(alarms)
+        .map((alarm) => alarm.Properties.Namespace ?? 'math expression')
+        .sort(),
+    ).toEqual(['AWS/ApplicationELB', 'math expression']);
+    for (const alarm of Object.values(alarms))
+      expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain('mlops-staging-operations:ExportsOutputRefAlertsTopic');
   });
 
   test('`cdk synth -c env=nope` fails with one line naming the environment and the known ones', async () => {

@@ -21,7 +21,13 @@ function buildPlatformStack(environmentName: string, bundle: boolean) {
   const { config } = loadEnvironment(app.node.tryGetContext('environments'), environmentName);
   const data = new DataStack(app, 'Data', { config, environmentName: 'dev' });
   const network = new NetworkStack(app, 'Network', { config });
-  const platform = new PlatformStack(app, 'Platform', { environmentName, config, lakehouse: data.lakehouse, modelRepository: data.modelRepository, vpc: network.network.vpc });
+  const platform = new PlatformStack(app, 'Platform', {
+    environmentName,
+    config,
+    lakehouse: data.lakehouse,
+    modelRepository: data.modelRepository,
+    vpc: network.network.vpc,
+  });
   return { config, platform, template: Template.fromStack(platform) };
 }
 
@@ -50,7 +56,13 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     ] as const;
     for (const [description, memory, timeout, reserved] of sizing) {
       const { props } = functionProps(template, description);
-      expect(props).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: memory, Timeout: timeout, ReservedConcurrentExecutions: reserved });
+      expect(props).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: memory,
+        Timeout: timeout,
+        ReservedConcurrentExecutions: reserved,
+      });
     }
   });
 
@@ -64,7 +76,13 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     expect(JSON.parse(materialize.FEATURE_GROUPS)).toEqual(config.featureGroups.map((g) => ({ ...g, name: `dev-${g.name}` })));
     expect(materialize.PUT_RECORD_CONCURRENCY).toBe('32');
     const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
-    expect(Object.keys(promote).sort()).toEqual(['EVALUATION_GATES', 'MODEL_PACKAGE_GROUPS', 'MODEL_REPOSITORY_BUCKET', 'MODEL_REPOSITORY_PREFIX', 'PROMOTION_ARCHIVE_LIMITS']);
+    expect(Object.keys(promote).sort()).toEqual([
+      'EVALUATION_GATES',
+      'MODEL_PACKAGE_GROUPS',
+      'MODEL_REPOSITORY_BUCKET',
+      'MODEL_REPOSITORY_PREFIX',
+      'PROMOTION_ARCHIVE_LIMITS',
+    ]);
     // dev's churn-classifier serves in 1024 MB: models up to 512 MiB, archives up to 2 × that + 64 MiB.
     expect(JSON.parse(promote.PROMOTION_ARCHIVE_LIMITS)).toEqual({
       'churn-classifier': { maxModelBytes: 512 * 1024 * 1024, maxExpandedBytes: 1088 * 1024 * 1024, maxEntries: 1000, maxHeaderBytes: 16384 },
@@ -77,10 +95,21 @@ describe('PlatformStack (dev, handlers bundled)', () => {
   test('ingest: bronze Object Created → queue (DLQ after 5 receives) → function with batch item failures', () => {
     const ingest = functionProps(template, /^Bronze object/);
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [{ 'Fn::ImportValue': Match.stringLikeRegexp('LakehouseBronzeBucket') }] } } },
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [{ 'Fn::ImportValue': Match.stringLikeRegexp('LakehouseBronzeBucket') }] } },
+      },
     });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: ingest.id }, FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 1 });
-    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 5400, RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: ingest.id },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 1,
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 5400,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    });
   });
 
   test('ingest may read bronze, read/write silver datasets/, write quarantine/ — and nothing it does not need', () => {
@@ -93,7 +122,9 @@ describe('PlatformStack (dev, handlers bundled)', () => {
   });
 
   test('materialize: silver datasets/ Object Created → queue → function; PutRecord on the feature group; failure reports only', () => {
-    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ prefix: 'datasets/' }] } }) }) });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ prefix: 'datasets/' }] } }) }),
+    });
     const policy = policyOf(template, 'MaterializeFeaturesRolePermissions');
     // PutRecord (online) and DescribeFeatureGroup (where the offline store is) on the environment's own group only.
     expect(policy).toContain('"Action":["sagemaker:DescribeFeatureGroup","sagemaker:PutRecord"]');
@@ -113,7 +144,11 @@ describe('PlatformStack (dev, handlers bundled)', () => {
   test('promote: Approved rule on the dev groups → function (async, 2 retries, on-failure destination); describe packages; read artifacts, write repository', () => {
     const promote = functionProps(template, /^Approved model package/);
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Model Package State Change'], detail: { ModelPackageGroupName: ['dev-churn-classifier'], ModelApprovalStatus: ['Approved'] } },
+      EventPattern: {
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Model Package State Change'],
+        detail: { ModelPackageGroupName: ['dev-churn-classifier'], ModelApprovalStatus: ['Approved'] },
+      },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [promote.id, 'Arn'] } })],
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
@@ -153,7 +188,13 @@ describe('PlatformStack (dev, handlers bundled)', () => {
     const run = (groups: string) =>
       promisify(execFile)(process.execPath, ['-e', 'require("./index.js"); console.log("LOADED")'], {
         cwd: staging.absoluteStagedPath,
-        env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', MODEL_REPOSITORY_BUCKET: 'repo', MODEL_PACKAGE_GROUPS: groups, POWERTOOLS_TRACE_ENABLED: 'false' },
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          MODEL_REPOSITORY_BUCKET: 'repo',
+          MODEL_PACKAGE_GROUPS: groups,
+          POWERTOOLS_TRACE_ENABLED: 'false',
+        },
       });
     const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
     await expect(run(promote.MODEL_PACKAGE_GROUPS)).resolves.toMatchObject({ stdout: 'LOADED\n' });
@@ -167,7 +208,21 @@ describe('PlatformStack (dev, handlers bundled)', () => {
       const key = 'customer-events/2026/11/events.csv';
       const { ETag } = await s3rver.s3.send(new PutObjectCommand({ Bucket: 'bronze', Key: key, Body: customerEventsCsv() }));
       const body = JSON.stringify(objectCreatedEvent({ bucket: 'bronze', key, etag: ETag!.replace(/"/g, '') }));
-      const event = { Records: [{ messageId: 'm-1', receiptHandle: 'h-1', body, attributes: {}, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:ingest', awsRegion: 'us-east-1' }] };
+      const event = {
+        Records: [
+          {
+            messageId: 'm-1',
+            receiptHandle: 'h-1',
+            body,
+            attributes: {},
+            messageAttributes: {},
+            md5OfBody: '',
+            eventSource: 'aws:sqs',
+            eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:ingest',
+            awsRegion: 'us-east-1',
+          },
+        ],
+      };
       // The function's environment as synthesized (bucket names are tokens there, so the bucket is s3rver's).
       const deployedEnvironment = functionProps(template, /^Bronze object/).props.Environment.Variables as Record<string, string>;
       // Out of process and asynchronously: s3rver answers from this process's event loop.
@@ -176,7 +231,15 @@ describe('PlatformStack (dev, handlers bundled)', () => {
         ['-e', 'require("./index.js").handler(JSON.parse(process.env.EVENT), { awsRequestId: "r-1" }).then((r) => console.log("RESULT " + JSON.stringify(r)))'],
         {
           cwd: staging.absoluteStagedPath,
-          env: { PATH: process.env.PATH, ...s3rver.sdkEnvironment, ...deployedEnvironment, SILVER_BUCKET: 'silver', EVENT: JSON.stringify(event), POWERTOOLS_TRACE_ENABLED: 'false', AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR' },
+          env: {
+            PATH: process.env.PATH,
+            ...s3rver.sdkEnvironment,
+            ...deployedEnvironment,
+            SILVER_BUCKET: 'silver',
+            EVENT: JSON.stringify(event),
+            POWERTOOLS_TRACE_ENABLED: 'false',
+            AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+          },
         },
       );
       expect(stdout).toContain('RESULT {"batchItemFailures":[]}');
@@ -199,18 +262,33 @@ describe('PlatformStack (prod)', () => {
     template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 3);
     template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
       ModelPackageGroupName: 'prod-fraud-scorer',
-      ModelPackageGroupPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'OnlyTheApproverMayApprove', Effect: 'Deny' }), Match.objectLike({ Sid: 'ProductionAccountReads' })]) },
+      ModelPackageGroupPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'OnlyTheApproverMayApprove', Effect: 'Deny' }),
+          Match.objectLike({ Sid: 'ProductionAccountReads' }),
+        ]),
+      },
     });
   });
 
   test('prod groups, the Approved rule, the approver role and the promotion env var all use prod-<model>', () => {
     const groups = ['prod-churn-classifier', 'prod-fraud-scorer', 'prod-doc-embedder'];
-    expect(Object.values(template.findResources('AWS::SageMaker::ModelPackageGroup')).map((g) => g.Properties.ModelPackageGroupName).sort()).toEqual([...groups].sort());
-    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: { ModelPackageGroupName: groups, ModelApprovalStatus: ['Approved'] } }) });
+    expect(
+      Object.values(template.findResources('AWS::SageMaker::ModelPackageGroup'))
+        .map((g) => g.Properties.ModelPackageGroupName)
+        .sort(),
+    ).toEqual([...groups].sort());
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: { ModelPackageGroupName: groups, ModelApprovalStatus: ['Approved'] } }),
+    });
     const approver = policyOf(template, 'ModelRegistryApproverRolePermissions');
     for (const group of groups) expect(approver).toContain(`:model-package/${group}/*`);
     const promote = functionProps(template, /^Approved model package/).props.Environment.Variables;
-    expect(JSON.parse(promote.MODEL_PACKAGE_GROUPS)).toEqual({ 'prod-churn-classifier': 'churn-classifier', 'prod-fraud-scorer': 'fraud-scorer', 'prod-doc-embedder': 'doc-embedder' });
+    expect(JSON.parse(promote.MODEL_PACKAGE_GROUPS)).toEqual({
+      'prod-churn-classifier': 'churn-classifier',
+      'prod-fraud-scorer': 'fraud-scorer',
+      'prod-doc-embedder': 'doc-embedder',
+    });
   });
 
   test('prod resources are retained; online TTL from the config', () => {

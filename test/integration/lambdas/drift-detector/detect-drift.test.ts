@@ -94,9 +94,22 @@ async function run(now: Date) {
   const logger = new Logger({ serviceName: 'drift-detector', logLevel: 'SILENT' });
   const metrics = new Metrics({ namespace: 'MlopsBlueprint', serviceName: 'drift-detector' });
   try {
-    const deps = { s3: fixture.s3, sagemaker: new SageMakerClient({ region: 'us-east-1' }), eventBridge: new EventBridgeClient({ region: 'us-east-1' }), logger, metrics, now: () => now };
+    const deps = {
+      s3: fixture.s3,
+      sagemaker: new SageMakerClient({ region: 'us-east-1' }),
+      eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
+      logger,
+      metrics,
+      now: () => now,
+    };
     const outcomes = await detectDrift(deps, config).catch((error: unknown) => error);
-    return { outcomes, emf: lines.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line)) };
+    return {
+      outcomes,
+      emf: lines
+        .flatMap((line) => line.split('\n'))
+        .filter((line) => line.includes('"_aws"'))
+        .map((line) => JSON.parse(line)),
+    };
   } finally {
     spy.mockRestore();
     void write;
@@ -108,10 +121,14 @@ const putEventsInputs = () => eventBridge.commandCalls(PutEventsCommand).map((ca
 beforeAll(async () => {
   fixture = await startS3rver([SILVER, REPOSITORY, GOLD]);
   for (const version of ['1', '2', '3']) {
-    await fixture.s3.send(new PutObjectCommand({ Bucket: REPOSITORY, Key: `models/${MODEL}/${version}/drift-baseline.json`, Body: JSON.stringify(baselineOf(reference, version)) }));
+    await fixture.s3.send(
+      new PutObjectCommand({ Bucket: REPOSITORY, Key: `models/${MODEL}/${version}/drift-baseline.json`, Body: JSON.stringify(baselineOf(reference, version)) }),
+    );
   }
   // Version 4's baseline is only in the registry: the package's DriftCheckBaselines points into gold.
-  await fixture.s3.send(new PutObjectCommand({ Bucket: GOLD, Key: 'model-artifacts/churn/run-4/drift-baseline.json', Body: JSON.stringify(baselineOf(reference, '4')) }));
+  await fixture.s3.send(
+    new PutObjectCommand({ Bucket: GOLD, Key: 'model-artifacts/churn/run-4/drift-baseline.json', Body: JSON.stringify(baselineOf(reference, '4')) }),
+  );
   await capture('1', rows(1500, 2), ['{"inputs":[{"name":"input","shape":[1,2],"datatype":"FP32","data":[1,2]}]}']);
   await capture('2', rows(1500, 3, { f1: 3 }));
   await capture('3', rows(50, 4));
@@ -126,9 +143,11 @@ function resetMocks(): void {
   eventBridge.reset();
   sagemaker.reset();
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
-  sagemaker
-    .on(DescribeModelPackageCommand, { ModelPackageName: `${PACKAGE_PREFIX}churn/4` })
-    .resolves({ DriftCheckBaselines: { ModelDataQuality: { Statistics: { ContentType: 'application/json', S3Uri: `s3://${GOLD}/model-artifacts/churn/run-4/drift-baseline.json` } } } });
+  sagemaker.on(DescribeModelPackageCommand, { ModelPackageName: `${PACKAGE_PREFIX}churn/4` }).resolves({
+    DriftCheckBaselines: {
+      ModelDataQuality: { Statistics: { ContentType: 'application/json', S3Uri: `s3://${GOLD}/model-artifacts/churn/run-4/drift-baseline.json` } },
+    },
+  });
 }
 
 describe('drift detector', () => {
@@ -159,7 +178,13 @@ describe('drift detector', () => {
     expect(entry).toMatchObject({ Source: 'mlops-blueprint', DetailType: 'DriftDetected', EventBusName: 'default' });
     // What a rule target (start-training) receives, parsed with the shared schema it imports.
     const event = driftDetectedEventSchema.parse(deliveredEvent(entry));
-    expect(event.detail).toMatchObject({ environment: 'dev', model: MODEL, modelVersion: '2', thresholds, driftedFeatures: [expect.objectContaining({ feature: 'f1', samples: 1500 })] });
+    expect(event.detail).toMatchObject({
+      environment: 'dev',
+      model: MODEL,
+      modelVersion: '2',
+      thresholds,
+      driftedFeatures: [expect.objectContaining({ feature: 'f1', samples: 1500 })],
+    });
     expect(event.detail.detectionId).toBe((first.outcomes as { version: string; detectionId?: string }[])[1].detectionId);
     expect(Date.parse(event.detail.window.end)).toBeLessThanOrEqual(now.getTime());
   });
@@ -175,7 +200,10 @@ describe('drift detector', () => {
     expect(metric(DRIFT_METRICS.windowsBelowMinSamples, { model: MODEL })).toEqual([1]);
     expect(metric(DRIFT_METRICS.captureRecordsRejected, { model: MODEL })).toEqual([1]);
     const doc = first.emf.find((d) => d[DRIFT_METRICS.psi] !== undefined);
-    expect(doc._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'MlopsBlueprint', Dimensions: [expect.arrayContaining(['service', 'model', 'version', 'feature'])] });
+    expect(doc._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: 'MlopsBlueprint',
+      Dimensions: [expect.arrayContaining(['service', 'model', 'version', 'feature'])],
+    });
   });
 });
 
@@ -184,7 +212,9 @@ describe('drift detector: the emitted event and re-runs', () => {
 
   it('a fresh window over shifted capture emits DriftDetected in the documented shape; re-runs emit nothing new', async () => {
     await capture('5', rows(1500, 6, { f1: 3 }));
-    await fixture.s3.send(new PutObjectCommand({ Bucket: REPOSITORY, Key: `models/${MODEL}/5/drift-baseline.json`, Body: JSON.stringify(baselineOf(reference, '5')) }));
+    await fixture.s3.send(
+      new PutObjectCommand({ Bucket: REPOSITORY, Key: `models/${MODEL}/5/drift-baseline.json`, Body: JSON.stringify(baselineOf(reference, '5')) }),
+    );
     const now = later();
     const { outcomes } = await run(now);
     expect(outcomes).toContainEqual(expect.objectContaining({ version: '5', kind: 'drifted', emitted: true, features: ['f1'] }));
@@ -212,7 +242,9 @@ describe('drift detector: the emitted event and re-runs', () => {
   });
 
   it('below minSamples the window stays open: rows accumulate over runs until there are enough', async () => {
-    const watermark = await fixture.s3.send(new GetObjectCommand({ Bucket: SILVER, Key: driftWatermarkKey(MODEL, '3') })).catch((error: { name: string }) => error.name);
+    const watermark = await fixture.s3
+      .send(new GetObjectCommand({ Bucket: SILVER, Key: driftWatermarkKey(MODEL, '3') }))
+      .catch((error: { name: string }) => error.name);
     expect(watermark).toBe('NoSuchKey');
     await capture('3', rows(1000, 7));
     const { outcomes } = await run(later());
@@ -223,7 +255,9 @@ describe('drift detector: the emitted event and re-runs', () => {
     await capture('6', rows(1200, 8));
     sagemaker.on(DescribeModelPackageCommand, { ModelPackageName: `${PACKAGE_PREFIX}churn/6` }).resolves({});
     await capture('7', rows(1200, 9, { f1: 5 }));
-    await fixture.s3.send(new PutObjectCommand({ Bucket: REPOSITORY, Key: `models/${MODEL}/7/drift-baseline.json`, Body: JSON.stringify(baselineOf(reference, '7')) }));
+    await fixture.s3.send(
+      new PutObjectCommand({ Bucket: REPOSITORY, Key: `models/${MODEL}/7/drift-baseline.json`, Body: JSON.stringify(baselineOf(reference, '7')) }),
+    );
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
     const { outcomes } = await run(later());
     expect(outcomes).toBeInstanceOf(DriftCheckFailedError);
@@ -235,7 +269,11 @@ describe('drift detector: the emitted event and re-runs', () => {
     const retry = await run(later());
     expect(retry.outcomes).toContainEqual(expect.objectContaining({ version: '7', kind: 'drifted', emitted: true }));
     expect(retry.outcomes).toContainEqual(
-      expect.objectContaining({ version: '6', kind: 'no-baseline', looked: [`s3://${REPOSITORY}/models/churn/6/drift-baseline.json`, `${PACKAGE_PREFIX}churn/6 DriftCheckBaselines.ModelDataQuality.Statistics`] }),
+      expect.objectContaining({
+        version: '6',
+        kind: 'no-baseline',
+        looked: [`s3://${REPOSITORY}/models/churn/6/drift-baseline.json`, `${PACKAGE_PREFIX}churn/6 DriftCheckBaselines.ModelDataQuality.Statistics`],
+      }),
     );
   });
 });

@@ -114,7 +114,11 @@ describe('ingest handler against S3 on loopback (s3rver)', () => {
     const silver = await readParquet(await silverBytes(objects[0].key));
     expect(silver.columns).toEqual(EXPECTED_SILVER_COLUMNS);
     expect(silver.rows).toEqual(EXPECTED_SILVER_ROWS);
-    const quarantined = (await silverBytes(objects[1].key)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; reasons: string[] });
+    const quarantined = (await silverBytes(objects[1].key))
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; reasons: string[] });
     expect(quarantined.map((q) => ({ line: q.line, reasons: q.reasons }))).toEqual(BAD_ROWS.map((b) => ({ line: b.line, reasons: b.reasons })));
 
     const rowsIn = metricValue('IngestRowsIn');
@@ -145,7 +149,11 @@ describe('ingest handler against S3 on loopback (s3rver)', () => {
 
     const response = await handler()(
       {
-        Records: [sqsRecord('m-garbage', eventFor(garbageKey, garbageEtag)), sqsRecord('m-good', eventFor(goodKey, goodEtag)), sqsRecord('m-not-s3', { hello: 'world' })],
+        Records: [
+          sqsRecord('m-garbage', eventFor(garbageKey, garbageEtag)),
+          sqsRecord('m-good', eventFor(goodKey, goodEtag)),
+          sqsRecord('m-not-s3', { hello: 'world' }),
+        ],
       },
       context,
     );
@@ -174,7 +182,9 @@ describe('ingest handler against S3 on loopback (s3rver)', () => {
     const response = await handler()({ Records: [sqsRecord('m-gone', eventFor('customer-events/none.csv', 'abc'))] }, context);
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-gone' }]);
-    expect(loggedJson()).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'Ingest failed; SQS will redeliver', key: 'customer-events/none.csv' }));
+    expect(loggedJson()).toContainEqual(
+      expect.objectContaining({ level: 'WARN', message: 'Ingest failed; SQS will redeliver', key: 'customer-events/none.csv' }),
+    );
   });
 
   it('reads the bronze object at the decoded key when S3 URL-encodes it (spaces, "+", "=", unicode)', async () => {
@@ -187,6 +197,8 @@ describe('ingest handler against S3 on loopback (s3rver)', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(loggedJson()).toContainEqual(expect.objectContaining({ message: 'Object ingested', key: awkwardKey, function_request_id: 'req-1' }));
-    expect((await silverObjects()).map((o) => o.key)).toContainEqual(expect.stringMatching(/^datasets\/dataset=customer-events\/ingest_date=2021-11-12\/red_flower_1__-[0-9a-f]{20}\.parquet$/));
+    expect((await silverObjects()).map((o) => o.key)).toContainEqual(
+      expect.stringMatching(/^datasets\/dataset=customer-events\/ingest_date=2021-11-12\/red_flower_1__-[0-9a-f]{20}\.parquet$/),
+    );
   });
 });

@@ -27,7 +27,11 @@ describe('S3ObjectStore against S3 on loopback (s3rver)', () => {
 
     const { Body, ContentLength } = await s3.send(new GetObjectCommand({ Bucket: 'silver', Key: 'big.bin' }));
     expect(ContentLength).toBe(20 * 1024 * 1024);
-    expect(createHash('sha256').update(await Body!.transformToByteArray()).digest('hex')).toBe(expected);
+    expect(
+      createHash('sha256')
+        .update(await Body!.transformToByteArray())
+        .digest('hex'),
+    ).toBe(expected);
   });
 
   it('tells whether an object exists', async () => {

@@ -1,6 +1,11 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeFeatureGroupCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { PutRecordCommand, SageMakerFeatureStoreRuntimeClient, SageMakerFeatureStoreRuntimeServiceException, type PutRecordCommandInput } from '@aws-sdk/client-sagemaker-featurestore-runtime';
+import {
+  PutRecordCommand,
+  SageMakerFeatureStoreRuntimeClient,
+  SageMakerFeatureStoreRuntimeServiceException,
+  type PutRecordCommandInput,
+} from '@aws-sdk/client-sagemaker-featurestore-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parquetReadObjects } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -40,7 +45,8 @@ function newestPerCustomer(): Map<string, string> {
   const newest = new Map<string, { time: number; tenure: string }>();
   for (const row of ROWS) {
     const current = newest.get(row.customer_id);
-    if (!current || row.event_time.getTime() >= current.time) newest.set(row.customer_id, { time: row.event_time.getTime(), tenure: row.tenure_months.toString() });
+    if (!current || row.event_time.getTime() >= current.time)
+      newest.set(row.customer_id, { time: row.event_time.getTime(), tenure: row.tenure_months.toString() });
   }
   return new Map([...newest].map(([id, { tenure }]) => [id, tenure]));
 }
@@ -73,7 +79,10 @@ beforeAll(async () => {
 afterAll(() => fixture.stop());
 
 beforeEach(async () => {
-  for (const [bucket, prefix] of [[SILVER, 'materialization-progress/'], [GOLD, '']] as const) {
+  for (const [bucket, prefix] of [
+    [SILVER, 'materialization-progress/'],
+    [GOLD, ''],
+  ] as const) {
     const { Contents = [] } = await fixture.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
     for (const { Key } of Contents) await fixture.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
   }
@@ -88,11 +97,18 @@ beforeEach(async () => {
 
 /** A client of the same S3 server whose `failOn`-th PutObject into the offline store fails (the function dies there). */
 function s3FailingAt(failOn: number | undefined, puts: string[]): S3Client {
-  const client = new S3Client({ endpoint: fixture.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const client = new S3Client({
+    endpoint: fixture.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   client.middlewareStack.add(
     (next) => async (args) => {
       const input = args.input as { Bucket?: string; Key?: string };
-      if (args.input && input.Bucket === GOLD && input.Key?.startsWith(OFFLINE_DATA) && 'Body' in (args.input)) {
+      if (args.input && input.Bucket === GOLD && input.Key?.startsWith(OFFLINE_DATA) && 'Body' in args.input) {
         puts.push(input.Key);
         if (puts.length === failOn) throw new Error('injected: the function stops half-way through the file');
       }
@@ -118,7 +134,13 @@ function deps(s3: S3Client): MaterializeDeps {
 /** Every PutRecord lands in the simulated online store unless `fail` says otherwise. */
 function onlineStoreAccepting(fail: (input: PutRecordCommandInput) => boolean = () => false): void {
   featureStoreMock.on(PutRecordCommand).callsFake(async (input: PutRecordCommandInput) => {
-    if (fail(input)) throw new SageMakerFeatureStoreRuntimeServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' });
+    if (fail(input))
+      throw new SageMakerFeatureStoreRuntimeServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Rate exceeded',
+      });
     putRecordCalls.push(input);
     const value = (name: string) => input.Record!.find((feature) => feature.FeatureName === name)!.ValueAsString!;
     onlineStore.set(value('customer_id'), value('tenure_months'));

@@ -67,9 +67,16 @@ function silverParquet(): ArrayBuffer {
 const featureStoreMock = mockClient(SageMakerFeatureStoreRuntimeClient);
 const sagemakerMock = mockClient(SageMakerClient);
 const describeGroup = () =>
-  sagemakerMock.on(DescribeFeatureGroupCommand, { FeatureGroupName: 'customer-churn-features' }).resolves({ OfflineStoreConfig: { S3StorageConfig: { S3Uri: 's3://gold/feature-store', ResolvedOutputS3Uri: `s3://${GOLD}/${OFFLINE_DATA.slice(0, -1)}` } } });
+  sagemakerMock.on(DescribeFeatureGroupCommand, { FeatureGroupName: 'customer-churn-features' }).resolves({
+    OfflineStoreConfig: { S3StorageConfig: { S3Uri: 's3://gold/feature-store', ResolvedOutputS3Uri: `s3://${GOLD}/${OFFLINE_DATA.slice(0, -1)}` } },
+  });
 const throttling = () =>
-  new SageMakerFeatureStoreRuntimeServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' });
+  new SageMakerFeatureStoreRuntimeServiceException({
+    name: 'ThrottlingException',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+    message: 'Rate exceeded',
+  });
 const idOf = (input: PutRecordCommandInput) => input.Record?.find((value) => value.FeatureName === 'customer_id')?.ValueAsString;
 
 /** Every PutRecord succeeds except those for one customer, which fail with `error()`. */
@@ -109,7 +116,10 @@ beforeEach(async () => {
   sagemakerMock.reset();
   describeGroup();
   // Each test starts with no progress marker and an empty offline store.
-  for (const [bucket, prefix] of [[SILVER, 'materialization-progress/'], [GOLD, '']] as const) {
+  for (const [bucket, prefix] of [
+    [SILVER, 'materialization-progress/'],
+    [GOLD, ''],
+  ] as const) {
     const { Contents = [] } = await fixture.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
     for (const { Key } of Contents) await fixture.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
   }
@@ -130,7 +140,10 @@ async function offlineRows(): Promise<Record<string, unknown>[]> {
 async function reportLines(key: string): Promise<Record<string, unknown>[]> {
   const object = await fixture.s3.send(new GetObjectCommand({ Bucket: SILVER, Key: key }));
   const text = await object.Body!.transformToString();
-  return text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 async function listReports(): Promise<string[]> {
@@ -145,7 +158,15 @@ describe('materializeSilverObject (silver Parquet on s3rver, Feature Store mocke
     featureStoreMock.on(PutRecordCommand).resolves({});
     const [summary] = await materializeSilverObject(deps, silverObject(), 'etag-1');
 
-    expect(summary).toMatchObject({ featureGroup: 'customer-churn-features', rows: 10, offlineWritten: 8, entities: 8, onlineWritten: 8, rejected: 2, failed: 0 });
+    expect(summary).toMatchObject({
+      featureGroup: 'customer-churn-features',
+      rows: 10,
+      offlineWritten: 8,
+      entities: 8,
+      onlineWritten: 8,
+      rejected: 2,
+      failed: 0,
+    });
     const offline = await offlineRows();
     expect(offline.map((row) => row.customer_id).sort()).toEqual(['C-1', 'C-10', 'C-2', 'C-3', 'C-5', 'C-6', 'C-7', 'C-8']);
     expect(offline.find((row) => row.customer_id === 'C-3')).toEqual({
@@ -174,7 +195,9 @@ describe('materializeSilverObject (silver Parquet on s3rver, Feature Store mocke
       ],
     });
 
-    expect(summary.failureReportKey).toBe('materialization-failures/feature-group=customer-churn-features/dataset=customer-events/ingest_date=2024-03-01/0a1b2c3d.jsonl');
+    expect(summary.failureReportKey).toBe(
+      'materialization-failures/feature-group=customer-churn-features/dataset=customer-events/ingest_date=2024-03-01/0a1b2c3d.jsonl',
+    );
     const lines = await reportLines(summary.failureReportKey!);
     expect(lines.map((line) => [line.rowNumber, line.reasons])).toEqual([
       [4, ['event_time: column event_time is empty, but every record needs it']],
@@ -242,7 +265,10 @@ describe('materialize-features record handler (SQS partial batch failures)', () 
   }
 
   async function run(records: SQSRecord[]) {
-    return processPartialResponse({ Records: records }, recordHandler(), new BatchProcessor(EventType.SQS), { processInParallel: false, throwOnFullBatchFailure: false });
+    return processPartialResponse({ Records: records }, recordHandler(), new BatchProcessor(EventType.SQS), {
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
   }
 
   /** EMF documents the handler printed (Powertools Metrics writes them to stdout). */
@@ -252,7 +278,13 @@ describe('materialize-features record handler (SQS partial batch failures)', () 
     emitted = [];
     stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       const text = chunk.toString();
-      if (text.includes('"_aws"')) emitted.push(...text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>));
+      if (text.includes('"_aws"'))
+        emitted.push(
+          ...text
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as Record<string, unknown>),
+        );
       return true;
     });
   });
@@ -266,7 +298,9 @@ describe('materialize-features record handler (SQS partial batch failures)', () 
     const response = await run([sqsRecord('m-1', KEY)]);
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
     // Deterministic rejects are reported even though the message will be retried.
-    expect(await listReports()).toContain('materialization-failures/feature-group=customer-churn-features/dataset=customer-events/ingest_date=2024-03-01/0a1b2c3d.jsonl');
+    expect(await listReports()).toContain(
+      'materialization-failures/feature-group=customer-churn-features/dataset=customer-events/ingest_date=2024-03-01/0a1b2c3d.jsonl',
+    );
     const counts = Object.fromEntries(
       emitted
         .filter((document) => document.FeatureGroup === 'customer-churn-features')

@@ -29,19 +29,33 @@ function registered(version: number, run: string) {
   return describedPackage({
     ModelPackageVersion: version,
     ModelPackageArn: `arn:aws:sagemaker:us-east-1:123456789012:model-package/dev-churn-classifier/${version}`,
-    InferenceSpecification: { Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/onnx-serving:1', ModelDataUrl: `s3://${GOLD}/model-artifacts/churn-classifier/runs/${run}/model.onnx` }] },
-    ModelMetrics: { ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: `s3://${GOLD}/model-artifacts/churn-classifier/runs/${run}/evaluation.json` } } },
+    InferenceSpecification: {
+      Containers: [
+        {
+          Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/onnx-serving:1',
+          ModelDataUrl: `s3://${GOLD}/model-artifacts/churn-classifier/runs/${run}/model.onnx`,
+        },
+      ],
+    },
+    ModelMetrics: {
+      ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: `s3://${GOLD}/model-artifacts/churn-classifier/runs/${run}/evaluation.json` } },
+    },
   });
 }
 
 beforeAll(async () => {
   fixture = await startS3rver([GOLD, REPOSITORY]);
-  for (const [run, auc] of [['good', 0.82], ['poor', 0.61]] as const) {
+  for (const [run, auc] of [
+    ['good', 0.82],
+    ['poor', 0.61],
+  ] as const) {
     await fixture.s3.send(new PutObjectCommand({ Bucket: GOLD, Key: `model-artifacts/churn-classifier/runs/${run}/model.onnx`, Body: onnxBytes }));
     await fixture.s3.send(new PutObjectCommand({ Bucket: GOLD, Key: `model-artifacts/churn-classifier/runs/${run}/evaluation.json`, Body: report(auc) }));
   }
   await fixture.s3.send(new PutObjectCommand({ Bucket: GOLD, Key: 'model-artifacts/churn-classifier/runs/garbled/model.onnx', Body: onnxBytes }));
-  await fixture.s3.send(new PutObjectCommand({ Bucket: GOLD, Key: 'model-artifacts/churn-classifier/runs/garbled/evaluation.json', Body: '{"metrics": "high"}' }));
+  await fixture.s3.send(
+    new PutObjectCommand({ Bucket: GOLD, Key: 'model-artifacts/churn-classifier/runs/garbled/evaluation.json', Body: '{"metrics": "high"}' }),
+  );
   handle = createApprovalHandler(
     {
       sagemaker: new SageMakerClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
@@ -76,13 +90,24 @@ describe('promotion reads the evaluation report and checks it against the traini
 
   it('rejects a report that is not one, and a report that does not exist', async () => {
     sagemakerMock.on(DescribeModelPackageCommand).resolves(registered(13, 'garbled'));
-    expect(await handle(approvalEvent({ version: 13 }))).toMatchObject({ kind: 'rejected', reasons: [expect.stringMatching(/evaluation\.json is not an evaluation report \(schemaVersion 1\): schemaVersion: .*; metrics: /)] });
+    expect(await handle(approvalEvent({ version: 13 }))).toMatchObject({
+      kind: 'rejected',
+      reasons: [expect.stringMatching(/evaluation\.json is not an evaluation report \(schemaVersion 1\): schemaVersion: .*; metrics: /)],
+    });
     sagemakerMock.on(DescribeModelPackageCommand).resolves(registered(14, 'absent'));
-    expect(await handle(approvalEvent({ version: 14 }))).toMatchObject({ kind: 'rejected', reasons: [expect.stringMatching(/the ONNX artifact .* does not exist|evaluation report .* does not exist/)] });
+    expect(await handle(approvalEvent({ version: 14 }))).toMatchObject({
+      kind: 'rejected',
+      reasons: [expect.stringMatching(/the ONNX artifact .* does not exist|evaluation report .* does not exist/)],
+    });
   });
 
   it('rejects a gated model whose package registers metrics but no ModelQuality statistics', async () => {
-    sagemakerMock.on(DescribeModelPackageCommand).resolves({ ...registered(15, 'good'), ModelMetrics: { Bias: { Report: { ContentType: 'application/json', S3Uri: `s3://${GOLD}/x.json` } } } });
-    expect(await handle(approvalEvent({ version: 15 }))).toMatchObject({ kind: 'rejected', reasons: [expect.stringContaining('ModelMetrics.ModelQuality.Statistics.S3Uri is not set')] });
+    sagemakerMock
+      .on(DescribeModelPackageCommand)
+      .resolves({ ...registered(15, 'good'), ModelMetrics: { Bias: { Report: { ContentType: 'application/json', S3Uri: `s3://${GOLD}/x.json` } } } });
+    expect(await handle(approvalEvent({ version: 15 }))).toMatchObject({
+      kind: 'rejected',
+      reasons: [expect.stringContaining('ModelMetrics.ModelQuality.Statistics.S3Uri is not set')],
+    });
   });
 });

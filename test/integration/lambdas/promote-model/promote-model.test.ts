@@ -28,7 +28,12 @@ beforeAll(async () => {
   await fixture.s3.send(new PutObjectCommand({ Bucket: TRAINING, Key: 'churn-classifier/run-43/model.onnx', Body: onnxBytes.subarray(0, 1000) }));
   await fixture.s3.send(new PutObjectCommand({ Bucket: TRAINING, Key: 'churn-classifier/run-43/config.json', Body: '{"maxBatchSize": 64}' }));
   handle = createApprovalHandler(
-    { sagemaker: new SageMakerClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }), s3: fixture.s3, repository: { bucket: REPOSITORY, prefix: 'models/' }, modelPackageGroups: MODEL_PACKAGE_GROUPS },
+    {
+      sagemaker: new SageMakerClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+      s3: fixture.s3,
+      repository: { bucket: REPOSITORY, prefix: 'models/' },
+      modelPackageGroups: MODEL_PACKAGE_GROUPS,
+    },
     { logger, metrics },
   );
 });
@@ -59,7 +64,14 @@ describe('promote-model (s3rver for S3, SageMaker mocked)', () => {
     sagemakerMock.on(DescribeModelPackageCommand, { ModelPackageName: PACKAGE_ARN }).resolves(describedPackage());
     const result = await handle(approvalEvent());
 
-    expect(result).toEqual({ kind: 'promoted', model: 'churn-classifier', version: 3, modelKey: 'models/churn-classifier/3/model.onnx', artifactFormat: 'onnx', configSource: 'default' });
+    expect(result).toEqual({
+      kind: 'promoted',
+      model: 'churn-classifier',
+      version: 3,
+      modelKey: 'models/churn-classifier/3/model.onnx',
+      artifactFormat: 'onnx',
+      configSource: 'default',
+    });
     expect(Buffer.from(await bytesOf(REPOSITORY, 'models/churn-classifier/3/model.onnx')).equals(onnxBytes)).toBe(true);
     expect(Buffer.from(await bytesOf(REPOSITORY, 'models/churn-classifier/3/config.json')).toString()).toBe('{}\n');
     const head = await fixture.s3.send(new HeadObjectCommand({ Bucket: REPOSITORY, Key: 'models/churn-classifier/3/model.onnx' }));
@@ -82,7 +94,9 @@ describe('promote-model (s3rver for S3, SageMaker mocked)', () => {
   it('copies the config.json packaged beside the artifact', async () => {
     const arn = packageArn(4);
     const containers = [{ Image: 'img', ModelDataUrl: `s3://${TRAINING}/churn-classifier/run-43/model.onnx` }];
-    sagemakerMock.on(DescribeModelPackageCommand).resolves(describedPackage({ ModelPackageArn: arn, ModelPackageVersion: 4, InferenceSpecification: { Containers: containers } }));
+    sagemakerMock
+      .on(DescribeModelPackageCommand)
+      .resolves(describedPackage({ ModelPackageArn: arn, ModelPackageVersion: 4, InferenceSpecification: { Containers: containers } }));
     const result = await handle(approvalEvent({ arn, version: 4 }));
     expect(result).toMatchObject({ kind: 'promoted', version: 4, configSource: 'package' });
     expect(Buffer.from(await bytesOf(REPOSITORY, 'models/churn-classifier/4/config.json')).toString()).toBe('{"maxBatchSize": 64}');
@@ -91,7 +105,9 @@ describe('promote-model (s3rver for S3, SageMaker mocked)', () => {
   it('rejects a package without a model artifact: nothing written, no error thrown, so no retries', async () => {
     const arn = packageArn(5);
     const containers = [{ Image: 'img', ModelDataUrl: `s3://${TRAINING}/churn-classifier/run-44/output/model.zip` }];
-    sagemakerMock.on(DescribeModelPackageCommand).resolves(describedPackage({ ModelPackageArn: arn, ModelPackageVersion: 5, InferenceSpecification: { Containers: containers } }));
+    sagemakerMock
+      .on(DescribeModelPackageCommand)
+      .resolves(describedPackage({ ModelPackageArn: arn, ModelPackageVersion: 5, InferenceSpecification: { Containers: containers } }));
     const before = await repositoryListing();
 
     const result = await handle(approvalEvent({ arn, version: 5 }));
@@ -121,7 +137,10 @@ describe('promote-model (s3rver for S3, SageMaker mocked)', () => {
   it('rejects a package whose artifact is missing, and one without evaluation metrics', async () => {
     const containers = [{ Image: 'img', ModelDataUrl: `s3://${TRAINING}/churn-classifier/run-99/model.onnx` }];
     sagemakerMock.on(DescribeModelPackageCommand).resolves(describedPackage({ ModelPackageVersion: 6, InferenceSpecification: { Containers: containers } }));
-    expect(await handle(approvalEvent({ version: 6 }))).toMatchObject({ kind: 'rejected', reasons: [`the ONNX artifact s3://${TRAINING}/churn-classifier/run-99/model.onnx does not exist`] });
+    expect(await handle(approvalEvent({ version: 6 }))).toMatchObject({
+      kind: 'rejected',
+      reasons: [`the ONNX artifact s3://${TRAINING}/churn-classifier/run-99/model.onnx does not exist`],
+    });
 
     sagemakerMock.on(DescribeModelPackageCommand).resolves(describedPackage({ ModelPackageVersion: 7, ModelMetrics: undefined }));
     expect(await handle(approvalEvent({ version: 7 }))).toMatchObject({ kind: 'rejected', reasons: ['no evaluation metrics: ModelMetrics names no report'] });
@@ -169,7 +188,9 @@ describe('promote-model with SageMaker model.tar.gz artifacts (s3rver, real SDK 
     const container = gzipSource
       ? { Image: 'img', ModelDataSource: { S3DataSource: { S3Uri: uri, S3DataType: 'S3Object' as const, CompressionType: 'Gzip' as const } } }
       : { Image: 'img', ModelDataUrl: uri };
-    sagemakerMock.on(DescribeModelPackageCommand).resolves(describedPackage({ ModelPackageArn: packageArn(version), ModelPackageVersion: version, InferenceSpecification: { Containers: [container] } }));
+    sagemakerMock
+      .on(DescribeModelPackageCommand)
+      .resolves(describedPackage({ ModelPackageArn: packageArn(version), ModelPackageVersion: version, InferenceSpecification: { Containers: [container] } }));
     return approvalEvent({ arn: packageArn(version), version });
   };
 
@@ -203,7 +224,12 @@ describe('promote-model with SageMaker model.tar.gz artifacts (s3rver, real SDK 
     const event = archivePackage(10, 'run-50');
     const before = await repositoryListing();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await handle(event)).toEqual({ kind: 'already-promoted', model: 'churn-classifier', version: 10, modelKey: 'models/churn-classifier/10/model.onnx' });
+    expect(await handle(event)).toEqual({
+      kind: 'already-promoted',
+      model: 'churn-classifier',
+      version: 10,
+      modelKey: 'models/churn-classifier/10/model.onnx',
+    });
     expect(await repositoryListing()).toEqual(before);
   });
 
@@ -228,12 +254,14 @@ describe('promote-model with SageMaker model.tar.gz artifacts (s3rver, real SDK 
     ]);
     await fixture.s3.send(new PutObjectCommand({ Bucket: TRAINING, Key: archiveKey('run-52'), Body: archive }));
     const before = await repositoryListing();
-    const commands = await recordingCommands(() => handle(archivePackage(12, 'run-52')), (result) =>
-      expect(result).toEqual({
-        kind: 'rejected',
-        modelPackageArn: packageArn(12),
-        reasons: [`s3://${TRAINING}/${archiveKey('run-52')} holds more than one .onnx file (a/model.onnx, b/model.onnx); it must hold exactly one`],
-      }),
+    const commands = await recordingCommands(
+      () => handle(archivePackage(12, 'run-52')),
+      (result) =>
+        expect(result).toEqual({
+          kind: 'rejected',
+          modelPackageArn: packageArn(12),
+          reasons: [`s3://${TRAINING}/${archiveKey('run-52')} holds more than one .onnx file (a/model.onnx, b/model.onnx); it must hold exactly one`],
+        }),
     );
     expect(commands).toEqual(expect.arrayContaining(['CreateMultipartUploadCommand', 'UploadPartCommand', 'AbortMultipartUploadCommand']));
     expect(commands).not.toContain('CompleteMultipartUploadCommand');
@@ -249,7 +277,10 @@ describe('promote-model with SageMaker model.tar.gz artifacts (s3rver, real SDK 
       modelPackageArn: packageArn(13),
       reasons: [`s3://${TRAINING}/${archiveKey('run-53')} is not a gzip-compressed tar: incorrect header check`],
     });
-    expect(await handle(archivePackage(14, 'run-404'))).toMatchObject({ kind: 'rejected', reasons: [`the model archive s3://${TRAINING}/${archiveKey('run-404')} does not exist`] });
+    expect(await handle(archivePackage(14, 'run-404'))).toMatchObject({
+      kind: 'rejected',
+      reasons: [`the model archive s3://${TRAINING}/${archiveKey('run-404')} does not exist`],
+    });
     expect(await repositoryListing()).toEqual(before);
   });
 });

@@ -79,7 +79,8 @@ export class GrafanaStandIn {
       }
     }
     if (path === '/api/datasources' && method === 'POST') {
-      if (this.dataSources.has(body.uid) || [...this.dataSources.values()].some((ds) => ds.name === body.name)) return [409, { message: 'data source with the same name already exists' }];
+      if (this.dataSources.has(body.uid) || [...this.dataSources.values()].some((ds) => ds.name === body.name))
+        return [409, { message: 'data source with the same name already exists' }];
       if (!body.name || !body.type || !body.access) return [400, { message: 'name, type and access are required' }];
       this.dataSources.set(body.uid, { ...body, id: this.nextId++ });
       return [200, { datasource: this.dataSources.get(body.uid), id: this.dataSources.get(body.uid).id, message: 'Datasource added', name: body.name }];

@@ -26,7 +26,11 @@ const WORKSPACE = 'g-0123456789';
 const OTHER_WORKSPACE = 'g-abcdef0123';
 const SERVICE_ACCOUNT_ID = '42';
 const grafanaMock = mockClient(GrafanaClient);
-const context = { functionName: 'provision-grafana', awsRequestId: 'request-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:provision-grafana' } as Context;
+const context = {
+  functionName: 'provision-grafana',
+  awsRequestId: 'request-1',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:provision-grafana',
+} as Context;
 const prod = loadEnvironment(cdkContext().environments, 'prod');
 const DASHBOARDS = buildDashboards(dashboardInputOf(prod.name, prod.config)).map((d) => d.json);
 
@@ -42,14 +46,22 @@ function properties(overrides: { workspaceId?: string; dashboards?: unknown[] } 
       grafanaUrl: standIn.url,
       folder: { uid: 'mlops-prod', title: 'MLOps (prod)' },
       plugins: [AMAZON_PROMETHEUS_PLUGIN],
-      dataSources: grafanaDataSources({ environment: 'prod', prometheusUrl: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1', region: 'us-east-1' }),
+      dataSources: grafanaDataSources({
+        environment: 'prod',
+        prometheusUrl: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1',
+        region: 'us-east-1',
+      }),
       dashboards: (overrides.dashboards ?? DASHBOARDS) as Array<{ uid: string; title: string }>,
     }),
   };
 }
 
 let requestNumber = 0;
-function event(requestType: 'Create' | 'Update' | 'Delete', resourceProperties: Record<string, string>, extra: Record<string, unknown> = {}): CloudFormationCustomResourceEvent {
+function event(
+  requestType: 'Create' | 'Update' | 'Delete',
+  resourceProperties: Record<string, string>,
+  extra: Record<string, unknown> = {},
+): CloudFormationCustomResourceEvent {
   requestNumber++;
   return {
     RequestType: requestType,
@@ -74,12 +86,18 @@ beforeEach(async () => {
   issued = [];
   output = [];
   grafanaMock.reset();
-  grafanaMock.on(CreateWorkspaceServiceAccountCommand).callsFake((input) => ({ id: SERVICE_ACCOUNT_ID, name: input.name, grafanaRole: input.grafanaRole, workspaceId: input.workspaceId }));
+  grafanaMock
+    .on(CreateWorkspaceServiceAccountCommand)
+    .callsFake((input) => ({ id: SERVICE_ACCOUNT_ID, name: input.name, grafanaRole: input.grafanaRole, workspaceId: input.workspaceId }));
   grafanaMock.on(CreateWorkspaceServiceAccountTokenCommand).callsFake((input) => {
     const token = { id: `${issued.length + 1}`, key: `glsa_${randomBytes(24).toString('hex')}`, createdAt: performance.now(), input };
     issued.push(token);
     standIn.validTokens.add(token.key);
-    return { serviceAccountToken: { id: token.id, name: input.name, key: token.key }, serviceAccountId: input.serviceAccountId, workspaceId: input.workspaceId };
+    return {
+      serviceAccountToken: { id: token.id, name: input.name, key: token.key },
+      serviceAccountId: input.serviceAccountId,
+      workspaceId: input.workspaceId,
+    };
   });
   grafanaMock.on(DeleteWorkspaceServiceAccountTokenCommand).callsFake((input) => {
     const token = issued.find((t) => t.id === input.tokenId)!;
@@ -117,12 +135,24 @@ describe('Create', () => {
       { workspaceId: WORKSPACE, name: GRAFANA_SERVICE_ACCOUNT.name, grafanaRole: 'ADMIN' },
     ]);
     const tokenRequests = grafanaMock.commandCalls(CreateWorkspaceServiceAccountTokenCommand).map((c) => c.args[0].input);
-    expect(tokenRequests).toEqual([{ workspaceId: WORKSPACE, serviceAccountId: SERVICE_ACCOUNT_ID, name: expect.stringMatching(/^provisioning-\d+$/), secondsToLive: GRAFANA_TOKEN_TTL_SECONDS }]);
+    expect(tokenRequests).toEqual([
+      {
+        workspaceId: WORKSPACE,
+        serviceAccountId: SERVICE_ACCOUNT_ID,
+        name: expect.stringMatching(/^provisioning-\d+$/),
+        secondsToLive: GRAFANA_TOKEN_TTL_SECONDS,
+      },
+    ]);
     expect(GRAFANA_TOKEN_TTL_SECONDS).toBeLessThanOrEqual(300);
     expect(grafanaMock.commandCalls(DeleteWorkspaceServiceAccountTokenCommand).map((c) => c.args[0].input)).toEqual([
       { workspaceId: WORKSPACE, serviceAccountId: SERVICE_ACCOUNT_ID, tokenId: issued[0].id },
     ]);
-    expect(lastResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId, RequestId: `request-${requestNumber}`, LogicalResourceId: 'GrafanaProvisioning' });
+    expect(lastResponse()).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: physicalId,
+      RequestId: `request-${requestNumber}`,
+      LogicalResourceId: 'GrafanaProvisioning',
+    });
     expect(lastResponse().Data).toEqual({ ServiceAccountId: SERVICE_ACCOUNT_ID, DashboardUids: DASHBOARDS.map((d) => d.uid).join(',') });
   });
 
@@ -143,7 +173,11 @@ describe('Create', () => {
       url: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1',
       jsonData: { httpMethod: 'POST', sigV4Auth: true, sigV4AuthType: 'ec2_iam_role', sigV4Region: 'us-east-1' },
     });
-    expect(standIn.dataSources.get('mlops-cloudwatch')).toMatchObject({ type: 'cloudwatch', access: 'proxy', jsonData: { authType: 'ec2_iam_role', defaultRegion: 'us-east-1' } });
+    expect(standIn.dataSources.get('mlops-cloudwatch')).toMatchObject({
+      type: 'cloudwatch',
+      access: 'proxy',
+      jsonData: { authType: 'ec2_iam_role', defaultRegion: 'us-east-1' },
+    });
     const saves = standIn.requests.filter((r) => r.path === '/api/dashboards/db');
     for (const [index, save] of saves.entries()) {
       expect(save.body).toMatchObject({ folderUid: 'mlops-prod', overwrite: true, message: expect.any(String) });
@@ -153,8 +187,16 @@ describe('Create', () => {
   });
 
   test('a retried Create finds the service account it made before (ConflictException) instead of failing', async () => {
-    grafanaMock.on(CreateWorkspaceServiceAccountCommand).rejects(new ConflictException({ message: 'exists', $metadata: {}, resourceId: 'x', resourceType: 'y' }));
-    grafanaMock.on(ListWorkspaceServiceAccountsCommand).resolves({ workspaceId: WORKSPACE, serviceAccounts: [{ id: '7', name: 'someone-else', isDisabled: 'false', grafanaRole: 'VIEWER' }, { id: SERVICE_ACCOUNT_ID, name: GRAFANA_SERVICE_ACCOUNT.name, isDisabled: 'false', grafanaRole: 'ADMIN' }] });
+    grafanaMock
+      .on(CreateWorkspaceServiceAccountCommand)
+      .rejects(new ConflictException({ message: 'exists', $metadata: {}, resourceId: 'x', resourceType: 'y' }));
+    grafanaMock.on(ListWorkspaceServiceAccountsCommand).resolves({
+      workspaceId: WORKSPACE,
+      serviceAccounts: [
+        { id: '7', name: 'someone-else', isDisabled: 'false', grafanaRole: 'VIEWER' },
+        { id: SERVICE_ACCOUNT_ID, name: GRAFANA_SERVICE_ACCOUNT.name, isDisabled: 'false', grafanaRole: 'ADMIN' },
+      ],
+    });
     await handler(event('Create', properties()), context);
     expect(lastResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId });
   });
@@ -191,7 +233,10 @@ describe('Update', () => {
   });
 
   test('a new workspace is a new resource: a service account there and a new physical id', async () => {
-    await handler(event('Update', properties({ workspaceId: OTHER_WORKSPACE }), { PhysicalResourceId: physicalId, OldResourceProperties: properties() }), context);
+    await handler(
+      event('Update', properties({ workspaceId: OTHER_WORKSPACE }), { PhysicalResourceId: physicalId, OldResourceProperties: properties() }),
+      context,
+    );
     expect(grafanaMock.commandCalls(CreateWorkspaceServiceAccountCommand).at(-1)!.args[0].input.workspaceId).toBe(OTHER_WORKSPACE);
     expect(lastResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `${OTHER_WORKSPACE}/${SERVICE_ACCOUNT_ID}` });
   });
@@ -203,11 +248,15 @@ describe('Delete', () => {
     await handler(event('Delete', properties(), { PhysicalResourceId: physicalId }), context);
     expect(lastResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId });
     expect([standIn.dashboards.size, standIn.dataSources.size, standIn.folders.size]).toEqual([0, 0, 0]);
-    expect(grafanaMock.commandCalls(DeleteWorkspaceServiceAccountCommand).map((c) => c.args[0].input)).toEqual([{ workspaceId: WORKSPACE, serviceAccountId: SERVICE_ACCOUNT_ID }]);
+    expect(grafanaMock.commandCalls(DeleteWorkspaceServiceAccountCommand).map((c) => c.args[0].input)).toEqual([
+      { workspaceId: WORKSPACE, serviceAccountId: SERVICE_ACCOUNT_ID },
+    ]);
   });
 
   test('a workspace already deleted counts as done', async () => {
-    grafanaMock.on(CreateWorkspaceServiceAccountTokenCommand).rejects(new ResourceNotFoundException({ message: 'no workspace', $metadata: {}, resourceId: WORKSPACE, resourceType: 'WORKSPACE' }));
+    grafanaMock
+      .on(CreateWorkspaceServiceAccountTokenCommand)
+      .rejects(new ResourceNotFoundException({ message: 'no workspace', $metadata: {}, resourceId: WORKSPACE, resourceType: 'WORKSPACE' }));
     await handler(event('Delete', properties(), { PhysicalResourceId: physicalId }), context);
     expect(lastResponse()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId });
   });
@@ -232,7 +281,11 @@ describe('failures', () => {
     grafanaMock.on(CreateWorkspaceServiceAccountTokenCommand).callsFake((input) => {
       const token = { id: '1', key: `glsa_${randomBytes(24).toString('hex')}`, createdAt: performance.now(), input };
       issued.push(token); // issued but never accepted by the stand-in
-      return { serviceAccountToken: { id: token.id, name: input.name, key: token.key }, serviceAccountId: input.serviceAccountId, workspaceId: input.workspaceId };
+      return {
+        serviceAccountToken: { id: token.id, name: input.name, key: token.key },
+        serviceAccountId: input.serviceAccountId,
+        workspaceId: input.workspaceId,
+      };
     });
     await handler(event('Create', properties()), context);
     expect(lastResponse().Reason).toMatch(/answered 401: invalid API key/);

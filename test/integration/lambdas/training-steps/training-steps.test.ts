@@ -21,12 +21,14 @@ const config: PipelineConfig = {
 const RUN = 'manual-0123456789';
 
 let fixture: S3rverFixture;
-const text = async (bucket: string, key: string) => (await (await fixture.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString());
+const text = async (bucket: string, key: string) => await (await fixture.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
 
 beforeAll(async () => {
   fixture = await startS3rver([SILVER, GOLD]);
   for (const day of ['2026-11-01', '2026-11-02']) {
-    await fixture.s3.send(new PutObjectCommand({ Bucket: SILVER, Key: `datasets/dataset=customer-events/ingest_date=${day}/obj-${day}.parquet`, Body: `parquet ${day}` }));
+    await fixture.s3.send(
+      new PutObjectCommand({ Bucket: SILVER, Key: `datasets/dataset=customer-events/ingest_date=${day}/obj-${day}.parquet`, Body: `parquet ${day}` }),
+    );
   }
   await fixture.s3.send(new PutObjectCommand({ Bucket: SILVER, Key: 'datasets/dataset=other/ingest_date=2026-11-01/x.parquet', Body: 'other' }));
 });
@@ -36,7 +38,7 @@ afterAll(async () => {
 });
 
 describe('validate: fails fast before any GPU starts (s3rver)', () => {
-  test('a valid input lists the dataset, writes its manifest and names the run\'s prefixes', async () => {
+  test("a valid input lists the dataset, writes its manifest and names the run's prefixes", async () => {
     const result = await validateInput(fixture.s3, config, { runId: RUN, trigger: 'manual', hyperparameters: { epochs: '3' }, commitId: 'abc123' });
     expect(result).toMatchObject({
       valid: true,
@@ -58,9 +60,21 @@ describe('validate: fails fast before any GPU starts (s3rver)', () => {
   });
 
   test.each<[string, unknown, RegExp]>([
-    ['a dataset outside the model\'s prefix', { runId: RUN, trigger: 'manual', trainingDataUri: 's3://silver/datasets/dataset=other/' }, /trainingDataUri s3:\/\/silver\/datasets\/dataset=other\/ is outside s3:\/\/silver\/datasets\/dataset=customer-events\//],
-    ['a path escaping the prefix', { runId: RUN, trigger: 'manual', trainingDataUri: 's3://silver/datasets/dataset=customer-events/../dataset=other/' }, /is outside/],
-    ['an empty dataset', { runId: RUN, trigger: 'manual', trainingDataUri: 's3://silver/datasets/dataset=customer-events/ingest_date=2030-01-01/' }, /holds no object: nothing to train on/],
+    [
+      "a dataset outside the model's prefix",
+      { runId: RUN, trigger: 'manual', trainingDataUri: 's3://silver/datasets/dataset=other/' },
+      /trainingDataUri s3:\/\/silver\/datasets\/dataset=other\/ is outside s3:\/\/silver\/datasets\/dataset=customer-events\//,
+    ],
+    [
+      'a path escaping the prefix',
+      { runId: RUN, trigger: 'manual', trainingDataUri: 's3://silver/datasets/dataset=customer-events/../dataset=other/' },
+      /is outside/,
+    ],
+    [
+      'an empty dataset',
+      { runId: RUN, trigger: 'manual', trainingDataUri: 's3://silver/datasets/dataset=customer-events/ingest_date=2030-01-01/' },
+      /holds no object: nothing to train on/,
+    ],
     ['a number as hyperparameter', { runId: RUN, trigger: 'manual', hyperparameters: { epochs: 3 } }, /^hyperparameters\.epochs: .*expected string/],
     ['a run id start-training would never make', { runId: 'x', trigger: 'manual' }, /^runId: a run id such as manual-0123456789/],
     ['an unknown key', { runId: RUN, trigger: 'manual', image: 'evil:latest' }, /Unrecognized key: "image"/],
@@ -71,22 +85,48 @@ describe('validate: fails fast before any GPU starts (s3rver)', () => {
   });
 
   test('refuses a tag-pinned image even if the config were bypassed', async () => {
-    const result = await validateInput(fixture.s3, { ...config, image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/trainer:latest' }, { runId: RUN, trigger: 'manual' });
+    const result = await validateInput(
+      fixture.s3,
+      { ...config, image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/trainer:latest' },
+      { runId: RUN, trigger: 'manual' },
+    );
     expect(!result.valid && result.problems).toMatch(/is not pinned by digest/);
   });
 });
 
 describe('evaluate: the gate on the report inside model.tar.gz (s3rver)', () => {
   const baseline = JSON.stringify(
-    buildDriftBaseline({ columns: [{ name: 'tenure_months', column: 0, values: [1, 2, 3, 4, 5, 6] }], inputTensor: 'input', source: 's3://silver/datasets/', createdAt: new Date('2026-11-29T00:00:00Z') }),
+    buildDriftBaseline({
+      columns: [{ name: 'tenure_months', column: 0, values: [1, 2, 3, 4, 5, 6] }],
+      inputTensor: 'input',
+      source: 's3://silver/datasets/',
+      createdAt: new Date('2026-11-29T00:00:00Z'),
+    }),
   );
   const report = (auc: number) => JSON.stringify({ schemaVersion: '1', metrics: { 'validation:auc': auc, 'validation:loss': 0.41 }, evaluationRows: 400 });
   const event = (run: string): EvaluateEvent => ({
-    validation: { runId: run, trigger: 'manual', reason: 'manual', hyperparameters: { epochs: '3' }, inputManifestUri: `s3://gold/model-artifacts/churn-classifier/runs/${run}/input-manifest.json`, inputManifestSha256: 'f'.repeat(64), inputObjectCount: 2 },
-    training: { modelArtifactUri: `s3://gold/model-artifacts/churn-classifier/runs/${run}/churn-classifier-${run}-0/output/model.tar.gz`, trainingJobName: `churn-classifier-${run}-0` },
+    validation: {
+      runId: run,
+      trigger: 'manual',
+      reason: 'manual',
+      hyperparameters: { epochs: '3' },
+      inputManifestUri: `s3://gold/model-artifacts/churn-classifier/runs/${run}/input-manifest.json`,
+      inputManifestSha256: 'f'.repeat(64),
+      inputObjectCount: 2,
+    },
+    training: {
+      modelArtifactUri: `s3://gold/model-artifacts/churn-classifier/runs/${run}/churn-classifier-${run}-0/output/model.tar.gz`,
+      trainingJobName: `churn-classifier-${run}-0`,
+    },
   });
   async function putArchive(run: string, entries: Array<{ name: string; body: string }>) {
-    await fixture.s3.send(new PutObjectCommand({ Bucket: GOLD, Key: `model-artifacts/churn-classifier/runs/${run}/churn-classifier-${run}-0/output/model.tar.gz`, Body: await tarGz(entries) }));
+    await fixture.s3.send(
+      new PutObjectCommand({
+        Bucket: GOLD,
+        Key: `model-artifacts/churn-classifier/runs/${run}/churn-classifier-${run}-0/output/model.tar.gz`,
+        Body: await tarGz(entries),
+      }),
+    );
   }
 
   test('a passing run unpacks the report and baseline beside the archive and returns the lineage metadata', async () => {
@@ -105,7 +145,13 @@ describe('evaluate: the gate on the report inside model.tar.gz (s3rver)', () => 
       modelDataUrl: event(run).training.modelArtifactUri,
       evaluationReportUri: `s3://gold/model-artifacts/churn-classifier/runs/${run}/evaluation.json`,
       driftBaselineUri: `s3://gold/model-artifacts/churn-classifier/runs/${run}/drift-baseline.json`,
-      customerMetadata: expect.objectContaining({ run, imageDigest: `sha256:${'a'.repeat(64)}`, hyperparameters: '{"epochs":"3"}', inputObjectCount: '2', trainingJob: `churn-classifier-${run}-0` }),
+      customerMetadata: expect.objectContaining({
+        run,
+        imageDigest: `sha256:${'a'.repeat(64)}`,
+        hyperparameters: '{"epochs":"3"}',
+        inputObjectCount: '2',
+        trainingJob: `churn-classifier-${run}-0`,
+      }),
     });
     expect(await text(GOLD, `model-artifacts/churn-classifier/runs/${run}/evaluation.json`)).toBe(report(0.83));
     expect(await text(GOLD, `model-artifacts/churn-classifier/runs/${run}/drift-baseline.json`)).toBe(baseline);
@@ -127,12 +173,18 @@ describe('evaluate: the gate on the report inside model.tar.gz (s3rver)', () => 
   test('an archive without the report, or with a baseline that is not one, fails the run naming the file', async () => {
     const missing = 'manual-cccccccccc';
     await putArchive(missing, [{ name: 'model.onnx', body: 'x' }]);
-    expect(await evaluateRun(fixture.s3, config, event(missing))).toMatchObject({ passed: false, reason: expect.stringMatching(/holds no evaluation\.json and no drift-baseline\.json at its root$/) });
+    expect(await evaluateRun(fixture.s3, config, event(missing))).toMatchObject({
+      passed: false,
+      reason: expect.stringMatching(/holds no evaluation\.json and no drift-baseline\.json at its root$/),
+    });
     const garbled = 'manual-dddddddddd';
     await putArchive(garbled, [
       { name: 'evaluation.json', body: report(0.9) },
       { name: 'drift-baseline.json', body: '{"formatVersion": "1"}' },
     ]);
-    expect(await evaluateRun(fixture.s3, config, event(garbled))).toMatchObject({ passed: false, reason: expect.stringMatching(/^Invalid drift baseline drift-baseline\.json: /) });
+    expect(await evaluateRun(fixture.s3, config, event(garbled))).toMatchObject({
+      passed: false,
+      reason: expect.stringMatching(/^Invalid drift baseline drift-baseline\.json: /),
+    });
   });
 });

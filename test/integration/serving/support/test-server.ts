@@ -11,7 +11,10 @@ export const FIXTURES = join(__dirname, '..', 'fixtures');
 /** Collects log lines instead of printing them, so tests can assert on what was reported. */
 export function memoryLogger(): ServingLogger & { lines: { level: string; message: string; extra: unknown[] }[] } {
   const lines: { level: string; message: string; extra: unknown[] }[] = [];
-  const at = (level: string) => (message: unknown, ...extra: unknown[]) => void lines.push({ level, message: String(message), extra });
+  const at =
+    (level: string) =>
+    (message: unknown, ...extra: unknown[]) =>
+      void lines.push({ level, message: String(message), extra });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 

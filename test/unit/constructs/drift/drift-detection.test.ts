@@ -18,8 +18,20 @@ function build(props: Partial<DriftDetectionProps> = {}) {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const lakehouse = new LakehouseStorage(stack, 'Lake', {});
   const modelRepository = new ModelRepository(stack, 'Repo', {});
-  const modelRegistry = new ModelRegistry(stack, 'Registry', { modelNames: [...MODELS.map((m) => m.name), 'doc-embedder'], groupNamePrefix: 'dev-', approvalMode: 'auto' });
-  const drift = new DriftDetection(stack, 'DriftDetection', { environmentName: 'dev', models: MODELS, lakehouse, modelRepository, modelRegistry, vpc, ...props });
+  const modelRegistry = new ModelRegistry(stack, 'Registry', {
+    modelNames: [...MODELS.map((m) => m.name), 'doc-embedder'],
+    groupNamePrefix: 'dev-',
+    approvalMode: 'auto',
+  });
+  const drift = new DriftDetection(stack, 'DriftDetection', {
+    environmentName: 'dev',
+    models: MODELS,
+    lakehouse,
+    modelRepository,
+    modelRegistry,
+    vpc,
+    ...props,
+  });
   return { stack, drift, lakehouse, modelRepository, template: () => Template.fromStack(stack) };
 }
 
@@ -28,7 +40,8 @@ const ref = (logicalIdPrefix: string) => ({ 'Fn::GetAtt': [Match.stringLikeRegex
 function detectorStatements(template: Template): { Action: string | string[]; Resource: unknown }[] {
   const policies = template.findResources('AWS::IAM::ManagedPolicy');
   const detector = Object.entries(policies).find(([id]) => id.startsWith('DriftDetectionDetectorRole'));
-  return (detector![1] as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement;
+  return (detector![1] as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument
+    .Statement;
 }
 const joined = (value: unknown) => JSON.stringify(value);
 
@@ -41,7 +54,13 @@ describe('DriftDetection defaults', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 hour)',
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: ref('DriftDetectionDetectorFunction'), RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: ref('DriftDetectionDetectorDeadLetterQueue') } })],
+      Targets: [
+        Match.objectLike({
+          Arn: ref('DriftDetectionDetectorFunction'),
+          RetryPolicy: { MaximumRetryAttempts: 2 },
+          DeadLetterConfig: { Arn: ref('DriftDetectionDetectorDeadLetterQueue') },
+        }),
+      ],
     });
   });
 
@@ -86,7 +105,9 @@ describe('DriftDetection defaults', () => {
     expect(statements).toContainEqual(
       expect.objectContaining({
         Action: 'events:PutEvents',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']],
+        },
       }),
     );
   });
@@ -105,7 +126,7 @@ describe('DriftDetection defaults', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
-      AlarmDescription: Match.stringLikeRegexp('^Input drift on fraud-scorer \\(dev\\): a feature\'s PSI reached 0.25 or its KS statistic 0.15'),
+      AlarmDescription: Match.stringLikeRegexp("^Input drift on fraud-scorer \\(dev\\): a feature's PSI reached 0.25 or its KS statistic 0.15"),
     });
   });
 
@@ -118,7 +139,11 @@ describe('DriftDetection defaults', () => {
 describe('DriftDetection custom', () => {
   test('retrainFunction: a rule sends DriftDetected of this environment to it, with retries and a dead-letter queue', () => {
     const { stack, drift, template } = build();
-    const fn = new lambda.Function(stack, 'StartTraining', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
+    const fn = new lambda.Function(stack, 'StartTraining', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+    });
     expect(drift.addRetrainTarget(fn)).toBe(drift.retrainRule);
     const t = template();
     t.hasResourceProperties('AWS::Events::Rule', {
@@ -131,7 +156,11 @@ describe('DriftDetection custom', () => {
         }),
       ],
     });
-    t.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: ref('StartTraining') });
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: ref('StartTraining'),
+    });
   });
 
   test('schedule and alarm action', () => {
@@ -146,7 +175,11 @@ describe('DriftDetection custom', () => {
 describe('DriftDetection validation', () => {
   test.each([
     ['a schedule under 5 minutes', { schedule: Duration.minutes(2) }, /DriftDetection: invalid schedule = "2 minutes"; whole minutes from 5 to 1440/],
-    ['a schedule in part minutes', { schedule: Duration.seconds(390) }, /DriftDetection: invalid schedule = "6 minutes 30 seconds"; whole minutes from 5 to 1440/],
+    [
+      'a schedule in part minutes',
+      { schedule: Duration.seconds(390) },
+      /DriftDetection: invalid schedule = "6 minutes 30 seconds"; whole minutes from 5 to 1440/,
+    ],
     ['no model', { models: [] }, /DriftDetection: invalid models = "\[\]"; at least one model/],
     ['a model twice', { models: [MODELS[0], MODELS[0]] }, /DriftDetection: invalid models = "churn-classifier"; each model once/],
     ['an environment name with capitals', { environmentName: 'Dev' }, /DriftDetection: invalid environmentName = "Dev"; lower-case letters/],

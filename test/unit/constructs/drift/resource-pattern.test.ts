@@ -53,7 +53,12 @@ test('the drift alarm is built from metricFeaturesDrifted', () => {
 
 test('DriftDetection.metricCaptureRecordsRejected is static: the figure names the model, not the detector', () => {
   const metric = DriftDetection.metricCaptureRecordsRejected('churn-classifier', { period: Duration.hours(1) });
-  expect([metric.namespace, metric.metricName, metric.statistic, metric.period.toHours()]).toEqual([METRICS_NAMESPACE, DRIFT_METRICS.captureRecordsRejected, 'Sum', 1]);
+  expect([metric.namespace, metric.metricName, metric.statistic, metric.period.toHours()]).toEqual([
+    METRICS_NAMESPACE,
+    DRIFT_METRICS.captureRecordsRejected,
+    'Sum',
+    1,
+  ]);
   expect(metric.dimensions).toEqual({ service: DRIFT_DETECTOR_SERVICE, model: 'churn-classifier' });
 });
 

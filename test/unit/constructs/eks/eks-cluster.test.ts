@@ -36,7 +36,9 @@ describe('EksCluster defaults', () => {
 
   test('all five control-plane log types', () => {
     template.hasResourceProperties('AWS::EKS::Cluster', {
-      Logging: { ClusterLogging: { EnabledTypes: [{ Type: 'api' }, { Type: 'audit' }, { Type: 'authenticator' }, { Type: 'controllerManager' }, { Type: 'scheduler' }] } },
+      Logging: {
+        ClusterLogging: { EnabledTypes: [{ Type: 'api' }, { Type: 'audit' }, { Type: 'authenticator' }, { Type: 'controllerManager' }, { Type: 'scheduler' }] },
+      },
     });
   });
 
@@ -151,7 +153,12 @@ describe('EksCluster defaults', () => {
         Statement: [
           Match.objectLike({
             Principal: { Service: 'pods.eks.amazonaws.com' },
-            Condition: { StringEquals: Match.objectLike({ 'aws:RequestTag/kubernetes-namespace': 'kube-system', 'aws:RequestTag/kubernetes-service-account': 'cluster-autoscaler' }) },
+            Condition: {
+              StringEquals: Match.objectLike({
+                'aws:RequestTag/kubernetes-namespace': 'kube-system',
+                'aws:RequestTag/kubernetes-service-account': 'cluster-autoscaler',
+              }),
+            },
           }),
         ],
       }),
@@ -201,7 +208,9 @@ describe('EksCluster custom props', () => {
 
   test('the given admin role gets the access entry; no admin role is created', () => {
     expect(cluster.adminRole).toBe(adminRole);
-    template.hasResourceProperties('AWS::EKS::AccessEntry', { PrincipalArn: { 'Fn::GetAtt': [stack.getLogicalId(adminRole.node.defaultChild as iam.CfnRole), 'Arn'] } });
+    template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: { 'Fn::GetAtt': [stack.getLogicalId(adminRole.node.defaultChild as iam.CfnRole), 'Arn'] },
+    });
     expect(Object.keys(template.findResources('AWS::IAM::Role')).some((id) => id.startsWith('ClusterAdminRole'))).toBe(false);
   });
 
@@ -221,7 +230,10 @@ describe('EksCluster custom props', () => {
     expect([properties.ComputeConfig, properties.StorageConfig, properties.KubernetesNetworkConfig]).toEqual([undefined, undefined, undefined]);
     Template.fromStack(other).hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Action: 'sts:AssumeRole', Principal: { Service: 'eks.amazonaws.com' } })] }),
-      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKSClusterPolicy']] }, { Ref: Match.stringLikeRegexp('^ClusterClusterRolePermissions') }],
+      ManagedPolicyArns: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKSClusterPolicy']] },
+        { Ref: Match.stringLikeRegexp('^ClusterClusterRolePermissions') },
+      ],
     });
     expect(EksCluster.fromEksClusterAttributes(other, 'Shared', { clusterName: 'team', vpc: otherVpc }).loadBalancing).toBe(true);
     expect(EksCluster.fromEksClusterAttributes(other, 'Legacy', { clusterName: 'legacy', vpc: otherVpc, loadBalancing: false }).loadBalancing).toBe(false);
@@ -258,7 +270,9 @@ describe('EksCluster validation', () => {
     const cluster = new EksCluster(stack, 'Cluster', { vpc });
     const options = { modelName: 'm-one', instanceType: 'm7g.xlarge', architecture: 'arm64' as const, gpu: false };
     expect(() => cluster.addNodegroup(stack, 'A', { ...options, minSize: -1, maxSize: 2 })).toThrow(/ModelNodegroup: invalid minSize = -1/);
-    expect(() => cluster.addNodegroup(stack, 'B', { ...options, minSize: 3, maxSize: 2 })).toThrow(/ModelNodegroup: invalid maxSize = 2; .*at least minSize \(3\)/);
+    expect(() => cluster.addNodegroup(stack, 'B', { ...options, minSize: 3, maxSize: 2 })).toThrow(
+      /ModelNodegroup: invalid maxSize = 2; .*at least minSize \(3\)/,
+    );
     expect(() => cluster.addNodegroup(stack, 'C', { ...options, minSize: 1, maxSize: 1.5 })).toThrow(/ModelNodegroup: invalid maxSize = 1.5/);
   });
 });
@@ -267,7 +281,15 @@ describe('ModelNodegroup custom props', () => {
   test('rootVolumeSize overrides the default', () => {
     const { stack, vpc } = environment();
     const cluster = new EksCluster(stack, 'Cluster', { vpc });
-    cluster.addNodegroup(stack, 'Big', { modelName: 'm-one', instanceType: 'c7g.xlarge', architecture: 'arm64', gpu: false, minSize: 1, maxSize: 2, rootVolumeSize: Size.gibibytes(80) });
+    cluster.addNodegroup(stack, 'Big', {
+      modelName: 'm-one',
+      instanceType: 'c7g.xlarge',
+      architecture: 'arm64',
+      gpu: false,
+      minSize: 1,
+      maxSize: 2,
+      rootVolumeSize: Size.gibibytes(80),
+    });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 80 }) })] }),
     });

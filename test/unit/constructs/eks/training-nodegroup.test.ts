@@ -62,7 +62,9 @@ describe('TrainingNodegroup custom props', () => {
   test('on-demand, a warm node, a bigger volume', () => {
     const { template } = build({ instanceTypes: ['p4d.24xlarge'], maxSize: 2, spot: false, minSize: 1, rootVolumeSize: Size.gibibytes(500) });
     template.hasResourceProperties('AWS::EKS::Nodegroup', { CapacityType: 'ON_DEMAND', ScalingConfig: { MinSize: 1, DesiredSize: 1, MaxSize: 2 } });
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 500 }) })] }) });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 500 }) })] }),
+    });
   });
 });
 
@@ -70,7 +72,10 @@ describe('TrainingNodegroup validation', () => {
   test.each([
     [{ instanceTypes: [], maxSize: 1 }, /TrainingNodegroup: invalid instanceTypes = \[\]; at least one NVIDIA GPU instance type/],
     [{ instanceTypes: ['m7i.xlarge'], maxSize: 1 }, /TrainingNodegroup: invalid instanceTypes = "m7i.xlarge"; an NVIDIA GPU instance type: g4dn.xlarge/],
-    [{ instanceTypes: ['g5.2xlarge', 'g5.12xlarge'], maxSize: 1 }, /invalid instanceTypes = \["g5.2xlarge","g5.12xlarge"\]; types with the same number of GPUs \(got 1 and 4\)/],
+    [
+      { instanceTypes: ['g5.2xlarge', 'g5.12xlarge'], maxSize: 1 },
+      /invalid instanceTypes = \["g5.2xlarge","g5.12xlarge"\]; types with the same number of GPUs \(got 1 and 4\)/,
+    ],
     [{ instanceTypes: ['g5.xlarge'], maxSize: 0 }, /invalid maxSize = 0; a whole number of nodes, at least 1/],
     [{ instanceTypes: ['g5.xlarge'], maxSize: 2, minSize: 3 }, /invalid maxSize = 2; .*at least minSize \(3\)/],
     [{ instanceTypes: ['g5.xlarge'], maxSize: 2, minSize: -1 }, /invalid minSize = -1/],

@@ -7,7 +7,6 @@ import { LakehouseStorage } from '../../../../constructs/lakehouse';
 import { CHURN } from './churn-features';
 import { fastCdkContext } from '../../../support/cdk-context';
 
-
 function build(props: Partial<FeatureStoreProps> = {}) {
   const stack = new Stack(new App({ context: fastCdkContext() }), 'Platform');
   const lakehouse = new LakehouseStorage(stack, 'Lakehouse', { databaseNamePrefix: 'lake' });
@@ -60,7 +59,12 @@ describe('FeatureStore defaults', () => {
   test('the offline store role is trusted by SageMaker of this account only and may write only the feature-store prefix', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
-        Statement: [Match.objectLike({ Principal: { Service: 'sagemaker.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })],
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'sagemaker.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ],
       },
     });
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
@@ -76,7 +80,9 @@ describe('FeatureStore defaults', () => {
         ]),
       },
     });
-    template.hasResourceProperties('AWS::SageMaker::FeatureGroup', { RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FeatureStoreOfflineStoreRole'), 'Arn'] } });
+    template.hasResourceProperties('AWS::SageMaker::FeatureGroup', {
+      RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FeatureStoreOfflineStoreRole'), 'Arn'] },
+    });
   });
 
   test('groups are retained with the stack', () => {
@@ -90,7 +96,7 @@ describe('FeatureStore defaults', () => {
 });
 
 describe('FeatureStore grants and imports', () => {
-  test('grantWriteAll returns one iam.Grant holding every group\'s statements; an empty store gives a dropped grant', () => {
+  test("grantWriteAll returns one iam.Grant holding every group's statements; an empty store gives a dropped grant", () => {
     const { stack, store } = build();
     const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const grant = store.grantWriteAll(writer);
@@ -109,7 +115,10 @@ describe('FeatureStore grants and imports', () => {
     store.featureGroup('customer-churn-features').grantRead(reader);
     const template = Template.fromStack(stack);
     const groupArn = {
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':feature-group/customer-churn-features']],
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':feature-group/customer-churn-features'],
+      ],
     };
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^Writer') }],

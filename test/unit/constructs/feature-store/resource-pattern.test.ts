@@ -16,13 +16,17 @@ const KEY_ARN = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-
 function consumer() {
   const stack = new Stack(new App({ context: fastCdkContext() }), 'Consumer', { env: { account: '111122223333', region: 'us-east-1' } });
   const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-  const statementsOf = (grant: iam.Grant) => grant.principalStatements.map((statement) => stack.resolve(statement.toStatementJson()) as { Action: unknown; Resource: unknown });
+  const statementsOf = (grant: iam.Grant) =>
+    grant.principalStatements.map((statement) => stack.resolve(statement.toStatementJson()) as { Action: unknown; Resource: unknown });
   return { stack, role, statementsOf };
 }
 
 test('FeatureGroup.fromFeatureGroupAttributes: grantRead/grantWrite return one grant with the group and its online-store key', () => {
   const { stack, role, statementsOf } = consumer();
-  const group = FeatureGroup.fromFeatureGroupAttributes(stack, 'Churn', { featureGroupName: 'prod-churn', onlineStoreKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN) });
+  const group = FeatureGroup.fromFeatureGroupAttributes(stack, 'Churn', {
+    featureGroupName: 'prod-churn',
+    onlineStoreKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
+  });
   const groupArn = 'arn:aws:sagemaker:us-east-1:111122223333:feature-group/prod-churn';
   expect(group.featureGroupArn).toBe(groupArn);
   const write = group.grantWrite(role);
@@ -45,17 +49,30 @@ test('FeatureStore.fromFeatureStoreAttributes: the same physical definitions and
   const { stack, role } = consumer();
   const lakehouse = new LakehouseStorage(stack, 'Lake');
   const created = new FeatureStore(stack, 'Created', { featureGroups: [CHURN], lakehouse, goldDatabaseName: 'gold', groupNamePrefix: 'prod-' });
-  const imported = FeatureStore.fromFeatureStoreAttributes(stack, 'Imported', { featureGroups: [CHURN], lakehouse, groupNamePrefix: 'prod-', onlineStoreKey: created.onlineStoreKey });
+  const imported = FeatureStore.fromFeatureStoreAttributes(stack, 'Imported', {
+    featureGroups: [CHURN],
+    lakehouse,
+    groupNamePrefix: 'prod-',
+    onlineStoreKey: created.onlineStoreKey,
+  });
   expect(imported.physicalDefinitions()).toEqual(created.physicalDefinitions());
   expect(imported.offlineStorePrefix).toBe(created.offlineStorePrefix);
   const actions = (grant: iam.Grant) => grant.principalStatements.flatMap((statement) => statement.actions);
   expect(actions(imported.grantWriteAll(role))).toEqual(actions(created.grantWriteAll(role)));
   expect(actions(imported.grantOfflineWrite(role))).toEqual(actions(created.grantOfflineWrite(role)));
-  expect(actions(created.grantOfflineWrite(role))).toEqual(['sagemaker:DescribeFeatureGroup', 'kms:GenerateDataKey', 'kms:Decrypt', 's3:PutObject', 's3:AbortMultipartUpload']);
+  expect(actions(created.grantOfflineWrite(role))).toEqual([
+    'sagemaker:DescribeFeatureGroup',
+    'kms:GenerateDataKey',
+    'kms:Decrypt',
+    's3:PutObject',
+    's3:AbortMultipartUpload',
+  ]);
 });
 
 test('FeatureStore.fromFeatureStoreAttributes refuses two definitions with one name', () => {
   const { stack } = consumer();
   const lakehouse = new LakehouseStorage(stack, 'Lake');
-  expect(() => FeatureStore.fromFeatureStoreAttributes(stack, 'Twice', { featureGroups: [CHURN, CHURN], lakehouse })).toThrow(/FeatureStore: invalid featureGroups = "customer-churn-features"; feature group names must be unique/);
+  expect(() => FeatureStore.fromFeatureStoreAttributes(stack, 'Twice', { featureGroups: [CHURN, CHURN], lakehouse })).toThrow(
+    /FeatureStore: invalid featureGroups = "customer-churn-features"; feature group names must be unique/,
+  );
 });

@@ -11,7 +11,12 @@ const FEATURE_GROUPS = loadEnvironment(cdkContext().environments, 'dev').config.
 function build(props: Partial<FeatureMaterializationProps> = {}, featureGroups = FEATURE_GROUPS) {
   const fixture = dataPathFixture();
   const featureStore = new FeatureStore(fixture.stack, 'FeatureStore', { featureGroups, lakehouse: fixture.lakehouse, goldDatabaseName: 'gold' });
-  const materialization = new FeatureMaterialization(fixture.stack, 'MaterializeFeatures', { vpc: fixture.vpc, lakehouse: fixture.lakehouse, featureStore, ...props });
+  const materialization = new FeatureMaterialization(fixture.stack, 'MaterializeFeatures', {
+    vpc: fixture.vpc,
+    lakehouse: fixture.lakehouse,
+    featureStore,
+    ...props,
+  });
   return { ...fixture, featureStore, materialization };
 }
 
@@ -35,7 +40,9 @@ describe('FeatureMaterialization defaults', () => {
 
   test('triggered by Object Created under silver datasets/ only', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: Match.objectLike({ detail: { bucket: { name: [{ Ref: Match.stringLikeRegexp('^Silver') }] }, object: { key: [{ prefix: 'datasets/' }] } } }),
+      EventPattern: Match.objectLike({
+        detail: { bucket: { name: [{ Ref: Match.stringLikeRegexp('^Silver') }] }, object: { key: [{ prefix: 'datasets/' }] } },
+      }),
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })],
     });
   });
@@ -63,7 +70,12 @@ describe('FeatureMaterialization defaults', () => {
 
 describe('FeatureMaterialization custom props', () => {
   test('PutRecord concurrency, sizing and backlog age follow the props', () => {
-    const { stack, materialization, alerts } = build({ putRecordConcurrency: 64, memorySize: 2048, reservedConcurrentExecutions: 2, maxBacklogAge: Duration.hours(3) });
+    const { stack, materialization, alerts } = build({
+      putRecordConcurrency: 64,
+      memorySize: 2048,
+      reservedConcurrentExecutions: 2,
+      maxBacklogAge: Duration.hours(3),
+    });
     materialization.addAlarms(alerts);
     const template = Template.fromStack(stack);
     const fn = functionByDescription(template, /^Silver Parquet/);
@@ -75,11 +87,15 @@ describe('FeatureMaterialization custom props', () => {
 
 describe('FeatureMaterialization validation', () => {
   test.each([0, 257, 1.5])('putRecordConcurrency %p', (putRecordConcurrency) => {
-    expect(() => build({ putRecordConcurrency })).toThrow(new RegExp(`FeatureMaterialization: invalid putRecordConcurrency = ${putRecordConcurrency}; an integer from 1 to 256`));
+    expect(() => build({ putRecordConcurrency })).toThrow(
+      new RegExp(`FeatureMaterialization: invalid putRecordConcurrency = ${putRecordConcurrency}; an integer from 1 to 256`),
+    );
   });
 
   test('a feature store without groups has nothing to materialize', () => {
-    expect(() => build({}, [])).toThrow(/FeatureMaterialization: invalid featureStore = "TestStack\/FeatureStore"; a feature store with at least one feature group/);
+    expect(() => build({}, [])).toThrow(
+      /FeatureMaterialization: invalid featureStore = "TestStack\/FeatureStore"; a feature store with at least one feature group/,
+    );
   });
 
   test('a backlog age shorter than one alarm period', () => {

@@ -56,7 +56,9 @@ describe('Ingestion defaults', () => {
       AlarmDescription: Match.stringLikeRegexp('^Ingest trigger \\(TestStack\\)'),
     });
     const dlqId = stack.getLogicalId(ingestion.deadLetterQueue.node.defaultChild as never);
-    const onDlq = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) => JSON.stringify(alarm.Properties.Dimensions).includes(dlqId));
+    const onDlq = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+      JSON.stringify(alarm.Properties.Dimensions).includes(dlqId),
+    );
     expect(onDlq.map((alarm) => alarm.Properties.MetricName).sort()).toEqual(['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible']);
   });
 });
@@ -82,7 +84,9 @@ describe('Ingestion custom props', () => {
 
 describe('Ingestion validation', () => {
   test('a backlog age shorter than one alarm period', () => {
-    expect(() => build({ maxBacklogAge: Duration.minutes(2) })).toThrow(/Ingestion: invalid maxBacklogAge = "2 minutes"; at least 5 minutes \(one alarm period\)/);
+    expect(() => build({ maxBacklogAge: Duration.minutes(2) })).toThrow(
+      /Ingestion: invalid maxBacklogAge = "2 minutes"; at least 5 minutes \(one alarm period\)/,
+    );
   });
 
   test.each([512, 2.5, 128 * 1024 * 1024])('maxRecordBytes %p', (maxRecordBytes) => {

@@ -7,9 +7,19 @@ import { dataPathFixture, functionByDescription, permissionsOf } from './data-pa
 
 function build(props: Partial<ModelPromotionProps> = {}) {
   const fixture = dataPathFixture();
-  const modelRegistry = new ModelRegistry(fixture.stack, 'ModelRegistry', { modelNames: ['churn-classifier', 'fraud-scorer'], groupNamePrefix: 'test-', approvalMode: 'auto' });
+  const modelRegistry = new ModelRegistry(fixture.stack, 'ModelRegistry', {
+    modelNames: ['churn-classifier', 'fraud-scorer'],
+    groupNamePrefix: 'test-',
+    approvalMode: 'auto',
+  });
   const modelRepository = new ModelRepository(fixture.stack, 'Repository');
-  const promotion = new ModelPromotion(fixture.stack, 'PromoteModel', { vpc: fixture.vpc, lakehouse: fixture.lakehouse, modelRegistry, modelRepository, ...props });
+  const promotion = new ModelPromotion(fixture.stack, 'PromoteModel', {
+    vpc: fixture.vpc,
+    lakehouse: fixture.lakehouse,
+    modelRegistry,
+    modelRepository,
+    ...props,
+  });
   return { ...fixture, modelRegistry, modelRepository, promotion };
 }
 
@@ -41,7 +51,11 @@ describe('ModelPromotion defaults', () => {
   test("the registry's Approved rule (a child of the registry) invokes it, retrying for 24 hours, undeliverable events to its DLQ", () => {
     expect(promotion.approvedRule.node.scope).toBe(modelRegistry);
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Model Package State Change'], detail: { ModelPackageGroupName: ['test-churn-classifier', 'test-fraud-scorer'], ModelApprovalStatus: ['Approved'] } },
+      EventPattern: {
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Model Package State Change'],
+        detail: { ModelPackageGroupName: ['test-churn-classifier', 'test-fraud-scorer'], ModelApprovalStatus: ['Approved'] },
+      },
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] },
@@ -74,7 +88,9 @@ describe('ModelPromotion custom props', () => {
     const { stack } = build({ maxEventAge: Duration.hours(2), memorySize: 2048, timeout: Duration.minutes(15) });
     const template = Template.fromStack(stack);
     expect(functionByDescription(template, /^Approved model package/).props).toMatchObject({ MemorySize: 2048, Timeout: 900 });
-    template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 185 } })] });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 185 } })],
+    });
   });
 
   test('archiveLimits reach the handler, parsed back exactly as it reads them', () => {
@@ -92,6 +108,8 @@ describe('ModelPromotion validation', () => {
 
   test('archiveLimits with a value that is not a positive whole number', () => {
     const archiveLimits = { 'churn-classifier': { maxModelBytes: 0, maxExpandedBytes: 4096, maxEntries: 10, maxHeaderBytes: 512 } };
-    expect(() => build({ archiveLimits })).toThrow(/^ModelPromotion: invalid archiveLimits\.churn-classifier\.maxModelBytes = \{"maxModelBytes":0,.*; a positive whole number of bytes or entries/);
+    expect(() => build({ archiveLimits })).toThrow(
+      /^ModelPromotion: invalid archiveLimits\.churn-classifier\.maxModelBytes = \{"maxModelBytes":0,.*; a positive whole number of bytes or entries/,
+    );
   });
 });

@@ -38,7 +38,7 @@ describe('ObjectCreatedTrigger defaults', () => {
     });
   });
 
-  test('metricOldestMessageAge: the queue\'s oldest message age, maximum over 5 minutes', () => {
+  test("metricOldestMessageAge: the queue's oldest message age, maximum over 5 minutes", () => {
     const metric = trigger.metricOldestMessageAge();
     expect(metric).toMatchObject({ namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', statistic: 'Maximum' });
     expect(stack.resolve(metric.dimensions)).toEqual({ QueueName: { 'Fn::GetAtt': [queueId, 'QueueName'] } });
@@ -52,7 +52,11 @@ describe('ObjectCreatedTrigger defaults', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } } }),
+          Match.objectLike({
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
+          }),
         ]),
       },
     });

@@ -195,7 +195,7 @@ describe('PlatformFunction as a resource', () => {
   const [messagesAlarm, ageAlarm] = fn.addAlarms(alerts);
   const template = Template.fromStack(stack);
 
-  test('is IGrantable: a bucket grant lands in the role\'s one managed policy', () => {
+  test("is IGrantable: a bucket grant lands in the role's one managed policy", () => {
     expect(fn.grantPrincipal).toBe(fn.role);
     expect(grant.success).toBe(true);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
@@ -203,8 +203,11 @@ describe('PlatformFunction as a resource', () => {
     });
   });
 
-  test('metricErrors and metricThrottles: the function\'s Lambda metrics, summed over 5 minutes', () => {
-    for (const [metric, name] of [[fn.metricErrors(), 'Errors'], [fn.metricThrottles(), 'Throttles']] as const) {
+  test("metricErrors and metricThrottles: the function's Lambda metrics, summed over 5 minutes", () => {
+    for (const [metric, name] of [
+      [fn.metricErrors(), 'Errors'],
+      [fn.metricThrottles(), 'Throttles'],
+    ] as const) {
       expect(metric).toMatchObject({ namespace: 'AWS/Lambda', metricName: name, statistic: 'Sum' });
       expect(metric.period.toSeconds()).toBe(300);
       expect(stack.resolve(metric.dimensions)).toEqual({ FunctionName: { Ref: stack.getLogicalId(fn.cfnFunction) } });
@@ -226,7 +229,14 @@ describe('PlatformFunction in a stack with a concrete account and region', () =>
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
       const stack = new Stack(app, 'Concrete', { env: { account: '111122223333', region: 'eu-west-1' } });
       const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1, restrictDefaultSecurityGroup: false });
-      new PlatformFunction(stack, 'Fn', { entry: ECHO_ENTRY, description: 'concrete env', memorySize: 256, timeout: Duration.seconds(30), reservedConcurrentExecutions: 1, vpc });
+      new PlatformFunction(stack, 'Fn', {
+        entry: ECHO_ENTRY,
+        description: 'concrete env',
+        memorySize: 256,
+        timeout: Duration.seconds(30),
+        reservedConcurrentExecutions: 1,
+        vpc,
+      });
       try {
         app.synth();
       } catch {

@@ -30,14 +30,56 @@ describe('data-path metrics: what the handlers publish, with every dimension', (
   test.each([
     ['Ingestion.metricRowsIn', Ingestion.metricRowsIn('orders'), INGEST_SERVICE, INGEST_METRICS.rowsIn, { [DATASET_DIMENSION]: 'orders' }],
     ['Ingestion.metricRowsValid', Ingestion.metricRowsValid('orders'), INGEST_SERVICE, INGEST_METRICS.rowsValid, { [DATASET_DIMENSION]: 'orders' }],
-    ['Ingestion.metricRowsQuarantined', Ingestion.metricRowsQuarantined('orders'), INGEST_SERVICE, INGEST_METRICS.rowsQuarantined, { [DATASET_DIMENSION]: 'orders' }],
-    ['Ingestion.metricObjectsIngested', Ingestion.metricObjectsIngested('orders'), INGEST_SERVICE, INGEST_METRICS.objectsIngested, { [DATASET_DIMENSION]: 'orders' }],
+    [
+      'Ingestion.metricRowsQuarantined',
+      Ingestion.metricRowsQuarantined('orders'),
+      INGEST_SERVICE,
+      INGEST_METRICS.rowsQuarantined,
+      { [DATASET_DIMENSION]: 'orders' },
+    ],
+    [
+      'Ingestion.metricObjectsIngested',
+      Ingestion.metricObjectsIngested('orders'),
+      INGEST_SERVICE,
+      INGEST_METRICS.objectsIngested,
+      { [DATASET_DIMENSION]: 'orders' },
+    ],
     ['Ingestion.metricPoisonMessages', Ingestion.metricPoisonMessages(), INGEST_SERVICE, INGEST_METRICS.poisonMessages, {}],
-    ['FeatureMaterialization.metricRecordsFailed', FeatureMaterialization.metricRecordsFailed('churn'), MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordsFailed, { [FEATURE_GROUP_DIMENSION]: 'churn' }],
-    ['FeatureMaterialization.metricRecordsRejected', FeatureMaterialization.metricRecordsRejected('churn'), MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordsRejected, { [FEATURE_GROUP_DIMENSION]: 'churn' }],
-    ['FeatureMaterialization.metricRecordsWrittenOffline', FeatureMaterialization.metricRecordsWrittenOffline('churn'), MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordsWrittenOffline, { [FEATURE_GROUP_DIMENSION]: 'churn' }],
-    ['FeatureMaterialization.metricRecordRetries', FeatureMaterialization.metricRecordRetries('churn'), MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordRetries, { [FEATURE_GROUP_DIMENSION]: 'churn' }],
-    ['FeatureMaterialization.metricRecordsWrittenOnline', FeatureMaterialization.metricRecordsWrittenOnline('churn'), MATERIALIZE_SERVICE, MATERIALIZE_METRICS.recordsWrittenOnline, { [FEATURE_GROUP_DIMENSION]: 'churn' }],
+    [
+      'FeatureMaterialization.metricRecordsFailed',
+      FeatureMaterialization.metricRecordsFailed('churn'),
+      MATERIALIZE_SERVICE,
+      MATERIALIZE_METRICS.recordsFailed,
+      { [FEATURE_GROUP_DIMENSION]: 'churn' },
+    ],
+    [
+      'FeatureMaterialization.metricRecordsRejected',
+      FeatureMaterialization.metricRecordsRejected('churn'),
+      MATERIALIZE_SERVICE,
+      MATERIALIZE_METRICS.recordsRejected,
+      { [FEATURE_GROUP_DIMENSION]: 'churn' },
+    ],
+    [
+      'FeatureMaterialization.metricRecordsWrittenOffline',
+      FeatureMaterialization.metricRecordsWrittenOffline('churn'),
+      MATERIALIZE_SERVICE,
+      MATERIALIZE_METRICS.recordsWrittenOffline,
+      { [FEATURE_GROUP_DIMENSION]: 'churn' },
+    ],
+    [
+      'FeatureMaterialization.metricRecordRetries',
+      FeatureMaterialization.metricRecordRetries('churn'),
+      MATERIALIZE_SERVICE,
+      MATERIALIZE_METRICS.recordRetries,
+      { [FEATURE_GROUP_DIMENSION]: 'churn' },
+    ],
+    [
+      'FeatureMaterialization.metricRecordsWrittenOnline',
+      FeatureMaterialization.metricRecordsWrittenOnline('churn'),
+      MATERIALIZE_SERVICE,
+      MATERIALIZE_METRICS.recordsWrittenOnline,
+      { [FEATURE_GROUP_DIMENSION]: 'churn' },
+    ],
     ['ModelPromotion.metricPackagesPromoted', ModelPromotion.metricPackagesPromoted(), PROMOTE_SERVICE, PROMOTE_METRICS.packagesPromoted, {}],
     ['ModelPromotion.metricPackagesRejected', ModelPromotion.metricPackagesRejected(), PROMOTE_SERVICE, PROMOTE_METRICS.packagesRejected, {}],
   ])('%s', (_name, metric, service, metricName, dimensions) => {
@@ -46,7 +88,13 @@ describe('data-path metrics: what the handlers publish, with every dimension', (
 
   test('options override the statistic and period, never the dimensions', () => {
     const metric = Ingestion.metricRowsIn('orders', { statistic: 'Maximum', period: Duration.hours(1), dimensionsMap: { dataset: 'other' } });
-    expect(summary(metric)).toEqual({ namespace: METRICS_NAMESPACE, metricName: INGEST_METRICS.rowsIn, dimensions: { service: INGEST_SERVICE, dataset: 'orders' }, statistic: 'Maximum', period: 3600 });
+    expect(summary(metric)).toEqual({
+      namespace: METRICS_NAMESPACE,
+      metricName: INGEST_METRICS.rowsIn,
+      dimensions: { service: INGEST_SERVICE, dataset: 'orders' },
+      statistic: 'Maximum',
+      period: 3600,
+    });
   });
 
   test('a metric no handler publishes with that dimension set is refused, naming it', () => {
@@ -77,7 +125,6 @@ describe('PlatformFunction grants', () => {
 });
 
 describe('FeatureMaterialization takes a feature store another stack owns (FeatureStore.fromFeatureStoreAttributes)', () => {
-
   const { stack, vpc, lakehouse } = dataPathFixture();
   const featureStore = FeatureStore.fromFeatureStoreAttributes(stack, 'SharedFeatures', { featureGroups: [CHURN], lakehouse, groupNamePrefix: 'prod-' });
   const materialization = new FeatureMaterialization(stack, 'Materialize', { lakehouse, featureStore, vpc });

@@ -16,7 +16,13 @@ const CDK_JSON = join(REPO_ROOT, 'cdk.json');
 
 describe('synth:k8s arguments', () => {
   test('defaults: the CDK default environment, cdktf.out, cdk.json, no ingress CIDRs', () => {
-    expect(parseArguments([])).toEqual({ environment: undefined, outdir: 'cdktf.out', cdkJsonPath: 'cdk.json', ingressCidrs: [], internetFacingCertificateArn: undefined });
+    expect(parseArguments([])).toEqual({
+      environment: undefined,
+      outdir: 'cdktf.out',
+      cdkJsonPath: 'cdk.json',
+      ingressCidrs: [],
+      internetFacingCertificateArn: undefined,
+    });
   });
 
   test('--internet-facing-certificate takes an ACM certificate ARN', () => {
@@ -24,11 +30,7 @@ describe('synth:k8s arguments', () => {
     expect(parseArguments(['--internet-facing-certificate', arn]).internetFacingCertificateArn).toBe(arn);
   });
 
-  test.each([
-    [['-c', 'env=prod']],
-    [['--context', 'env=prod']],
-    [['--env', 'prod']],
-  ])('%j picks prod', (argv) => {
+  test.each([[['-c', 'env=prod']], [['--context', 'env=prod']], [['--env', 'prod']]])('%j picks prod', (argv) => {
     expect(parseArguments(argv).environment).toBe('prod');
   });
 
@@ -90,9 +92,13 @@ describe('synthKubernetes', () => {
     const cdk = Template.fromStack(serving);
 
     cdk.hasResourceProperties('AWS::EKS::Cluster', { Name: json.variable.cluster_name.default });
-    const associations = Object.values(cdk.findResources('AWS::EKS::PodIdentityAssociation')).map((r) => `${r.Properties.Namespace}/${r.Properties.ServiceAccount}`);
+    const associations = Object.values(cdk.findResources('AWS::EKS::PodIdentityAssociation')).map(
+      (r) => `${r.Properties.Namespace}/${r.Properties.ServiceAccount}`,
+    );
     expect(associations).toContain('kube-system/cluster-autoscaler');
-    const serviceAccounts = Object.values(json.resource.kubernetes_service_account_v1 as Record<string, { metadata: { name: string } }>).map((sa) => sa.metadata.name);
+    const serviceAccounts = Object.values(json.resource.kubernetes_service_account_v1 as Record<string, { metadata: { name: string } }>).map(
+      (sa) => sa.metadata.name,
+    );
     expect(k8s.models.map((m) => m.modelName)).toEqual(['fraud-scorer', 'doc-embedder']);
     for (const { modelName, sizing } of k8s.models) {
       expect(associations).toContain(`serving-${modelName}/${modelName}-server`);
@@ -114,7 +120,9 @@ describe('synthKubernetes', () => {
   });
 
   test('an unknown environment is a config error naming the known ones', () => {
-    expect(() => synthKubernetes({ environment: 'qa', outdir, cdkJsonPath: CDK_JSON, ingressCidrs: [] })).toThrow(/Unknown environment 'qa'.*dev, staging, prod/);
+    expect(() => synthKubernetes({ environment: 'qa', outdir, cdkJsonPath: CDK_JSON, ingressCidrs: [] })).toThrow(
+      /Unknown environment 'qa'.*dev, staging, prod/,
+    );
   });
 
   test('the CLI exits 2 on a bad flag and 1 on a bad config, writing nothing', () => {

@@ -9,7 +9,8 @@ import { REPO_ROOT } from '../../../support/cdk-context';
 import { prodEksSizing, resourceOf, synthJson, type TerraformJson } from './support';
 
 type EnvVar = { name: string; value: string };
-const containerEnv = (json: TerraformJson, model: string): EnvVar[] => resourceOf(json, 'kubernetes_deployment_v1', `${model}_`).spec.template.spec.container[0].env;
+const containerEnv = (json: TerraformJson, model: string): EnvVar[] =>
+  resourceOf(json, 'kubernetes_deployment_v1', `${model}_`).spec.template.spec.container[0].env;
 
 describe('inference capture on EKS (Terraform JSON)', () => {
   const json = JSON.parse(
@@ -24,7 +25,11 @@ describe('inference capture on EKS (Terraform JSON)', () => {
   ) as TerraformJson;
 
   test('a captured model gets its own fraction and the capture_destination variable (CDK output CaptureDestinationOutput)', () => {
-    expect(json.variable.capture_destination).toMatchObject({ type: 'string', nullable: false, description: expect.stringContaining('CaptureDestinationOutput') });
+    expect(json.variable.capture_destination).toMatchObject({
+      type: 'string',
+      nullable: false,
+      description: expect.stringContaining('CaptureDestinationOutput'),
+    });
     const env = containerEnv(json, 'fraud-scorer');
     expect(env).toContainEqual({ name: CAPTURE_ENV.sampleFraction, value: 'fraud-scorer=0.01' });
     expect(env).toContainEqual({ name: CAPTURE_ENV.destination, value: '${var.capture_destination}' });
@@ -38,7 +43,9 @@ describe('inference capture on EKS (Terraform JSON)', () => {
   });
 
   test('no captured model: no capture_destination variable to fill in', () => {
-    const none = JSON.parse(Testing.synth(new ServingKubernetesStack(Testing.app(), 'k8s', { models: [{ modelName: 'fraud-scorer', sizing: prodEksSizing('fraud-scorer') }] }))) as TerraformJson;
+    const none = JSON.parse(
+      Testing.synth(new ServingKubernetesStack(Testing.app(), 'k8s', { models: [{ modelName: 'fraud-scorer', sizing: prodEksSizing('fraud-scorer') }] })),
+    ) as TerraformJson;
     expect(none.variable.capture_destination).toBeUndefined();
   });
 
@@ -48,12 +55,19 @@ describe('inference capture on EKS (Terraform JSON)', () => {
   ])('ServingWorkload refuses %j', (capture, message) => {
     expect(() =>
       synthJson((scope) => {
-        new ServingWorkload(scope, 'w', { modelName: 'fraud-scorer', sizing: prodEksSizing('fraud-scorer'), image: 'i', modelRepositoryUri: 's3://r/models/', awsRegion: 'us-east-1', capture });
+        new ServingWorkload(scope, 'w', {
+          modelName: 'fraud-scorer',
+          sizing: prodEksSizing('fraud-scorer'),
+          image: 'i',
+          modelRepositoryUri: 's3://r/models/',
+          awsRegion: 'us-east-1',
+          capture,
+        });
       }),
     ).toThrow(message);
   });
 
-  test('synth:k8s prod takes the fraction from the model\'s drift block in cdk.json', () => {
+  test("synth:k8s prod takes the fraction from the model's drift block in cdk.json", () => {
     const outdir = mkdtempSync(join(tmpdir(), 'cdktf.outdir-'));
     try {
       const { stackName } = synthKubernetes({ environment: 'prod', outdir, cdkJsonPath: join(REPO_ROOT, 'cdk.json'), ingressCidrs: [] });

@@ -51,7 +51,9 @@ describe('ServingKubernetesStack defaults', () => {
 
   test('each model starts from the pin given as <model>_served_version (default none)', () => {
     expect(json.variable['fraud-scorer_served_version']).toMatchObject({ type: 'string', default: 'none' });
-    expect(resourceOf(json, 'kubernetes_deployment_v1', 'fraud-scorer_').spec.template.metadata.annotations['mlops.blueprint/served-model-version']).toBe('${var.fraud-scorer_served_version}');
+    expect(resourceOf(json, 'kubernetes_deployment_v1', 'fraud-scorer_').spec.template.metadata.annotations['mlops.blueprint/served-model-version']).toBe(
+      '${var.fraud-scorer_served_version}',
+    );
   });
 
   test('one workload per EKS model, wired to the image and repository variables', () => {
@@ -77,7 +79,7 @@ describe('ServingKubernetesStack defaults', () => {
     expect(spec.volume).toEqual([{ name: 'device-plugin', host_path: { path: '/var/lib/kubelet/device-plugins', type: 'Directory' } }]);
   });
 
-  test('the Cluster Autoscaler discovers this cluster\'s node groups with the pod-identity service account and least RBAC', () => {
+  test("the Cluster Autoscaler discovers this cluster's node groups with the pod-identity service account and least RBAC", () => {
     const deployment = resourceOf(json, 'kubernetes_deployment_v1', 'ClusterAutoscaler_');
     expect(deployment.metadata).toMatchObject({ name: 'cluster-autoscaler', namespace: 'kube-system' });
     const spec = deployment.spec.template.spec;
@@ -95,16 +97,27 @@ describe('ServingKubernetesStack defaults', () => {
     );
     expect(container.env).toEqual([{ name: 'AWS_REGION', value: '${var.aws_region}' }]);
     expect(container.security_context).toEqual({ allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ['ALL'] } });
-    expect(resourceOf(json, 'kubernetes_service_account_v1', 'ClusterAutoscaler_').metadata).toMatchObject({ name: 'cluster-autoscaler', namespace: 'kube-system' });
-    const rules = resourceOf(json, 'kubernetes_cluster_role_v1', 'ClusterAutoscaler_').rule as Array<{ resources: string[]; verbs: string[]; resource_names?: string[] }>;
+    expect(resourceOf(json, 'kubernetes_service_account_v1', 'ClusterAutoscaler_').metadata).toMatchObject({
+      name: 'cluster-autoscaler',
+      namespace: 'kube-system',
+    });
+    const rules = resourceOf(json, 'kubernetes_cluster_role_v1', 'ClusterAutoscaler_').rule as Array<{
+      resources: string[];
+      verbs: string[];
+      resource_names?: string[];
+    }>;
     expect(rules).toContainEqual({ api_groups: [''], resources: ['nodes'], verbs: ['watch', 'list', 'get', 'update'] });
     expect(rules.flatMap((rule) => rule.verbs)).not.toContain('*');
-    expect(resourceOf(json, 'kubernetes_cluster_role_binding_v1', 'ClusterAutoscaler_').subject).toEqual([{ kind: 'ServiceAccount', name: 'cluster-autoscaler', namespace: 'kube-system' }]);
+    expect(resourceOf(json, 'kubernetes_cluster_role_binding_v1', 'ClusterAutoscaler_').subject).toEqual([
+      { kind: 'ServiceAccount', name: 'cluster-autoscaler', namespace: 'kube-system' },
+    ]);
     expect(resourceOf(json, 'kubernetes_role_binding_v1', 'ClusterAutoscaler_').role_ref).toMatchObject({ kind: 'Role' });
   });
 
   test('an output per model names its in-cluster endpoint', () => {
-    expect(json.output?.['fraud-scorer-endpoint'].value).toMatch(/^http:\/\/model-server\.\$\{kubernetes_namespace_v1\.fraud-scorer_Namespace_\w+\.metadata\[0\]\.name\}\.svc\.cluster\.local:8080$/);
+    expect(json.output?.['fraud-scorer-endpoint'].value).toMatch(
+      /^http:\/\/model-server\.\$\{kubernetes_namespace_v1\.fraud-scorer_Namespace_\w+\.metadata\[0\]\.name\}\.svc\.cluster\.local:8080$/,
+    );
   });
 
   test('every model gets an internal NLB in the load-balancer subnets, open to the client CIDRs, and an output with its address', () => {
@@ -121,7 +134,9 @@ describe('ServingKubernetesStack defaults', () => {
         { ip_block: { cidr: '${element(split(",", var.load_balancer_subnet_cidrs), 1)}' } },
       ]);
       expect(json.output?.[`${model}-load-balancer-endpoint`].value).toMatch(
-        new RegExp(`^http://\\$\\{kubernetes_service_v1\\.${model}_LoadBalancerService_\\w+\\.status\\[0\\]\\.load_balancer\\[0\\]\\.ingress\\[0\\]\\.hostname\\}:8080$`),
+        new RegExp(
+          `^http://\\$\\{kubernetes_service_v1\\.${model}_LoadBalancerService_\\w+\\.status\\[0\\]\\.load_balancer\\[0\\]\\.ingress\\[0\\]\\.hostname\\}:8080$`,
+        ),
       );
     }
   });
@@ -150,7 +165,9 @@ describe('ServingKubernetesStack custom props', () => {
   test('the AMP scraper user may discover pods and GET /metrics, read-only', () => {
     const json = synth({ models: BOTH });
     const role = resourceOf(json, 'kubernetes_cluster_role_v1', 'MetricsCollector');
-    expect(role.rule.flatMap((rule: { verbs: string[] }) => rule.verbs).every((verb: string) => ['describe', 'get', 'list', 'watch'].includes(verb))).toBe(true);
+    expect(role.rule.flatMap((rule: { verbs: string[] }) => rule.verbs).every((verb: string) => ['describe', 'get', 'list', 'watch'].includes(verb))).toBe(
+      true,
+    );
     expect(role.rule).toContainEqual(expect.objectContaining({ non_resource_urls: ['/metrics'], verbs: ['get'] }));
     const binding = resourceOf(json, 'kubernetes_cluster_role_binding_v1', 'MetricsCollector');
     expect(binding.subject).toEqual([{ kind: 'User', name: 'aps-collector-user', api_group: 'rbac.authorization.k8s.io' }]);
@@ -167,7 +184,10 @@ describe('ServingKubernetesStack custom props', () => {
     const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555';
     const json = synth({ models: BOTH, internetFacingCertificateArn: certificateArn, loadBalancerZones: 3 });
     const service = resourceOf(json, 'kubernetes_service_v1', 'fraud-scorer_LoadBalancerService');
-    expect(service.metadata.annotations).toMatchObject({ 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing', 'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': certificateArn });
+    expect(service.metadata.annotations).toMatchObject({
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+      'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': certificateArn,
+    });
     expect(service.spec.port).toEqual([{ name: 'https', port: 443, target_port: 'http', protocol: 'TCP' }]);
     expect(json.variable.load_balancer_subnet_ids.description).toMatch(/public subnets/);
     expect(resourceOf(json, 'kubernetes_network_policy_v1', 'fraud-scorer_').spec.ingress[0].from).toHaveLength(4);

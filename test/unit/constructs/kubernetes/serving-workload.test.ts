@@ -152,13 +152,20 @@ describe('ServingWorkload defaults (CPU model, HA)', () => {
     const deployment = resourceOf(json, 'kubernetes_deployment_v1');
     expect(deployment.spec.replicas).toBe(String(CPU.minReplicas));
     expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rolling_update: { max_surge: '1', max_unavailable: '0' } });
-    expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics' });
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '8080',
+      'prometheus.io/path': '/metrics',
+    });
   });
 
   test('the pin is a pod template annotation the container reads as SERVED_MODEL_VERSION; Terraform sets it once and then leaves it to the rollout', () => {
     const deployment = resourceOf(json, 'kubernetes_deployment_v1');
     expect(deployment.spec.template.metadata.annotations['mlops.blueprint/served-model-version']).toBe('none');
-    expect(container(json).env).toContainEqual({ name: 'SERVED_MODEL_VERSION', value_from: { field_ref: { field_path: "metadata.annotations['mlops.blueprint/served-model-version']" } } });
+    expect(container(json).env).toContainEqual({
+      name: 'SERVED_MODEL_VERSION',
+      value_from: { field_ref: { field_path: "metadata.annotations['mlops.blueprint/served-model-version']" } },
+    });
     expect(deployment.lifecycle).toEqual({
       ignore_changes: ['spec[0].replicas', 'metadata[0].annotations', 'spec[0].template[0].metadata[0].annotations["mlops.blueprint/served-model-version"]'],
     });
@@ -210,7 +217,9 @@ describe('ServingWorkload defaults (CPU model, HA)', () => {
     ]);
     expect(spec.egress).toEqual([
       {
-        to: [{ namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'kube-system' } }, pod_selector: { match_labels: { 'k8s-app': 'kube-dns' } } }],
+        to: [
+          { namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'kube-system' } }, pod_selector: { match_labels: { 'k8s-app': 'kube-dns' } } },
+        ],
         ports: [
           { port: '53', protocol: 'UDP' },
           { port: '53', protocol: 'TCP' },
@@ -322,7 +331,11 @@ describe('ServingWorkload load balancer (EKS Auto Mode NLB)', () => {
 
   test('internet-facing: TLS on 443 only, with the certificate and the TLS 1.3 policy', () => {
     const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-1111-2222-333344445555';
-    const service = resourceOf(synth({ loadBalancer: { ...INTERNAL, internetFacing: true, certificateArn } }), 'kubernetes_service_v1', 'W_LoadBalancerService');
+    const service = resourceOf(
+      synth({ loadBalancer: { ...INTERNAL, internetFacing: true, certificateArn } }),
+      'kubernetes_service_v1',
+      'W_LoadBalancerService',
+    );
     expect(service.spec.port).toEqual([{ name: 'https', port: 443, target_port: 'http', protocol: 'TCP' }]);
     expect(service.metadata.annotations).toMatchObject({
       [`${ANNOTATION}-scheme`]: 'internet-facing',
@@ -333,7 +346,11 @@ describe('ServingWorkload load balancer (EKS Auto Mode NLB)', () => {
   });
 
   test.each([
-    ['internet-facing without a certificate', { ...INTERNAL, internetFacing: true }, /invalid loadBalancer.certificateArn = undefined; an ACM certificate ARN: an internet-facing load balancer serves TLS only/],
+    [
+      'internet-facing without a certificate',
+      { ...INTERNAL, internetFacing: true },
+      /invalid loadBalancer.certificateArn = undefined; an ACM certificate ARN: an internet-facing load balancer serves TLS only/,
+    ],
     ['no client CIDR', { ...INTERNAL, clientCidrs: [] }, /invalid loadBalancer.clientCidrs = \[\]; at least one CIDR block/],
   ] as Array<[string, ServingLoadBalancerProps, RegExp]>)('%s is rejected', (_label, loadBalancer, message) => {
     expect(() => synth({ loadBalancer })).toThrow(message);

@@ -3,7 +3,14 @@ import { RENDEZVOUS_PORT, ServingKubernetesStack, TrainingJob, type TrainingJobP
 import { countOf, prodEksSizing, resourceOf, synthJson, type TerraformJson } from './support';
 
 const IMAGE = '111122223333.dkr.ecr.us-east-1.amazonaws.com/mlops-reference-trainer@sha256:' + 'ab'.repeat(32);
-const RUN: TrainingJobProps = { runName: 'churn-2026-11-30', image: IMAGE, nodes: 2, gpusPerNode: 1, volumeClaimName: 'training-fsx', dataPath: 'datasets/dataset=customer-events' };
+const RUN: TrainingJobProps = {
+  runName: 'churn-2026-11-30',
+  image: IMAGE,
+  nodes: 2,
+  gpusPerNode: 1,
+  volumeClaimName: 'training-fsx',
+  dataPath: 'datasets/dataset=customer-events',
+};
 
 function stackJson(props: ConstructorParameters<typeof ServingKubernetesStack>[2]): TerraformJson {
   return JSON.parse(Testing.synth(new ServingKubernetesStack(Testing.app(), 'k8s', props))) as TerraformJson;
@@ -28,13 +35,19 @@ describe('the training side of the Kubernetes stack', () => {
     });
   });
 
-  test('the trainer service account has no API token, and traffic enters only from the namespace\'s own pods', () => {
-    expect(resourceOf(json, 'kubernetes_service_account_v1', 'Training_')).toMatchObject({ metadata: { name: 'trainer' }, automount_service_account_token: false });
+  test("the trainer service account has no API token, and traffic enters only from the namespace's own pods", () => {
+    expect(resourceOf(json, 'kubernetes_service_account_v1', 'Training_')).toMatchObject({
+      metadata: { name: 'trainer' },
+      automount_service_account_token: false,
+    });
     const policy = resourceOf(json, 'kubernetes_network_policy_v1', 'Training_').spec;
     expect(policy.pod_selector).toEqual({});
     expect(policy.policy_types).toEqual(['Ingress', 'Egress']);
     expect(policy.ingress).toEqual([{ from: [{ pod_selector: {} }] }]);
-    expect(policy.egress).toContainEqual({ to: [{ ip_block: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ port: '443', protocol: 'TCP' }] });
+    expect(policy.egress).toContainEqual({
+      to: [{ ip_block: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }],
+      ports: [{ port: '443', protocol: 'TCP' }],
+    });
   });
 
   test('PriorityClasses: serving above training; training never preempts; neither is the cluster default', () => {
@@ -98,10 +111,21 @@ describe('TrainingJob: one distributed run', () => {
     expect(pod.subdomain).toMatch(/^\$\{kubernetes_service_v1\.run_Rendezvous_\w+\.metadata\[0\]\.name\}$/);
     expect(job.spec.template.metadata.labels['mlops.blueprint/training-run']).toBe('churn-2026-11-30');
     expect(container.command).toEqual([
-      'python', '-m', 'torch.distributed.run', '--nnodes=2', '--nproc-per-node=1', '--node-rank=$(NODE_RANK)',
-      '--master-addr=churn-2026-11-30-0.churn-2026-11-30', `--master-port=${RENDEZVOUS_PORT}`, '-m', 'trainer.train',
+      'python',
+      '-m',
+      'torch.distributed.run',
+      '--nnodes=2',
+      '--nproc-per-node=1',
+      '--node-rank=$(NODE_RANK)',
+      '--master-addr=churn-2026-11-30-0.churn-2026-11-30',
+      `--master-port=${RENDEZVOUS_PORT}`,
+      '-m',
+      'trainer.train',
     ]);
-    expect(container.env).toContainEqual({ name: 'NODE_RANK', value_from: { field_ref: { field_path: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } });
+    expect(container.env).toContainEqual({
+      name: 'NODE_RANK',
+      value_from: { field_ref: { field_path: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } },
+    });
   });
 
   test('GPU limits equal requests; the pod selects the training nodes and tolerates their GPU taint; training priority', () => {
@@ -117,7 +141,13 @@ describe('TrainingJob: one distributed run', () => {
   });
 
   test('non-root, read-only root filesystem, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp', () => {
-    expect(pod.security_context).toEqual({ run_as_non_root: true, run_as_user: '1000', run_as_group: '1000', fs_group: '1000', seccomp_profile: { type: 'RuntimeDefault' } });
+    expect(pod.security_context).toEqual({
+      run_as_non_root: true,
+      run_as_user: '1000',
+      run_as_group: '1000',
+      fs_group: '1000',
+      seccomp_profile: { type: 'RuntimeDefault' },
+    });
     expect(container.security_context).toEqual({
       run_as_non_root: true,
       allow_privilege_escalation: false,

@@ -217,7 +217,9 @@ describe('LakehouseStorage with custom props', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::KMS::Key', 0);
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn } })] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn } })],
+      },
     });
   });
 
@@ -229,10 +231,22 @@ describe('LakehouseStorage with custom props', () => {
 
 describe('LakehouseStorage validation', () => {
   test.each<[string, LakehouseStorageProps, RegExp]>([
-    ['autoDeleteObjects without DESTROY', { autoDeleteObjects: true }, /LakehouseStorage: invalid autoDeleteObjects = true; only allowed with removalPolicy DESTROY/],
-    ['IA before 30 days', { bronzeInfrequentAccessAfter: Duration.days(10) }, /invalid bronzeInfrequentAccessAfter = "10 days"; S3 moves objects to Standard-IA after at least 30 days/],
+    [
+      'autoDeleteObjects without DESTROY',
+      { autoDeleteObjects: true },
+      /LakehouseStorage: invalid autoDeleteObjects = true; only allowed with removalPolicy DESTROY/,
+    ],
+    [
+      'IA before 30 days',
+      { bronzeInfrequentAccessAfter: Duration.days(10) },
+      /invalid bronzeInfrequentAccessAfter = "10 days"; S3 moves objects to Standard-IA after at least 30 days/,
+    ],
     ['silver IA before 30 days', { silverInfrequentAccessAfter: Duration.days(29) }, /invalid silverInfrequentAccessAfter = "29 days"/],
-    ['archive before IA', { bronzeArchiveAfter: Duration.days(30) }, /invalid bronzeArchiveAfter = "30 days"; must be later than bronzeInfrequentAccessAfter \(30 days\)/],
+    [
+      'archive before IA',
+      { bronzeArchiveAfter: Duration.days(30) },
+      /invalid bronzeArchiveAfter = "30 days"; must be later than bronzeInfrequentAccessAfter \(30 days\)/,
+    ],
     ['quarantine prefix without slash', { quarantinePrefix: 'quarantine' }, /invalid quarantinePrefix = "quarantine"; a key prefix/],
     ['database prefix with hyphens', { databaseNamePrefix: 'my-lake' }, /invalid databaseNamePrefix = "my-lake"; lower-case letters, digits and underscores/],
     ['workgroup with spaces', { workGroupName: 'my group' }, /invalid workGroupName = "my group"/],

@@ -24,13 +24,23 @@ describe('an imported lakehouse grants with its key', () => {
   const roleFor = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   const role = roleFor('Role');
   const policyOf = (grantee: iam.Role) =>
-    (stack.resolve((grantee.node.findChild('DefaultPolicy') as iam.Policy).document.toJSON()) as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement;
-  const statementsOf = (grant: iam.Grant) => grant.principalStatements.map((statement) => stack.resolve(statement.toStatementJson()) as { Action: string[]; Resource: unknown });
+    (
+      stack.resolve((grantee.node.findChild('DefaultPolicy') as iam.Policy).document.toJSON()) as {
+        Statement: Array<{ Action: string | string[]; Resource: unknown }>;
+      }
+    ).Statement;
+  const statementsOf = (grant: iam.Grant) =>
+    grant.principalStatements.map((statement) => stack.resolve(statement.toStatementJson()) as { Action: string[]; Resource: unknown });
 
   test.each([
     ['grantRead', (grantee: iam.Role) => lake.grantRead('silver', grantee, 'datasets/*'), ['kms:Decrypt'], 's3:GetObject*'],
     ['grantWrite', (grantee: iam.Role) => lake.grantWrite('gold', grantee), ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'], 's3:PutObject'],
-    ['grantReadWrite', (grantee: iam.Role) => lake.grantReadWrite('bronze', grantee), ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'], 's3:GetObject*'],
+    [
+      'grantReadWrite',
+      (grantee: iam.Role) => lake.grantReadWrite('bronze', grantee),
+      ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+      's3:GetObject*',
+    ],
   ])('%s returns one successful iam.Grant with the bucket statement; the key statement lands beside it', (name, grantOn, keyActions, objectAction) => {
     const grantee = roleFor(`${name}Role`);
     const grant = grantOn(grantee);

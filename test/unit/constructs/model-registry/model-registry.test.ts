@@ -28,7 +28,10 @@ describe('ModelRegistry defaults (manual approval)', () => {
     expect(registry.groupNamePrefix).toBe('');
     expect(registry.groupName('churn-classifier')).toBe('churn-classifier');
     template.resourceCountIs('AWS::SageMaker::ModelPackageGroup', 2);
-    template.hasResource('AWS::SageMaker::ModelPackageGroup', { Properties: Match.objectLike({ ModelPackageGroupName: 'churn-classifier' }), DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::SageMaker::ModelPackageGroup', {
+      Properties: Match.objectLike({ ModelPackageGroupName: 'churn-classifier' }),
+      DeletionPolicy: 'Retain',
+    });
     template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'fraud-scorer' });
   });
 
@@ -60,7 +63,10 @@ describe('ModelRegistry defaults (manual approval)', () => {
             Principal: { AWS: '*' },
             Action: ['sagemaker:UpdateModelPackage', 'sagemaker:CreateModelPackage'],
             Resource: packagesOf('churn-classifier'),
-            Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'Approved' }, ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [approverId, 'Arn'] } } },
+            Condition: {
+              StringEquals: { 'sagemaker:ModelApprovalStatus': 'Approved' },
+              ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [approverId, 'Arn'] } },
+            },
           },
         ],
         Version: '2012-10-17',
@@ -76,7 +82,9 @@ describe('ModelRegistry defaults (manual approval)', () => {
 
   test('manual mode: grantApprove is refused with the reason', () => {
     const role = new iam.Role(stack, 'Gate', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
-    expect(() => registry.grantApprove(role)).toThrow(/invalid approvalMode = "manual"; grantApprove is for auto mode; in manual mode only approverRole approves/);
+    expect(() => registry.grantApprove(role)).toThrow(
+      /invalid approvalMode = "manual"; grantApprove is for auto mode; in manual mode only approverRole approves/,
+    );
   });
 
   test('no cross-account reader, and no rule until onPackageApproved', () => {
@@ -95,7 +103,12 @@ describe('ModelRegistry with custom props', () => {
     expect(JSON.stringify(template.findResources('AWS::SageMaker::ModelPackageGroup'))).not.toContain('ModelPackageGroupPolicy');
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: [Match.objectLike({ Action: ['sagemaker:DescribeModelPackage', 'sagemaker:UpdateModelPackage'], Resource: [packagesOf('churn-classifier'), packagesOf('fraud-scorer')] })],
+        Statement: [
+          Match.objectLike({
+            Action: ['sagemaker:DescribeModelPackage', 'sagemaker:UpdateModelPackage'],
+            Resource: [packagesOf('churn-classifier'), packagesOf('fraud-scorer')],
+          }),
+        ],
       },
     });
   });
@@ -108,7 +121,10 @@ describe('ModelRegistry with custom props', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
-          Match.objectLike({ Action: 'sagemaker:CreateModelPackage', Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' } } }),
+          Match.objectLike({
+            Action: 'sagemaker:CreateModelPackage',
+            Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'PendingManualApproval' } },
+          }),
           Match.objectLike({ Action: 'sagemaker:DescribeModelPackage', Resource: [packagesOf('churn-classifier'), packagesOf('fraud-scorer')] }),
         ],
       },
@@ -134,12 +150,18 @@ describe('ModelRegistry with custom props', () => {
     });
   });
 
-  test('onPackageApproved: a rule on the groups\' Approved packages, with the given target', () => {
+  test("onPackageApproved: a rule on the groups' Approved packages, with the given target", () => {
     const stack = new Stack(new App({ context: fastCdkContext() }), 'Promotion');
-    const fn = new lambda.Function(stack, 'Promote', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
+    const fn = new lambda.Function(stack, 'Promote', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+    });
     const dlq = new sqs.Queue(stack, 'Dlq');
     const registry = new ModelRegistry(stack, 'ModelRegistry', { modelNames: ['churn-classifier'], approvalMode: 'auto' });
-    registry.onPackageApproved('ApprovedRule', { target: new targets.LambdaFunction(fn, { deadLetterQueue: dlq, maxEventAge: Duration.hours(2), retryAttempts: 185 }) });
+    registry.onPackageApproved('ApprovedRule', {
+      target: new targets.LambdaFunction(fn, { deadLetterQueue: dlq, maxEventAge: Duration.hours(2), retryAttempts: 185 }),
+    });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
@@ -161,7 +183,11 @@ describe('ModelRegistry with custom props', () => {
 
 describe('ModelRegistry with groupNamePrefix', () => {
   const stack = new Stack(new App({ context: fastCdkContext() }), 'Scoped');
-  const fn = new lambda.Function(stack, 'Promote', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
+  const fn = new lambda.Function(stack, 'Promote', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+  });
   const registry = new ModelRegistry(stack, 'ModelRegistry', {
     modelNames: ['churn-classifier', 'fraud-scorer'],
     groupNamePrefix: 'dev-',
@@ -173,7 +199,10 @@ describe('ModelRegistry with groupNamePrefix', () => {
   registry.grantDescribe(reader);
   const template = Template.fromStack(stack);
   const groupArnOf = (group: string) => ({
-    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:model-package-group/${group}`]],
+    'Fn::Join': [
+      '',
+      ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:model-package-group/${group}`],
+    ],
   });
 
   test('groups are named <prefix><model>; construct IDs stay per model', () => {
@@ -181,7 +210,9 @@ describe('ModelRegistry with groupNamePrefix', () => {
     expect(registry.modelNamesByGroup()).toEqual({ 'dev-churn-classifier': 'churn-classifier', 'dev-fraud-scorer': 'fraud-scorer' });
     template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'dev-churn-classifier' });
     template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', { ModelPackageGroupName: 'dev-fraud-scorer' });
-    expect(Object.keys(template.findResources('AWS::SageMaker::ModelPackageGroup')).every((id) => /^ModelRegistryGroup(ChurnClassifier|FraudScorer)/.test(id))).toBe(true);
+    expect(
+      Object.keys(template.findResources('AWS::SageMaker::ModelPackageGroup')).every((id) => /^ModelRegistryGroup(ChurnClassifier|FraudScorer)/.test(id)),
+    ).toBe(true);
   });
 
   test('the Approved rule matches the group names, not the model names', () => {
@@ -192,7 +223,9 @@ describe('ModelRegistry with groupNamePrefix', () => {
 
   test('ARNs in the approver policy, the deny, the cross-account reader statement and grants name the groups', () => {
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Sid: 'ApproveModelPackages', Resource: [packagesOf('dev-churn-classifier'), packagesOf('dev-fraud-scorer')] })] },
+      PolicyDocument: {
+        Statement: [Match.objectLike({ Sid: 'ApproveModelPackages', Resource: [packagesOf('dev-churn-classifier'), packagesOf('dev-fraud-scorer')] })],
+      },
     });
     template.hasResourceProperties('AWS::SageMaker::ModelPackageGroup', {
       ModelPackageGroupName: 'dev-fraud-scorer',
@@ -204,7 +237,11 @@ describe('ModelRegistry with groupNamePrefix', () => {
       },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Action: 'sagemaker:DescribeModelPackage', Resource: [packagesOf('dev-churn-classifier'), packagesOf('dev-fraud-scorer')] })] },
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Action: 'sagemaker:DescribeModelPackage', Resource: [packagesOf('dev-churn-classifier'), packagesOf('dev-fraud-scorer')] }),
+        ],
+      },
     });
     expect(JSON.stringify(template.toJSON())).not.toMatch(/:model-package\/(churn-classifier|fraud-scorer)\//);
   });
@@ -219,9 +256,15 @@ describe('ModelRegistry validation', () => {
     [{ modelNames: ['bad_name'] }, /invalid modelNames = "bad_name"; letters, digits and hyphens/],
     [{ modelNames: ['a', 'a'] }, /invalid modelNames = "a"; each model once/],
     [{ productionReaderAccountId: '1234' }, /invalid productionReaderAccountId = "1234"; a 12-digit AWS account ID/],
-    [{ groupNamePrefix: 'dev_' }, /invalid groupNamePrefix = "dev_"; with model churn-classifier the group name would be "dev_churn-classifier" \(20 characters\); group names are letters, digits and hyphens/],
+    [
+      { groupNamePrefix: 'dev_' },
+      /invalid groupNamePrefix = "dev_"; with model churn-classifier the group name would be "dev_churn-classifier" \(20 characters\); group names are letters, digits and hyphens/,
+    ],
     [{ groupNamePrefix: '-' }, /invalid groupNamePrefix = "-"; with model churn-classifier the group name would be "-churn-classifier"/],
-    [{ groupNamePrefix: `${'e'.repeat(48)}-` }, /invalid groupNamePrefix = "e{48}-"; with model churn-classifier the group name would be "e{48}-churn-classifier" \(65 characters\); .* at most 63 characters/],
+    [
+      { groupNamePrefix: `${'e'.repeat(48)}-` },
+      /invalid groupNamePrefix = "e{48}-"; with model churn-classifier the group name would be "e{48}-churn-classifier" \(65 characters\); .* at most 63 characters/,
+    ],
   ])('%o is rejected', (overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
   });
@@ -230,7 +273,8 @@ describe('ModelRegistry validation', () => {
 describe('ModelRegistry approvers', () => {
   test('role ARNs and an IAM Identity Center permission set: one trust statement each, the permission set bound to its provisioned role', () => {
     const { stack, registry } = build({ approvers: approverPrincipals({ roleArns: [RELEASE_MANAGERS], ssoPermissionSetName: 'MLReleaseManager' }) });
-    const trust = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(registry.approverRole!.node.defaultChild as never)].Properties.AssumeRolePolicyDocument;
+    const trust =
+      Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(registry.approverRole!.node.defaultChild as never)].Properties.AssumeRolePolicyDocument;
     expect(trust.Statement).toEqual([
       { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: RELEASE_MANAGERS } },
       {
@@ -239,7 +283,18 @@ describe('ModelRegistry approvers', () => {
         Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
         Condition: {
           ArnLike: {
-            'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_MLReleaseManager_*']] },
+            'aws:PrincipalArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':iam::',
+                  { Ref: 'AWS::AccountId' },
+                  ':role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_MLReleaseManager_*',
+                ],
+              ],
+            },
           },
         },
       },
@@ -248,16 +303,26 @@ describe('ModelRegistry approvers', () => {
 
   test('manual mode without approvers, and approvers in auto mode, are refused', () => {
     expect(() => build({ approvers: [] })).toThrow(/ModelRegistry: invalid approvers = "\[\]"; manual approval mode needs at least one principal/);
-    expect(() => build({ approvalMode: 'auto', approvers: [new iam.ArnPrincipal(RELEASE_MANAGERS)] })).toThrow(/invalid approvers = "1 principal\(s\)"; only used in manual approval mode/);
+    expect(() => build({ approvalMode: 'auto', approvers: [new iam.ArnPrincipal(RELEASE_MANAGERS)] })).toThrow(
+      /invalid approvers = "1 principal\(s\)"; only used in manual approval mode/,
+    );
   });
 });
 
 describe('ModelRegistry.fromModelRegistryAttributes', () => {
   const stack = new Stack(new App({ context: fastCdkContext() }), 'Consumer');
-  const registry = ModelRegistry.fromModelRegistryAttributes(stack, 'Shared', { modelNames: ['churn-classifier'], groupNamePrefix: 'prod-', approvalMode: 'auto' });
+  const registry = ModelRegistry.fromModelRegistryAttributes(stack, 'Shared', {
+    modelNames: ['churn-classifier'],
+    groupNamePrefix: 'prod-',
+    approvalMode: 'auto',
+  });
   const gate = new iam.Role(stack, 'Gate', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   const grants = [registry.grantDescribe(gate), registry.grantRegister(gate), registry.grantApprove(gate)];
-  const fn = new lambda.Function(stack, 'Promote', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
+  const fn = new lambda.Function(stack, 'Promote', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler=async()=>{}'),
+  });
   const rule = registry.onPackageApproved('ApprovedRule', { target: new targets.LambdaFunction(fn) });
   const template = Template.fromStack(stack);
 
@@ -276,11 +341,15 @@ describe('ModelRegistry.fromModelRegistryAttributes', () => {
 
   test('the Approved rule works on an imported registry too', () => {
     expect(rule.node.scope).toBe(registry);
-    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: { ModelPackageGroupName: ['prod-churn-classifier'], ModelApprovalStatus: ['Approved'] } }) });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: { ModelPackageGroupName: ['prod-churn-classifier'], ModelApprovalStatus: ['Approved'] } }),
+    });
   });
 
   test('names are checked, and an imported manual registry refuses grantApprove', () => {
-    expect(() => ModelRegistry.fromModelRegistryAttributes(stack, 'Bad', { modelNames: ['has space'] })).toThrow(/ModelRegistry: invalid modelNames = "has space"/);
+    expect(() => ModelRegistry.fromModelRegistryAttributes(stack, 'Bad', { modelNames: ['has space'] })).toThrow(
+      /ModelRegistry: invalid modelNames = "has space"/,
+    );
     const manual = ModelRegistry.fromModelRegistryAttributes(stack, 'Manual', { modelNames: ['churn-classifier'] });
     expect(() => manual.grantApprove(gate)).toThrow(/invalid approvalMode = "manual"/);
   });

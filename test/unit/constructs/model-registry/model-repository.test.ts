@@ -20,10 +20,14 @@ describe('ModelRepository defaults', () => {
 
   test('models live under models/ in a KMS-encrypted, versioned, logged bucket with its own rotating key', () => {
     expect(repository.prefix).toBe('models/');
-    expect(stack.resolve(repository.repositoryUri)).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/^ModelRepositoryBucket/) }, '/models/']] });
+    expect(stack.resolve(repository.repositoryUri)).toEqual({
+      'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/^ModelRepositoryBucket/) }, '/models/']],
+    });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })],
+      },
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'model-repository/' }),
       LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } })] },
@@ -71,7 +75,12 @@ describe('ModelRepository defaults', () => {
 
 describe('ModelRepository with custom props', () => {
   test('prefix, version expiry and removal follow the props', () => {
-    const { stack, repository } = build({ prefix: 'serving/onnx/', noncurrentVersionExpiration: Duration.days(5), removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+    const { stack, repository } = build({
+      prefix: 'serving/onnx/',
+      noncurrentVersionExpiration: Duration.days(5),
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
+    });
     const template = Template.fromStack(stack);
     expect(repository.prefix).toBe('serving/onnx/');
     template.hasResourceProperties('AWS::S3::Bucket', {

@@ -64,11 +64,16 @@ describe.each(environmentNames())('%s dashboards', (environment) => {
     }
   });
 
-  test('the data dashboard queries the data-path constructs\' metrics, those PlatformAlarms alarms on (same dimensions and statistic)', () => {
+  test("the data dashboard queries the data-path constructs' metrics, those PlatformAlarms alarms on (same dimensions and statistic)", () => {
     const data = dashboards.find((d) => d.uid === `mlops-${name}-data`)!;
     const queries = panelsOf(data.json).flatMap((panel) => (panel.targets as Array<Record<string, any>>).filter((target) => target.metricName));
     const expected = [
-      ...input.datasets.flatMap((dataset) => [Ingestion.metricRowsIn(dataset), Ingestion.metricRowsValid(dataset), Ingestion.metricRowsQuarantined(dataset), Ingestion.metricObjectsIngested(dataset)]),
+      ...input.datasets.flatMap((dataset) => [
+        Ingestion.metricRowsIn(dataset),
+        Ingestion.metricRowsValid(dataset),
+        Ingestion.metricRowsQuarantined(dataset),
+        Ingestion.metricObjectsIngested(dataset),
+      ]),
       ...input.featureGroups.flatMap((group) => [
         FeatureMaterialization.metricRecordsWrittenOffline(group),
         FeatureMaterialization.metricRecordsWrittenOnline(group),
@@ -81,7 +86,7 @@ describe.each(environmentNames())('%s dashboards', (environment) => {
     expect(new Set(shown.map((query) => JSON.stringify(query)))).toEqual(new Set(expected.map((query) => JSON.stringify(query))));
   });
 
-  test('each Lambda model\'s adapter panels query LambdaServing\'s static metrics (same dimensions; the statistic each panel needs)', () => {
+  test("each Lambda model's adapter panels query LambdaServing's static metrics (same dimensions; the statistic each panel needs)", () => {
     const serving = dashboards.find((d) => d.uid === `mlops-${name}-serving`)!;
     const emf = panelsOf(serving.json)
       .flatMap((panel) => panel.targets as Array<Record<string, any>>)
@@ -114,7 +119,11 @@ describe.each(environmentNames())('%s dashboards', (environment) => {
       const searches = trainingPanels.flatMap((panel) => (panel.targets as Array<{ expression?: string }>).map((t) => t.expression)).filter(Boolean);
       expect(searches.length).toBe(7);
       for (const search of searches) {
-        expect(search).toMatch(new RegExp(`^SEARCH\\('\\{${TRAINING_EXECUTION_METRICS.namespace},${TRAINING_EXECUTION_METRICS.dimension}\\} MetricName="\\w+" ${TRAINING_EXECUTION_METRICS.dimension}="${trainingStateMachineName(name, model.model)}"'`));
+        expect(search).toMatch(
+          new RegExp(
+            `^SEARCH\\('\\{${TRAINING_EXECUTION_METRICS.namespace},${TRAINING_EXECUTION_METRICS.dimension}\\} MetricName="\\w+" ${TRAINING_EXECUTION_METRICS.dimension}="${trainingStateMachineName(name, model.model)}"'`,
+          ),
+        );
         const metricName = /MetricName="(\w+)"/.exec(search!)![1];
         expect(Object.values(TRAINING_EXECUTION_METRICS)).toContain(metricName);
       }

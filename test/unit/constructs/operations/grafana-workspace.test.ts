@@ -63,7 +63,10 @@ describe('GrafanaWorkspace defaults', () => {
         Statement: [
           Match.objectLike({
             Principal: { Service: 'grafana.amazonaws.com' },
-            Condition: { StringEquals: { 'aws:SourceAccount': ENV.account }, ArnLike: { 'aws:SourceArn': `arn:${stack.partition === 'aws' ? 'aws' : '*'}:grafana:${ENV.region}:${ENV.account}:/workspaces/*` } },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': ENV.account },
+              ArnLike: { 'aws:SourceArn': `arn:${stack.partition === 'aws' ? 'aws' : '*'}:grafana:${ENV.region}:${ENV.account}:/workspaces/*` },
+            },
           }),
         ],
       },
@@ -73,7 +76,10 @@ describe('GrafanaWorkspace defaults', () => {
   test("least privilege: AMP queries on this environment's workspace only, CloudWatch metric reads, nothing else", () => {
     const statements = statementsOf(template, 'GrafanaRolePermissions');
     expect(statements).toEqual([
-      expect.objectContaining({ Action: [...PROMETHEUS_QUERY_ACTIONS].sort(), Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MetricsWorkspace/), 'Arn'] } }),
+      expect.objectContaining({
+        Action: [...PROMETHEUS_QUERY_ACTIONS].sort(),
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MetricsWorkspace/), 'Arn'] },
+      }),
       expect.objectContaining({ Sid: 'ReadCloudWatchMetrics', Action: [...CLOUDWATCH_READ_ACTIONS].sort(), Resource: '*' }),
     ]);
   });
@@ -88,7 +94,11 @@ describe('GrafanaWorkspace defaults', () => {
       SecurityGroupIngress: Match.absent(),
     });
     for (const service of ['aps-workspaces', 'aps']) {
-      template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', PrivateDnsEnabled: true, ServiceName: `com.amazonaws.${ENV.region}.${service}` });
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        PrivateDnsEnabled: true,
+        ServiceName: `com.amazonaws.${ENV.region}.${service}`,
+      });
     }
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('AMP interface endpoints'),
@@ -115,7 +125,11 @@ describe('GrafanaWorkspace defaults', () => {
     expect(dataSources[0].url).toBe('https://aps-workspaces.eu-west-1.TOKEN/workspaces/TOKEN');
     expect(JSON.parse(flatten(asDeployed.Dashboards))).toEqual([DASHBOARD]);
     expect(JSON.parse(flatten(asDeployed.Folder))).toEqual({ uid: 'mlops-test', title: 'MLOps (test)' });
-    const parsed = grafanaProvisioningPropertiesSchema.safeParse({ ...Object.fromEntries(['Plugins', 'DataSources', 'Dashboards', 'Folder'].map((k) => [k, flatten(asDeployed[k])])), WorkspaceId: 'g-0123456789', GrafanaUrl: 'https://g-0123456789.grafana-workspace.eu-west-1.amazonaws.com' });
+    const parsed = grafanaProvisioningPropertiesSchema.safeParse({
+      ...Object.fromEntries(['Plugins', 'DataSources', 'Dashboards', 'Folder'].map((k) => [k, flatten(asDeployed[k])])),
+      WorkspaceId: 'g-0123456789',
+      GrafanaUrl: 'https://g-0123456789.grafana-workspace.eu-west-1.amazonaws.com',
+    });
     expect(parsed.success).toBe(true);
   });
 
@@ -131,7 +145,14 @@ describe('GrafanaWorkspace defaults', () => {
 describe('GrafanaWorkspace custom props', () => {
   test('SAML: metadata URL, groups attribute, admin and editor groups, sign-in validity', () => {
     const { template } = build({
-      authentication: { authentication: 'SAML', samlMetadataUrl: 'https://idp.example.com/metadata', groupsAttribute: 'memberOf', adminGroups: ['ops'], editorGroups: ['ml'], loginValidityMinutes: 60 },
+      authentication: {
+        authentication: 'SAML',
+        samlMetadataUrl: 'https://idp.example.com/metadata',
+        groupsAttribute: 'memberOf',
+        adminGroups: ['ops'],
+        editorGroups: ['ml'],
+        loginValidityMinutes: 60,
+      },
     });
     template.hasResourceProperties('AWS::Grafana::Workspace', {
       AuthenticationProviders: ['SAML'],
@@ -162,7 +183,9 @@ describe('GrafanaWorkspace custom props', () => {
     expect(grafana.prometheusEndpoints).toEqual([]);
     template.hasResource('AWS::Grafana::Workspace', { DeletionPolicy: 'Delete' });
     template.hasResourceProperties('Custom::GrafanaProvisioning', { ServiceTimeout: '180', Dashboards: '[]' });
-    const dlqAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => JSON.stringify(a.Properties.Dimensions ?? []).includes('GrafanaProvisioningFunctionDeadLetterQueue'));
+    const dlqAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties.Dimensions ?? []).includes('GrafanaProvisioningFunctionDeadLetterQueue'),
+    );
     expect(dlqAlarms.length).toBeGreaterThan(0);
   });
 });
@@ -170,10 +193,22 @@ describe('GrafanaWorkspace custom props', () => {
 describe('GrafanaWorkspace validation', () => {
   test.each<[string, Partial<GrafanaWorkspaceProps>, RegExp]>([
     ['an environment name that cannot be a uid', { environmentName: 'Prod Env' }, /GrafanaWorkspace: invalid environmentName = "Prod Env"; lower-case letters/],
-    ['a SAML metadata URL over http', { authentication: { authentication: 'SAML', samlMetadataUrl: 'http://idp', adminGroups: ['a'] } }, /invalid authentication\.samlMetadataUrl = "http:\/\/idp"; an https:\/\/ URL/],
-    ['SAML without an admin group', { authentication: { authentication: 'SAML', samlMetadataUrl: 'https://idp', adminGroups: [] } }, /invalid authentication\.adminGroups = "\[\]"; at least one group/],
+    [
+      'a SAML metadata URL over http',
+      { authentication: { authentication: 'SAML', samlMetadataUrl: 'http://idp', adminGroups: ['a'] } },
+      /invalid authentication\.samlMetadataUrl = "http:\/\/idp"; an https:\/\/ URL/,
+    ],
+    [
+      'SAML without an admin group',
+      { authentication: { authentication: 'SAML', samlMetadataUrl: 'https://idp', adminGroups: [] } },
+      /invalid authentication\.adminGroups = "\[\]"; at least one group/,
+    ],
     ['two dashboards with one uid', { dashboards: [DASHBOARD, DASHBOARD] }, /invalid dashboards = "mlops-test-serving"; each dashboard uid once/],
-    ['dashboards too large for a custom resource event', { dashboards: [{ ...DASHBOARD, description: 'x'.repeat(100_001) }] }, /invalid dashboards = "\d{6} characters of JSON"; at most 100000/],
+    [
+      'dashboards too large for a custom resource event',
+      { dashboards: [{ ...DASHBOARD, description: 'x'.repeat(100_001) }] },
+      /invalid dashboards = "\d{6} characters of JSON"; at most 100000/,
+    ],
   ])('refuses %s', (_name, overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
   });

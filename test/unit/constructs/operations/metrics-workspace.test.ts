@@ -25,11 +25,15 @@ describe('MetricsWorkspace defaults', () => {
       Properties: { Alias: 'Ops', KmsKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MetricsWorkspaceKey'), 'Arn'] } },
       DeletionPolicy: 'Retain',
     });
-    expect(template.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } })).toHaveProperty([Object.keys(template.findResources('AWS::KMS::Key')).find((id) => id.startsWith('MetricsWorkspaceKey'))!]);
+    expect(template.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } })).toHaveProperty([
+      Object.keys(template.findResources('AWS::KMS::Key')).find((id) => id.startsWith('MetricsWorkspaceKey'))!,
+    ]);
   });
 
   test('no alert manager without a topic, and alert rules are refused', () => {
-    expect(template.findResources('AWS::APS::Workspace')[Object.keys(template.findResources('AWS::APS::Workspace'))[0]].Properties.AlertManagerDefinition).toBeUndefined();
+    expect(
+      template.findResources('AWS::APS::Workspace')[Object.keys(template.findResources('AWS::APS::Workspace'))[0]].Properties.AlertManagerDefinition,
+    ).toBeUndefined();
     expect(() => workspace.addAlertRules('Rules', 'serving', [])).toThrow(/MetricsWorkspace: invalid alertTopic.*rules without an alert manager page no one/);
   });
 
@@ -48,11 +52,15 @@ describe('MetricsWorkspace with the alert topic', () => {
 
   test('the alert manager sends every alert to the topic with SigV4', () => {
     const definition = JSON.stringify(stack.resolve(Object.values(template.findResources('AWS::APS::Workspace'))[0].Properties.AlertManagerDefinition));
-    for (const fragment of ['alertmanager_config', 'sns_configs', 'topic_arn', 'sigv4', 'region: eu-west-1', 'AlertsTopic']) expect(definition).toContain(fragment);
+    for (const fragment of ['alertmanager_config', 'sns_configs', 'topic_arn', 'sigv4', 'region: eu-west-1', 'AlertsTopic'])
+      expect(definition).toContain(fragment);
   });
 
   test('rule groups are a Prometheus rule file in the workspace', () => {
-    template.hasResourceProperties('AWS::APS::RuleGroupsNamespace', { Name: 'serving', Workspace: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MetricsWorkspace'), 'Arn'] } });
+    template.hasResourceProperties('AWS::APS::RuleGroupsNamespace', {
+      Name: 'serving',
+      Workspace: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MetricsWorkspace'), 'Arn'] },
+    });
     const data = JSON.parse(Object.values(template.findResources('AWS::APS::RuleGroupsNamespace'))[0].Properties.Data);
     expect(data).toEqual({ groups: [{ name: 'serving', rules: [expect.objectContaining({ alert: 'ServingErrorRateHigh', for: '5m' })] }] });
   });
@@ -62,7 +70,10 @@ describe('MetricsWorkspace with the alert topic', () => {
       StringEquals: { 'aws:SourceAccount': ENV.account },
       ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^MetricsWorkspace'), 'Arn'] } },
     };
-    const keyConditions = { StringEquals: { 'aws:SourceAccount': ENV.account }, ArnLike: { 'aws:SourceArn': 'arn:aws:aps:eu-west-1:123456789012:workspace/*' } };
+    const keyConditions = {
+      StringEquals: { 'aws:SourceAccount': ENV.account },
+      ArnLike: { 'aws:SourceArn': 'arn:aws:aps:eu-west-1:123456789012:workspace/*' },
+    };
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -84,7 +95,11 @@ describe('MetricsWorkspace with the alert topic', () => {
     const statements = Object.values(policy).flatMap((p) => p.Properties.PolicyDocument.Statement);
     // minimizePolicies merges both grants into one statement on the one workspace.
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: [...PROMETHEUS_QUERY_ACTIONS, 'aps:RemoteWrite'].sort(), Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MetricsWorkspace/), 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: [...PROMETHEUS_QUERY_ACTIONS, 'aps:RemoteWrite'].sort(),
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MetricsWorkspace/), 'Arn'] },
+      },
     ]);
   });
 });
@@ -124,12 +139,14 @@ describe('ServingScraper', () => {
 
   test('scrapes the cluster from its private subnets into the workspace', () => {
     template.hasResourceProperties('AWS::APS::Scraper', {
-      Source: { EksConfiguration: { ClusterArn: 'arn:aws:eks:eu-west-1:123456789012:cluster/serving', SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() } },
+      Source: {
+        EksConfiguration: { ClusterArn: 'arn:aws:eks:eu-west-1:123456789012:cluster/serving', SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
+      },
       Destination: { AmpConfiguration: { WorkspaceArn: 'arn:aws:aps:eu-west-1:123456789012:workspace/ws-1' } },
     });
   });
 
-  test('the scrape config keeps the pods\' labels, only the serving namespaces, annotated pods, every 30 s', () => {
+  test("the scrape config keeps the pods' labels, only the serving namespaces, annotated pods, every 30 s", () => {
     const blob = Object.values(template.findResources('AWS::APS::Scraper'))[0].Properties.ScrapeConfiguration.ConfigurationBlob;
     const config = JSON.parse(Buffer.from(blob, 'base64').toString('utf8'));
     expect(config).toEqual(scraper.scrapeConfig);

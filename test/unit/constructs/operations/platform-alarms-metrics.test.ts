@@ -24,13 +24,25 @@ const alarms = new PlatformAlarms(stack, 'PlatformAlarms', {
 /** What a single-metric alarm reads, as it goes into the template. */
 function alarmReads(alarm: cloudwatch.Alarm) {
   const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
-  return stack.resolve({ namespace: cfn.namespace, metricName: cfn.metricName, dimensions: cfn.dimensions, statistic: cfn.statistic, period: cfn.period }) as unknown;
+  return stack.resolve({
+    namespace: cfn.namespace,
+    metricName: cfn.metricName,
+    dimensions: cfn.dimensions,
+    statistic: cfn.statistic,
+    period: cfn.period,
+  }) as unknown;
 }
 
 /** The same fields of a metric, rendered the way an alarm renders it. */
 function rendered(metric: cloudwatch.Metric) {
   const stat = metric.toMetricConfig().metricStat!;
-  return stack.resolve({ namespace: stat.namespace, metricName: stat.metricName, dimensions: stat.dimensions, statistic: stat.statistic, period: stat.period.toSeconds() }) as unknown;
+  return stack.resolve({
+    namespace: stat.namespace,
+    metricName: stat.metricName,
+    dimensions: stat.dimensions,
+    statistic: stat.statistic,
+    period: stat.period.toSeconds(),
+  }) as unknown;
 }
 
 const byId = (id: string) => alarms.node.findChild(id) as cloudwatch.Alarm;
@@ -49,11 +61,18 @@ test.each([
 });
 
 test('the quarantine ratio divides Ingestion.metricRowsQuarantined by Ingestion.metricRowsIn, per hour', () => {
-  const queries = stack.resolve((byId('OrdersQuarantineRatio').node.defaultChild as cloudwatch.CfnAlarm).metrics) as Array<{ id: string; metricStat?: Record<string, unknown> }>;
+  const queries = stack.resolve((byId('OrdersQuarantineRatio').node.defaultChild as cloudwatch.CfnAlarm).metrics) as Array<{
+    id: string;
+    metricStat?: Record<string, unknown>;
+  }>;
   const hour = { period: Duration.hours(1) };
   const stat = (metric: cloudwatch.Metric) => {
     const config = metric.toMetricConfig().metricStat!;
-    return stack.resolve({ metric: { namespace: config.namespace, metricName: config.metricName, dimensions: config.dimensions }, period: 3600, stat: config.statistic });
+    return stack.resolve({
+      metric: { namespace: config.namespace, metricName: config.metricName, dimensions: config.dimensions },
+      period: 3600,
+      stat: config.statistic,
+    });
   };
   expect(Object.fromEntries(queries.filter((query) => query.metricStat).map((query) => [query.id, query.metricStat]))).toEqual({
     quarantined: stat(Ingestion.metricRowsQuarantined('orders', hour)),

@@ -35,6 +35,8 @@ describe('OperationsAlerts.watchStateMachine', () => {
   });
 
   test('each state machine is watched once', () => {
-    expect(() => alerts.watchStateMachine(machine, 'again')).toThrow(/OperationsAlerts: invalid watched = "Work\/Training"; a resource without a ExecutionsFailedAlarm yet/);
+    expect(() => alerts.watchStateMachine(machine, 'again')).toThrow(
+      /OperationsAlerts: invalid watched = "Work\/Training"; a resource without a ExecutionsFailedAlarm yet/,
+    );
   });
 });

@@ -82,8 +82,12 @@ describe('EksServing on a shared environment cluster (prod decisions: fraud-scor
   });
 
   test('launch templates: IMDSv2 only with hop limit 1, encrypted gp3 root volume (50 GiB CPU, 100 GiB GPU), detailed monitoring', () => {
-    const launchTemplate = (prefix: string) => template.toJSON().Resources[resourceIdOf(template, 'AWS::EC2::LaunchTemplate', prefix)].Properties.LaunchTemplateData;
-    for (const [prefix, size] of [['FraudScorerNodegroupLaunchTemplate', 50], ['DocEmbedderNodegroupLaunchTemplate', 100]] as const) {
+    const launchTemplate = (prefix: string) =>
+      template.toJSON().Resources[resourceIdOf(template, 'AWS::EC2::LaunchTemplate', prefix)].Properties.LaunchTemplateData;
+    for (const [prefix, size] of [
+      ['FraudScorerNodegroupLaunchTemplate', 50],
+      ['DocEmbedderNodegroupLaunchTemplate', 100],
+    ] as const) {
       expect(launchTemplate(prefix)).toMatchObject({
         MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
         Monitoring: { Enabled: true },
@@ -101,10 +105,14 @@ describe('EksServing on a shared environment cluster (prod decisions: fraud-scor
     const role = template.toJSON().Resources[resourceIdOf(template, 'AWS::IAM::Role', 'FraudScorerNodegroupNodeRole')].Properties;
     expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'ec2.amazonaws.com' });
     const names = role.ManagedPolicyArns.map((arn: { 'Fn::Join': [string, string[]] }) => arn['Fn::Join'][1].at(-1));
-    expect(names.sort()).toEqual([':iam::aws:policy/AmazonEC2ContainerRegistryPullOnly', ':iam::aws:policy/AmazonEKSWorkerNodePolicy', ':iam::aws:policy/AmazonEKS_CNI_Policy']);
+    expect(names.sort()).toEqual([
+      ':iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
+      ':iam::aws:policy/AmazonEKSWorkerNodePolicy',
+      ':iam::aws:policy/AmazonEKS_CNI_Policy',
+    ]);
   });
 
-  test("the pod role trusts only pod identity, for this account, cluster, namespace and service account", () => {
+  test('the pod role trusts only pod identity, for this account, cluster, namespace and service account', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
@@ -163,7 +171,13 @@ describe('EksServing on a shared environment cluster (prod decisions: fraud-scor
 describe('EksServing without a shared cluster', () => {
   test("the model that creates the environment's cluster ('new-cluster') gets its own EksCluster, retained by default", () => {
     const { stack, vpc, modelRepository, image } = environment();
-    const serving = new EksServing(stack, 'Model', { modelName: 'doc-embedder', decision: { ...GPU, clusterMode: 'new-cluster' }, modelRepository, vpc, image });
+    const serving = new EksServing(stack, 'Model', {
+      modelName: 'doc-embedder',
+      decision: { ...GPU, clusterMode: 'new-cluster' },
+      modelRepository,
+      vpc,
+      image,
+    });
     expect(serving.cluster).toBeInstanceOf(EksCluster);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EKS::Cluster', 1);
@@ -172,7 +186,14 @@ describe('EksServing without a shared cluster', () => {
 
   test('removalPolicy reaches the cluster it creates', () => {
     const { stack, vpc, modelRepository, image } = environment();
-    new EksServing(stack, 'Model', { modelName: 'doc-embedder', decision: { ...GPU, clusterMode: 'new-cluster' }, modelRepository, vpc, image, removalPolicy: RemovalPolicy.DESTROY });
+    new EksServing(stack, 'Model', {
+      modelName: 'doc-embedder',
+      decision: { ...GPU, clusterMode: 'new-cluster' },
+      modelRepository,
+      vpc,
+      image,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     Template.fromStack(stack).hasResource('AWS::EKS::Cluster', { DeletionPolicy: 'Delete' });
   });
 
@@ -186,7 +207,11 @@ describe('EksServing without a shared cluster', () => {
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: 'platform-team' });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: Match.objectLike({
-        Statement: [Match.objectLike({ Condition: { StringEquals: Match.objectLike({ 'aws:RequestTag/eks-cluster-arn': 'arn:aws:eks:us-east-1:123456789012:cluster/platform-team' }) } })],
+        Statement: [
+          Match.objectLike({
+            Condition: { StringEquals: Match.objectLike({ 'aws:RequestTag/eks-cluster-arn': 'arn:aws:eks:us-east-1:123456789012:cluster/platform-team' }) },
+          }),
+        ],
       }),
     });
   });
@@ -196,12 +221,28 @@ describe('EksServing validation', () => {
   const cases: Array<[string, (base: EksServingProps) => Partial<EksServingProps>, RegExp]> = [
     ['a non-EKS decision', () => ({ decision: { ...CPU, target: 'fargate' } as unknown as EksSizing }), /invalid decision.target = "fargate"/],
     ['a bad model name', () => ({ modelName: 'Fraud_Scorer' }), /invalid modelName = "Fraud_Scorer"; lower-case letters, digits and hyphens/],
-    ['max replicas below min', () => ({ decision: { ...CPU, minReplicas: 3, maxReplicas: 2 } }), /invalid decision.maxReplicas = 2; at least minReplicas \(3\)/],
+    [
+      'max replicas below min',
+      () => ({ decision: { ...CPU, minReplicas: 3, maxReplicas: 2 } }),
+      /invalid decision.maxReplicas = 2; at least minReplicas \(3\)/,
+    ],
     ['max nodes below min', () => ({ decision: { ...CPU, minNodes: 3, maxNodes: 2 } }), /invalid decision.maxNodes = 2; at least minNodes \(3\)/],
-    ['two replicas on one node', () => ({ decision: { ...CPU, minReplicas: 2, minNodes: 1 } }), /invalid decision.minNodes = 1; at least 2 when minReplicas is 2 \(one node per zone/],
-    ['a GPU node group without GPUs', () => ({ decision: { ...GPU, gpuPerPod: 0 } }), /invalid decision.gpuPerPod = 0; at least 1 exactly when nodeGroup is 'gpu'/],
+    [
+      'two replicas on one node',
+      () => ({ decision: { ...CPU, minReplicas: 2, minNodes: 1 } }),
+      /invalid decision.minNodes = 1; at least 2 when minReplicas is 2 \(one node per zone/,
+    ],
+    [
+      'a GPU node group without GPUs',
+      () => ({ decision: { ...GPU, gpuPerPod: 0 } }),
+      /invalid decision.gpuPerPod = 0; at least 1 exactly when nodeGroup is 'gpu'/,
+    ],
     ['GPUs on a general node group', () => ({ decision: { ...CPU, gpuPerPod: 1 } }), /invalid decision.gpuPerPod = 1; .*\(got nodeGroup 'general'\)/],
-    ['no cluster for an environment-cluster model', () => ({ cluster: undefined }), /invalid cluster = undefined; required when decision.clusterMode is 'environment-cluster'/],
+    [
+      'no cluster for an environment-cluster model',
+      () => ({ cluster: undefined }),
+      /invalid cluster = undefined; required when decision.clusterMode is 'environment-cluster'/,
+    ],
   ];
 
   test.each(cases)('%s', (_label, override, message) => {
@@ -238,7 +279,10 @@ describe('EksServing under every policy gate', () => {
       const modelRepository = new ModelRepository(stack, 'Repository');
       const image = new ecrAssets.DockerImageAsset(stack, 'Image', { directory: IMAGE_DIRECTORY });
       const cluster = new EksCluster(stack, 'Cluster', { vpc: network.vpc, clusterName: 'mlops-prod-serving' });
-      for (const [id, modelName, decision] of [['FraudScorer', 'fraud-scorer', CPU], ['DocEmbedder', 'doc-embedder', GPU]] as const) {
+      for (const [id, modelName, decision] of [
+        ['FraudScorer', 'fraud-scorer', CPU],
+        ['DocEmbedder', 'doc-embedder', GPU],
+      ] as const) {
         new EksServing(stack, id, { modelName, decision, modelRepository, vpc: network.vpc, image, cluster });
       }
       registerPolicyGates(app);

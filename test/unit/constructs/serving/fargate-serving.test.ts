@@ -242,13 +242,19 @@ describe('FargateServing validation', () => {
   });
 
   test('min tasks above max tasks, or below one', () => {
-    expect(() => build({ sizing: { ...sizing, minTasks: sizing.maxTasks + 1 } })).toThrow(/invalid sizing.minTasks = \d+; at least 1 and at most sizing.maxTasks/);
+    expect(() => build({ sizing: { ...sizing, minTasks: sizing.maxTasks + 1 } })).toThrow(
+      /invalid sizing.minTasks = \d+; at least 1 and at most sizing.maxTasks/,
+    );
     expect(() => build({ sizing: { ...sizing, minTasks: 0 } })).toThrow(/invalid sizing.minTasks = 0/);
   });
 
   test('containers that do not fit the task', () => {
-    expect(() => build({ sizing: { ...sizing, appCpuUnits: sizing.taskCpuUnits } })).toThrow(/invalid sizing.appCpuUnits = \d+; at most sizing.taskCpuUnits - sizing.sidecarCpuUnits/);
-    expect(() => build({ sizing: { ...sizing, appMemoryMiB: sizing.taskMemoryMiB } })).toThrow(/invalid sizing.appMemoryMiB = \d+; at most sizing.taskMemoryMiB - sizing.sidecarMemoryMiB/);
+    expect(() => build({ sizing: { ...sizing, appCpuUnits: sizing.taskCpuUnits } })).toThrow(
+      /invalid sizing.appCpuUnits = \d+; at most sizing.taskCpuUnits - sizing.sidecarCpuUnits/,
+    );
+    expect(() => build({ sizing: { ...sizing, appMemoryMiB: sizing.taskMemoryMiB } })).toThrow(
+      /invalid sizing.appMemoryMiB = \d+; at most sizing.taskMemoryMiB - sizing.sidecarMemoryMiB/,
+    );
   });
 
   test('a startup allowance that is not a whole number of seconds', () => {

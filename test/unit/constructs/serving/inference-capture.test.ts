@@ -93,7 +93,10 @@ describe.each(['lambda', 'fargate', 'eks'] as const)('inference capture on %s', 
       const env = environmentOf(template, target);
       expect(env[CAPTURE_ENV.sampleFraction]).toBe('churn-classifier=0.05');
       expect(env[CAPTURE_ENV.destination]).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: silverId }]] });
-      const settings = loadCaptureSettings({ [CAPTURE_ENV.sampleFraction]: String(env[CAPTURE_ENV.sampleFraction]), [CAPTURE_ENV.destination]: 's3://silver-bucket' });
+      const settings = loadCaptureSettings({
+        [CAPTURE_ENV.sampleFraction]: String(env[CAPTURE_ENV.sampleFraction]),
+        [CAPTURE_ENV.destination]: 's3://silver-bucket',
+      });
       expect(settings.fractions.get('churn-classifier')).toBe(0.05);
       expect(settings.defaultFraction).toBe(0);
     });
@@ -105,7 +108,11 @@ describe.each(['lambda', 'fargate', 'eks'] as const)('inference capture on %s', 
 
   test('a fraction of 0 is capture off: no variables, no grant on the silver bucket or the key', () => {
     const fixture = build(target, null);
-    const off = build(target, { bucket: s3.Bucket.fromBucketName(new Stack(), 'B', 'silver'), encryptionKey: kms.Key.fromKeyArn(new Stack(), 'K', 'arn:aws:kms:us-east-1:111111111111:key/k'), sampleFraction: 0 });
+    const off = build(target, {
+      bucket: s3.Bucket.fromBucketName(new Stack(), 'B', 'silver'),
+      encryptionKey: kms.Key.fromKeyArn(new Stack(), 'K', 'arn:aws:kms:us-east-1:111111111111:key/k'),
+      sampleFraction: 0,
+    });
     for (const { template: t } of [fixture, off]) {
       const statements = JSON.stringify(statementsOf(t, ROLE_OF[target]));
       expect(statements).not.toContain('s3:PutObject');
@@ -120,7 +127,7 @@ describe('the grant covers what the container writes', () => {
   const granted = (pattern: string, key: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(key);
   const pattern = `${inferenceCapturePrefix('churn-classifier')}*`;
 
-  test('every capture key of the model (any version, day, writer) is under the granted pattern; another model\'s is not', () => {
+  test("every capture key of the model (any version, day, writer) is under the granted pattern; another model's is not", () => {
     const file = captureFileName(new Date('2026-11-30T01:02:03.456Z'), 'task-7f3a', 42);
     expect(granted(pattern, captureObjectKey('churn-classifier', '3', '2026-11-30', file))).toBe(true);
     expect(granted(pattern, captureObjectKey('churn-classifier-v2', '3', '2026-11-30', file))).toBe(false);
@@ -130,13 +137,17 @@ describe('the grant covers what the container writes', () => {
 
 describe('inference capture validation', () => {
   test.each([-0.1, 1.5, Number.NaN])('sampleFraction %p fails naming the construct, the prop and the range', (fraction) => {
-    expect(() => build('lambda', { bucket: s3.Bucket.fromBucketName(new Stack(), 'B', 'silver'), encryptionKey: kms.Key.fromKeyArn(new Stack(), 'K', 'arn:aws:kms:us-east-1:111111111111:key/k'), sampleFraction: fraction })).toThrow(
-      /LambdaServing.*capture\.sampleFraction.*from 0 \(capture off\) to 1/,
-    );
+    expect(() =>
+      build('lambda', {
+        bucket: s3.Bucket.fromBucketName(new Stack(), 'B', 'silver'),
+        encryptionKey: kms.Key.fromKeyArn(new Stack(), 'K', 'arn:aws:kms:us-east-1:111111111111:key/k'),
+        sampleFraction: fraction,
+      }),
+    ).toThrow(/LambdaServing.*capture\.sampleFraction.*from 0 \(capture off\) to 1/);
   });
 });
 
-describe('ServingStack: capture comes from each model\'s drift block (prod sample config)', () => {
+describe("ServingStack: capture comes from each model's drift block (prod sample config)", () => {
   const app = new App({ context: fastCdkContext() });
   const { config } = loadEnvironment(cdkContext().environments, 'prod');
   const support = new Stack(app, 'Support');
@@ -150,7 +161,9 @@ describe('ServingStack: capture comes from each model\'s drift block (prod sampl
     lakehouse,
   });
   const template = Template.fromStack(stack);
-  const captureResources = (Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as Array<{ Properties: { PolicyDocument: { Statement: Statement[] } } }>)
+  const captureResources = (
+    Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as Array<{ Properties: { PolicyDocument: { Statement: Statement[] } } }>
+  )
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
     .filter((s) => s.Action === 's3:PutObject')
     .map((s) => JSON.stringify(s.Resource).match(/inference-capture\/[^*]+\*/)?.[0]);

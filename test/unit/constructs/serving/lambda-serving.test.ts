@@ -196,7 +196,9 @@ describe('LambdaServing validation', () => {
   });
 
   test('a latency objective not below the timeout', () => {
-    expect(() => build({ latencyObjective: Duration.seconds(sizing.timeoutSeconds) })).toThrow(/invalid latencyObjective = "\d+ ms"; above 0 and below the function timeout/);
+    expect(() => build({ latencyObjective: Duration.seconds(sizing.timeoutSeconds) })).toThrow(
+      /invalid latencyObjective = "\d+ ms"; above 0 and below the function timeout/,
+    );
   });
 
   test('an error-rate threshold outside (0, 100]', () => {

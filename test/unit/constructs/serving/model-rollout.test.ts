@@ -12,7 +12,8 @@ const PIN = (model: string) => pinParameterName('dev', model);
 /** ROLLOUT_TARGETS as the function reads it, every CloudFormation token (names of created resources) rendered as TOKEN. */
 function rolloutTargetsOf(rollout: ModelRollout): Record<string, { target: { signals?: unknown } }> {
   const fn = rollout.function.function.node.defaultChild as unknown as { environment: unknown };
-  const value = (Stack.of(rollout).resolve(fn.environment) as { variables: Record<string, string | { 'Fn::Join': [string, unknown[]] }> }).variables.ROLLOUT_TARGETS;
+  const value = (Stack.of(rollout).resolve(fn.environment) as { variables: Record<string, string | { 'Fn::Join': [string, unknown[]] }> }).variables
+    .ROLLOUT_TARGETS;
   return JSON.parse(typeof value === 'string' ? value : value['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
 }
 
@@ -34,8 +35,20 @@ function eksModel() {
 function governedFixture(beforeSynth?: (parts: { stack: Stack; rollout: ModelRollout }) => void) {
   const fixture = servingFixture();
   const common = { modelRepository: fixture.modelRepository, vpc: fixture.vpc, image: fixture.image, prometheusWorkspace: fixture.prometheusWorkspace };
-  const churn = new ModelServing(fixture.stack, 'Churn', { ...common, modelName: 'churn-classifier', traffic: SPARSE_PROFILE, decisionContext: { highAvailability: false, architecture: 'x86_64' }, servedVersionParameterName: PIN('churn-classifier') });
-  const fraud = new ModelServing(fixture.stack, 'Fraud', { ...common, modelName: 'fraud-scorer', traffic: STEADY_PROFILE, forceTarget: 'fargate', servedVersionParameterName: PIN('fraud-scorer') });
+  const churn = new ModelServing(fixture.stack, 'Churn', {
+    ...common,
+    modelName: 'churn-classifier',
+    traffic: SPARSE_PROFILE,
+    decisionContext: { highAvailability: false, architecture: 'x86_64' },
+    servedVersionParameterName: PIN('churn-classifier'),
+  });
+  const fraud = new ModelServing(fixture.stack, 'Fraud', {
+    ...common,
+    modelName: 'fraud-scorer',
+    traffic: STEADY_PROFILE,
+    forceTarget: 'fargate',
+    servedVersionParameterName: PIN('fraud-scorer'),
+  });
   const rollout = new ModelRollout(fixture.stack, 'Rollout', {
     models: [
       { serving: churn, modelPackageGroupName: 'dev-churn-classifier', pinParameterName: PIN('churn-classifier') },
@@ -55,17 +68,34 @@ describe('governed rollout: pinned deployments and the ModelRollout function', (
     expect(churn.target).toBe('lambda');
     expect(fraud.target).toBe('fargate');
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ SERVED_MODELS: 'churn-classifier', SERVED_MODEL_VERSION: '{{resolve:ssm:/mlops/dev/serving/churn-classifier/served-version}}' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          SERVED_MODELS: 'churn-classifier',
+          SERVED_MODEL_VERSION: '{{resolve:ssm:/mlops/dev/serving/churn-classifier/served-version}}',
+        }),
+      },
     });
     const taskDefinition = Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0];
-    expect(taskDefinition.Properties.ContainerDefinitions[0].Environment).toContainEqual({ Name: 'SERVED_MODEL_VERSION', Value: '{{resolve:ssm:/mlops/dev/serving/fraud-scorer/served-version}}' });
+    expect(taskDefinition.Properties.ContainerDefinitions[0].Environment).toContainEqual({
+      Name: 'SERVED_MODEL_VERSION',
+      Value: '{{resolve:ssm:/mlops/dev/serving/fraud-scorer/served-version}}',
+    });
   });
 
   test('the function knows every model: registry group, pin, and the target it deploys through', () => {
     const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ROLLOUT_TARGETS)!;
     const targets = JSON.parse(JSON.stringify(stack.resolve(fn.Properties.Environment.Variables.ROLLOUT_TARGETS)));
     const rendered = JSON.stringify(targets);
-    for (const fragment of ['churn-classifier', 'dev-churn-classifier', '"kind\\":\\"lambda', 'live', 'fraud-scorer', '"kind\\":\\"ecs', 'Serving', '/mlops/dev/serving/fraud-scorer/served-version']) {
+    for (const fragment of [
+      'churn-classifier',
+      'dev-churn-classifier',
+      '"kind\\":\\"lambda',
+      'live',
+      'fraud-scorer',
+      '"kind\\":\\"ecs',
+      'Serving',
+      '/mlops/dev/serving/fraud-scorer/served-version',
+    ]) {
       expect(rendered).toContain(fragment);
     }
     expect(rollout.function.reservedConcurrentExecutions).toBe(2);
@@ -84,10 +114,19 @@ describe('governed rollout: pinned deployments and the ModelRollout function', (
 
   test('failed ECS deployments and failed or stopped CodeDeploy deployments reach it too', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change'], resources: [{ Ref: Match.stringLikeRegexp('FraudFargateService') }], detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] } },
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Deployment State Change'],
+        resources: [{ Ref: Match.stringLikeRegexp('FraudFargateService') }],
+        detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] },
+      },
     });
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.codedeploy'], 'detail-type': ['CodeDeploy Deployment State-change Notification'], detail: { deploymentGroup: [{ Ref: Match.stringLikeRegexp('ChurnLambdaDeployment') }], state: ['FAILURE', 'STOP'] } },
+      EventPattern: {
+        source: ['aws.codedeploy'],
+        'detail-type': ['CodeDeploy Deployment State-change Notification'],
+        detail: { deploymentGroup: [{ Ref: Match.stringLikeRegexp('ChurnLambdaDeployment') }], state: ['FAILURE', 'STOP'] },
+      },
     });
   });
 
@@ -154,15 +193,25 @@ describe('ModelRollout of an EKS model', () => {
   });
   const template = Template.fromStack(fixture.stack);
   const cluster = gpu.eks!.cluster as EksCluster;
-  const rolloutFunction = () => Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ROLLOUT_TARGETS)!;
+  const rolloutFunction = () =>
+    Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ROLLOUT_TARGETS)!;
 
   test('defaults: the rollout is judged on the model p99 objective, a 1% error rate, 3 consecutive checks and a 5-minute bake', () => {
-    expect(rolloutTargetsOf(rollout)['doc-embedder'].target.signals).toEqual({ p99LatencyMs: STEADY_PROFILE.p99LatencyMs, errorRateThresholdPercent: 1, evaluationsToRollBack: 3, bakeSeconds: 300 });
+    expect(rolloutTargetsOf(rollout)['doc-embedder'].target.signals).toEqual({
+      p99LatencyMs: STEADY_PROFILE.p99LatencyMs,
+      errorRateThresholdPercent: 1,
+      evaluationsToRollBack: 3,
+      bakeSeconds: 300,
+    });
   });
 
   test('the function queries the workspace: its instant-query URL in METRICS_QUERY_URL, aps:QueryMetrics on that workspace only', () => {
-    expect(rolloutFunction().Properties.Environment.Variables.METRICS_QUERY_URL).toBe('https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-env/api/v1/query');
-    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>);
+    expect(rolloutFunction().Properties.Environment.Variables.METRICS_QUERY_URL).toBe(
+      'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-env/api/v1/query',
+    );
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>,
+    );
     const aps = statements.filter((statement) => JSON.stringify(statement.Action).includes('aps:'));
     expect(aps).toEqual([expect.objectContaining({ Action: 'aps:QueryMetrics', Resource: 'arn:aws:aps:us-east-1:111111111111:workspace/ws-env' })]);
   });
@@ -171,7 +220,12 @@ describe('ModelRollout of an EKS model', () => {
     const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ROLLOUT_TARGETS)!;
     const targets = JSON.parse(JSON.stringify(fixture.stack.resolve(fn.Properties.Environment.Variables.ROLLOUT_TARGETS)));
     const rendered = JSON.stringify(targets);
-    for (const fragment of ['"kind\\":\\"kubernetes', '"namespace\\":\\"serving-doc-embedder', '"deployment\\":\\"model-server', '"containerName\\":\\"server']) {
+    for (const fragment of [
+      '"kind\\":\\"kubernetes',
+      '"namespace\\":\\"serving-doc-embedder',
+      '"deployment\\":\\"model-server',
+      '"containerName\\":\\"server',
+    ]) {
       expect([fragment, rendered.includes(fragment)]).toEqual([fragment, true]);
     }
     // Watching a rolling update (10-minute progress deadline) needs the longest Lambda timeout.
@@ -211,7 +265,12 @@ describe('ModelRollout of an EKS model, custom signal options', () => {
       metricsWorkspace: prometheusWorkspace,
       eksSignals: { bake: Duration.minutes(2), evaluationsToRollBack: 6, errorRateThresholdPercent: 0.5 },
     });
-    expect(rolloutTargetsOf(rollout)['doc-embedder'].target.signals).toEqual({ p99LatencyMs: STEADY_PROFILE.p99LatencyMs, errorRateThresholdPercent: 0.5, evaluationsToRollBack: 6, bakeSeconds: 120 });
+    expect(rolloutTargetsOf(rollout)['doc-embedder'].target.signals).toEqual({
+      p99LatencyMs: STEADY_PROFILE.p99LatencyMs,
+      errorRateThresholdPercent: 0.5,
+      evaluationsToRollBack: 6,
+      bakeSeconds: 120,
+    });
   });
 });
 
@@ -229,16 +288,23 @@ describe('ModelRollout validation', () => {
       return () => new ModelRollout(stack, 'R', { models, modelRepository, vpc, metricsWorkspace: prometheusWorkspace, ...props });
     };
     test('no metrics workspace to judge it on', () => {
-      expect(build({ metricsWorkspace: undefined })).toThrow(/ModelRollout: invalid metricsWorkspace = undefined; the workspace the EKS models' metrics reach \(doc-embedder\)/);
+      expect(build({ metricsWorkspace: undefined })).toThrow(
+        /ModelRollout: invalid metricsWorkspace = undefined; the workspace the EKS models' metrics reach \(doc-embedder\)/,
+      );
     });
     test('a bake longer than the function can watch', () => {
       expect(build({ eksSignals: { bake: Duration.minutes(15) } })).toThrow(/ModelRollout: invalid eksSignals.bake = "15 minutes"; at most 14 minutes/);
     });
     test('evaluationsToRollBack not a whole number of at least 1', () => {
-      for (const value of [0, 1.5]) expect(build({ eksSignals: { evaluationsToRollBack: value } })).toThrow(new RegExp(`ModelRollout: invalid eksSignals.evaluationsToRollBack = ${value}; a whole number of checks, at least 1`));
+      for (const value of [0, 1.5])
+        expect(build({ eksSignals: { evaluationsToRollBack: value } })).toThrow(
+          new RegExp(`ModelRollout: invalid eksSignals.evaluationsToRollBack = ${value}; a whole number of checks, at least 1`),
+        );
     });
     test('an error-rate threshold outside (0, 100]', () => {
-      expect(build({ eksSignals: { errorRateThresholdPercent: 0 } })).toThrow(/ModelRollout: invalid errorRateThresholdPercent = 0; a percentage above 0 and at most 100/);
+      expect(build({ eksSignals: { errorRateThresholdPercent: 0 } })).toThrow(
+        /ModelRollout: invalid errorRateThresholdPercent = 0; a percentage above 0 and at most 100/,
+      );
     });
   });
 });

@@ -56,7 +56,10 @@ describe('ModelServing defaults', () => {
   test("the Fargate rollback alarm's latency objective is the model's p99 SLO, in seconds", () => {
     const { stack, serving } = build({ traffic: STEADY_PROFILE });
     expect(serving.target).toBe('fargate');
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', Threshold: STEADY_PROFILE.p99LatencyMs / 1000 });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'TargetResponseTime',
+      Threshold: STEADY_PROFILE.p99LatencyMs / 1000,
+    });
   });
 
   test('a p99 SLO at or above the load balancer idle timeout: the objective is 80% of that timeout (48 s), not a tight default', () => {
@@ -134,7 +137,13 @@ describe('ServingStack on the sample environments (by traffic, not forced)', () 
     const support = new Stack(app, 'Support');
     const vpc = new PlatformNetwork(support, 'Network').vpc;
     const modelRepository = new ModelRepository(support, 'ModelRepository');
-    return new ServingStack(app, 'Serving', { config, vpc, modelRepository, metricsWorkspace: testMetricsWorkspace(support), imageDirectory: FIXTURE_IMAGE_DIRECTORY });
+    return new ServingStack(app, 'Serving', {
+      config,
+      vpc,
+      modelRepository,
+      metricsWorkspace: testMetricsWorkspace(support),
+      imageDirectory: FIXTURE_IMAGE_DIRECTORY,
+    });
   }
 
   test.each([
@@ -144,7 +153,15 @@ describe('ServingStack on the sample environments (by traffic, not forced)', () 
   ])('%s', (environmentName, expected) => {
     const stack = servingStackFor(environmentName);
     expect(Object.fromEntries(stack.models.map((m) => [m.decision.target === m.target ? m.node.id : '', m.target]))).toEqual(
-      Object.fromEntries(Object.entries(expected).map(([name, target]) => [name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join(''), target])),
+      Object.fromEntries(
+        Object.entries(expected).map(([name, target]) => [
+          name
+            .split('-')
+            .map((p) => p[0].toUpperCase() + p.slice(1))
+            .join(''),
+          target,
+        ]),
+      ),
     );
     for (const model of stack.models) expect(model.decision.forced).toBe(false);
     const records = recordedDecisions(stack);

@@ -29,10 +29,11 @@ function expectMetrics(stack: Stack, metrics: Record<string, cloudwatch.Metric>,
 
 /** The metrics a math-expression alarm reads, by their id in the expression, as they go into the template. */
 function expressionInputs(stack: Stack, alarm: cloudwatch.Alarm): Record<string, unknown> {
-  const queries = stack.resolve((alarm.node.defaultChild as cloudwatch.CfnAlarm).metrics) as Array<{ id: string; metricStat?: { metric: Record<string, unknown> } }>;
-  return Object.fromEntries(
-    queries.filter((query) => query.metricStat).map((query) => [query.id, { dimensions: [], ...query.metricStat!.metric }]),
-  );
+  const queries = stack.resolve((alarm.node.defaultChild as cloudwatch.CfnAlarm).metrics) as Array<{
+    id: string;
+    metricStat?: { metric: Record<string, unknown> };
+  }>;
+  return Object.fromEntries(queries.filter((query) => query.metricStat).map((query) => [query.id, { dimensions: [], ...query.metricStat!.metric }]));
 }
 
 /** The one metric a single-metric alarm reads. */
@@ -46,22 +47,30 @@ describe('LambdaServing: metrics, alarms built from them, grants', () => {
   const lambda = serving.lambda!;
 
   test('metricErrors / metricInvocations / metricDuration / metricThrottles are the live alias in AWS/Lambda', () => {
-    const metrics = { Errors: lambda.metricErrors(), Invocations: lambda.metricInvocations(), Duration: lambda.metricDuration(), Throttles: lambda.metricThrottles() };
+    const metrics = {
+      Errors: lambda.metricErrors(),
+      Invocations: lambda.metricInvocations(),
+      Duration: lambda.metricDuration(),
+      Throttles: lambda.metricThrottles(),
+    };
     expectMetrics(stack, metrics, 'AWS/Lambda', ['FunctionName', 'Resource']);
     for (const metric of Object.values(metrics)) expect(JSON.stringify(stack.resolve(metric.dimensions?.Resource))).toContain(':live');
   });
 
   test('the error-rate alarm divides exactly metricErrors by metricInvocations; the latency alarm reads metricDuration', () => {
-    expect(expressionInputs(stack, lambda.errorRateAlarm)).toEqual({ errors: identity(stack, lambda.metricErrors()), invocations: identity(stack, lambda.metricInvocations()) });
+    expect(expressionInputs(stack, lambda.errorRateAlarm)).toEqual({
+      errors: identity(stack, lambda.metricErrors()),
+      invocations: identity(stack, lambda.metricInvocations()),
+    });
     expect(alarmMetric(stack, lambda.latencyAlarm)).toEqual(identity(stack, lambda.metricDuration()));
   });
 
-  test('the facade hands out the target\'s metrics', () => {
+  test("the facade hands out the target's metrics", () => {
     expect(identity(stack, serving.metricErrors())).toEqual(identity(stack, lambda.metricErrors()));
     expect(identity(stack, serving.metricRequests())).toEqual(identity(stack, lambda.metricInvocations()));
   });
 
-  test('the adapter\'s EMF figures are static metrics with their service and model (and status) dimensions', () => {
+  test("the adapter's EMF figures are static metrics with their service and model (and status) dimensions", () => {
     const model = { service: SERVING_EMF.service, model: 'churn-classifier' };
     for (const [metric, metricName, dimensions, statistic] of [
       [LambdaServing.metricModelLoadFailures('churn-classifier'), SERVING_EMF.metrics.modelLoadFailures, model, 'Sum'],
@@ -102,11 +111,14 @@ describe('FargateServing: metrics and the alarms built from them', () => {
   });
 
   test('the error-rate alarm divides exactly the 5XX count by the request count; the latency alarm reads the response time', () => {
-    expect(expressionInputs(stack, fargate.errorRateAlarm)).toEqual({ errors: identity(stack, fargate.metricTarget5xxCount()), requests: identity(stack, fargate.metricRequestCount()) });
+    expect(expressionInputs(stack, fargate.errorRateAlarm)).toEqual({
+      errors: identity(stack, fargate.metricTarget5xxCount()),
+      requests: identity(stack, fargate.metricRequestCount()),
+    });
     expect(alarmMetric(stack, fargate.latencyAlarm)).toEqual(identity(stack, fargate.metricTargetResponseTime()));
   });
 
-  test('the facade hands out the target\'s metrics', () => {
+  test("the facade hands out the target's metrics", () => {
     expect(identity(stack, serving.metricErrors())).toEqual(identity(stack, fargate.metricTarget5xxCount()));
     expect(identity(stack, serving.metricRequests())).toEqual(identity(stack, fargate.metricRequestCount()));
   });

@@ -11,7 +11,13 @@ describe('serving takes any ECR image, not only one this app builds (servingImag
   const repository = ecr.Repository.fromRepositoryArn(fixture.stack, 'PushedRepository', 'arn:aws:ecr:us-east-1:222222222222:repository/onnx-serving');
   const image = servingImageFromEcr(repository, DIGEST);
   buildFargateServing({ image }, fixture);
-  new LambdaServing(fixture.stack, 'Lambda', { modelName: 'churn-classifier', sizing: sizingFor('lambda', SPARSE_PROFILE), modelRepository: fixture.modelRepository, vpc: fixture.vpc, image });
+  new LambdaServing(fixture.stack, 'Lambda', {
+    modelName: 'churn-classifier',
+    sizing: sizingFor('lambda', SPARSE_PROFILE),
+    modelRepository: fixture.modelRepository,
+    vpc: fixture.vpc,
+    image,
+  });
   const template = Template.fromStack(fixture.stack).toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
   const resources = Object.values(template.Resources);
   const text = (value: unknown) => JSON.stringify(value);

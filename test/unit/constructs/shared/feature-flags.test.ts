@@ -38,7 +38,9 @@ describe('constructs in an app without feature flags', () => {
     const attempt = () => create(bareStack());
     expect(attempt).toThrow(MissingFeatureFlagError);
     expect(attempt).toThrow(
-      new RegExp(`^Bare/\\w+: set the CDK feature flag "${cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY}": true in your cdk.json "context" \\(.*bucket policy\\)$`),
+      new RegExp(
+        `^Bare/\\w+: set the CDK feature flag "${cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY}": true in your cdk.json "context" \\(.*bucket policy\\)$`,
+      ),
     );
   });
 

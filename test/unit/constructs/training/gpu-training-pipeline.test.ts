@@ -41,7 +41,12 @@ describe.each(Object.entries(environments))('GpuTrainingPipeline in %s', (name, 
   test('trains with the raw createTrainingJob.sync parameters of this environment', () => {
     expect(train.Resource).toBe('arn:aws:states:::sagemaker:createTrainingJob.sync');
     const p = train.Parameters;
-    expect(p.ResourceConfig).toEqual({ InstanceType: training.instanceType, InstanceCount: training.instanceCount, VolumeSizeInGB: 50, VolumeKmsKeyId: expect.stringMatching(/^(IMPORT_|REF_|GETATT_)/) });
+    expect(p.ResourceConfig).toEqual({
+      InstanceType: training.instanceType,
+      InstanceCount: training.instanceCount,
+      VolumeSizeInGB: 50,
+      VolumeKmsKeyId: expect.stringMatching(/^(IMPORT_|REF_|GETATT_)/),
+    });
     expect(p.OutputDataConfig).toEqual({ 'S3OutputPath.$': '$.outputUri', KmsKeyId: p.ResourceConfig.VolumeKmsKeyId });
     expect(p.EnableManagedSpotTraining).toBe(training.spot);
     expect(p.StoppingCondition.MaxRuntimeInSeconds).toBe(training.maxRuntimeHours * 3600);
@@ -72,9 +77,21 @@ describe.each(Object.entries(environments))('GpuTrainingPipeline in %s', (name, 
   });
 
   test('retries SageMaker API refusals and transient Lambda errors with exponential backoff and jitter', () => {
-    expect(train.Retry).toEqual([{ ErrorEquals: ['SageMaker.AmazonSageMakerException'], IntervalSeconds: 60, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 900, JitterStrategy: 'FULL' }]);
+    expect(train.Retry).toEqual([
+      {
+        ErrorEquals: ['SageMaker.AmazonSageMakerException'],
+        IntervalSeconds: 60,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+        MaxDelaySeconds: 900,
+        JitterStrategy: 'FULL',
+      },
+    ]);
     for (const state of [STATE.validate, STATE.evaluate]) {
-      expect(definition.States[state].Retry[0]).toMatchObject({ ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']), BackoffRate: 2 });
+      expect(definition.States[state].Retry[0]).toMatchObject({
+        ErrorEquals: expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']),
+        BackoffRate: 2,
+      });
     }
     expect(definition.States[STATE.register].Retry[0].ErrorEquals).toContain('SageMaker.ThrottlingException');
   });
@@ -120,15 +137,19 @@ describe.each(Object.entries(environments))('GpuTrainingPipeline in %s', (name, 
   test('the training role reads only its dataset and writes only its runs and checkpoints', () => {
     const statements = policyStatements(template, 'TrainingRole');
     const text = JSON.stringify(statements);
-    const objectResources = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:') && a !== 's3:ListBucket')).flatMap((s) => [s.Resource].flat());
+    const objectResources = statements
+      .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:') && a !== 's3:ListBucket'))
+      .flatMap((s) => [s.Resource].flat());
     const keys = objectResources.map((resource) => JSON.stringify(resource).match(/"\/([^"]*)"\]\]\}$/)?.[1]);
-    expect(new Set(keys)).toEqual(new Set(['datasets/dataset=customer-events/*', 'model-artifacts/churn-classifier/runs/*', 'model-artifacts/churn-classifier/checkpoints/*']));
+    expect(new Set(keys)).toEqual(
+      new Set(['datasets/dataset=customer-events/*', 'model-artifacts/churn-classifier/runs/*', 'model-artifacts/churn-classifier/checkpoints/*']),
+    );
     expect(text).toContain('"s3:prefix":["datasets/dataset=customer-events/","datasets/dataset=customer-events/*"]');
     expect(text).not.toMatch(/s3:\*|s3:GetObject\*|s3:DeleteObject/);
     expect(text).toContain('repository/mlops-reference-trainer');
   });
 
-  test('the state machine may create only this model\'s jobs, pass only the training role, to SageMaker only', () => {
+  test("the state machine may create only this model's jobs, pass only the training role, to SageMaker only", () => {
     const statements = policyStatements(template, 'StateMachineRole');
     const run = statements.find((s) => s.Sid === 'RunTrainingJobs');
     expect(JSON.stringify(run.Resource)).toContain(':training-job/churn-classifier-*');
@@ -139,10 +160,12 @@ describe.each(Object.entries(environments))('GpuTrainingPipeline in %s', (name, 
     expect(JSON.stringify(register.Resource)).toContain(`model-package/${name}-churn-classifier/*`);
   });
 
-  test('the training instances\' security group allows HTTPS out, and all traffic between instances only for distributed jobs', () => {
+  test("the training instances' security group allows HTTPS out, and all traffic between instances only for distributed jobs", () => {
     const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup')).filter((g) => /training instances/.test(g.Properties.GroupDescription));
     expect(groups).toHaveLength(1);
-    expect(groups[0].Properties.SecurityGroupEgress).toEqual(expect.arrayContaining([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]));
+    expect(groups[0].Properties.SecurityGroupEgress).toEqual(
+      expect.arrayContaining([expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]),
+    );
     const selfRules = template.findResources('AWS::EC2::SecurityGroupIngress');
     expect(Object.keys(selfRules).length > 0).toBe(training.instanceCount > 1);
   });
@@ -157,7 +180,10 @@ describe.each(Object.entries(environments))('GpuTrainingPipeline in %s', (name, 
         CostFilters: { Service: ['Amazon SageMaker'], TagKeyValue: [`user:Environment$${name}`] },
       },
       NotificationsWithSubscribers: [
-        { Notification: { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 80, ThresholdType: 'PERCENTAGE' }, Subscribers: config.training!.budget.emails.map((a) => ({ SubscriptionType: 'EMAIL', Address: a })) },
+        {
+          Notification: { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 80, ThresholdType: 'PERCENTAGE' },
+          Subscribers: config.training!.budget.emails.map((a) => ({ SubscriptionType: 'EMAIL', Address: a })),
+        },
         Match.objectLike({ Notification: Match.objectLike({ NotificationType: 'FORECASTED', Threshold: 100 }) }),
       ],
     });

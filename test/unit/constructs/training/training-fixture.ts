@@ -16,7 +16,13 @@ export function buildTrainingStack(environmentName: string, mutate?: (config: Re
   mutate?.(config);
   const data = new DataStack(app, 'Data', { environmentName, config });
   const network = new NetworkStack(app, 'Network', { config });
-  const platform = new PlatformStack(app, 'Platform', { environmentName, config, lakehouse: data.lakehouse, modelRepository: data.modelRepository, vpc: network.network.vpc });
+  const platform = new PlatformStack(app, 'Platform', {
+    environmentName,
+    config,
+    lakehouse: data.lakehouse,
+    modelRepository: data.modelRepository,
+    vpc: network.network.vpc,
+  });
   const training = new TrainingStack(app, 'Training', {
     environmentName,
     config,
@@ -45,7 +51,9 @@ function placeholder(part: unknown): string {
   const ref = part as Record<string, unknown>;
   if ('Ref' in ref) return `REF_${String(ref.Ref).replace(/[^A-Za-z0-9]/g, '')}`;
   if ('Fn::GetAtt' in ref) return `GETATT_${(ref['Fn::GetAtt'] as string[]).join('_').replace(/[^A-Za-z0-9_]/g, '')}`;
-  if ('Fn::ImportValue' in ref) return `IMPORT_${JSON.stringify(ref['Fn::ImportValue']).replace(/[^A-Za-z0-9]/g, '').slice(0, 40)}`;
+  if ('Fn::ImportValue' in ref)
+    return `IMPORT_${JSON.stringify(ref['Fn::ImportValue'])
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 40)}`;
   return 'TOKEN';
 }
-

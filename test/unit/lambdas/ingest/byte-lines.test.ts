@@ -13,11 +13,15 @@ async function viaReadline(chunks: Buffer[]): Promise<string[]> {
 
 async function viaForEachLine(chunks: unknown[]): Promise<string[]> {
   const lines: string[] = [];
-  await forEachLine(Readable.from(chunks), (bytes, start, end, lineNumber) => {
-    lines.push(bytes.toString('utf8', start, end));
-    expect(lineNumber).toBe(lines.length);
-    return undefined;
-  }, NO_LIMIT);
+  await forEachLine(
+    Readable.from(chunks),
+    (bytes, start, end, lineNumber) => {
+      lines.push(bytes.toString('utf8', start, end));
+      expect(lineNumber).toBe(lines.length);
+      return undefined;
+    },
+    NO_LIMIT,
+  );
   return lines;
 }
 
@@ -47,10 +51,14 @@ describe('forEachLine', () => {
 
   it('accepts text chunks (an object-mode source) and waits for the handler', async () => {
     const seen: string[] = [];
-    await forEachLine(Readable.from(['ab\r', '\ncd\n', 'e']), (bytes, start, end) => {
-      seen.push(bytes.toString('utf8', start, end));
-      return new Promise((resolve) => setImmediate(resolve));
-    }, NO_LIMIT);
+    await forEachLine(
+      Readable.from(['ab\r', '\ncd\n', 'e']),
+      (bytes, start, end) => {
+        seen.push(bytes.toString('utf8', start, end));
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+      NO_LIMIT,
+    );
     expect(seen).toEqual(['ab', 'cd', 'e']);
   });
 

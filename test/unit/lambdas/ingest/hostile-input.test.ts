@@ -24,7 +24,15 @@ const toArrayBuffer = (bytes: Buffer) => bytes.buffer.slice(bytes.byteOffset, by
 
 const goodRow = (i: number) => `evt-${i},C00000001,2026-05-01T08:00:00Z,login,pro,,,${i % 600},,false,US`;
 const goodJson = (i: number) =>
-  JSON.stringify({ event_id: `evt-${i}`, customer_id: 'C00000001', event_time: '2026-05-01T08:00:00Z', event_type: 'login', plan: 'pro', tenure_months: 1, is_trial: false });
+  JSON.stringify({
+    event_id: `evt-${i}`,
+    customer_id: 'C00000001',
+    event_time: '2026-05-01T08:00:00Z',
+    event_type: 'login',
+    plan: 'pro',
+    tenure_months: 1,
+    is_trial: false,
+  });
 
 async function ingest(input: Readable | string | Buffer, format: 'csv' | 'jsonl', contract = customerEventsContract, maxRecordBytes?: number, readRows = true) {
   const { sinks, stored } = memorySinks();
@@ -49,14 +57,22 @@ describe('ingest of hostile CSV', () => {
     expect(counts).toEqual({ rowsIn: 1_000, rowsValid: 998, rowsQuarantined: 2 });
     expect(silver.map((r) => r.event_id)).toEqual(rows.map((_, i) => `evt-${i + 1}`).filter((id) => id !== 'evt-3' && id !== 'evt-500'));
     expect(quarantined).toEqual([
-      { line: 4, record: rows[2], reasons: ['not valid CSV: field 11: a quote inside an unquoted field (column 60); quote the whole field and double the quote'] },
+      {
+        line: 4,
+        record: rows[2],
+        reasons: ['not valid CSV: field 11: a quote inside an unquoted field (column 60); quote the whole field and double the quote'],
+      },
       { line: 501, record: rows[499], reasons: [expect.stringMatching(/^not valid CSV: field 2: a quote inside an unquoted field/)] },
     ]);
   });
 
   it.each([
     ['a stray quote', 'evt-2,C00000001,2026-05-01T08:00:00Z,login,pro,,,1,,false,"US', /quoted field opened on line 3 is not closed within 1048576 bytes/],
-    ['a quote opening a field that never closes', '"evt-2,C00000001,2026-05-01T08:00:00Z,login,pro,,,1,,false,US', /quoted field opened on line 3 is not closed within/],
+    [
+      'a quote opening a field that never closes',
+      '"evt-2,C00000001,2026-05-01T08:00:00Z,login,pro,,,1,,false,US',
+      /quoted field opened on line 3 is not closed within/,
+    ],
   ])('%s early in a 100,000-row file costs that row only, never the object', async (_, bad, reason) => {
     const rows = Array.from({ length: 100_000 }, (_, i) => goodRow(i + 1));
     rows[1] = bad;
@@ -69,7 +85,11 @@ describe('ingest of hostile CSV', () => {
     const { counts, silver, quarantined } = await ingest(`${CUSTOMER_EVENTS_HEADER}\n${goodRow(1)}\n"evt-2,oops\n${goodRow(3)}\n${goodRow(4)}`, 'csv');
     expect(counts).toEqual({ rowsIn: 4, rowsValid: 3, rowsQuarantined: 1 });
     expect(silver.map((r) => r.event_id)).toEqual(['evt-1', 'evt-3', 'evt-4']);
-    expect(quarantined[0]).toEqual({ line: 3, record: '"evt-2,oops', reasons: ['not valid CSV: the quoted field opened on line 3 is not closed before the end of the object'] });
+    expect(quarantined[0]).toEqual({
+      line: 3,
+      record: '"evt-2,oops',
+      reasons: ['not valid CSV: the quoted field opened on line 3 is not closed before the end of the object'],
+    });
   });
 
   it('keeps quoted line breaks byte for byte (\\r\\n, lone \\r, \\n) and names the lines a record spans', async () => {
@@ -92,7 +112,11 @@ describe('ingest of hostile CSV', () => {
   });
 
   it('quarantines a row holding invalid UTF-8 with its reason, rather than storing U+FFFD without a word', async () => {
-    const csv = Buffer.concat([Buffer.from('id,note\n1,caf\xc3\xa9 ok\n2,caf', 'latin1'), Buffer.from([0xe9, 0x20, 0xff]), Buffer.from('\n3,"multi\nline \xc3"\n4,fine\n', 'latin1')]);
+    const csv = Buffer.concat([
+      Buffer.from('id,note\n1,caf\xc3\xa9 ok\n2,caf', 'latin1'),
+      Buffer.from([0xe9, 0x20, 0xff]),
+      Buffer.from('\n3,"multi\nline \xc3"\n4,fine\n', 'latin1'),
+    ]);
     const { counts, silver, quarantined } = await ingest(csv, 'csv', notesContract);
     expect(silver).toEqual([
       { id: 1, note: 'café ok' },
@@ -100,8 +124,17 @@ describe('ingest of hostile CSV', () => {
     ]);
     expect(counts).toEqual({ rowsIn: 4, rowsValid: 2, rowsQuarantined: 2 });
     expect(quarantined).toEqual([
-      { line: 3, record: { id: '2', note: 'caf\ufffd \ufffd' }, reasons: ['line 3 is not valid UTF-8 at byte 5 (stored here with U+FFFD in place of the bad bytes)'] },
-      { line: 4, lastLine: 5, record: { id: '3', note: 'multi\nline \ufffd' }, reasons: ['line 5 is not valid UTF-8 at byte 5 (stored here with U+FFFD in place of the bad bytes)'] },
+      {
+        line: 3,
+        record: { id: '2', note: 'caf\ufffd \ufffd' },
+        reasons: ['line 3 is not valid UTF-8 at byte 5 (stored here with U+FFFD in place of the bad bytes)'],
+      },
+      {
+        line: 4,
+        lastLine: 5,
+        record: { id: '3', note: 'multi\nline \ufffd' },
+        reasons: ['line 5 is not valid UTF-8 at byte 5 (stored here with U+FFFD in place of the bad bytes)'],
+      },
     ]);
   });
 

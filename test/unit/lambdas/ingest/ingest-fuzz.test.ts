@@ -19,12 +19,27 @@ const hostileBytes = fc.oneof(
   { weight: 6, arbitrary: fc.array(fc.constantFrom(...SPECIAL_BYTES), { maxLength: 40 }) },
   { weight: 2, arbitrary: fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 }) },
   // Longer than maxRecordBytes, with or without a quote at the start of a field.
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('', '"', 'a,"'), fc.integer({ min: MAX_RECORD_BYTES - 50, max: 3 * MAX_RECORD_BYTES })).map(([head, n]) => [...Buffer.from(head), ...Buffer.alloc(n, 0x78)]) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('', '"', 'a,"'), fc.integer({ min: MAX_RECORD_BYTES - 50, max: 3 * MAX_RECORD_BYTES }))
+      .map(([head, n]) => [...Buffer.from(head), ...Buffer.alloc(n, 0x78)]),
+  },
 );
 
 const csvGood = (id: number) => Buffer.from(`evt-${id},C00000001,2026-05-01T08:00:00Z,login,pro,,,1,,false,US`);
 const jsonGood = (id: number) =>
-  Buffer.from(JSON.stringify({ event_id: `evt-${id}`, customer_id: 'C00000001', event_time: '2026-05-01T08:00:00Z', event_type: 'login', plan: 'pro', tenure_months: 1, is_trial: false }));
+  Buffer.from(
+    JSON.stringify({
+      event_id: `evt-${id}`,
+      customer_id: 'C00000001',
+      event_time: '2026-05-01T08:00:00Z',
+      event_type: 'login',
+      plan: 'pro',
+      tenure_months: 1,
+      is_trial: false,
+    }),
+  );
 
 /** The lines of `bytes` as forEachLine splits them (\n, \r\n, lone \r): the non-blank ones' numbers, and each line's text. */
 function nonBlankLines(bytes: Buffer, format: 'csv' | 'jsonl'): { numbers: number[]; texts: Map<number, string> } {
@@ -56,7 +71,13 @@ async function checkCoverage(format: 'csv' | 'jsonl', first: Buffer, lines: (num
   const parts = lines.map((line) => (line === 'good' ? (format === 'csv' ? csvGood(++id) : jsonGood(++id)) : Buffer.from(line)));
   const bytes = Buffer.concat([first, ...parts.flatMap((part) => [Buffer.from(joiner), part])]);
   const { sinks, stored } = memorySinks();
-  const counts = await ingestObject({ input: Readable.from(chunked(bytes, cuts)), format, contract: customerEventsContract, sinks, limits: { maxRecordBytes: MAX_RECORD_BYTES } });
+  const counts = await ingestObject({
+    input: Readable.from(chunked(bytes, cuts)),
+    format,
+    contract: customerEventsContract,
+    sinks,
+    limits: { maxRecordBytes: MAX_RECORD_BYTES },
+  });
 
   expect(counts.rowsIn).toBe(counts.rowsValid + counts.rowsQuarantined);
   const silver = (await readParquet(stored.parquet!)).rows;
@@ -81,7 +102,10 @@ async function checkCoverage(format: 'csv' | 'jsonl', first: Buffer, lines: (num
 }
 
 describe('ingest fuzzing (property, byte level)', () => {
-  const lines = fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant('good' as const) }, { weight: 2, arbitrary: hostileBytes }), { minLength: 1, maxLength: 30 });
+  const lines = fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant('good' as const) }, { weight: 2, arbitrary: hostileBytes }), {
+    minLength: 1,
+    maxLength: 30,
+  });
   const joiner = fc.constantFrom('\n', '\r\n', '\r');
   const cuts = fc.array(fc.nat(), { maxLength: 8 });
 

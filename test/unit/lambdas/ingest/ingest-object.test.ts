@@ -29,7 +29,11 @@ function memorySinks(options: { failParquet?: Error } = {}) {
 }
 
 function quarantineLines(bytes: Buffer | undefined): unknown[] {
-  return (bytes ?? Buffer.alloc(0)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+  return (bytes ?? Buffer.alloc(0))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as unknown);
 }
 
 async function ingestText(text: string | Buffer, format: 'csv' | 'jsonl', parquetOptions?: { batchRows: number; rowGroupRows: number }) {
@@ -67,7 +71,9 @@ describe('ingestObject', () => {
 
   it('streams many rows through several batches and row groups without losing or reordering any', async () => {
     const rows = Array.from({ length: 2_500 }, (_, i) =>
-      i % 10 === 9 ? `evt-${i},C00000001,2026-05-01T08:00:00Z,login,pro,,,${i},,false,US` : `evt-${i},C00000001,2026-05-01T08:00:00Z,login,pro,,,${i % 600},,false,US`,
+      i % 10 === 9
+        ? `evt-${i},C00000001,2026-05-01T08:00:00Z,login,pro,,,${i},,false,US`
+        : `evt-${i},C00000001,2026-05-01T08:00:00Z,login,pro,,,${i % 600},,false,US`,
     );
     const { counts, stored } = await ingestText([CUSTOMER_EVENTS_HEADER, ...rows].join('\n'), 'csv', { batchRows: 100, rowGroupRows: 700 });
     const expectedValid = rows.filter((_, i) => i % 10 !== 9 || i <= 600).length;
@@ -79,11 +85,29 @@ describe('ingestObject', () => {
 
   it('ingests JSON Lines and quarantines lines that are not JSON objects', async () => {
     const lines = [
-      JSON.stringify({ event_id: 'evt-1', customer_id: 'C00000001', event_time: '2026-05-01T08:00:00Z', event_type: 'signup', plan: 'free', tenure_months: 0, is_trial: true, country: 'US' }),
+      JSON.stringify({
+        event_id: 'evt-1',
+        customer_id: 'C00000001',
+        event_time: '2026-05-01T08:00:00Z',
+        event_type: 'signup',
+        plan: 'free',
+        tenure_months: 0,
+        is_trial: true,
+        country: 'US',
+      }),
       '',
       '{"event_id": broken',
       '[1, 2]',
-      JSON.stringify({ event_id: 'evt-2', customer_id: 'C00000002', event_time: '2026-05-01T08:00:00Z', event_type: 'login', plan: 'pro', tenure_months: 3, is_trial: false, colour: 'red' }),
+      JSON.stringify({
+        event_id: 'evt-2',
+        customer_id: 'C00000002',
+        event_time: '2026-05-01T08:00:00Z',
+        event_type: 'login',
+        plan: 'pro',
+        tenure_months: 3,
+        is_trial: false,
+        colour: 'red',
+      }),
     ];
     const { counts, stored } = await ingestText(lines.join('\n'), 'jsonl');
     expect(counts).toEqual({ rowsIn: 4, rowsValid: 1, rowsQuarantined: 3 });
@@ -96,7 +120,12 @@ describe('ingestObject', () => {
   });
 
   it.each([
-    ['binary garbage as CSV', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x2c, 0x01]), 'csv', /CSV header does not match contract customer-events v1/],
+    [
+      'binary garbage as CSV',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x2c, 0x01]),
+      'csv',
+      /CSV header does not match contract customer-events v1/,
+    ],
     ['a CSV whose header does not match', 'id,name\n1,ada\n', 'csv', /column "id" is not declared.*column "event_id" is missing/],
     ['an empty CSV', '', 'csv', /CSV object is empty/],
     ['binary garbage as JSON Lines', Buffer.from([0x00, 0xff, 0x13, 0x37]), 'jsonl', /not JSON Lines: line 1 is not JSON/],
@@ -128,7 +157,9 @@ describe('ingestObject', () => {
       yield `${CUSTOMER_EVENTS_HEADER}\n${GOOD_ROWS[0]}\n`;
       throw new Error('connection reset');
     }
-    await expect(ingestObject({ input: Readable.from(brokenSource()), format: 'csv', contract: customerEventsContract, sinks })).rejects.toThrow('connection reset');
+    await expect(ingestObject({ input: Readable.from(brokenSource()), format: 'csv', contract: customerEventsContract, sinks })).rejects.toThrow(
+      'connection reset',
+    );
     expect(stored.parquet).toBeUndefined();
   });
 });

@@ -3,7 +3,10 @@ import { backoffDelayMs, retryWithBackoff, type BackoffOptions } from '../../../
 
 function options(overrides: Partial<BackoffOptions> = {}) {
   const sleeps: number[] = [];
-  return { sleeps, options: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5, sleep: async (ms: number) => void sleeps.push(ms), ...overrides } };
+  return {
+    sleeps,
+    options: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5, sleep: async (ms: number) => void sleeps.push(ms), ...overrides },
+  };
 }
 
 const retryable = (error: unknown) => (error as Error).message === 'throttled';
@@ -56,10 +59,14 @@ describe('retryWithBackoff', () => {
     const { sleeps, options: opts } = options();
     let calls = 0;
     await expect(
-      retryWithBackoff(() => {
-        calls++;
-        return Promise.reject(new Error('throttled'));
-      }, retryable, opts),
+      retryWithBackoff(
+        () => {
+          calls++;
+          return Promise.reject(new Error('throttled'));
+        },
+        retryable,
+        opts,
+      ),
     ).rejects.toThrow('throttled');
     expect(calls).toBe(4);
     expect(sleeps).toHaveLength(3);

@@ -51,7 +51,10 @@ describe('archive limits, enforced while streaming', () => {
   it('pax paths of 60 KB are refused at the first one (maxHeaderBytes)', async () => {
     const entries = Array.from({ length: 200 }, (_, i) => ({ name: `${'d'.repeat(60_000)}/${i}.txt`, body: 'x' }));
     const { result, ms } = await scan(await tarGz([{ name: 'model.onnx', body: 'm' }, ...entries]));
-    expect(result).toEqual({ ok: false, reasons: [expect.stringMatching(new RegExp(`^${WHERE}: the archive has a \\d+-byte pax header, over 16384 bytes \\(maxHeaderBytes\\)$`))] });
+    expect(result).toEqual({
+      ok: false,
+      reasons: [expect.stringMatching(new RegExp(`^${WHERE}: the archive has a \\d+-byte pax header, over 16384 bytes \\(maxHeaderBytes\\)$`))],
+    });
     expect(ms).toBeLessThan(2000);
   });
 
@@ -75,7 +78,13 @@ describe('archive limits, enforced while streaming', () => {
 
 describe('archive scanning fuzzing (property, byte level)', () => {
   it('any mutation of a valid archive ends in a served model or reasons, never a crash, never more than maxModelBytes', async () => {
-    const tar = gunzipSync(await tarGz([{ name: 'm/model.onnx', body: modelBytes(3000) }, { name: 'm/config.json', body: '{"instances": 2}' }, { name: `${'p'.repeat(150)}/x`, body: 'y' }]));
+    const tar = gunzipSync(
+      await tarGz([
+        { name: 'm/model.onnx', body: modelBytes(3000) },
+        { name: 'm/config.json', body: '{"instances": 2}' },
+        { name: `${'p'.repeat(150)}/x`, body: 'y' },
+      ]),
+    );
     const mutations = fc.array(fc.tuple(fc.nat({ max: tar.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 });
     await fc.assert(
       fc.asyncProperty(mutations, fc.boolean(), async (edits, truncate) => {

@@ -10,10 +10,13 @@ const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/onnx-serving:1';
 
 const check = (overrides: Parameters<typeof describedPackage>[0] = {}) => checkModelPackage(describedPackage(overrides), MODEL_PACKAGE_GROUPS);
 const withContainers = (...containers: ModelPackageContainerDefinition[]) => check({ InferenceSpecification: { Containers: containers } });
-const gzipSource = (S3Uri: string) => ({ Image: image, ModelDataSource: { S3DataSource: { S3Uri, S3DataType: 'S3Object' as const, CompressionType: 'Gzip' as const } } });
+const gzipSource = (S3Uri: string) => ({
+  Image: image,
+  ModelDataSource: { S3DataSource: { S3Uri, S3DataType: 'S3Object' as const, CompressionType: 'Gzip' as const } },
+});
 
 describe('checkModelPackage', () => {
-  it('accepts a versioned package of a known group with one ONNX artifact and evaluation metrics; the model is the group\'s model', () => {
+  it("accepts a versioned package of a known group with one ONNX artifact and evaluation metrics; the model is the group's model", () => {
     expect(check()).toEqual({
       ok: true,
       servable: {
@@ -29,7 +32,10 @@ describe('checkModelPackage', () => {
   });
 
   it('accepts an uncompressed ModelDataSource object', () => {
-    const result = withContainers({ Image: image, ModelDataSource: { S3DataSource: { S3Uri: 's3://training/m/model.onnx', S3DataType: 'S3Object', CompressionType: 'None' } } });
+    const result = withContainers({
+      Image: image,
+      ModelDataSource: { S3DataSource: { S3Uri: 's3://training/m/model.onnx', S3DataType: 'S3Object', CompressionType: 'None' } },
+    });
     expect(result.ok && [result.servable.artifact, result.servable.artifactFormat]).toEqual([{ bucket: 'training', key: 'm/model.onnx' }, 'onnx']);
   });
 
@@ -37,7 +43,7 @@ describe('checkModelPackage', () => {
     ['a ModelDataUrl ending .tar.gz', { Image: image, ModelDataUrl: 's3://training/run-42/output/model.tar.gz' }, 'run-42/output/model.tar.gz'],
     ['a ModelDataUrl ending .tgz', { Image: image, ModelDataUrl: 's3://training/run-42/output/MODEL.TGZ' }, 'run-42/output/MODEL.TGZ'],
     ['a Gzip S3Object data source, whatever its suffix', gzipSource('s3://training/run-42/output/model'), 'run-42/output/model'],
-  ])('accepts SageMaker\'s archive convention: %s', (_case, container, key) => {
+  ])("accepts SageMaker's archive convention: %s", (_case, container, key) => {
     const result = withContainers(container);
     expect(result.ok && [result.servable.artifact, result.servable.artifactFormat]).toEqual([{ bucket: 'training', key }, 'gzip-tar']);
   });
@@ -45,9 +51,14 @@ describe('checkModelPackage', () => {
   it('rejects a zip and an uncompressed S3Object that is not .onnx, saying what can be served', () => {
     expect(withContainers({ Image: image, ModelDataUrl: 's3://training/run-42/model.zip' })).toEqual({
       ok: false,
-      reasons: ['no model artifact: InferenceSpecification.Containers point at s3://training/run-42/model.zip; register an .onnx object or a gzipped tar (.tar.gz, .tgz or CompressionType Gzip) holding one'],
+      reasons: [
+        'no model artifact: InferenceSpecification.Containers point at s3://training/run-42/model.zip; register an .onnx object or a gzipped tar (.tar.gz, .tgz or CompressionType Gzip) holding one',
+      ],
     });
-    const uncompressedTar = { Image: image, ModelDataSource: { S3DataSource: { S3Uri: 's3://training/m/model.tar.gz', S3DataType: 'S3Object' as const, CompressionType: 'None' as const } } };
+    const uncompressedTar = {
+      Image: image,
+      ModelDataSource: { S3DataSource: { S3Uri: 's3://training/m/model.tar.gz', S3DataType: 'S3Object' as const, CompressionType: 'None' as const } },
+    };
     expect(withContainers(uncompressedTar)).toMatchObject({ ok: false, reasons: [expect.stringContaining('point at s3://training/m/model.tar.gz;')] });
   });
 
@@ -89,12 +100,17 @@ describe('checkModelPackage', () => {
   it('rejects a group this function does not promote, naming the groups it does', () => {
     expect(check({ ModelPackageGroupName: 'prod-churn-classifier' })).toEqual({
       ok: false,
-      reasons: ['model package group prod-churn-classifier is not one this function promotes (dev-churn-classifier); MODEL_PACKAGE_GROUPS maps each group to its model'],
+      reasons: [
+        'model package group prod-churn-classifier is not one this function promotes (dev-churn-classifier); MODEL_PACKAGE_GROUPS maps each group to its model',
+      ],
     });
   });
 
   it('rejects an artifact that is not in S3', () => {
-    expect(withContainers({ Image: image, ModelDataUrl: 'https://example.com/model.onnx' })).toEqual({ ok: false, reasons: ['https://example.com/model.onnx is not an s3:// URI'] });
+    expect(withContainers({ Image: image, ModelDataUrl: 'https://example.com/model.onnx' })).toEqual({
+      ok: false,
+      reasons: ['https://example.com/model.onnx is not an s3:// URI'],
+    });
   });
 });
 

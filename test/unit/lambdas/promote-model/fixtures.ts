@@ -22,7 +22,9 @@ export function approvalEvent(overrides: { status?: string; version?: number; ar
       ModelPackageVersion: overrides.version ?? 3,
       ModelPackageArn: arn,
       CreationTime: '2024-03-01T16:40:02Z',
-      InferenceSpecification: { Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/onnx-serving:1', ModelDataUrl: 's3://training/churn/model.onnx' }] },
+      InferenceSpecification: {
+        Containers: [{ Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/onnx-serving:1', ModelDataUrl: 's3://training/churn/model.onnx' }],
+      },
       ModelPackageStatus: 'Completed',
       ModelApprovalStatus: overrides.status ?? 'Approved',
       LastModifiedTime: '2024-03-01T17:00:14Z',

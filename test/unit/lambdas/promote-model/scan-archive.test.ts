@@ -30,15 +30,27 @@ describe('scanModelArchive: what it serves', () => {
       { name: 'export/metrics.json', body: '{"auc": 0.91}' },
       { name: 'config.json', body: '{"maxBatchSize": 1}' },
     ]);
-    expect(result).toEqual({ ok: true, modelPath: 'export/onnx/churn.onnx', config: '{"maxBatchSize": 32}', configPath: 'export/onnx/config.json', skippedEntries: 4 });
+    expect(result).toEqual({
+      ok: true,
+      modelPath: 'export/onnx/churn.onnx',
+      config: '{"maxBatchSize": 32}',
+      configPath: 'export/onnx/config.json',
+      skippedEntries: 4,
+    });
     expect(model.equals(onnx)).toBe(true);
   });
 
   it('takes a config.json that comes after the model, accepts ./ paths, and has no config when none sits beside the model', async () => {
     const onnx = modelBytes(1000);
-    const after = await scanEntries([{ name: './model.onnx', body: onnx }, { name: './config.json', body: '{"threads": 2}' }]);
+    const after = await scanEntries([
+      { name: './model.onnx', body: onnx },
+      { name: './config.json', body: '{"threads": 2}' },
+    ]);
     expect(after.result).toEqual({ ok: true, modelPath: 'model.onnx', config: '{"threads": 2}', configPath: 'config.json', skippedEntries: 0 });
-    const elsewhere = await scanEntries([{ name: 'other/config.json', body: '{}' }, { name: 'model/model.onnx', body: onnx }]);
+    const elsewhere = await scanEntries([
+      { name: 'other/config.json', body: '{}' },
+      { name: 'model/model.onnx', body: onnx },
+    ]);
     expect(elsewhere.result).toEqual({ ok: true, modelPath: 'model/model.onnx', config: undefined, configPath: undefined, skippedEntries: 1 });
     expect(elsewhere.model.equals(onnx)).toBe(true);
   });
@@ -53,14 +65,35 @@ describe('scanModelArchive: what it serves', () => {
 
 describe('scanModelArchive: what it rejects, with every reason, leaving the sink open', () => {
   it.each<[string, ArchiveEntry[], string[]]>([
-    ['two .onnx files', [{ name: 'a/model.onnx', body: 'a' }, { name: 'b/model.onnx', body: 'b' }], [`${WHERE} holds more than one .onnx file (a/model.onnx, b/model.onnx); it must hold exactly one`]],
-    ['no .onnx file', [{ name: 'model.pkl', body: 'x' }, { name: 'config.json', body: '{}' }], [`${WHERE} holds no .onnx file; it must hold exactly one`]],
+    [
+      'two .onnx files',
+      [
+        { name: 'a/model.onnx', body: 'a' },
+        { name: 'b/model.onnx', body: 'b' },
+      ],
+      [`${WHERE} holds more than one .onnx file (a/model.onnx, b/model.onnx); it must hold exactly one`],
+    ],
+    [
+      'no .onnx file',
+      [
+        { name: 'model.pkl', body: 'x' },
+        { name: 'config.json', body: '{}' },
+      ],
+      [`${WHERE} holds no .onnx file; it must hold exactly one`],
+    ],
     [
       'a ../ path',
-      [{ name: '../../etc/model.onnx', body: 'x' }, { name: 'model.onnx', body: 'm' }],
+      [
+        { name: '../../etc/model.onnx', body: 'x' },
+        { name: 'model.onnx', body: 'm' },
+      ],
       [`${WHERE}: entry "../../etc/model.onnx" has an absolute or '..' path`],
     ],
-    ['an absolute path', [{ name: '/opt/ml/model/model.onnx', body: 'x' }], [`${WHERE}: entry "/opt/ml/model/model.onnx" has an absolute or '..' path`, `${WHERE} holds no .onnx file; it must hold exactly one`]],
+    [
+      'an absolute path',
+      [{ name: '/opt/ml/model/model.onnx', body: 'x' }],
+      [`${WHERE}: entry "/opt/ml/model/model.onnx" has an absolute or '..' path`, `${WHERE} holds no .onnx file; it must hold exactly one`],
+    ],
     [
       'a symlink as the model',
       [{ name: 'model.onnx', type: 'symlink', linkname: '/etc/passwd' }],
@@ -68,13 +101,48 @@ describe('scanModelArchive: what it rejects, with every reason, leaving the sink
     ],
     [
       'a hard link as the model beside a real one',
-      [{ name: 'real.onnx', body: 'm' }, { name: 'model.onnx', type: 'link', linkname: 'real.onnx' }],
-      [`${WHERE}: model.onnx is a link entry; the model must be a regular file`, `${WHERE} holds more than one .onnx file (real.onnx, model.onnx); it must hold exactly one`],
+      [
+        { name: 'real.onnx', body: 'm' },
+        { name: 'model.onnx', type: 'link', linkname: 'real.onnx' },
+      ],
+      [
+        `${WHERE}: model.onnx is a link entry; the model must be a regular file`,
+        `${WHERE} holds more than one .onnx file (real.onnx, model.onnx); it must hold exactly one`,
+      ],
     ],
-    ['a config.json that is not JSON', [{ name: 'm/model.onnx', body: 'm' }, { name: 'm/config.json', body: '{maxBatchSize: 1' }], [expect.stringMatching(/^m\/config\.json in s3:\/\/training\/run-42\/output\/model\.tar\.gz is not valid JSON: /)]],
-    ['a config.json holding an array', [{ name: 'config.json', body: '[1]' }, { name: 'model.onnx', body: 'm' }], [`config.json in ${WHERE} must hold a JSON object`]],
-    ['a config.json symlink', [{ name: 'config.json', type: 'symlink', linkname: '/etc/shadow' }, { name: 'model.onnx', body: 'm' }], [`${WHERE}: config.json is a symlink entry; config.json must be a regular file`]],
-    ['a config.json twice', [{ name: 'config.json', body: '{}' }, { name: 'config.json', body: '{"threads": 1}' }, { name: 'model.onnx', body: 'm' }], [`${WHERE}: config.json appears more than once`]],
+    [
+      'a config.json that is not JSON',
+      [
+        { name: 'm/model.onnx', body: 'm' },
+        { name: 'm/config.json', body: '{maxBatchSize: 1' },
+      ],
+      [expect.stringMatching(/^m\/config\.json in s3:\/\/training\/run-42\/output\/model\.tar\.gz is not valid JSON: /)],
+    ],
+    [
+      'a config.json holding an array',
+      [
+        { name: 'config.json', body: '[1]' },
+        { name: 'model.onnx', body: 'm' },
+      ],
+      [`config.json in ${WHERE} must hold a JSON object`],
+    ],
+    [
+      'a config.json symlink',
+      [
+        { name: 'config.json', type: 'symlink', linkname: '/etc/shadow' },
+        { name: 'model.onnx', body: 'm' },
+      ],
+      [`${WHERE}: config.json is a symlink entry; config.json must be a regular file`],
+    ],
+    [
+      'a config.json twice',
+      [
+        { name: 'config.json', body: '{}' },
+        { name: 'config.json', body: '{"threads": 1}' },
+        { name: 'model.onnx', body: 'm' },
+      ],
+      [`${WHERE}: config.json appears more than once`],
+    ],
   ])('%s', async (_case, entries, reasons) => {
     const { result, sinkEnded } = await scanEntries(entries);
     expect(result).toEqual({ ok: false, reasons });
@@ -83,7 +151,10 @@ describe('scanModelArchive: what it rejects, with every reason, leaving the sink
 
   it('a config.json larger than the limit', async () => {
     const big = `{"pad": "${'x'.repeat(ARCHIVE_CONFIG_MAX_BYTES)}"}`;
-    const { result } = await scanEntries([{ name: 'model.onnx', body: 'm' }, { name: 'config.json', body: big }]);
+    const { result } = await scanEntries([
+      { name: 'model.onnx', body: 'm' },
+      { name: 'config.json', body: big },
+    ]);
     expect(result).toEqual({ ok: false, reasons: [`${WHERE}: config.json is ${big.length} bytes; at most ${ARCHIVE_CONFIG_MAX_BYTES} are read`] });
   });
 

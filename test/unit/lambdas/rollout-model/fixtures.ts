@@ -62,7 +62,12 @@ export async function startFakeCluster(
   const cluster = new FakeKubernetesApi(
     namespace,
     'model-server',
-    { annotations: deployment.annotations ?? {}, templateAnnotations: { [SERVED_VERSION_ANNOTATION]: deployment.served }, replicas: 2, status: deployment.status },
+    {
+      annotations: deployment.annotations ?? {},
+      templateAnnotations: { [SERVED_VERSION_ANNOTATION]: deployment.served },
+      replicas: 2,
+      status: deployment.status,
+    },
     { brokenVersions: deployment.brokenVersions ?? [], versionAnnotation: SERVED_VERSION_ANNOTATION },
   );
   const endpoint = await cluster.start();

@@ -60,7 +60,12 @@ const pinsWritten = () => ssm.commandCalls(PutParameterCommand).map((call) => ca
 let cluster: FakeKubernetesApi;
 
 async function startCluster(served: string, previous?: string, status?: Record<string, unknown>) {
-  cluster = await startFakeCluster(eks, CLUSTER, NAMESPACE, { served, annotations: previous ? { [PREVIOUS_VERSION_ANNOTATION]: previous } : {}, status, brokenVersions: ['5'] });
+  cluster = await startFakeCluster(eks, CLUSTER, NAMESPACE, {
+    served,
+    annotations: previous ? { [PREVIOUS_VERSION_ANNOTATION]: previous } : {},
+    status,
+    brokenVersions: ['5'],
+  });
 }
 
 beforeEach(() => {
@@ -140,7 +145,9 @@ describe('promotion → Kubernetes rolling update (stand-in API server over TLS)
       replicas: 3,
       updatedReplicas: 1,
       availableReplicas: 2,
-      conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "model-server-x" has timed out progressing.' }],
+      conditions: [
+        { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "model-server-x" has timed out progressing.' },
+      ],
     };
     await startCluster('5', '3', failed);
     registry([3, 5], '5');
@@ -150,11 +157,14 @@ describe('promotion → Kubernetes rolling update (stand-in API server over TLS)
     expect(pinsWritten()).toEqual(['3']);
   });
 
-  test('no verdict before the function\'s deadline: rolled back to the version still serving', async () => {
+  test("no verdict before the function's deadline: rolled back to the version still serving", async () => {
     await startCluster('3');
     registry([3, 5], '3');
     // First invocation times out before a verdict (deadline already passed), and rolls back at once.
-    const impatient = rolloutHandlerFor(TARGETS, kubernetesDeps({ kubernetesWatch: { pollSeconds: 1, deadline: () => Date.now(), sleep: async () => undefined } }));
+    const impatient = rolloutHandlerFor(
+      TARGETS,
+      kubernetesDeps({ kubernetesWatch: { pollSeconds: 1, deadline: () => Date.now(), sleep: async () => undefined } }),
+    );
     const outcome = await impatient(approvalEvent({ version: 5 }));
     expect(outcome).toMatchObject({ kind: 'rolled-back', failed: 5, servedVersion: 3 });
     expect((outcome as { reason: string }).reason).toMatch(/no verdict before the function's deadline/);
@@ -180,7 +190,9 @@ describe('promotion → Kubernetes rolling update (stand-in API server over TLS)
   test('an API error names the request and the status', async () => {
     await startCluster('3');
     registry([3, 4], '3');
-    const wrongNamespace: RolloutTargets = { 'churn-classifier': { ...TARGETS['churn-classifier'], target: { ...TARGETS['churn-classifier'].target, namespace: 'other' } as never } };
+    const wrongNamespace: RolloutTargets = {
+      'churn-classifier': { ...TARGETS['churn-classifier'], target: { ...TARGETS['churn-classifier'].target, namespace: 'other' } as never },
+    };
     const run = rolloutHandlerFor(wrongNamespace, kubernetesDeps({ kubernetesWatch: { pollSeconds: 0, deadline: () => Date.now() + 60_000 } }));
     await expect(run(approvalEvent({ version: 4 }))).rejects.toThrow(/GET \/apis\/apps\/v1\/namespaces\/other\/deployments\/model-server: HTTP 404/);
   });

@@ -100,7 +100,11 @@ function ecsServing(servedVersion: string) {
             { name: 'SERVED_MODEL_VERSION', value: servedVersion },
           ],
         },
-        { name: 'MetricsCollector', image: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.42.0', environment: [{ name: 'AOT_CONFIG_CONTENT', value: '{}' }] },
+        {
+          name: 'MetricsCollector',
+          image: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.42.0',
+          environment: [{ name: 'AOT_CONFIG_CONTENT', value: '{}' }],
+        },
       ],
     },
   });
@@ -143,7 +147,11 @@ describe('promotion → Lambda rollout through CodeDeploy', () => {
       version: 0,
       Resources: [{ [FUNCTION]: { Type: 'AWS::Lambda::Function', Properties: { Name: FUNCTION, Alias: 'live', CurrentVersion: '7', TargetVersion: '8' } } }],
     });
-    expect(ssm.commandCalls(PutParameterCommand)[0].args[0].input).toEqual({ Name: '/mlops/dev/serving/churn-classifier/served-version', Value: '3', Overwrite: true });
+    expect(ssm.commandCalls(PutParameterCommand)[0].args[0].input).toEqual({
+      Name: '/mlops/dev/serving/churn-classifier/served-version',
+      Value: '3',
+      Overwrite: true,
+    });
   });
 
   it('a repeated approval event changes nothing: no new version, no deployment, the pin stays', async () => {
@@ -168,7 +176,14 @@ describe('promotion → Lambda rollout through CodeDeploy', () => {
       time: '2026-11-29T20:00:00Z',
       region: 'us-east-1',
       resources: [],
-      detail: { region: 'us-east-1', deploymentId: 'd-ABC123', instanceGroupId: 'g', deploymentGroup: 'churn-group', application: 'churn-app', state: 'FAILURE' },
+      detail: {
+        region: 'us-east-1',
+        deploymentId: 'd-ABC123',
+        instanceGroupId: 'g',
+        deploymentGroup: 'churn-group',
+        application: 'churn-app',
+        state: 'FAILURE',
+      },
     });
     expect(outcome).toEqual({ kind: 'resync', model: 'churn-classifier', servedVersion: 2, changed: true });
     expect(ssm.commandCalls(PutParameterCommand)[0].args[0].input).toMatchObject({ Value: '2' });
@@ -214,7 +229,10 @@ describe('promotion → ECS rollout through a new task definition revision', () 
     ecsServing('3');
     const outcome = await handlerFor(ECS_TARGETS)(approvalEvent({ version: 3, status: 'Rejected' }));
     expect(outcome).toMatchObject({ kind: 'started', from: 3, to: 2 });
-    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input.containerDefinitions![0].environment).toContainEqual({ name: 'SERVED_MODEL_VERSION', value: '2' });
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input.containerDefinitions![0].environment).toContainEqual({
+      name: 'SERVED_MODEL_VERSION',
+      value: '2',
+    });
     expect(ssm.commandCalls(PutParameterCommand)[0].args[0].input).toMatchObject({ Value: '2' });
   });
 
@@ -243,7 +261,11 @@ describe('promotion → ECS rollout through a new task definition revision', () 
   it('no approved version left: nothing is rolled (a deployment cannot roll to no model), reported', async () => {
     world({ approved: [], inRepository: [3], pin: '3' });
     ecsServing('3');
-    expect(await handlerFor(ECS_TARGETS)(approvalEvent({ version: 3, status: 'Rejected' }))).toEqual({ kind: 'nothing-approved', model: 'churn-classifier', servedVersion: 3 });
+    expect(await handlerFor(ECS_TARGETS)(approvalEvent({ version: 3, status: 'Rejected' }))).toEqual({
+      kind: 'nothing-approved',
+      model: 'churn-classifier',
+      servedVersion: 3,
+    });
     expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });
 
@@ -269,7 +291,9 @@ describe('promotion → ECS rollout through a new task definition revision', () 
     const other = approvalEvent({ version: 1 });
     other.detail.ModelPackageGroupName = 'dev-other';
     expect(await handlerFor(ECS_TARGETS)(other)).toMatchObject({ kind: 'ignore' });
-    await expect(handlerFor(ECS_TARGETS)({ source: 'aws.s3' })).rejects.toThrow(/not a model package state change, ECS deployment or CodeDeploy deployment event/);
+    await expect(handlerFor(ECS_TARGETS)({ source: 'aws.s3' })).rejects.toThrow(
+      /not a model package state change, ECS deployment or CodeDeploy deployment event/,
+    );
   });
 });
 
@@ -277,6 +301,8 @@ describe('ROLLOUT_TARGETS', () => {
   it('parses the construct-written JSON and names the problem otherwise', () => {
     expect(parseRolloutTargets(JSON.stringify(ECS_TARGETS))).toEqual(ECS_TARGETS);
     expect(() => parseRolloutTargets('{')).toThrow(/ROLLOUT_TARGETS is not valid JSON/);
-    expect(() => parseRolloutTargets(JSON.stringify({ 'churn-classifier': { ...ECS_TARGETS['churn-classifier'], target: { kind: 'k8s' } } }))).toThrow(/ROLLOUT_TARGETS is invalid: .*target/);
+    expect(() => parseRolloutTargets(JSON.stringify({ 'churn-classifier': { ...ECS_TARGETS['churn-classifier'], target: { kind: 'k8s' } } }))).toThrow(
+      /ROLLOUT_TARGETS is invalid: .*target/,
+    );
   });
 });

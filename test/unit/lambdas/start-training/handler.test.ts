@@ -11,7 +11,10 @@ import { runIdentity } from '../../../../lib/training';
 import { deliveredEvent, putEventsProblems } from '../../../support/eventbridge-put-events';
 
 const STATE_MACHINE = 'arn:aws:states:us-east-1:111122223333:stateMachine:mlops-dev-training-churn-classifier';
-const CONFIG = { environment: 'dev', models: { 'churn-classifier': { stateMachineArn: STATE_MACHINE, maxConcurrentRuns: 1, monthlyGpuHourCap: 20, gpuHoursPerRun: 2 } } };
+const CONFIG = {
+  environment: 'dev',
+  models: { 'churn-classifier': { stateMachineArn: STATE_MACHINE, maxConcurrentRuns: 1, monthlyGpuHourCap: 20, gpuHoursPerRun: 2 } },
+};
 const context = { functionName: 'StartTraining', awsRequestId: 'req-1' } as Context;
 
 const sfn = mockClient(SFNClient);
@@ -50,7 +53,9 @@ beforeEach(() => {
   sagemaker.reset();
   sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
   sfn.on(ListExecutionsCommand).resolves({ executions: [] });
-  sfn.on(StartExecutionCommand).callsFake((input) => ({ executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: new Date() }));
+  sfn
+    .on(StartExecutionCommand)
+    .callsFake((input) => ({ executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: new Date() }));
   sagemaker.on(SearchCommand).resolves({ Results: [] });
   // EMF metrics go to stdout; keep them out of the test log.
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -73,13 +78,19 @@ describe('start-training handler on the event the drift detector emits', () => {
     expect(starts).toHaveLength(1);
     expect(starts[0].args[0].input).toMatchObject({ stateMachineArn: STATE_MACHINE, name: identity.executionName });
     expect(starts[0].args[0].input.name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
-    expect(JSON.parse(starts[0].args[0].input.input!)).toEqual({ runId: identity.runId, trigger: 'drift', reason: 'drift of version 7 (tenure_months) detected 2026-11-20T11:00:00.000Z' });
+    expect(JSON.parse(starts[0].args[0].input.input!)).toEqual({
+      runId: identity.runId,
+      trigger: 'drift',
+      reason: 'drift of version 7 (tenure_months) detected 2026-11-20T11:00:00.000Z',
+    });
   });
 
   test('a redelivery of the same event (its execution exists) starts nothing', async () => {
     const { event } = emittedDriftEvent();
     const first = await handler(event, context);
-    sfn.on(DescribeExecutionCommand).resolves({ executionArn: String(first.executionArn), stateMachineArn: STATE_MACHINE, status: 'RUNNING', startDate: new Date() });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: String(first.executionArn), stateMachineArn: STATE_MACHINE, status: 'RUNNING', startDate: new Date() });
     expect(await handler(event, context)).toMatchObject({ outcome: 'duplicate', runId: first.runId });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
@@ -91,15 +102,36 @@ describe('start-training handler on the event the drift detector emits', () => {
   });
 
   test('concurrency: with maxConcurrentRuns executions running, the drift event is refused with the reason and nothing starts', async () => {
-    sfn.on(ListExecutionsCommand).resolves({ executions: [{ executionArn: `${STATE_MACHINE}:other`, stateMachineArn: STATE_MACHINE, name: 'other', status: 'RUNNING', startDate: new Date() }] });
-    expect(await handler(emittedDriftEvent().event, context)).toMatchObject({ outcome: 'refused', limit: 'concurrency', reason: expect.stringContaining('maxConcurrentRuns is 1') });
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [{ executionArn: `${STATE_MACHINE}:other`, stateMachineArn: STATE_MACHINE, name: 'other', status: 'RUNNING', startDate: new Date() }],
+    });
+    expect(await handler(emittedDriftEvent().event, context)).toMatchObject({
+      outcome: 'refused',
+      limit: 'concurrency',
+      reason: expect.stringContaining('maxConcurrentRuns is 1'),
+    });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
-  test('GPU-hour cap: this month\'s billable hours plus one more run over the cap refuse the drift event, naming the figures', async () => {
+  test("GPU-hour cap: this month's billable hours plus one more run over the cap refuse the drift event, naming the figures", async () => {
     const job = { TrainingJobName: 'j', TrainingJobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/j', TrainingJobStatus: 'Completed' as const };
-    sagemaker.on(SearchCommand).resolves({ Results: [{ TrainingJob: { ...job, ResourceConfig: { InstanceType: 'ml.g4dn.xlarge', InstanceCount: 2, VolumeSizeInGB: 50 }, BillableTimeInSeconds: 9.5 * 3600 } }] });
-    expect(await handler(emittedDriftEvent().event, context)).toMatchObject({ outcome: 'refused', limit: 'monthly-gpu-hours', gpuHoursThisMonth: 19, reason: expect.stringContaining('over monthlyGpuHourCap 20') });
+    sagemaker.on(SearchCommand).resolves({
+      Results: [
+        {
+          TrainingJob: {
+            ...job,
+            ResourceConfig: { InstanceType: 'ml.g4dn.xlarge', InstanceCount: 2, VolumeSizeInGB: 50 },
+            BillableTimeInSeconds: 9.5 * 3600,
+          },
+        },
+      ],
+    });
+    expect(await handler(emittedDriftEvent().event, context)).toMatchObject({
+      outcome: 'refused',
+      limit: 'monthly-gpu-hours',
+      gpuHoursThisMonth: 19,
+      reason: expect.stringContaining('over monthlyGpuHourCap 20'),
+    });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });

@@ -1,5 +1,12 @@
 import { SageMakerClient, SearchCommand } from '@aws-sdk/client-sagemaker';
-import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DRIFT_DETECTED_DETAIL_TYPE, PLATFORM_EVENT_SOURCE } from '../../../../lib/events';
 import { runIdentity } from '../../../../lib/training';
@@ -13,7 +20,10 @@ const now = new Date('2026-11-20T12:00:00Z');
 const deps: StartRunDeps = {
   sfn: new SFNClient({ region: 'us-east-1' }),
   sagemaker: new SageMakerClient({ region: 'us-east-1' }),
-  config: { environment: 'dev', models: { 'churn-classifier': { stateMachineArn: STATE_MACHINE, maxConcurrentRuns: 1, monthlyGpuHourCap: 20, gpuHoursPerRun: 2 } } },
+  config: {
+    environment: 'dev',
+    models: { 'churn-classifier': { stateMachineArn: STATE_MACHINE, maxConcurrentRuns: 1, monthlyGpuHourCap: 20, gpuHoursPerRun: 2 } },
+  },
   now: () => now,
 };
 
@@ -65,19 +75,36 @@ beforeEach(() => {
   sfnMock.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
   sfnMock.on(ListExecutionsCommand).resolves({ executions: [] });
   sagemakerMock.on(SearchCommand).resolves({ Results: [] });
-  sfnMock.on(StartExecutionCommand).callsFake((input) => ({ executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: now }));
+  sfnMock
+    .on(StartExecutionCommand)
+    .callsFake((input) => ({ executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: now }));
 });
 
 describe('start-training against the documented Step Functions and SageMaker request shapes', () => {
   test('a DriftDetected event starts one execution named after its detection, with the run id as input', async () => {
     const outcome = await startRun(deps, parseTrigger(driftEvent(), 'dev'));
     const identity = runIdentity('dev', 'churn-classifier', { kind: 'drift', detectionId: 'churn-classifier-7-2026-11-20T11' });
-    expect(outcome).toEqual({ outcome: 'started', model: 'churn-classifier', runId: identity.runId, executionArn: expect.stringContaining(`:execution:mlops-dev-training-churn-classifier:${identity.executionName}`), gpuHoursThisMonth: 0 });
+    expect(outcome).toEqual({
+      outcome: 'started',
+      model: 'churn-classifier',
+      runId: identity.runId,
+      executionArn: expect.stringContaining(`:execution:mlops-dev-training-churn-classifier:${identity.executionName}`),
+      gpuHoursThisMonth: 0,
+    });
     const start = sfnMock.commandCalls(StartExecutionCommand);
     expect(start).toHaveLength(1);
     expect(start[0].args[0].input).toEqual({ stateMachineArn: STATE_MACHINE, name: identity.executionName, input: expect.any(String) });
-    expect(JSON.parse(start[0].args[0].input.input!)).toEqual({ runId: identity.runId, trigger: 'drift', reason: expect.stringMatching(/^drift of version 7 \(tenure_months\) detected 2026-11-20T11:00:00Z$/) });
-    expect(sfnMock.commandCalls(ListExecutionsCommand)[0].args[0].input).toEqual({ stateMachineArn: STATE_MACHINE, statusFilter: 'RUNNING', maxResults: 100, nextToken: undefined });
+    expect(JSON.parse(start[0].args[0].input.input!)).toEqual({
+      runId: identity.runId,
+      trigger: 'drift',
+      reason: expect.stringMatching(/^drift of version 7 \(tenure_months\) detected 2026-11-20T11:00:00Z$/),
+    });
+    expect(sfnMock.commandCalls(ListExecutionsCommand)[0].args[0].input).toEqual({
+      stateMachineArn: STATE_MACHINE,
+      statusFilter: 'RUNNING',
+      maxResults: 100,
+      nextToken: undefined,
+    });
     expect(sagemakerMock.commandCalls(SearchCommand)[0].args[0].input).toEqual({
       Resource: 'TrainingJob',
       SearchExpression: {
@@ -94,7 +121,9 @@ describe('start-training against the documented Step Functions and SageMaker req
 
   test('a redelivered trigger starts nothing: its execution already exists', async () => {
     const first = await startRun(deps, parseTrigger(driftEvent(), 'dev'));
-    sfnMock.on(DescribeExecutionCommand).resolves({ executionArn: first.outcome === 'started' ? first.executionArn : '', status: 'RUNNING', stateMachineArn: STATE_MACHINE, startDate: now });
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: first.outcome === 'started' ? first.executionArn : '', status: 'RUNNING', stateMachineArn: STATE_MACHINE, startDate: now });
     const second = await startRun(deps, parseTrigger(driftEvent(), 'dev'));
     expect(second).toMatchObject({ outcome: 'duplicate', model: 'churn-classifier' });
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(1);
@@ -107,7 +136,9 @@ describe('start-training against the documented Step Functions and SageMaker req
   });
 
   test('concurrency: with maxConcurrentRuns running, the trigger is refused with the reason and nothing starts', async () => {
-    sfnMock.on(ListExecutionsCommand).resolves({ executions: [{ executionArn: `${STATE_MACHINE}:x`, stateMachineArn: STATE_MACHINE, name: 'x', status: 'RUNNING', startDate: now }] });
+    sfnMock
+      .on(ListExecutionsCommand)
+      .resolves({ executions: [{ executionArn: `${STATE_MACHINE}:x`, stateMachineArn: STATE_MACHINE, name: 'x', status: 'RUNNING', startDate: now }] });
     const outcome = await startRun(deps, parseTrigger({ kind: 'schedule', model: 'churn-classifier', scheduledTime: '2026-11-20T03:00:00Z' }, 'dev'));
     expect(outcome).toEqual({
       outcome: 'refused',
@@ -119,19 +150,23 @@ describe('start-training against the documented Step Functions and SageMaker req
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
-  test('cap exceeded: this month\'s billable hours × instances plus one run over the cap is refused with the figures', async () => {
+  test("cap exceeded: this month's billable hours × instances plus one run over the cap is refused with the figures", async () => {
     // 8 h billed on 2 instances (16) + 1.5 h running on 1 instance = 17.5; one more run may take 2 → 19.5 ≤ 20 would pass;
     // a second page adds 1 h on 1 instance → 18.5 + 2 > 20: refused. Pages are followed.
     sagemakerMock
       .on(SearchCommand)
-      .resolvesOnce({ Results: [job('churn-classifier-a-0', 2, 8 * 3600), job('churn-classifier-b-0', 1, undefined, '2026-11-20T10:30:00Z')], NextToken: 'page-2' })
+      .resolvesOnce({
+        Results: [job('churn-classifier-a-0', 2, 8 * 3600), job('churn-classifier-b-0', 1, undefined, '2026-11-20T10:30:00Z')],
+        NextToken: 'page-2',
+      })
       .resolvesOnce({ Results: [job('churn-classifier-c-0', 1, 3600)] });
     const outcome = await startRun(deps, parseTrigger({ kind: 'manual', model: 'churn-classifier', requestId: 'r-2' }, 'dev'));
     expect(outcome).toEqual({
       outcome: 'refused',
       model: 'churn-classifier',
       limit: 'monthly-gpu-hours',
-      reason: 'monthly GPU-hour cap: churn-classifier used 18.5 GPU instance-hours this month and one more run may use 2, over monthlyGpuHourCap 20 (training.models[].monthlyGpuHourCap)',
+      reason:
+        'monthly GPU-hour cap: churn-classifier used 18.5 GPU instance-hours this month and one more run may use 2, over monthlyGpuHourCap 20 (training.models[].monthlyGpuHourCap)',
       gpuHoursThisMonth: 18.5,
     });
     expect(sagemakerMock.commandCalls(SearchCommand)[1].args[0].input.NextToken).toBe('page-2');
@@ -139,8 +174,16 @@ describe('start-training against the documented Step Functions and SageMaker req
   });
 
   test('a manual request passes its overrides to the execution, which validates them', async () => {
-    await startRun(deps, parseTrigger({ kind: 'manual', model: 'churn-classifier', requestId: 'r-3', hyperparameters: { epochs: '5' }, commitId: 'abc123' }, 'dev'));
-    expect(JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0].args[0].input.input!)).toMatchObject({ trigger: 'manual', hyperparameters: { epochs: '5' }, commitId: 'abc123', reason: 'manual request r-3' });
+    await startRun(
+      deps,
+      parseTrigger({ kind: 'manual', model: 'churn-classifier', requestId: 'r-3', hyperparameters: { epochs: '5' }, commitId: 'abc123' }, 'dev'),
+    );
+    expect(JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0].args[0].input.input!)).toMatchObject({
+      trigger: 'manual',
+      hyperparameters: { epochs: '5' },
+      commitId: 'abc123',
+      reason: 'manual request r-3',
+    });
   });
 
   test('a model this environment does not train is refused, naming the trained ones', async () => {

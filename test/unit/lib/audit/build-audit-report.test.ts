@@ -1,7 +1,15 @@
 import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
-import { auditReportJsonSchema, auditReportSchema, buildAuditReport, renderAuditMarkdown, renderAuditSummary, renderCfnValue, SERVING_DECISION_METADATA_KEY } from '../../../../lib/audit';
+import {
+  auditReportJsonSchema,
+  auditReportSchema,
+  buildAuditReport,
+  renderAuditMarkdown,
+  renderAuditSummary,
+  renderCfnValue,
+  SERVING_DECISION_METADATA_KEY,
+} from '../../../../lib/audit';
 import { loadEnvironment } from '../../../../lib/config';
 import { decideEnvironment, PRICES } from '../../../../lib/decision';
 import { servingDecisionMetadata } from '../../../../constructs/serving/decision-metadata';
@@ -16,13 +24,26 @@ const prodDecisions = decideEnvironment(prodConfig, { architecture: SERVING_ARCH
 function servingStack(withCluster: boolean) {
   const resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }> = {};
   for (const { modelName, decision } of prodDecisions.models) {
-    resources[`${modelName.replace(/-/g, '')}Service`] = { Type: 'AWS::ECS::Service', Metadata: { [SERVING_DECISION_METADATA_KEY]: servingDecisionMetadata(modelName, decision) } };
+    resources[`${modelName.replace(/-/g, '')}Service`] = {
+      Type: 'AWS::ECS::Service',
+      Metadata: { [SERVING_DECISION_METADATA_KEY]: servingDecisionMetadata(modelName, decision) },
+    };
   }
-  if (withCluster) resources.Cluster = { Type: 'AWS::EKS::Cluster', Properties: { ResourcesVpcConfig: { EndpointPublicAccess: false, EndpointPrivateAccess: true } } };
+  if (withCluster)
+    resources.Cluster = { Type: 'AWS::EKS::Cluster', Properties: { ResourcesVpcConfig: { EndpointPublicAccess: false, EndpointPrivateAccess: true } } };
   resources.Nat1 = { Type: 'AWS::EC2::NatGateway' };
   resources.Nat2 = { Type: 'AWS::EC2::NatGateway' };
   resources.Key = { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } };
-  resources.Alarm = { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'Errors', ComparisonOperator: 'GreaterThanThreshold', Threshold: 5, AlarmActions: ['arn:topic'], AlarmDescription: 'Ingest failures' } };
+  resources.Alarm = {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      MetricName: 'Errors',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 5,
+      AlarmActions: ['arn:topic'],
+      AlarmDescription: 'Ingest failures',
+    },
+  };
   resources.Workspace = { Type: 'AWS::APS::Workspace' };
   return stack('serving', resources);
 }
@@ -35,7 +56,9 @@ const kubernetes = {
         Ns: { metadata: { name: 'serving-a', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } },
         Bare: { metadata: { name: 'training' } },
       },
-      kubernetes_network_policy_v1: { Np: { metadata: { name: 'p', namespace: '${kubernetes_namespace_v1.Ns.metadata[0].name}' }, spec: { policy_types: ['Ingress', 'Egress'] } } },
+      kubernetes_network_policy_v1: {
+        Np: { metadata: { name: 'p', namespace: '${kubernetes_namespace_v1.Ns.metadata[0].name}' }, spec: { policy_types: ['Ingress', 'Egress'] } },
+      },
       kubernetes_deployment_v1: {
         Hardened: {
           spec: {
@@ -48,7 +71,9 @@ const kubernetes = {
           },
         },
       },
-      kubernetes_daemon_set_v1: { Plugin: { spec: { template: { spec: { container: [{ name: 'plugin', security_context: { read_only_root_filesystem: true } }] } } } } },
+      kubernetes_daemon_set_v1: {
+        Plugin: { spec: { template: { spec: { container: [{ name: 'plugin', security_context: { read_only_root_filesystem: true } }] } } } },
+      },
     },
   },
 };
@@ -72,16 +97,25 @@ describe('decisions and cost', () => {
     expect(line('KMS customer-managed keys')).toEqual(expect.objectContaining({ count: 1, monthlyUsd: PRICES.kmsKeyMonth.usd }));
     expect(line('CloudWatch alarms')).toEqual(expect.objectContaining({ count: 1, monthlyUsd: PRICES.cloudWatchAlarmMonth.usd }));
     expect(line('Amazon Managed Service for Prometheus')).toEqual(expect.objectContaining({ monthlyUsd: null }));
-    expect(report.cost.monthlyTotalUsd).toBeCloseTo(report.cost.lines.reduce((s, l) => s + (l.monthlyUsd ?? 0), 0), 2);
+    expect(report.cost.monthlyTotalUsd).toBeCloseTo(
+      report.cost.lines.reduce((s, l) => s + (l.monthlyUsd ?? 0), 0),
+      2,
+    );
   });
 
   test('a cluster whose control plane a decision already carries is not priced twice', () => {
-    const carried = prodDecisions.models.some((m) => m.decision.target === 'eks' && (m.decision.options.eks?.sizing as { clusterMode?: string }).clusterMode === 'new-cluster');
-    expect(report.cost.lines.some((l) => l.item.startsWith('EKS control plane')) ).toBe(!carried);
+    const carried = prodDecisions.models.some(
+      (m) => m.decision.target === 'eks' && (m.decision.options.eks?.sizing as { clusterMode?: string }).clusterMode === 'new-cluster',
+    );
+    expect(report.cost.lines.some((l) => l.item.startsWith('EKS control plane'))).toBe(!carried);
   });
 
   test('budgets from the config are listed as caps', () => {
-    const withBudget = buildAuditReport(input([servingStack(false)], { config: { budgets: [{ item: 'training (SageMaker) budget', monthlyUsd: 500, source: 'cdk.json training.monthlyBudgetUsd' }] } }));
+    const withBudget = buildAuditReport(
+      input([servingStack(false)], {
+        config: { budgets: [{ item: 'training (SageMaker) budget', monthlyUsd: 500, source: 'cdk.json training.monthlyBudgetUsd' }] },
+      }),
+    );
     expect(withBudget.cost.lines.at(-1)).toEqual(expect.objectContaining({ monthlyUsd: 500, note: 'a cap from the config, not a forecast' }));
   });
 
@@ -151,7 +185,10 @@ describe('comparison between environments', () => {
   const dev = input([stack('data', { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'mlops-test-data' } } })]);
   const prod = {
     ...input([
-      stack('data', { Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'mlops-test-data', VersioningConfiguration: { Status: 'Enabled' } } }, Cluster: { Type: 'AWS::EKS::Cluster' } }),
+      stack('data', {
+        Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'mlops-test-data', VersioningConfiguration: { Status: 'Enabled' } } },
+        Cluster: { Type: 'AWS::EKS::Cluster' },
+      }),
     ]),
   };
 

@@ -22,7 +22,11 @@ describe('data protection', () => {
         Type: 'AWS::S3::Bucket',
         DeletionPolicy: 'Retain',
         Properties: {
-          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['Key', 'Arn'] } } }] },
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
+            ],
+          },
           VersioningConfiguration: { Status: 'Enabled' },
           LifecycleConfiguration: { Rules: [{ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 7 } }] },
         },
@@ -42,19 +46,38 @@ describe('data protection', () => {
   });
 
   test('each store names its key (across stacks, through exports), the key rotation, versioning, retention and removal policy', () => {
-    expect(store('Bucket')).toEqual(expect.objectContaining({ key: 'data/Key', keyRotation: true, versioning: 'Enabled', retention: 'noncurrent versions after 7 d', deletionPolicy: 'Retain' }));
+    expect(store('Bucket')).toEqual(
+      expect.objectContaining({
+        key: 'data/Key',
+        keyRotation: true,
+        versioning: 'Enabled',
+        retention: 'noncurrent versions after 7 d',
+        deletionPolicy: 'Retain',
+      }),
+    );
     expect(store('Topic')).toEqual(expect.objectContaining({ encrypted: true, key: 'data/Key', keyRotation: true, deletionPolicy: 'Delete' }));
     expect(store('Logs')).toEqual(expect.objectContaining({ encrypted: true, key: null, retention: '30 d' }));
   });
 
   test('key policies say who administers and who uses each key', () => {
     expect(report.dataProtection.keys).toEqual([
-      expect.objectContaining({ logicalId: 'Key', rotation: true, administrators: ['AWS:arn:aws:iam::123456789012:root'], users: ['AWS:arn:aws:iam::123456789012:root', 'Service:logs.amazonaws.com'], deletionPolicy: 'Retain' }),
+      expect.objectContaining({
+        logicalId: 'Key',
+        rotation: true,
+        administrators: ['AWS:arn:aws:iam::123456789012:root'],
+        users: ['AWS:arn:aws:iam::123456789012:root', 'Service:logs.amazonaws.com'],
+        deletionPolicy: 'Retain',
+      }),
     ]);
   });
 
   test('a launch template without encrypted EBS volumes is unencrypted', () => {
-    const launchTemplate = stack('serving', { Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 20 } }] } } } });
+    const launchTemplate = stack('serving', {
+      Lt: {
+        Type: 'AWS::EC2::LaunchTemplate',
+        Properties: { LaunchTemplateData: { BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 20 } }] } },
+      },
+    });
     expect(buildAuditReport(input([launchTemplate])).dataProtection.stores.map((s) => [s.encrypted, s.encryption])).toEqual([[false, 'EBS NOT ENCRYPTED']]);
   });
 });

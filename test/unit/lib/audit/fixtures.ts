@@ -1,6 +1,12 @@
 import type { AuditInput, CfnResourceJson, StackTemplate } from '../../../../lib/audit';
 
-export const PROVENANCE = { commit: 'abc123', dirty: false, configSha256: 'f'.repeat(64), tools: { 'aws-cdk-lib': '2.276.0' }, generatedAt: '2026-11-29T00:00:00.000Z' };
+export const PROVENANCE = {
+  commit: 'abc123',
+  dirty: false,
+  configSha256: 'f'.repeat(64),
+  tools: { 'aws-cdk-lib': '2.276.0' },
+  generatedAt: '2026-11-29T00:00:00.000Z',
+};
 
 /** One hand-built stack per test: `mlops-test-<part>` with the given resources. */
 export function stack(part: string, resources: Record<string, CfnResourceJson>, outputs?: StackTemplate['template']['Outputs']): StackTemplate {

@@ -58,7 +58,9 @@ describe('IAM: wildcard statements joined to their acknowledgments', () => {
   });
 
   test('wildcard actions (s3:GetObject*) need their own acknowledgment beside the resource one', () => {
-    const withAction = [stack('platform', { Role: lambdaRole, Policy: policy([{ Effect: 'Allow', Action: ['s3:GetObject*', 's3:PutObject'], Resource: 'arn:aws:s3:::b/k/*' }]) })];
+    const withAction = [
+      stack('platform', { Role: lambdaRole, Policy: policy([{ Effect: 'Allow', Action: ['s3:GetObject*', 's3:PutObject'], Resource: 'arn:aws:s3:::b/k/*' }]) }),
+    ];
     const resourceOnly = [ack('AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:s3:::b/k/*]', 'keys at run time')];
     expect(buildAuditReport(input(withAction, { acknowledgments: resourceOnly })).iam.wildcardStatements[0].status).toBe('UNJUSTIFIED');
     const both = [...resourceOnly, ack('AwsSolutions::AwsSolutions-IAM5[Action::s3:GetObject*]', 'CDK read action group')];
@@ -75,14 +77,27 @@ describe('IAM: wildcard statements joined to their acknowledgments', () => {
   test('roles list who may assume them and count the wildcard statements attached to them', () => {
     const report = buildAuditReport(input(templates));
     expect(report.iam.roles).toEqual([
-      { stack: 'mlops-test-platform', stackPart: 'platform', logicalId: 'Role', trustedBy: ['Service:lambda.amazonaws.com'], managedPolicies: [], wildcardStatements: 2 },
+      {
+        stack: 'mlops-test-platform',
+        stackPart: 'platform',
+        logicalId: 'Role',
+        trustedBy: ['Service:lambda.amazonaws.com'],
+        managedPolicies: [],
+        wildcardStatements: 2,
+      },
     ]);
   });
 
   test('inline role policies are read too', () => {
     const inline = [
       stack('platform', {
-        Role: { ...lambdaRole, Properties: { ...lambdaRole.Properties, Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] } }] } },
+        Role: {
+          ...lambdaRole,
+          Properties: {
+            ...lambdaRole.Properties,
+            Policies: [{ PolicyName: 'p', PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'logs:*', Resource: '*' }] } }],
+          },
+        },
       }),
     ];
     const [statement] = buildAuditReport(input(inline)).iam.wildcardStatements;

@@ -40,9 +40,15 @@ describe('grafana config', () => {
 
   test.each([
     [{ authentication: 'LDAP' }, /monitoring\.grafana\.authentication: got "LDAP"/],
-    [{ authentication: 'SAML', samlMetadataUrl: 'http://idp.example.com/metadata', adminGroups: ['admins'] }, /monitoring\.grafana\.samlMetadataUrl: got "http:\/\/idp\.example\.com\/metadata"; an https:\/\/ URL/],
+    [
+      { authentication: 'SAML', samlMetadataUrl: 'http://idp.example.com/metadata', adminGroups: ['admins'] },
+      /monitoring\.grafana\.samlMetadataUrl: got "http:\/\/idp\.example\.com\/metadata"; an https:\/\/ URL/,
+    ],
     [{ authentication: 'SAML', samlMetadataUrl: 'https://idp.example.com/metadata', adminGroups: [] }, /monitoring\.grafana\.adminGroups/],
-    [{ authentication: 'SAML', samlMetadataUrl: 'https://idp.example.com/metadata', adminGroups: ['a'], loginValidityMinutes: 1 }, /monitoring\.grafana\.loginValidityMinutes: got 1/],
+    [
+      { authentication: 'SAML', samlMetadataUrl: 'https://idp.example.com/metadata', adminGroups: ['a'], loginValidityMinutes: 1 },
+      /monitoring\.grafana\.loginValidityMinutes: got 1/,
+    ],
     [{ authentication: 'AWS_SSO', expectedUsers: { editors: -1, viewers: 0 } }, /monitoring\.grafana\.expectedUsers\.editors: got -1/],
     [{ authentication: 'AWS_SSO', adminGroups: ['admins'] }, /monitoring\.grafana\.adminGroups: got \["admins"\]; unknown key/],
   ])('%j fails with one line naming the key and the value', (grafana, expected) => {

@@ -16,7 +16,9 @@ describe('ingest config', () => {
   test('a limit below 1 KiB fails with one line naming the key, the value and the bound', () => {
     const env = { ...dev(), ingest: { maxRecordBytes: 10 } };
     expect(() => loadEnvironment({ dev: env as unknown as EnvironmentConfig }, 'dev')).toThrow(ConfigError);
-    expect(() => loadEnvironment({ dev: env as unknown as EnvironmentConfig }, 'dev')).toThrow('environments.dev.ingest.maxRecordBytes: got 10; Too small: expected number to be >=1024');
+    expect(() => loadEnvironment({ dev: env as unknown as EnvironmentConfig }, 'dev')).toThrow(
+      'environments.dev.ingest.maxRecordBytes: got 10; Too small: expected number to be >=1024',
+    );
   });
 
   test('the function reads the limit from its environment, and refuses a bad one by name', () => {
@@ -29,12 +31,22 @@ describe('ingest config', () => {
 describe('promotion config', () => {
   const MIB = 1024 * 1024;
   test("sizes each model's limits from its serving memory unless maxModelMb is set", () => {
-    expect(archiveLimitsOf(DEFAULT_PROMOTION_CONFIG, 4096)).toEqual({ maxModelBytes: 2048 * MIB, maxExpandedBytes: 4160 * MIB, maxEntries: 1000, maxHeaderBytes: 16384 });
-    expect(archiveLimitsOf({ ...DEFAULT_PROMOTION_CONFIG, maxModelMb: 100, maxExpandedMb: 150 }, 4096)).toMatchObject({ maxModelBytes: 100 * MIB, maxExpandedBytes: 150 * MIB });
+    expect(archiveLimitsOf(DEFAULT_PROMOTION_CONFIG, 4096)).toEqual({
+      maxModelBytes: 2048 * MIB,
+      maxExpandedBytes: 4160 * MIB,
+      maxEntries: 1000,
+      maxHeaderBytes: 16384,
+    });
+    expect(archiveLimitsOf({ ...DEFAULT_PROMOTION_CONFIG, maxModelMb: 100, maxExpandedMb: 150 }, 4096)).toMatchObject({
+      maxModelBytes: 100 * MIB,
+      maxExpandedBytes: 150 * MIB,
+    });
   });
 
   test('a header limit below one tar block fails with one line naming the key, the value and the bound', () => {
     const env = { ...dev(), promotion: { maxArchiveHeaderBytes: 100 } };
-    expect(() => loadEnvironment({ dev: env as unknown as EnvironmentConfig }, 'dev')).toThrow('environments.dev.promotion.maxArchiveHeaderBytes: got 100; Too small: expected number to be >=512');
+    expect(() => loadEnvironment({ dev: env as unknown as EnvironmentConfig }, 'dev')).toThrow(
+      'environments.dev.promotion.maxArchiveHeaderBytes: got 100; Too small: expected number to be >=512',
+    );
   });
 });

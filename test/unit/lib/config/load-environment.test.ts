@@ -47,14 +47,18 @@ describe('loadEnvironment', () => {
     const envs = sampleEnvironments();
     (envs.prod.models[1].traffic as unknown as Record<string, unknown>).peakRps = 'lots';
     const error = errorOf(() => loadEnvironment(envs, 'prod'));
-    expect(error.problems).toEqual([expect.stringMatching(/^environments\.prod\.models\[1\]\.traffic\.peakRps \(model 'fraud-scorer'\): got "lots"; .*expected number/)]);
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^environments\.prod\.models\[1\]\.traffic\.peakRps \(model 'fraud-scorer'\): got "lots"; .*expected number/),
+    ]);
   });
 
   test('a negative number names the path, the value and the bound', () => {
     const envs = sampleEnvironments();
     envs.dev.models[0].traffic.monthlyRequests = -5;
     const error = errorOf(() => loadEnvironment(envs, 'dev'));
-    expect(error.problems).toEqual([expect.stringMatching(/^environments\.dev\.models\[0\]\.traffic\.monthlyRequests \(model 'churn-classifier'\): got -5; .*>=0/)]);
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^environments\.dev\.models\[0\]\.traffic\.monthlyRequests \(model 'churn-classifier'\): got -5; .*>=0/),
+    ]);
   });
 
   test('an unknown field is reported at its own path', () => {
@@ -108,7 +112,9 @@ describe('loadEnvironment', () => {
     envs.prod.region = 'eu-west-1';
     envs.prod.availabilityZones = ['eu-west-1a', 'us-east-1b', 'eu-west-1a'];
     expect(errorOf(() => loadEnvironment(envs, 'staging')).problems).toEqual([
-      expect.stringMatching(/^environments\.staging\.availabilityZones: got nothing \(the key is missing\); highAvailability needs at least 3 availability zones/),
+      expect.stringMatching(
+        /^environments\.staging\.availabilityZones: got nothing \(the key is missing\); highAvailability needs at least 3 availability zones/,
+      ),
     ]);
     expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([
       expect.stringMatching(/^environments\.prod\.availabilityZones: got \[.*\]; each zone once/),
@@ -117,20 +123,28 @@ describe('loadEnvironment', () => {
     ]);
     envs.prod.availabilityZones = ['eu-west-1a', 'eu-west-1b', 'us-east-1c'.replace('us-east', 'eu-west')];
     envs.prod.region = 'us-east-1';
-    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([0, 1, 2].map((i) => expect.stringMatching(new RegExp(`^environments\\.prod\\.availabilityZones\\[${i}\\]: got "eu-west-1.*must be a zone of region us-east-1`))));
+    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual(
+      [0, 1, 2].map((i) =>
+        expect.stringMatching(new RegExp(`^environments\\.prod\\.availabilityZones\\[${i}\\]: got "eu-west-1.*must be a zone of region us-east-1`)),
+      ),
+    );
   });
 
   test('manual approval names who approves: role ARNs and/or an IAM Identity Center permission set', () => {
     const envs = sampleEnvironments();
     delete (envs.prod as Partial<EnvironmentConfig>).approvers;
-    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([expect.stringMatching(/^environments\.prod\.approvers: got nothing .*approvalMode manual needs approvers/)]);
+    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([
+      expect.stringMatching(/^environments\.prod\.approvers: got nothing .*approvalMode manual needs approvers/),
+    ]);
     envs.prod.approvers = { roleArns: ['arn:aws:iam::1:role/x'], ssoPermissionSetName: 'has space' };
     expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([
       expect.stringMatching(/^environments\.prod\.approvers\.roleArns\[0\]: got "arn:aws:iam::1:role\/x"; an IAM role ARN/),
       expect.stringMatching(/^environments\.prod\.approvers\.ssoPermissionSetName: got "has space"; an IAM Identity Center permission set name/),
     ]);
     envs.prod.approvers = { roleArns: [] };
-    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([expect.stringMatching(/^environments\.prod\.approvers: got \{.*\}; name at least one role ARN or a permission set/)]);
+    expect(errorOf(() => loadEnvironment(envs, 'prod')).problems).toEqual([
+      expect.stringMatching(/^environments\.prod\.approvers: got \{.*\}; name at least one role ARN or a permission set/),
+    ]);
   });
 
   describe('traffic profiles that are valid figure by figure but cannot be served: one line naming environment, model, key and why', () => {
@@ -154,20 +168,26 @@ describe('loadEnvironment', () => {
 
     test('a GPU model forced onto Lambda', () => {
       expect(problemsOf((m) => Object.assign(m, { traffic: { ...m.traffic, gpu: true }, forceTarget: 'lambda' }))).toEqual([
-        "environments.dev.models[0].forceTarget (model 'churn-classifier'): got \"lambda\"; a model with traffic.gpu true can only be served on eks (Lambda and Fargate have no GPU)",
+        'environments.dev.models[0].forceTarget (model \'churn-classifier\'): got "lambda"; a model with traffic.gpu true can only be served on eks (Lambda and Fargate have no GPU)',
       ]);
     });
 
     test('a model no target can hold (200,000 MB): the decision matrix says why for each target', () => {
       const problems = problemsOf((m) => Object.assign(m.traffic, { memoryMb: 200_000 }));
       expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/^environments\.dev\.models\[0\]\.traffic \(model 'churn-classifier'\): No serving target fits this traffic profile: lambda: needs 200512 MB .*Lambda's maximum is 10240 MB; fargate: .*; eks: /);
+      expect(problems[0]).toMatch(
+        /^environments\.dev\.models\[0\]\.traffic \(model 'churn-classifier'\): No serving target fits this traffic profile: lambda: needs 200512 MB .*Lambda's maximum is 10240 MB; fargate: .*; eks: /,
+      );
       expect(problems[0]).not.toContain('\n');
     });
 
     test('a forced target that breaks a hard limit names forceTarget', () => {
-      const problems = problemsOf((m) => Object.assign(m, { traffic: { ...m.traffic, payloadKb: 8192, p99LatencyMs: 3000, computeMsPerInference: 200, teamSize: 3 }, forceTarget: 'lambda' }));
-      expect(problems).toEqual([expect.stringMatching(/^environments\.dev\.models\[0\]\.forceTarget \(model 'churn-classifier'\): forceTarget 'lambda' breaks a hard limit: /)]);
+      const problems = problemsOf((m) =>
+        Object.assign(m, { traffic: { ...m.traffic, payloadKb: 8192, p99LatencyMs: 3000, computeMsPerInference: 200, teamSize: 3 }, forceTarget: 'lambda' }),
+      );
+      expect(problems).toEqual([
+        expect.stringMatching(/^environments\.dev\.models\[0\]\.forceTarget \(model 'churn-classifier'\): forceTarget 'lambda' breaks a hard limit: /),
+      ]);
     });
   });
 

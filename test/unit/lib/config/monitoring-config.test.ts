@@ -33,7 +33,10 @@ describe('monitoring config', () => {
     [{ silverFreshnessHours: 200 }, /monitoring\.silverFreshnessHours/],
     [{ datasets: { 'Bad Name': {} } }, /monitoring\.datasets/],
     [{ grafana: { authentication: 'LDAP' } }, /monitoring\.grafana\.authentication/],
-    [{ grafana: { authentication: 'SAML', samlMetadataUrl: 'http://idp.example.com/metadata', adminGroups: ['admins'] } }, /monitoring\.grafana\.samlMetadataUrl/],
+    [
+      { grafana: { authentication: 'SAML', samlMetadataUrl: 'http://idp.example.com/metadata', adminGroups: ['admins'] } },
+      /monitoring\.grafana\.samlMetadataUrl/,
+    ],
     [{ typo: 1 }, /monitoring/],
   ])('%j fails with one line naming the key', (monitoring, key) => {
     const message = messageOf(monitoring);

@@ -73,10 +73,15 @@ describe('compileValidator', () => {
 
   it('never throws and always gives a verdict, whatever the input (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true })), { maxLength: 8 }), (values) => {
-        const result = validate(values);
-        return result.ok ? result.row.length === contract.fields.length : result.reasons.length > 0;
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true })), {
+          maxLength: 8,
+        }),
+        (values) => {
+          const result = validate(values);
+          return result.ok ? result.row.length === contract.fields.length : result.reasons.length > 0;
+        },
+      ),
     );
   });
 
@@ -105,10 +110,7 @@ describe('compileObjectValidator', () => {
   it('rejects fields the contract does not declare, with the other reasons', () => {
     expect(validateObject({ name: 'bo', count: 1, active: true, seen_at: 'never', extra: 1 })).toEqual({
       ok: false,
-      reasons: [
-        'seen_at: expected an ISO 8601 timestamp with offset, e.g. 2024-05-01T12:00:00Z (got "never")',
-        'extra: not declared in contract unit-test v3',
-      ],
+      reasons: ['seen_at: expected an ISO 8601 timestamp with offset, e.g. 2024-05-01T12:00:00Z (got "never")', 'extra: not declared in contract unit-test v3'],
     });
   });
 });

@@ -1,14 +1,26 @@
-import {
-  decideServing,
-  ForcedTargetInfeasibleError,
-  NoFeasibleTargetError,
-  seedGuidanceTarget,
-  type TrafficProfile,
-} from '../../../../lib/decision';
+import { decideServing, ForcedTargetInfeasibleError, NoFeasibleTargetError, seedGuidanceTarget, type TrafficProfile } from '../../../../lib/decision';
 
-const light: TrafficProfile = { monthlyRequests: 40_000_000, peakRps: 60, p99LatencyMs: 150, payloadKb: 4, computeMsPerInference: 8, memoryMb: 2048, gpu: false, teamSize: 3 };
+const light: TrafficProfile = {
+  monthlyRequests: 40_000_000,
+  peakRps: 60,
+  p99LatencyMs: 150,
+  payloadKb: 4,
+  computeMsPerInference: 8,
+  memoryMb: 2048,
+  gpu: false,
+  teamSize: 3,
+};
 // A heavy CPU model (a transformer on CPU): where the seed guidance's bands hold.
-const heavy: TrafficProfile = { monthlyRequests: 0, peakRps: 0, p99LatencyMs: 3000, payloadKb: 16, computeMsPerInference: 800, memoryMb: 4096, gpu: false, teamSize: 3 };
+const heavy: TrafficProfile = {
+  monthlyRequests: 0,
+  peakRps: 0,
+  p99LatencyMs: 3000,
+  payloadKb: 16,
+  computeMsPerInference: 800,
+  memoryMb: 4096,
+  gpu: false,
+  teamSize: 3,
+};
 const atVolume = (profile: TrafficProfile, monthlyRequests: number, teamSize = profile.teamSize): TrafficProfile => ({
   ...profile,
   monthlyRequests,
@@ -29,7 +41,9 @@ describe('forceTarget', () => {
 
   test('cannot override a hard limit', () => {
     expect(() => decideServing({ ...light, gpu: true, teamSize: 8 }, { highAvailability: true, forceTarget: 'lambda' })).toThrow(ForcedTargetInfeasibleError);
-    expect(() => decideServing({ ...light, gpu: true, teamSize: 8 }, { highAvailability: true, forceTarget: 'fargate' })).toThrow(/forceTarget 'fargate' breaks a hard limit: needs a GPU/);
+    expect(() => decideServing({ ...light, gpu: true, teamSize: 8 }, { highAvailability: true, forceTarget: 'fargate' })).toThrow(
+      /forceTarget 'fargate' breaks a hard limit: needs a GPU/,
+    );
   });
 });
 
@@ -111,6 +125,8 @@ describe('seed guidance baseline', () => {
     const decision = decideServing({ ...light, monthlyRequests: 5_000_000, peakRps: 10, p99LatencyMs: 1500 }, { highAvailability: true });
     expect(decision.target).toBe('lambda');
     expect(decision.seedGuidance.agrees).toBe(false);
-    expect(decision.seedGuidance.explanation).toMatch(/the seed guidance says fargate; the cost model prices fargate at \$[\d.,]+\/month against \$[\d.,]+ for lambda/);
+    expect(decision.seedGuidance.explanation).toMatch(
+      /the seed guidance says fargate; the cost model prices fargate at \$[\d.,]+\/month against \$[\d.,]+ for lambda/,
+    );
   });
 });

@@ -25,7 +25,23 @@ test('the README worked-examples table is the generated one', () => {
 
 describe('decide CLI', () => {
   test('--json prints the decision summary for a profile', () => {
-    const result = decide('--monthly-requests', '200000', '--peak-rps', '5', '--p99-latency-ms', '1500', '--payload-kb', '4', '--compute-ms', '8', '--memory-mb', '1024', '--team-size', '1', '--json');
+    const result = decide(
+      '--monthly-requests',
+      '200000',
+      '--peak-rps',
+      '5',
+      '--p99-latency-ms',
+      '1500',
+      '--payload-kb',
+      '4',
+      '--compute-ms',
+      '8',
+      '--memory-mb',
+      '1024',
+      '--team-size',
+      '1',
+      '--json',
+    );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout);

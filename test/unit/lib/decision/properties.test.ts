@@ -37,7 +37,13 @@ function breaksHardLimit(target: string, p: TrafficProfile): boolean {
   const memoryWithRuntime = p.memoryMb + 512;
   switch (target) {
     case 'lambda':
-      return p.gpu || p.payloadKb > 6144 || p.computeMsPerInference > 900_000 || Math.max(1769, memoryWithRuntime) > 10_240 || p.computeMsPerInference > p.p99LatencyMs;
+      return (
+        p.gpu ||
+        p.payloadKb > 6144 ||
+        p.computeMsPerInference > 900_000 ||
+        Math.max(1769, memoryWithRuntime) > 10_240 ||
+        p.computeMsPerInference > p.p99LatencyMs
+      );
     case 'fargate':
       return p.gpu || memoryWithRuntime + 512 > 120 * 1024 || p.computeMsPerInference > p.p99LatencyMs;
     default:

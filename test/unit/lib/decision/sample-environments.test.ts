@@ -37,7 +37,7 @@ describe('sample environments in cdk.json land by traffic and team size', () => 
   });
 });
 
-describe('worked examples named after a sample model use that model\'s cdk.json profile', () => {
+describe("worked examples named after a sample model use that model's cdk.json profile", () => {
   const samples: Array<[string, string, string]> = [
     ['dev churn-classifier', 'dev', 'churn-classifier'],
     ['staging/prod churn-classifier', 'staging', 'churn-classifier'],

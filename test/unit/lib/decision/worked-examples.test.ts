@@ -6,10 +6,46 @@ import { decideServing, type TrafficProfile } from '../../../../lib/decision';
 // arm64 price rows, so each decision here is priced on arm64 (the default, x86_64, is what the README tables show).
 const ARM = { architecture: 'arm64' } as const;
 
-const devChurn: TrafficProfile = { monthlyRequests: 200_000, peakRps: 5, p99LatencyMs: 1500, payloadKb: 4, computeMsPerInference: 8, memoryMb: 1024, gpu: false, teamSize: 1 };
-const churn: TrafficProfile = { monthlyRequests: 40_000_000, peakRps: 60, p99LatencyMs: 150, payloadKb: 4, computeMsPerInference: 8, memoryMb: 2048, gpu: false, teamSize: 3 };
-const fraud: TrafficProfile = { monthlyRequests: 4_000_000_000, peakRps: 4500, p99LatencyMs: 50, payloadKb: 2, computeMsPerInference: 3, memoryMb: 2048, gpu: false, teamSize: 8 };
-const embedder: TrafficProfile = { monthlyRequests: 50_000_000, peakRps: 150, p99LatencyMs: 300, payloadKb: 64, computeMsPerInference: 25, memoryMb: 8192, gpu: true, teamSize: 8 };
+const devChurn: TrafficProfile = {
+  monthlyRequests: 200_000,
+  peakRps: 5,
+  p99LatencyMs: 1500,
+  payloadKb: 4,
+  computeMsPerInference: 8,
+  memoryMb: 1024,
+  gpu: false,
+  teamSize: 1,
+};
+const churn: TrafficProfile = {
+  monthlyRequests: 40_000_000,
+  peakRps: 60,
+  p99LatencyMs: 150,
+  payloadKb: 4,
+  computeMsPerInference: 8,
+  memoryMb: 2048,
+  gpu: false,
+  teamSize: 3,
+};
+const fraud: TrafficProfile = {
+  monthlyRequests: 4_000_000_000,
+  peakRps: 4500,
+  p99LatencyMs: 50,
+  payloadKb: 2,
+  computeMsPerInference: 3,
+  memoryMb: 2048,
+  gpu: false,
+  teamSize: 8,
+};
+const embedder: TrafficProfile = {
+  monthlyRequests: 50_000_000,
+  peakRps: 150,
+  p99LatencyMs: 300,
+  payloadKb: 64,
+  computeMsPerInference: 25,
+  memoryMb: 8192,
+  gpu: true,
+  teamSize: 8,
+};
 
 describe('worked examples (costs computed by hand)', () => {
   test('dev churn-classifier: on-demand Lambda, the only target a team of one may run', () => {
@@ -73,7 +109,10 @@ describe('worked examples (costs computed by hand)', () => {
   });
 
   test('a CPU model is priced on whole nodes of its own group: two for HA even when one would hold both pods', () => {
-    const decision = decideServing({ ...fraud, monthlyRequests: 900_000_000, peakRps: 1200 }, { ...ARM, highAvailability: true, eksClusterInEnvironment: true });
+    const decision = decideServing(
+      { ...fraud, monthlyRequests: 900_000_000, peakRps: 1200 },
+      { ...ARM, highAvailability: true, eksClusterInEnvironment: true },
+    );
     // 0.5 vCPU pods, 2 per c7g.xlarge by memory (6,656 / 2,560); 3.43 pods priced, but two zones need two nodes:
     // 2 x 730 h x $0.145 = $211.70 + NLB $16.425 + NLCU 900M x 2 KB x 2 / 10^6 = 3,600 GB x $0.006 = $21.60
     expect(decision.options.eks?.sizing).toMatchObject({ podsPerNode: 2, minReplicas: 2, minNodes: 2 });
@@ -86,7 +125,14 @@ describe('worked examples (costs computed by hand)', () => {
     // one GPU: 1000/25 x 0.6 = 24 RPS; average 50M / 2,628,000 = 19.0 RPS -> 0.8 pods -> HA minimum 2 nodes
     // $73 control plane + 2 x 730 h x $0.8048 = $1,175.008 + NLB $16.425 + NLCU 50M x 64 x 2 / 10^6 = 6,400 x $0.006 = $38.40
     expect(decision.costs).toEqual({ lambda: null, fargate: null, eks: Math.round((73 + 1175.008 + 16.425 + 38.4) * 100) / 100 });
-    expect(decision.options.eks?.sizing).toMatchObject({ nodeGroup: 'gpu', nodeInstanceType: 'g6.xlarge', gpuPerPod: 1, minReplicas: 2, maxReplicas: 7, maxGpus: 7 });
+    expect(decision.options.eks?.sizing).toMatchObject({
+      nodeGroup: 'gpu',
+      nodeInstanceType: 'g6.xlarge',
+      gpuPerPod: 1,
+      minReplicas: 2,
+      maxReplicas: 7,
+      maxGpus: 7,
+    });
   });
 });
 

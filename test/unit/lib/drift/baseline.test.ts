@@ -69,7 +69,14 @@ describe('buildDriftBaseline', () => {
 
   it('rejects two features on one column', () => {
     expect(() =>
-      buildDriftBaseline({ source: 's', inputTensor: 'input', columns: [{ name: 'a', column: 0, values: [1] }, { name: 'b', column: 0, values: [1] }] }),
+      buildDriftBaseline({
+        source: 's',
+        inputTensor: 'input',
+        columns: [
+          { name: 'a', column: 0, values: [1] },
+          { name: 'b', column: 0, values: [1] },
+        ],
+      }),
     ).toThrow(/features\.1\.column: column 0 is mapped twice/);
   });
 });

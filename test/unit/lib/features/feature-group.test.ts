@@ -47,7 +47,12 @@ describe('featureGroupSchema', () => {
   });
 
   it('rejects duplicate, reserved and malformed feature names and unknown keys', () => {
-    const features = [...churnFeatures.features, { name: 'tenure_months', type: 'Integral' }, { name: 'write_time', type: 'String' }, { name: '_x', type: 'String' }];
+    const features = [
+      ...churnFeatures.features,
+      { name: 'tenure_months', type: 'Integral' },
+      { name: 'write_time', type: 'String' },
+      { name: '_x', type: 'String' },
+    ];
     const messages = messagesOf({ ...churnFeatures, features, extra: true });
     expect(messages).toEqual(
       expect.arrayContaining([

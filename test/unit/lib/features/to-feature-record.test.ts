@@ -32,7 +32,13 @@ describe('toFeatureRecord', () => {
   });
 
   it('leaves empty optional features out of the record', () => {
-    const result = toFeatureRecord(group, { customer_id: 'C-2', event_time: '2024-03-01T10:00:00Z', tenure_months: null, monthly_charges: Number.NaN, plan: undefined });
+    const result = toFeatureRecord(group, {
+      customer_id: 'C-2',
+      event_time: '2024-03-01T10:00:00Z',
+      tenure_months: null,
+      monthly_charges: Number.NaN,
+      plan: undefined,
+    });
     expect(result).toEqual({
       ok: true,
       recordIdentifier: 'C-2',
@@ -57,7 +63,10 @@ describe('toFeatureRecord', () => {
   });
 
   it('rejects a blank record identifier', () => {
-    expect(toFeatureRecord(group, { customer_id: '  ', event_time: '2024-01-01' })).toEqual({ ok: false, reasons: ['customer_id: the record identifier is blank'] });
+    expect(toFeatureRecord(group, { customer_id: '  ', event_time: '2024-01-01' })).toEqual({
+      ok: false,
+      reasons: ['customer_id: the record identifier is blank'],
+    });
   });
 
   it('never throws and always either carries the identifier or a reason', () => {
@@ -74,17 +83,23 @@ describe('toFeatureRecord', () => {
 
 describe('formatFeatureValue', () => {
   it('writes any 64-bit integer exactly and refuses the rest', () => {
-    fc.assert(fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (n) => expect(formatFeatureValue(n, 'Integral')).toEqual({ ok: true, value: n.toString() })));
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (n) =>
+        expect(formatFeatureValue(n, 'Integral')).toEqual({ ok: true, value: n.toString() }),
+      ),
+    );
     expect(formatFeatureValue(2n ** 63n, 'Integral')).toEqual({ ok: false, reason: '9223372036854775808n does not fit a 64-bit integer' });
     expect(formatFeatureValue(' 42 ', 'Integral')).toEqual({ ok: true, value: '42' });
     expect(formatFeatureValue(true, 'Integral').ok).toBe(false);
   });
 
   it('round-trips finite doubles and refuses infinities', () => {
-    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
-      const formatted = formatFeatureValue(x, 'Fractional');
-      expect(formatted.ok && Number(formatted.value)).toBe(x === 0 ? 0 : x);
-    }));
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        const formatted = formatFeatureValue(x, 'Fractional');
+        expect(formatted.ok && Number(formatted.value)).toBe(x === 0 ? 0 : x);
+      }),
+    );
     expect(formatFeatureValue(Number.POSITIVE_INFINITY, 'Fractional').ok).toBe(false);
     expect(formatFeatureValue('', 'Fractional').ok).toBe(false);
   });

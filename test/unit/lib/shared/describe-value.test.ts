@@ -21,7 +21,12 @@ describe('describeValue', () => {
   it('describes values that String() and JSON.stringify() throw on', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const hostile = { toString: '', toJSON: () => { throw new Error('no'); } };
+    const hostile = {
+      toString: '',
+      toJSON: () => {
+        throw new Error('no');
+      },
+    };
     expect(describeValue(Object.create(null))).toBe('{}');
     expect(describeValue({ toString: '' })).toBe('{"toString":""}');
     expect(describeValue(cyclic)).toBe('[object Object]');
@@ -39,9 +44,22 @@ describe('describeValue', () => {
 
   it('never throws and never exceeds the limit, whatever the value (property)', () => {
     fc.assert(
-      fc.property(fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true }), fc.integer({ min: 2, max: 80 }), (value, maxChars) => {
-        return describeValue(value, maxChars).length <= maxChars;
-      }),
+      fc.property(
+        fc.anything({
+          withNullPrototype: true,
+          withBigInt: true,
+          withDate: true,
+          withMap: true,
+          withSet: true,
+          withTypedArray: true,
+          withSparseArray: true,
+          withBoxedValues: true,
+        }),
+        fc.integer({ min: 2, max: 80 }),
+        (value, maxChars) => {
+          return describeValue(value, maxChars).length <= maxChars;
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -33,11 +33,31 @@ describe('training.eks: the sample and the defaults', () => {
 describe('training.eks: each bad value fails with one line naming the key, the value and what is allowed', () => {
   const base = { instanceTypes: ['g5.2xlarge'], maxNodes: 2, gpuQuota: 2 };
   test.each<[string, unknown, RegExp]>([
-    ['a CPU instance type', { ...base, instanceTypes: ['m7i.2xlarge'] }, /^environments\.prod\.training\.eks\.instanceTypes\[0\]: got "m7i\.2xlarge"; an NVIDIA GPU instance type: g4dn\.xlarge/],
-    ['a SageMaker name', { ...base, instanceTypes: ['ml.g5.2xlarge'] }, /^environments\.prod\.training\.eks\.instanceTypes\[0\]: got "ml\.g5\.2xlarge"; an NVIDIA GPU instance type/],
-    ['types with different GPU counts', { ...base, instanceTypes: ['g5.2xlarge', 'g5.12xlarge'] }, /^environments\.prod\.training\.eks\.instanceTypes: got \["g5\.2xlarge","g5\.12xlarge"\]; must all have the same number of GPUs .*got 1 and 4$/],
-    ['a quota below one node', { ...base, instanceTypes: ['g5.12xlarge'], gpuQuota: 2 }, /^environments\.prod\.training\.eks\.gpuQuota: got 2; must allow one node's GPUs \(4\)/],
-    ['a quota above the group', { ...base, gpuQuota: 3 }, /^environments\.prod\.training\.eks\.gpuQuota: got 3; at most maxNodes × GPUs per node \(2 × 1 = 2\)/],
+    [
+      'a CPU instance type',
+      { ...base, instanceTypes: ['m7i.2xlarge'] },
+      /^environments\.prod\.training\.eks\.instanceTypes\[0\]: got "m7i\.2xlarge"; an NVIDIA GPU instance type: g4dn\.xlarge/,
+    ],
+    [
+      'a SageMaker name',
+      { ...base, instanceTypes: ['ml.g5.2xlarge'] },
+      /^environments\.prod\.training\.eks\.instanceTypes\[0\]: got "ml\.g5\.2xlarge"; an NVIDIA GPU instance type/,
+    ],
+    [
+      'types with different GPU counts',
+      { ...base, instanceTypes: ['g5.2xlarge', 'g5.12xlarge'] },
+      /^environments\.prod\.training\.eks\.instanceTypes: got \["g5\.2xlarge","g5\.12xlarge"\]; must all have the same number of GPUs .*got 1 and 4$/,
+    ],
+    [
+      'a quota below one node',
+      { ...base, instanceTypes: ['g5.12xlarge'], gpuQuota: 2 },
+      /^environments\.prod\.training\.eks\.gpuQuota: got 2; must allow one node's GPUs \(4\)/,
+    ],
+    [
+      'a quota above the group',
+      { ...base, gpuQuota: 3 },
+      /^environments\.prod\.training\.eks\.gpuQuota: got 3; at most maxNodes × GPUs per node \(2 × 1 = 2\)/,
+    ],
     ['no nodes', { ...base, maxNodes: 0 }, /^environments\.prod\.training\.eks\.maxNodes: got 0; /],
     ['an unknown key', { ...base, minNodes: 1 }, /^environments\.prod\.training\.eks\.minNodes: got 1; unknown key/],
   ])('%s', (_name, eks, expected) => {
@@ -51,12 +71,17 @@ describe('training.eks: properties', () => {
   test('any accepted config has one GPU count per node and a quota between one node and the whole group', () => {
     const types = Object.keys(EKS_TRAINING_GPUS_PER_INSTANCE);
     fc.assert(
-      fc.property(fc.uniqueArray(fc.constantFrom(...types), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 100 }), (instanceTypes, maxNodes, gpuQuota) => {
-        const parsed = eksTrainingConfigSchema.safeParse({ instanceTypes, maxNodes, gpuQuota });
-        const counts = new Set(instanceTypes.map((t) => EKS_TRAINING_GPUS_PER_INSTANCE[t]));
-        const perNode = EKS_TRAINING_GPUS_PER_INSTANCE[instanceTypes[0]];
-        expect(parsed.success).toBe(counts.size === 1 && gpuQuota >= perNode && gpuQuota <= perNode * maxNodes);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.constantFrom(...types), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 1, max: 100 }),
+        (instanceTypes, maxNodes, gpuQuota) => {
+          const parsed = eksTrainingConfigSchema.safeParse({ instanceTypes, maxNodes, gpuQuota });
+          const counts = new Set(instanceTypes.map((t) => EKS_TRAINING_GPUS_PER_INSTANCE[t]));
+          const perNode = EKS_TRAINING_GPUS_PER_INSTANCE[instanceTypes[0]];
+          expect(parsed.success).toBe(counts.size === 1 && gpuQuota >= perNode && gpuQuota <= perNode * maxNodes);
+        },
+      ),
     );
   });
 });

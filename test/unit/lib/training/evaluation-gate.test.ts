@@ -5,7 +5,12 @@ const gate: Gate = { metric: 'validation:auc', comparison: '>=', threshold: 0.75
 
 describe('evaluateGate', () => {
   test('passes at the threshold for >= and names the figure', () => {
-    expect(evaluateGate(gate, { 'validation:auc': 0.75 })).toEqual({ passed: true, metric: 'validation:auc', value: 0.75, reason: 'evaluation gate validation:auc >= 0.75 passed: validation:auc = 0.75' });
+    expect(evaluateGate(gate, { 'validation:auc': 0.75 })).toEqual({
+      passed: true,
+      metric: 'validation:auc',
+      value: 0.75,
+      reason: 'evaluation gate validation:auc >= 0.75 passed: validation:auc = 0.75',
+    });
   });
 
   test('a miss fails with the value and every reported metric', () => {
@@ -35,13 +40,18 @@ describe('evaluateGate', () => {
 
   test('property: the gate passes exactly when the comparison holds, and strict comparisons fail at the threshold', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...GATE_COMPARISONS), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ noNaN: true, noDefaultInfinity: true }), (comparison, threshold, value) => {
-        const result = evaluateGate({ metric: 'm', comparison, threshold }, { m: value });
-        const holds = { '>=': value >= threshold, '>': value > threshold, '<=': value <= threshold, '<': value < threshold }[comparison];
-        expect(result.passed).toBe(holds);
-        expect(result.reason).toContain(`m ${comparison} ${threshold}`);
-        if (comparison === '>' || comparison === '<') expect(evaluateGate({ metric: 'm', comparison, threshold }, { m: threshold }).passed).toBe(false);
-      }),
+      fc.property(
+        fc.constantFrom(...GATE_COMPARISONS),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        (comparison, threshold, value) => {
+          const result = evaluateGate({ metric: 'm', comparison, threshold }, { m: value });
+          const holds = { '>=': value >= threshold, '>': value > threshold, '<=': value <= threshold, '<': value < threshold }[comparison];
+          expect(result.passed).toBe(holds);
+          expect(result.reason).toContain(`m ${comparison} ${threshold}`);
+          if (comparison === '>' || comparison === '<') expect(evaluateGate({ metric: 'm', comparison, threshold }, { m: threshold }).passed).toBe(false);
+        },
+      ),
     );
   });
 

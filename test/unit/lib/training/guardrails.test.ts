@@ -1,7 +1,25 @@
 import fc from 'fast-check';
-import { checkConcurrency, checkGpuHourCap, checkGuardrails, gpuHoursUsed, RUN_ID_PATTERN, runIdentity, startOfMonthUtc, trainingJobName, type GuardrailInputs, type TrainingTrigger } from '../../../../lib/training';
+import {
+  checkConcurrency,
+  checkGpuHourCap,
+  checkGuardrails,
+  gpuHoursUsed,
+  RUN_ID_PATTERN,
+  runIdentity,
+  startOfMonthUtc,
+  trainingJobName,
+  type GuardrailInputs,
+  type TrainingTrigger,
+} from '../../../../lib/training';
 
-const inputs: GuardrailInputs = { model: 'churn-classifier', runningExecutions: 0, maxConcurrentRuns: 1, gpuHoursUsedThisMonth: 10, gpuHoursPerRun: 2, monthlyGpuHourCap: 20 };
+const inputs: GuardrailInputs = {
+  model: 'churn-classifier',
+  runningExecutions: 0,
+  maxConcurrentRuns: 1,
+  gpuHoursUsedThisMonth: 10,
+  gpuHoursPerRun: 2,
+  monthlyGpuHourCap: 20,
+};
 
 describe('concurrency', () => {
   test('refuses at maxConcurrentRuns with a reason naming the limit and where it is set', () => {
@@ -34,11 +52,16 @@ describe('monthly GPU-hour cap', () => {
 
   test('property: whatever is allowed keeps the month within the cap, even if the run uses its whole budget', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1e4, noNaN: true }), fc.double({ min: 0.01, max: 100, noNaN: true }), fc.double({ min: 0.01, max: 1e4, noNaN: true }), (used, perRun, cap) => {
-        const decision = checkGpuHourCap({ model: 'm', gpuHoursUsedThisMonth: used, gpuHoursPerRun: perRun, monthlyGpuHourCap: cap });
-        if (decision.allowed) expect(used + perRun).toBeLessThanOrEqual(cap);
-        else expect(decision.reason).toContain(`monthlyGpuHourCap ${cap}`);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        fc.double({ min: 0.01, max: 1e4, noNaN: true }),
+        (used, perRun, cap) => {
+          const decision = checkGpuHourCap({ model: 'm', gpuHoursUsedThisMonth: used, gpuHoursPerRun: perRun, monthlyGpuHourCap: cap });
+          if (decision.allowed) expect(used + perRun).toBeLessThanOrEqual(cap);
+          else expect(decision.reason).toContain(`monthlyGpuHourCap ${cap}`);
+        },
+      ),
     );
   });
 

@@ -42,20 +42,60 @@ describe('training config: the samples', () => {
 
 describe('training config: each bad value fails with one line naming the key, the value and what is allowed', () => {
   test.each<[string, (t: Mutable, env: Mutable) => void, RegExp]>([
-    ['a tag instead of a digest', (t) => (t.image = '111122223333.dkr.ecr.us-east-1.amazonaws.com/trainer:latest'), /^environments\.dev\.training\.models\[0\]\.image: got "111122223333\.dkr\.ecr.*; an ECR image pinned by digest/],
-    ['a CPU instance type', (t) => (t.instanceType = 'ml.m5.xlarge'), /^environments\.dev\.training\.models\[0\]\.instanceType: got "ml\.m5\.xlarge"; a SageMaker GPU training instance type/],
-    ['max wait below max runtime', (t) => (t.maxWaitHours = 0.5), /^environments\.dev\.training\.models\[0\]\.maxWaitHours: got 0\.5; must be at least maxRuntimeHours \(1\)$/],
-    ['spot without max wait', (t) => delete t.maxWaitHours, /^environments\.dev\.training\.models\[0\]\.maxWaitHours: got nothing \(the key is missing\); required with spot: true/],
+    [
+      'a tag instead of a digest',
+      (t) => (t.image = '111122223333.dkr.ecr.us-east-1.amazonaws.com/trainer:latest'),
+      /^environments\.dev\.training\.models\[0\]\.image: got "111122223333\.dkr\.ecr.*; an ECR image pinned by digest/,
+    ],
+    [
+      'a CPU instance type',
+      (t) => (t.instanceType = 'ml.m5.xlarge'),
+      /^environments\.dev\.training\.models\[0\]\.instanceType: got "ml\.m5\.xlarge"; a SageMaker GPU training instance type/,
+    ],
+    [
+      'max wait below max runtime',
+      (t) => (t.maxWaitHours = 0.5),
+      /^environments\.dev\.training\.models\[0\]\.maxWaitHours: got 0\.5; must be at least maxRuntimeHours \(1\)$/,
+    ],
+    [
+      'spot without max wait',
+      (t) => delete t.maxWaitHours,
+      /^environments\.dev\.training\.models\[0\]\.maxWaitHours: got nothing \(the key is missing\); required with spot: true/,
+    ],
     ['max wait without spot', (t) => (t.spot = false), /^environments\.dev\.training\.models\[0\]\.maxWaitHours: got 2; only allowed with spot: true/],
-    ['a number as hyperparameter', (t) => ((t.hyperparameters as Mutable).epochs = 20), /^environments\.dev\.training\.models\[0\]\.hyperparameters\.epochs: got 20; .*expected string/],
-    ['a regex without a capture group', (t) => ((t.metricDefinitions as Mutable[])[0].regex = 'loss=[0-9.]+'), /metricDefinitions\[0\]\.regex: got "loss=\[0-9\.\]\+"; must have exactly one capture group .*found 0$/],
-    ['a regex that does not compile', (t) => ((t.metricDefinitions as Mutable[])[0].regex = 'loss=(['), /metricDefinitions\[0\]\.regex: got "loss=\(\["; not a regular expression/],
+    [
+      'a number as hyperparameter',
+      (t) => ((t.hyperparameters as Mutable).epochs = 20),
+      /^environments\.dev\.training\.models\[0\]\.hyperparameters\.epochs: got 20; .*expected string/,
+    ],
+    [
+      'a regex without a capture group',
+      (t) => ((t.metricDefinitions as Mutable[])[0].regex = 'loss=[0-9.]+'),
+      /metricDefinitions\[0\]\.regex: got "loss=\[0-9\.\]\+"; must have exactly one capture group .*found 0$/,
+    ],
+    [
+      'a regex that does not compile',
+      (t) => ((t.metricDefinitions as Mutable[])[0].regex = 'loss=(['),
+      /metricDefinitions\[0\]\.regex: got "loss=\(\["; not a regular expression/,
+    ],
     ['an unknown comparison', (t) => ((t.evaluationGate as Mutable).comparison = '=>'), /evaluationGate\.comparison: got "=>"; .*">="\|">"\|"<="\|"<"/],
-    ['a cap below one run', (t) => (t.monthlyGpuHourCap = 0.5), /monthlyGpuHourCap: got 0\.5; must allow at least one full run: maxRuntimeHours × instanceCount = 1$/],
+    [
+      'a cap below one run',
+      (t) => (t.monthlyGpuHourCap = 0.5),
+      /monthlyGpuHourCap: got 0\.5; must allow at least one full run: maxRuntimeHours × instanceCount = 1$/,
+    ],
     ['a bad schedule', (t) => (t.schedule = 'every monday'), /schedule: got "every monday"; an EventBridge schedule expression/],
     ['an unknown key', (t) => (t.gpus = 4), /^environments\.dev\.training\.models\[0\]\.gpus: got 4; unknown key/],
-    ['a model the environment does not have', (t) => (t.model = 'fraud-scorer'), /^environments\.dev\.training\.models\[0\]\.model: got "fraud-scorer"; must be one of this environment's models \(churn-classifier\)$/],
-    ['a budget without anyone to email', (_t, env) => ((env.training as { budget: Mutable }).budget.emails = []), /^environments\.dev\.training\.budget\.emails: got \[\]; .*>=1/],
+    [
+      'a model the environment does not have',
+      (t) => (t.model = 'fraud-scorer'),
+      /^environments\.dev\.training\.models\[0\]\.model: got "fraud-scorer"; must be one of this environment's models \(churn-classifier\)$/,
+    ],
+    [
+      'a budget without anyone to email',
+      (_t, env) => ((env.training as { budget: Mutable }).budget.emails = []),
+      /^environments\.dev\.training\.budget\.emails: got \[\]; .*>=1/,
+    ],
   ])('%s', (_name, mutate, expected) => {
     const problems = problemsOf(mutate);
     expect(problems).toEqual([expect.stringMatching(expected)]);

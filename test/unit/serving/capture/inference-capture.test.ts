@@ -19,7 +19,12 @@ class MemoryWriter implements CaptureWriter {
     this.files.set(key, gunzipSync(body).toString('utf8'));
   }
   records(): Record<string, unknown>[] {
-    return [...this.files.values()].flatMap((text) => text.trimEnd().split('\n').map((line) => JSON.parse(line)));
+    return [...this.files.values()].flatMap((text) =>
+      text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    );
   }
 }
 
@@ -72,12 +77,22 @@ describe('InferenceCapture', () => {
     // Line breaks as JSON whitespace (raw, CRLF), multi-byte text in ids and strings, and enough records to grow the buffer.
     const jsonText = fc.jsonValue().map((value) => JSON.stringify(value, null, '\r '));
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ id: fc.string({ unit: 'grapheme' }), request: jsonText, asBytes: fc.boolean(), response: jsonText }), { minLength: 1, maxLength: 40 }), async (records) => {
-        const { capture, writer } = setup({ CAPTURE_SAMPLE_FRACTION: '1' });
-        for (const r of records) capture.offer('m', '1', r.id, r.asBytes ? Buffer.from(r.request, 'utf8') : r.request, r.response);
-        await capture.flush();
-        expect(writer.records()).toEqual(records.map((r) => expect.objectContaining({ requestId: r.id, request: JSON.parse(r.request) as unknown, response: JSON.parse(r.response) as unknown })));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ id: fc.string({ unit: 'grapheme' }), request: jsonText, asBytes: fc.boolean(), response: jsonText }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        async (records) => {
+          const { capture, writer } = setup({ CAPTURE_SAMPLE_FRACTION: '1' });
+          for (const r of records) capture.offer('m', '1', r.id, r.asBytes ? Buffer.from(r.request, 'utf8') : r.request, r.response);
+          await capture.flush();
+          expect(writer.records()).toEqual(
+            records.map((r) =>
+              expect.objectContaining({ requestId: r.id, request: JSON.parse(r.request) as unknown, response: JSON.parse(r.response) as unknown }),
+            ),
+          );
+        },
+      ),
     );
   });
 
@@ -86,7 +101,9 @@ describe('InferenceCapture', () => {
     const wide = JSON.stringify({ id: '€'.repeat(30_000), inputs: [] }); // 90 KB of UTF-8 in 30 K characters
     for (let i = 0; i < 3; i++) capture.offer('m', '1', `€${i}`, i === 1 ? Buffer.from(wide, 'utf8') : wide, wide);
     await capture.flush();
-    expect(writer.records().map((record) => [record.requestId, record.request, record.response])).toEqual([0, 1, 2].map((i) => [`€${i}`, JSON.parse(wide), JSON.parse(wide)]));
+    expect(writer.records().map((record) => [record.requestId, record.request, record.response])).toEqual(
+      [0, 1, 2].map((i) => [`€${i}`, JSON.parse(wide), JSON.parse(wide)]),
+    );
   });
 
   it('samples the configured fraction per model; 0 is off', async () => {
@@ -116,7 +133,10 @@ describe('InferenceCapture', () => {
     const warnings = () => logger.lines.filter((line) => line.message === 'inference capture dropped records').map((line) => line.extra[0]);
     expect(warnings()).toEqual([expect.objectContaining({ model: 'm', reason: 'buffer_full', dropped: 1 })]);
     await capture.close();
-    expect(warnings()).toEqual([expect.objectContaining({ dropped: 1 }), expect.objectContaining({ model: 'm', reason: 'buffer_full', dropped: 50 - written - 1 })]);
+    expect(warnings()).toEqual([
+      expect.objectContaining({ dropped: 1 }),
+      expect.objectContaining({ model: 'm', reason: 'buffer_full', dropped: 50 - written - 1 }),
+    ]);
   });
 
   it('counts a failed upload as dropped records and keeps going', async () => {
@@ -146,7 +166,10 @@ describe('InferenceCapture', () => {
   });
 
   it('in the background, a full buffer flushes without waiting for the timer, and close() writes the rest', async () => {
-    const { capture, writer } = setup({ CAPTURE_SAMPLE_FRACTION: '1', CAPTURE_FLUSH_BYTES: '1024', CAPTURE_FLUSH_INTERVAL_SECONDS: '3600' }, { mode: 'background' });
+    const { capture, writer } = setup(
+      { CAPTURE_SAMPLE_FRACTION: '1', CAPTURE_FLUSH_BYTES: '1024', CAPTURE_FLUSH_INTERVAL_SECONDS: '3600' },
+      { mode: 'background' },
+    );
     for (let i = 0; i < 5; i++) capture.offer('m', '1', `r${i}`, REQUEST, RESPONSE);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(writer.records().length).toBe(5);
