@@ -12,6 +12,7 @@ import { customerEventsContract } from '../../lib/contracts';
 import { ingestObject, type IngestSinks } from '../../lambdas/ingest/ingest-object';
 import { scanModelArchive } from '../../lambdas/promote-model/scan-archive';
 import { headerBlock } from '../../test/unit/lambdas/promote-model/archive-fixtures';
+import { loginEventJson, loginEventRow } from '../../test/unit/lambdas/ingest/fixtures/customer-events';
 
 /**
  * Peak memory of the hostile inputs issue 10 names, each in a fresh process so one case's garbage cannot hide
@@ -22,7 +23,7 @@ import { headerBlock } from '../../test/unit/lambdas/promote-model/archive-fixtu
  */
 
 const MIB = 1024 * 1024;
-const GOOD_ROW = (i: number) => `evt-${i},C00000001,2026-05-01T08:00:00Z,login,pro,,,${i % 600},,false,US\n`;
+const GOOD_ROW = (i: number) => `${loginEventRow(i, i % 600)}\n`;
 const HEADER = `${customerEventsContract.fields.map((f) => f.name).join(',')}\n`;
 
 interface CaseResult {
@@ -265,15 +266,7 @@ const CASES: Record<string, () => Promise<CaseResult>> = {
     }),
   'ingest: JSON Lines nested 100,000 deep': () =>
     ingestCase('JSON Lines, one record nested 100,000 deep, 1,000 good records', 'jsonl', function* () {
-      const good = JSON.stringify({
-        event_id: 'evt-1',
-        customer_id: 'C00000001',
-        event_time: '2026-05-01T08:00:00Z',
-        event_type: 'login',
-        plan: 'pro',
-        tenure_months: 1,
-        is_trial: false,
-      });
+      const good = loginEventJson(1);
       yield `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
       for (let i = 0; i < 1_000; i++) yield `${good}\n`;
     }),

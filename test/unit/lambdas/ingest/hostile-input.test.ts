@@ -3,7 +3,7 @@ import { parquetMetadata } from 'hyparquet';
 import { customerEventsContract, type DatasetContract } from '../../../../lib/contracts';
 import { ingestObject } from '../../../../lambdas/ingest/ingest-object';
 import { QuarantineWriter } from '../../../../lambdas/ingest/quarantine-writer';
-import { CUSTOMER_EVENTS_HEADER } from './fixtures/customer-events';
+import { CUSTOMER_EVENTS_HEADER, loginEventJson, loginEventRow } from './fixtures/customer-events';
 import { readParquet } from './fixtures/parquet-read-back';
 import { memorySinks, quarantineRows } from './support/memory-sinks';
 
@@ -22,17 +22,8 @@ const notesContract: DatasetContract = {
 
 const toArrayBuffer = (bytes: Buffer) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 
-const goodRow = (i: number) => `evt-${i},C00000001,2026-05-01T08:00:00Z,login,pro,,,${i % 600},,false,US`;
-const goodJson = (i: number) =>
-  JSON.stringify({
-    event_id: `evt-${i}`,
-    customer_id: 'C00000001',
-    event_time: '2026-05-01T08:00:00Z',
-    event_type: 'login',
-    plan: 'pro',
-    tenure_months: 1,
-    is_trial: false,
-  });
+const goodRow = (i: number) => loginEventRow(i, i % 600);
+const goodJson = loginEventJson;
 
 async function ingest(input: Readable | string | Buffer, format: 'csv' | 'jsonl', contract = customerEventsContract, maxRecordBytes?: number, readRows = true) {
   const { sinks, stored } = memorySinks();

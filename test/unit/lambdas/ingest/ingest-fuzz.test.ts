@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { customerEventsContract } from '../../../../lib/contracts';
 import { ingestObject } from '../../../../lambdas/ingest/ingest-object';
 import { costlyRuns } from '../../../support/fast-check-runs';
-import { CUSTOMER_EVENTS_HEADER } from './fixtures/customer-events';
+import { CUSTOMER_EVENTS_HEADER, loginEventJson, loginEventRow } from './fixtures/customer-events';
 import { readParquet } from './fixtures/parquet-read-back';
 import { memorySinks, quarantineRows } from './support/memory-sinks';
 
@@ -27,19 +27,8 @@ const hostileBytes = fc.oneof(
   },
 );
 
-const csvGood = (id: number) => Buffer.from(`evt-${id},C00000001,2026-05-01T08:00:00Z,login,pro,,,1,,false,US`);
-const jsonGood = (id: number) =>
-  Buffer.from(
-    JSON.stringify({
-      event_id: `evt-${id}`,
-      customer_id: 'C00000001',
-      event_time: '2026-05-01T08:00:00Z',
-      event_type: 'login',
-      plan: 'pro',
-      tenure_months: 1,
-      is_trial: false,
-    }),
-  );
+const csvGood = (id: number) => Buffer.from(loginEventRow(id));
+const jsonGood = (id: number) => Buffer.from(loginEventJson(id));
 
 /** The lines of `bytes` as forEachLine splits them (\n, \r\n, lone \r): the non-blank ones' numbers, and each line's text. */
 function nonBlankLines(bytes: Buffer, format: 'csv' | 'jsonl'): { numbers: number[]; texts: Map<number, string> } {
