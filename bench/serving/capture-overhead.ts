@@ -2,7 +2,8 @@
  * Inference capture's cost, measured in the serving benchmark's run:
  * - HTTP: requests/s of the server (pinned like every server of the benchmark) with capture at 100% sampling writing
  *   gzip JSON Lines to an S3-compatible server (s3rver on loopback, in the benchmark process on the load CPU) against
- *   capture off, same model, same load, alternating off/on twice. Goal ≥ 0.95.
+ *   capture off, same model, same load, in the order off, on, on, off, repeated (each variant runs first as often as
+ *   second, so a drift of the machine during the run weighs on both alike). Goal ≥ 0.95.
  * - Lambda: p50/p99 of the Lambda handler (in process, digits-mlp) with capture at 100% flushing to s3rver within the
  *   invocation, against capture off. Goal: p99 + ≤ 5 ms.
  */
@@ -36,7 +37,8 @@ interface Percentiles {
   readonly p99Ms: number;
 }
 
-const ROUNDS = 3;
+/** Pairs of cells; odd ones run capture first (off-on, on-off, …). */
+const ROUNDS = 4;
 /**
  * Warm-up of each capture cell, longer than the other cells' second: capture's own code is compiled and its first
  * file buffers are faulted in during the first seconds of a server's life, and the goal is about a server serving.
@@ -62,7 +64,7 @@ export async function measureCaptureOverhead(options: {
     let capturedFiles = 0;
     let capturedRecords = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      for (const variant of ['off', 'on'] as const) {
+      for (const variant of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
         const capture = {
           CAPTURE_SAMPLE_FRACTION: variant === 'on' ? '1' : '0',
           CAPTURE_DESTINATION: `s3://${CAPTURE_BUCKET}/bench`,
@@ -172,7 +174,7 @@ export function renderCaptureOverhead(result: CaptureOverhead): string {
   const ratio = result.http.on.requestsPerSecond / result.http.off.requestsPerSecond;
   const p99Added = result.lambda.on.p99Ms - result.lambda.off.p99Ms;
   return [
-    `4. Inference capture (digits-mlp, issue 13): 100% sampled to s3rver vs off, same run, mean of ${ROUNDS} alternating runs each, ${CAPTURE_WARMUP_SECONDS} s warm-up`,
+    `4. Inference capture (digits-mlp, issue 13): 100% sampled to s3rver vs off, same run, mean of ${ROUNDS} runs each, in the order off-on-on-off, ${CAPTURE_WARMUP_SECONDS} s warm-up`,
     `HTTP c=64 requests/s: off ${result.http.off.requestsPerSecond.toFixed(0)}, capture 100% ${result.http.on.requestsPerSecond.toFixed(0)} ` +
       `(${result.http.capturedRecords} records in ${result.http.capturedFiles} gzip objects)   ratio ${ratio.toFixed(2)}   goal >= 0.95: ${ratio >= 0.95 ? 'meets goal' : 'MISSES goal'}`,
     `  server CPU per request: off ${result.http.off.serverCpuMicros.toFixed(1)} us, capture 100% ${result.http.on.serverCpuMicros.toFixed(1)} us   ` +

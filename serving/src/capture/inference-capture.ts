@@ -149,7 +149,7 @@ export class InferenceCapture implements CaptureSink {
 
   /** One JSON Lines record, written straight into the file's buffer. */
   private appendRecord(file: PendingFile, requestId: string, request: string | Uint8Array, response: string): void {
-    const head = `{"capturedAt":"${this.timestamp()}${file.modelVersionFields}${JSON.stringify(requestId)},"request":`;
+    const head = `{"capturedAt":"${this.timestamp()}${file.modelVersionFields}${jsonStringLiteral(requestId)},"request":`;
     const requestBytes = typeof request === 'string' ? Buffer.byteLength(request, 'utf8') : request.length;
     reserve(file, head.length * 3 + requestBytes + response.length * 3 + RECORD_FRAME_BYTES);
     file.used += file.lines.write(head, file.used, 'utf8');
@@ -253,6 +253,17 @@ const RECORD_FRAME_BYTES = 128;
 const LINE_FEED = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const SPACE = 0x20;
+
+/** Printable ASCII without `"` or `\\`: a string JSON writes as it is, between quotes. */
+const NEEDS_NO_ESCAPING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * A string as a JSON literal. Request ids are generated UUIDs or short client ids that need no escaping; quoting them
+ * directly skips JSON.stringify's per-call set-up, which was a third of a record's cost.
+ */
+export function jsonStringLiteral(value: string): string {
+  return NEEDS_NO_ESCAPING.test(value) ? `"${value}"` : JSON.stringify(value);
+}
 
 /** Makes room for `bytes` more in the file's line buffer (doubling), keeping what is written. */
 function reserve(file: PendingFile, bytes: number): void {

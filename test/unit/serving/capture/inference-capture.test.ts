@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { CaptureMetrics } from '../../../../serving/src/capture/capture-metrics';
 import { loadCaptureSettings } from '../../../../serving/src/capture/capture-settings';
 import type { CaptureWriter } from '../../../../serving/src/capture/capture-writer';
-import { InferenceCapture } from '../../../../serving/src/capture/inference-capture';
+import { InferenceCapture, jsonStringLiteral } from '../../../../serving/src/capture/inference-capture';
 import { SettingsError } from '../../../../serving/src/errors';
 import { memoryLogger } from '../../../integration/serving/support/test-server';
 
@@ -93,6 +93,16 @@ describe('InferenceCapture', () => {
           );
         },
       ),
+    );
+  });
+
+  it('writes a request id as JSON.stringify does, whatever its characters (the unescaped fast path included)', () => {
+    const awkward = fc.string({ unit: fc.constantFrom('"', '\\', '/', '\n', '\u007f', '\u2028', '\ud800', 'a', ' ', '€') });
+    fc.assert(
+      fc.property(fc.oneof(fc.uuid(), fc.string({ unit: 'binary' }), awkward), (id) => {
+        expect(jsonStringLiteral(id)).toBe(JSON.stringify(id));
+      }),
+      { numRuns: 2000 },
     );
   });
 
