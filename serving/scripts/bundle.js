@@ -1,9 +1,9 @@
 'use strict';
 // Bundles the two entry points (HTTP server and Lambda handler) into `<outdir>/main.js`
-// and `<outdir>/lambda.js`, with the session worker beside them. onnxruntime-node stays
+// and `<outdir>/lambda.js`, and the session worker (loaded by path) into `<outdir>/session-worker.js` beside them. onnxruntime-node stays
 // external: it is a native addon and ships in node_modules. Used by the Dockerfile and
 // by the test that runs the bundle under node.
-const { copyFileSync, mkdirSync } = require('node:fs');
+const { mkdirSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const esbuild = require('esbuild');
 
@@ -12,7 +12,7 @@ const SRC = resolve(__dirname, '..', 'src');
 async function bundle(outdir) {
   mkdirSync(outdir, { recursive: true });
   await esbuild.build({
-    entryPoints: [join(SRC, 'main.ts'), join(SRC, 'lambda.ts')],
+    entryPoints: { main: join(SRC, 'main.ts'), lambda: join(SRC, 'lambda.ts'), 'session-worker': join(SRC, 'runtime', 'session-worker.js') },
     outdir,
     bundle: true,
     platform: 'node',
@@ -22,7 +22,6 @@ async function bundle(outdir) {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
-  copyFileSync(join(SRC, 'runtime', 'session-worker.js'), join(outdir, 'session-worker.js'));
 }
 
 module.exports = { bundle };

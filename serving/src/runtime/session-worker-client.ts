@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { TypedArray } from '../protocol/datatypes';
 import type { SessionHandle, SessionTensor } from './session-handle';
+import { copyToOwnBuffer, ownBuffer, TYPED_ARRAYS } from './wire-tensor';
 
 /** Where the worker script lives; beside this file in the source tree and in the bundled image (`dist/`). */
 export const SESSION_WORKER_PATH = join(__dirname, 'session-worker.js');
@@ -21,20 +21,6 @@ interface WireTensor {
   readonly buffer?: ArrayBuffer;
   readonly strings?: string[];
 }
-
-const ARRAYS: Record<string, new (buffer: ArrayBuffer) => TypedArray> = {
-  bool: Uint8Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-  uint64: BigUint64Array,
-  int64: BigInt64Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
 
 /**
  * An onnxruntime session living in a worker thread (see session-worker.js): `run` transfers
@@ -91,7 +77,7 @@ export class WorkerSession implements SessionHandle {
     if (reply.type !== 'result') throw new Error(`unexpected reply ${reply.type}`);
     const outputs: Record<string, SessionTensor> = {};
     for (const output of reply.outputs) {
-      outputs[output.name] = { type: output.type, dims: output.dims, data: output.strings ?? new ARRAYS[output.type](output.buffer!) };
+      outputs[output.name] = { type: output.type, dims: output.dims, data: output.strings ?? new TYPED_ARRAYS[output.type](output.buffer!) };
     }
     return outputs;
   }
@@ -130,14 +116,4 @@ export class WorkerSession implements SessionHandle {
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`onnxruntime worker exited (code ${code})`)));
   }
-}
-
-/** The array's memory as a transferable ArrayBuffer: itself when the array spans it, else a copy (never a pooled Buffer's slab). */
-function ownBuffer(data: TypedArray): ArrayBuffer {
-  const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-  return whole ? (data.buffer as ArrayBuffer) : copyToOwnBuffer(data);
-}
-
-function copyToOwnBuffer(data: ArrayBufferView): ArrayBuffer {
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer;
 }

@@ -6,32 +6,13 @@
 // tsx, jest and the bundled image. Messages are described in session-worker-client.ts.
 const { parentPort } = require('node:worker_threads');
 const { InferenceSession, Tensor } = require('onnxruntime-node');
+const { TYPED_ARRAYS, ownBuffer } = require('./wire-tensor');
 
 let session;
-
-function ownBuffer(data) {
-  // Transfer the output's memory when it is exactly one ArrayBuffer; copy otherwise.
-  const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-  return whole ? data.buffer : data.slice().buffer;
-}
 
 function describe(metadata) {
   return metadata.map((m) => ({ name: m.name, isTensor: m.isTensor, type: m.type, shape: m.shape }));
 }
-
-const ARRAYS = {
-  bool: Uint8Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-  uint64: BigUint64Array,
-  int64: BigInt64Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
 
 async function handle(message) {
   switch (message.type) {
@@ -41,7 +22,7 @@ async function handle(message) {
     }
     case 'run': {
       const feeds = {};
-      for (const f of message.feeds) feeds[f.name] = new Tensor(f.type, f.strings ?? new ARRAYS[f.type](f.buffer), f.dims);
+      for (const f of message.feeds) feeds[f.name] = new Tensor(f.type, f.strings ?? new TYPED_ARRAYS[f.type](f.buffer), f.dims);
       const results = await session.run(feeds);
       const outputs = [];
       const transfer = [];

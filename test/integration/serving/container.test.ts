@@ -90,7 +90,7 @@ describe('the bundled entry points under node', () => {
   const env = { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ORT_INTRA_OP_THREADS: '1', LOG_LEVEL: 'WARN' };
 
   it('main.js serves HTTP and drains on SIGTERM', async () => {
-    expect(readdirSync(out).sort()).toEqual(['lambda.js', 'lambda.js.map', 'main.js', 'main.js.map', 'session-worker.js']);
+    expect(readdirSync(out).sort()).toEqual(['lambda.js', 'lambda.js.map', 'main.js', 'main.js.map', 'session-worker.js', 'session-worker.js.map']);
     const port = 19000 + (process.pid % 1000);
     const child = spawn(process.execPath, [join(out, 'main.js'), 'serve', '--model-repository', repo.root, '--port', String(port)], { env, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
