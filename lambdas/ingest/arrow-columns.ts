@@ -105,20 +105,19 @@ export class Utf8Column {
   }
 }
 
-export class Int32Column {
-  readonly kind = 'int32';
+/** A 32-bit integer or float64 column: the two differ only in their typed array and how a cell's text parses. */
+abstract class NumericColumn<Values extends Int32Array | Float64Array> {
   private readonly validity: Validity;
-  private readonly values: Int32Array;
   private readonly min: number;
   private readonly max: number;
   constructor(
     private readonly field: FieldContract,
-    capacity: number,
+    private readonly values: Values,
   ) {
-    this.validity = new Validity(capacity);
-    this.values = new Int32Array(capacity);
+    this.validity = new Validity(values.length);
     ({ min: this.min, max: this.max } = fastBounds(field));
   }
+  protected abstract parse(bytes: Uint8Array, start: number, end: number): number;
   set(index: number, value: CellValue): void {
     this.validity.mark(index, value !== null);
     if (value !== null) this.values[index] = value as number;
@@ -128,7 +127,7 @@ export class Int32Column {
       this.validity.mark(index, false);
       return !this.field.required;
     }
-    const n = parseIntegerBytes(bytes, start, end);
+    const n = this.parse(bytes, start, end);
     if (!(n >= this.min && n <= this.max)) return false; // also for NaN
     this.validity.mark(index, true);
     this.values[index] = n;
@@ -139,37 +138,23 @@ export class Int32Column {
   }
 }
 
-export class Float64Column {
+export class Int32Column extends NumericColumn<Int32Array> {
+  readonly kind = 'int32';
+  constructor(field: FieldContract, capacity: number) {
+    super(field, new Int32Array(capacity));
+  }
+  protected parse(bytes: Uint8Array, start: number, end: number): number {
+    return parseIntegerBytes(bytes, start, end);
+  }
+}
+
+export class Float64Column extends NumericColumn<Float64Array> {
   readonly kind = 'float64';
-  private readonly validity: Validity;
-  private readonly values: Float64Array;
-  private readonly min: number;
-  private readonly max: number;
-  constructor(
-    private readonly field: FieldContract,
-    capacity: number,
-  ) {
-    this.validity = new Validity(capacity);
-    this.values = new Float64Array(capacity);
-    ({ min: this.min, max: this.max } = fastBounds(field));
+  constructor(field: FieldContract, capacity: number) {
+    super(field, new Float64Array(capacity));
   }
-  set(index: number, value: CellValue): void {
-    this.validity.mark(index, value !== null);
-    if (value !== null) this.values[index] = value as number;
-  }
-  setBytes(index: number, bytes: Uint8Array, start: number, end: number): boolean {
-    if (start === end) {
-      this.validity.mark(index, false);
-      return !this.field.required;
-    }
-    const n = parseDecimalBytes(bytes, start, end);
-    if (!(n >= this.min && n <= this.max)) return false; // also for NaN
-    this.validity.mark(index, true);
-    this.values[index] = n;
-    return true;
-  }
-  take(length: number): ColumnData {
-    return { length, ...this.validity.take(length), data: this.values.slice(0, length) };
+  protected parse(bytes: Uint8Array, start: number, end: number): number {
+    return parseDecimalBytes(bytes, start, end);
   }
 }
 
