@@ -4,7 +4,8 @@
  * the floor (a bare node:http server answering the same bytes), our server with batching on and off, the raw
  * in-process onnxruntime limit on the server's CPUs at the server's thread count, the serving ceiling
  * 1 / (floor CPU per request + raw CPU per row at the best batch ≤ 64), inference capture at 100% (to s3rver) against
- * off, and capture's added p99 on the Lambda handler. BENCH_SECONDS (default 5) sets each measured run, after 1 s of
+ * off, and capture's added p99 on the Lambda handler. Two parts show where the small model's budgets go: the serving
+ * core alone in process (no HTTP) and a bare node:net socket answering the same bytes (no HTTP layer). BENCH_SECONDS (default 5) sets each measured run, after 1 s of
  * warm-up (3 s for the capture cells).
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeInferResponse } from '../../serving/src/protocol/infer-response';
 import { CAPTURE_WARMUP_SECONDS, measureCaptureOverhead, renderCaptureOverhead } from './capture-overhead';
+import { CORE_COST_RESULT } from './core-cost';
 import { pinnedCommand, pinProcess, splitCpus, type CpuSplit } from './cpus';
 import { startProcess, stopProcess } from './processes';
 import type { RawPoint } from './raw-limit';
@@ -28,6 +30,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = 1;
 const SERVER_PORT = 18180;
 const FLOOR_PORT = 18181;
+const SOCKET_FLOOR_PORT = 18182;
+const CAPTURE_ON_PORT = 18183;
+/** Requests the in-process core measurement runs per figure (after its own warm-up). */
+const CORE_ALONE_REQUESTS = 100_000;
 
 /** A model's reference inputs and outputs (serving/reference-data, written by `npm run models:generate`). */
 interface ReferenceData {
@@ -77,6 +83,31 @@ function measureRawPinned(context: Context, model: Model): RawPoint[] {
   };
   const [command, args] = pinnedCommand(context.cpus.server, process.execPath, ['--import', 'tsx', 'bench/serving/raw-limit-child.ts', JSON.stringify(config)]);
   return JSON.parse(execFileSync(command, args, { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!) as RawPoint[];
+}
+
+interface CoreAlone {
+  readonly cpuMicros: number;
+  readonly wallMicros: number;
+}
+
+/** The serving core alone (no HTTP: decode, batch, onnxruntime, encode, metrics), in a child process pinned like the servers. */
+function measureCoreAlone(context: Context, inFlight: number): CoreAlone {
+  const args = ['--import', 'tsx', 'bench/serving/core-cost.ts', 'digits-mlp', String(CORE_ALONE_REQUESTS), String(inFlight)];
+  const [command, commandArgs] = pinnedCommand(context.cpus.server, process.execPath, args);
+  const output = execFileSync(command, commandArgs, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const line = output.split('\n').find((l) => l.startsWith(`${CORE_COST_RESULT} `));
+  if (line === undefined) throw new Error(`core-cost.ts printed no ${CORE_COST_RESULT} line:\n${output}`);
+  return JSON.parse(line.slice(CORE_COST_RESULT.length + 1)) as CoreAlone;
+}
+
+/** A floor server (bare node:http, or the bare socket) pinned like the servers, measured at each connection count. */
+async function floorCells(context: Context, entry: string, port: number, answer: string): Promise<Map<number, Cell>> {
+  const floorProcess = await startProcess(entry, [String(port)], { FLOOR_ANSWER: answer }, `http://127.0.0.1:${port}/`, context.cpus.server);
+  try {
+    return await loadCells(context, `http://127.0.0.1:${port}/`, inferRequest('digits-mlp'), floorProcess.pid!);
+  } finally {
+    await stopProcess(floorProcess);
+  }
 }
 
 async function loadCells(
@@ -131,19 +162,9 @@ async function main(): Promise<void> {
       modelVersion: '1',
       outputs: new Map([['probabilities', { datatype: 'FP32', shape: [1, 10], data: Float32Array.from(reference('digits-mlp').expectedProbabilities[0]) }]]),
     });
-    const floorProcess = await startProcess(
-      'bench/serving/floor-server.ts',
-      [String(FLOOR_PORT)],
-      { FLOOR_ANSWER: floorAnswer },
-      `http://127.0.0.1:${FLOOR_PORT}/`,
-      cpus.server,
-    );
-    let floor: Map<number, Cell>;
-    try {
-      floor = await loadCells(context, `http://127.0.0.1:${FLOOR_PORT}/`, inferRequest('digits-mlp'), floorProcess.pid!);
-    } finally {
-      await stopProcess(floorProcess);
-    }
+    const floor = await floorCells(context, 'bench/serving/floor-server.ts', FLOOR_PORT, floorAnswer);
+    const socketFloor = await floorCells(context, 'bench/serving/socket-floor-server.ts', SOCKET_FLOOR_PORT, floorAnswer);
+    const coreAlone = new Map(CONNECTIONS.map((inFlight) => [inFlight, measureCoreAlone(context, inFlight)]));
 
     const served = new Map<string, Map<number, Cell>>();
     for (const batching of [true, false]) {
@@ -169,11 +190,12 @@ async function main(): Promise<void> {
       }
     }
     report(context, raw, floor, served);
+    reportBudget(floor, socketFloor, coreAlone, raw);
 
     const captureRepo = repository(true);
     try {
       const capture = await measureCaptureOverhead({
-        port: SERVER_PORT,
+        ports: { off: SERVER_PORT, on: CAPTURE_ON_PORT },
         repository: captureRepo,
         model: 'digits-mlp',
         request: inferRequest('digits-mlp'),
@@ -259,6 +281,29 @@ function report(context: Context, raw: Map<Model, RawPoint[]>, floor: Map<number
     );
     console.log(`${`${model} batching on / off (req/s)`.padEnd(46)}${ratios.join('  ').padStart(26)}`);
   }
+}
+
+/**
+ * Where the small-model goals' budgets go, from parts measured in this run: the core alone in process (no HTTP) and
+ * a bare socket answering the same bytes (no HTTP layer). If their sum already exceeds a budget, no HTTP layer can
+ * meet that goal with this core.
+ */
+function reportBudget(floor: Map<number, Cell>, socketFloor: Map<number, Cell>, coreAlone: Map<number, CoreAlone>, raw: Map<Model, RawPoint[]>): void {
+  const floor64 = floor.get(64)!.serverCpuMicros;
+  const budget64 = floor64 / 0.8;
+  const socket64 = socketFloor.get(64)!.serverCpuMicros;
+  const core64 = coreAlone.get(64)!.cpuMicros;
+  console.log("\nWhere the digits-mlp goals' budgets go (parts measured in this run):");
+  console.log(
+    `  c=64, 0.8 of the floor allows ${f(budget64, 1)} CPU us/request (floor ${f(floor64, 1)} / 0.8). ` +
+      `Parts: the serving core alone, in process, no HTTP ${f(core64, 1)} us; a bare node:net socket answering the same bytes, no HTTP layer ${f(socket64, 1)} us ` +
+      `(${f(socketFloor.get(64)!.requestsPerSecond)} req/s); sum ${f(core64 + socket64, 1)} us = ${f(budget64 / (core64 + socket64), 2)} of the budget's request rate.`,
+  );
+  const c1Budget = (floor.get(1)!.p50Ms + raw.get('digits-mlp')![0].msPerRun + 0.05) * 1000;
+  console.log(
+    `  c=1, p50 allowed ${f(c1Budget)} us. Parts: the core alone at 1 in flight ${f(coreAlone.get(1)!.wallMicros)} us wall per request; ` +
+      `the bare socket's p50 ${f(socketFloor.get(1)!.p50Ms * 1000)} us (node:http floor's ${f(floor.get(1)!.p50Ms * 1000)} us).`,
+  );
 }
 
 main().catch((error: unknown) => {

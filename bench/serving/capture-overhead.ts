@@ -1,9 +1,12 @@
 /**
  * Inference capture's cost, measured in the serving benchmark's run:
- * - HTTP: requests/s of the server (pinned like every server of the benchmark) with capture at 100% sampling writing
- *   gzip JSON Lines to an S3-compatible server (s3rver on loopback, in the benchmark process on the load CPU) against
- *   capture off, same model, same load, in the order off, on, on, off, repeated (each variant runs first as often as
- *   second, so a drift of the machine during the run weighs on both alike). Goal ≥ 0.95.
+ * - HTTP: two servers at once, pinned to the same CPU(s) like every server of the benchmark: one with capture at 100%
+ *   sampling writing gzip JSON Lines to an S3-compatible server (s3rver on loopback, in the benchmark process on the
+ *   load CPU), one with capture off; each under its own wrk at 64 connections, both measured over the same seconds.
+ *   Run one after the other, the two variants differed by up to ±15% from run to run on this shared VM (the machine
+ *   drifts); side by side, both see the same moment. The figure is the ratio of server CPU per request (off / on):
+ *   the throughput ratio on a CPU of its own. Requests/s side by side are biased towards capture, since the scheduler
+ *   shares the CPU per thread and capture adds a busy one (zlib on libuv's pool). Goal ≥ 0.95.
  * - Lambda: p50/p99 of the Lambda handler (in process, digits-mlp) with capture at 100% flushing to s3rver within the
  *   invocation, against capture off. Goal: p99 + ≤ 5 ms.
  */
@@ -28,7 +31,14 @@ export interface ThroughputCell {
 }
 
 export interface CaptureOverhead {
-  readonly http: { readonly off: ThroughputCell; readonly on: ThroughputCell; readonly capturedFiles: number; readonly capturedRecords: number };
+  readonly http: {
+    readonly off: ThroughputCell;
+    readonly on: ThroughputCell;
+    /** Every measured cell (off and on of each side-by-side run), to see the spread behind the means. */
+    readonly runs: readonly { readonly variant: 'off' | 'on'; readonly cell: ThroughputCell }[];
+    readonly capturedFiles: number;
+    readonly capturedRecords: number;
+  };
   readonly lambda: { readonly invocations: number; readonly off: Percentiles; readonly on: Percentiles; readonly flushes: number };
 }
 
@@ -37,8 +47,8 @@ interface Percentiles {
   readonly p99Ms: number;
 }
 
-/** Pairs of cells; odd ones run capture first (off-on, on-off, …). */
-const ROUNDS = 4;
+/** Side-by-side runs, each with two fresh servers. */
+const ROUNDS = 3;
 /**
  * Warm-up of each capture cell, longer than the other cells' second: capture's own code is compiled and its first
  * file buffers are faulted in during the first seconds of a server's life, and the goal is about a server serving.
@@ -49,7 +59,8 @@ const LAMBDA_FLUSH_BYTES = 32 * 1024;
 
 /** `load(url, request, serverPid)` is the benchmark's load generator (one measured cell at 64 connections). */
 export async function measureCaptureOverhead(options: {
-  readonly port: number;
+  /** The capture-off server's port and the capture-on server's. */
+  readonly ports: { readonly off: number; readonly on: number };
   readonly repository: string;
   readonly request: WrkRequest;
   readonly model: string;
@@ -61,29 +72,39 @@ export async function measureCaptureOverhead(options: {
   const s3rver = await startS3rver([CAPTURE_BUCKET]);
   try {
     const cells: Record<'off' | 'on', ThroughputCell[]> = { off: [], on: [] };
+    const runs: { variant: 'off' | 'on'; cell: ThroughputCell }[] = [];
     let capturedFiles = 0;
     let capturedRecords = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const variant of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-        const capture = {
+    const start = (variant: 'off' | 'on') =>
+      startProcess(
+        'serving/src/main.ts',
+        ['--model-repository', options.repository, '--port', String(options.ports[variant])],
+        {
+          ...options.serverEnv,
           CAPTURE_SAMPLE_FRACTION: variant === 'on' ? '1' : '0',
           CAPTURE_DESTINATION: `s3://${CAPTURE_BUCKET}/bench`,
           S3_FORCE_PATH_STYLE: 'true',
           ...s3rver.sdkEnvironment,
-        };
-        const base = `http://127.0.0.1:${options.port}`;
-        const server = await startProcess(
-          'serving/src/main.ts',
-          ['--model-repository', options.repository, '--port', String(options.port)],
-          { ...options.serverEnv, ...capture },
-          `${base}/v2/health/ready`,
-          options.serverCpus,
+        },
+        `http://127.0.0.1:${options.ports[variant]}/v2/health/ready`,
+        options.serverCpus,
+      );
+    for (let round = 0; round < ROUNDS; round++) {
+      const servers = { off: await start('off'), on: await start('on') };
+      try {
+        const measured = await Promise.all(
+          (['off', 'on'] as const).map(async (variant) => {
+            const url = `http://127.0.0.1:${options.ports[variant]}/v2/models/${options.model}/infer`;
+            return { variant, cell: await options.load(url, options.request, servers[variant].pid!) };
+          }),
         );
-        try {
-          cells[variant].push(await options.load(`${base}/v2/models/${options.model}/infer`, options.request, server.pid!));
-        } finally {
-          await stopProcess(server); // SIGTERM drain writes what capture still buffers
+        for (const { variant, cell } of measured) {
+          cells[variant].push(cell);
+          runs.push({ variant, cell });
         }
+      } finally {
+        // SIGTERM drain writes what capture still buffers.
+        await Promise.all([stopProcess(servers.off), stopProcess(servers.on)]);
       }
     }
     const listed = await s3rver.s3.send(new ListObjectsV2Command({ Bucket: CAPTURE_BUCKET, Prefix: 'bench/' }));
@@ -95,7 +116,7 @@ export async function measureCaptureOverhead(options: {
       serverCpuMicros: list.reduce((sum, cell) => sum + cell.serverCpuMicros, 0) / list.length,
     });
     const lambda = await measureLambda(options.repository, options.request, options.model, options.lambdaInvocations ?? 2000, s3rver.sdkEnvironment);
-    return { http: { off: mean(cells.off), on: mean(cells.on), capturedFiles, capturedRecords }, lambda };
+    return { http: { off: mean(cells.off), on: mean(cells.on), runs, capturedFiles, capturedRecords }, lambda };
   } finally {
     await s3rver.stop();
   }
@@ -171,14 +192,16 @@ async function measureLambda(
 }
 
 export function renderCaptureOverhead(result: CaptureOverhead): string {
-  const ratio = result.http.on.requestsPerSecond / result.http.off.requestsPerSecond;
+  const ratio = result.http.off.serverCpuMicros / result.http.on.serverCpuMicros;
   const p99Added = result.lambda.on.p99Ms - result.lambda.off.p99Ms;
+  const pairs = Array.from({ length: result.http.runs.length / 2 }, (_, i) => result.http.runs.slice(2 * i, 2 * i + 2));
   return [
-    `4. Inference capture (digits-mlp, issue 13): 100% sampled to s3rver vs off, same run, mean of ${ROUNDS} runs each, in the order off-on-on-off, ${CAPTURE_WARMUP_SECONDS} s warm-up`,
-    `HTTP c=64 requests/s: off ${result.http.off.requestsPerSecond.toFixed(0)}, capture 100% ${result.http.on.requestsPerSecond.toFixed(0)} ` +
+    `4. Inference capture (digits-mlp, issue 13): 100% sampled to s3rver vs off, two servers side by side on the same CPU, ${ROUNDS} runs, ${CAPTURE_WARMUP_SECONDS} s warm-up`,
+    `HTTP c=64 server CPU per request: off ${result.http.off.serverCpuMicros.toFixed(1)} us, capture 100% ${result.http.on.serverCpuMicros.toFixed(1)} us ` +
       `(${result.http.capturedRecords} records in ${result.http.capturedFiles} gzip objects)   ratio ${ratio.toFixed(2)}   goal >= 0.95: ${ratio >= 0.95 ? 'meets goal' : 'MISSES goal'}`,
-    `  server CPU per request: off ${result.http.off.serverCpuMicros.toFixed(1)} us, capture 100% ${result.http.on.serverCpuMicros.toFixed(1)} us   ` +
-      `ratio (steadier on a shared machine) ${(result.http.off.serverCpuMicros / result.http.on.serverCpuMicros).toFixed(2)}`,
+    `  each run, off / on CPU us per request: ${pairs.map((pair) => pair.map(({ cell }) => cell.serverCpuMicros.toFixed(1)).join(' / ')).join('; ')}`,
+    `  requests/s side by side (biased towards capture: the CPU is shared per thread): off ${result.http.off.requestsPerSecond.toFixed(0)}, ` +
+      `capture ${result.http.on.requestsPerSecond.toFixed(0)}, ratio ${(result.http.on.requestsPerSecond / result.http.off.requestsPerSecond).toFixed(2)}`,
     `Lambda handler, ${result.lambda.invocations} sequential invocations, flush to s3rver within the invocation at ${LAMBDA_FLUSH_BYTES / 1024} KiB or 1 s (${result.lambda.flushes} flushes): ` +
       `p50 ${result.lambda.off.p50Ms.toFixed(2)} -> ${result.lambda.on.p50Ms.toFixed(2)} ms, p99 ${result.lambda.off.p99Ms.toFixed(2)} -> ${result.lambda.on.p99Ms.toFixed(2)} ms   ` +
       `p99 added ${p99Added.toFixed(2)} ms   goal <= 5 ms: ${p99Added <= 5 ? 'meets goal' : 'MISSES goal'}`,

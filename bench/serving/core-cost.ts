@@ -11,11 +11,13 @@ import { createLogger } from '../../serving/src/logger';
 import { loadSettings } from '../../serving/src/settings';
 
 const ROOT = resolve(__dirname, '../..');
+/** Prefix of the last line: the figures as JSON, for bench:serving. */
+export const CORE_COST_RESULT = 'CORE_COST_RESULT';
 const model = process.argv[2] ?? 'digits-mlp';
 const requests = Number(process.argv[3] ?? 20_000);
 const concurrency = Number(process.argv[4] ?? 64);
 
-void (async () => {
+async function main(): Promise<void> {
   const ref = JSON.parse(readFileSync(join(ROOT, 'serving/reference-data', `${model}.expected.json`), 'utf8')) as { inputName: string; inputs: number[][] };
   const body = Buffer.from(JSON.stringify({ inputs: [{ name: ref.inputName, shape: [1, ref.inputs[0].length], datatype: 'FP32', data: ref.inputs[0] }] }));
   const settings = loadSettings({
@@ -44,9 +46,13 @@ void (async () => {
   const start = performance.now();
   await drive(requests);
   const used = process.cpuUsage(cpu);
+  const figures = { cpuMicros: (used.user + used.system) / requests, wallMicros: ((performance.now() - start) * 1000) / requests };
   console.log(
-    `${model}: ${((used.user + used.system) / requests).toFixed(1)} CPU us/request, ${(((performance.now() - start) * 1000) / requests).toFixed(1)} wall us/request (${requests} requests, ${concurrency} in flight, capture ${captureDir === undefined ? 'off' : 'at 100%'})`,
+    `${model}: ${figures.cpuMicros.toFixed(1)} CPU us/request, ${figures.wallMicros.toFixed(1)} wall us/request (${requests} requests, ${concurrency} in flight, capture ${captureDir === undefined ? 'off' : 'at 100%'})`,
   );
+  console.log(`${CORE_COST_RESULT} ${JSON.stringify(figures)}`);
   await app.capture?.close();
   await app.repository.close();
-})();
+}
+
+if (require.main === module) void main();
