@@ -35,14 +35,17 @@ interface Pending<T, R> {
  *
  * When a session is free, the queue leaves as one batch as soon as it holds
  * `maxBatchSize` rows or its oldest request has waited `maxQueueDelayMicros`
- * (Triton's rule). With a delay of 0 an idle model runs a request at once, and the
- * requests that arrive while a batch runs form the next batch.
+ * (Triton's rule), checked once the event loop has read the requests waiting on its
+ * sockets: the requests read in one turn leave together. With a delay of 0 an idle
+ * model runs a request in the turn it arrives, and the requests that arrive while a
+ * batch runs form the next batch.
  */
 export class DynamicBatcher<T, R> {
   private readonly queue: Pending<T, R>[] = [];
   private queuedRows = 0;
   private running = 0;
   private delayTimer: NodeJS.Timeout | undefined;
+  private dispatchQueued = false;
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -69,7 +72,8 @@ export class DynamicBatcher<T, R> {
       entry.timer = setTimeout(() => this.expire(entry), this.options.requestTimeoutMs);
       this.queue.push(entry);
       this.queuedRows += rows;
-      this.dispatch();
+      if (this.queuedRows >= this.options.maxBatchSize) this.dispatch();
+      else this.dispatchAfterReads();
     });
   }
 
@@ -77,6 +81,23 @@ export class DynamicBatcher<T, R> {
   whenIdle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Dispatches once the event loop has read every request that is already waiting on its sockets (setImmediate runs
+   * right after the I/O phase), so that the requests of one turn leave as one batch. Dispatching at each arrival made
+   * the first request of a turn leave alone whenever the session was free: under full load the batches alternated
+   * between 1 row and all the others (heavy-mlp at 64 connections: mean 29 rows instead of 56, 6-16% more CPU per
+   * request), and a model whose batch has a large fixed cost paid it twice per round. A lone request waits only for
+   * the rest of that turn (microseconds).
+   */
+  private dispatchAfterReads(): void {
+    if (this.dispatchQueued) return;
+    this.dispatchQueued = true;
+    setImmediate(() => {
+      this.dispatchQueued = false;
+      this.dispatch();
+    });
   }
 
   private dispatch(): void {

@@ -23,11 +23,13 @@ function controlledRunner() {
 }
 
 describe('DynamicBatcher', () => {
-  it('runs a request at once when idle, then coalesces the requests that queued meanwhile, and splits results back', async () => {
+  it('runs a request in the turn it arrives when idle, then coalesces the requests that queued meanwhile, and splits results back', async () => {
     const { batches, run } = controlledRunner();
     const batcher = new DynamicBatcher(options, run);
     const first = batcher.submit(1, 1);
+    await flush();
     const rest = [2, 3, 4].map((i) => batcher.submit(i, 1));
+    await flush();
     expect(batches.map((b) => b.items)).toEqual([[1]]);
     batches[0].release();
     await expect(first).resolves.toBe(10);
@@ -37,19 +39,33 @@ describe('DynamicBatcher', () => {
     await expect(Promise.all(rest)).resolves.toEqual([20, 30, 40]);
   });
 
+  it('sends the requests that arrive in one event-loop turn as one batch, even to an idle session', async () => {
+    // Under full load the first request read in a turn used to leave alone: batches alternated between 1 row and the rest.
+    const { batches, run } = controlledRunner();
+    const batcher = new DynamicBatcher(options, run);
+    const all = [1, 2, 3, 4, 5].map((i) => batcher.submit(i, 1));
+    expect(batches).toHaveLength(0);
+    await flush();
+    expect(batches.map((b) => b.items)).toEqual([[1, 2, 3, 4, 5]]);
+    batches[0].release();
+    await expect(Promise.all(all)).resolves.toEqual([10, 20, 30, 40, 50]);
+  });
+
   it('never puts more than maxBatchSize rows in one batch', async () => {
     const { batches, run } = controlledRunner();
     const batcher = new DynamicBatcher({ ...options, maxBatchSize: 4 }, run);
     const all = [batcher.submit(0, 1), ...[1, 2, 3, 4, 5].map((i) => batcher.submit(i, 2))];
-    batches[0].release();
-    await flush();
-    expect(batches[1].items).toEqual([1, 2]);
-    batches[1].release();
-    await flush();
-    expect(batches[2].items).toEqual([3, 4]);
+    // 5 rows queued pass the limit: a batch leaves at once, with as many whole requests as fit (1 + 2 rows).
+    expect(batches.map((b) => b.items)).toEqual([[0, 1]]);
+    for (const expected of [
+      [2, 3],
+      [4, 5],
+    ]) {
+      batches[batches.length - 1].release();
+      await flush();
+      expect(batches[batches.length - 1].items).toEqual(expected);
+    }
     batches[2].release();
-    await flush();
-    batches[3].release();
     await expect(Promise.all(all)).resolves.toEqual([0, 10, 20, 30, 40, 50]);
   });
 
@@ -88,7 +104,9 @@ describe('DynamicBatcher', () => {
   it('rejects with QueueFullError beyond maxQueueSize', async () => {
     const { batches, run } = controlledRunner();
     const batcher = new DynamicBatcher({ ...options, maxQueueSize: 2 }, run);
-    const admitted = [batcher.submit(1, 1), batcher.submit(2, 1), batcher.submit(3, 1)];
+    const first = batcher.submit(1, 1);
+    await flush();
+    const admitted = [first, batcher.submit(2, 1), batcher.submit(3, 1)];
     await expect(batcher.submit(4, 1)).rejects.toBeInstanceOf(QueueFullError);
     batches[0].release();
     await flush();
@@ -113,10 +131,11 @@ describe('DynamicBatcher', () => {
     const { batches, run } = controlledRunner();
     const batcher = new DynamicBatcher(options, run);
     const failing = batcher.submit(1, 1);
+    await flush();
     batches[0].fail(new Error('boom'));
     await expect(failing).rejects.toThrow('boom');
-    await flush();
     const next = batcher.submit(2, 1);
+    await flush();
     batches[1].release();
     await expect(next).resolves.toBe(20);
   });
@@ -125,6 +144,7 @@ describe('DynamicBatcher', () => {
     const { batches, run } = controlledRunner();
     const batcher = new DynamicBatcher(options, run);
     void batcher.submit(1, 1);
+    await flush();
     void batcher.submit(2, 1);
     let idle = false;
     const waiting = batcher.whenIdle().then(() => (idle = true));
