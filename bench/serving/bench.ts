@@ -42,10 +42,13 @@ interface ReferenceData {
   readonly expectedProbabilities: number[][];
 }
 const reference = (model: Model) => JSON.parse(readFileSync(join(ROOT, 'serving/reference-data', `${model}.expected.json`), 'utf8')) as ReferenceData;
-const inferRequest = (model: Model): WrkRequest => {
+const inferBody = (ref: ReferenceData, row: readonly number[]) =>
+  JSON.stringify({ inputs: [{ name: ref.inputName, shape: [1, row.length], datatype: 'FP32', data: row }] });
+/** One row per request; the first reference row every time, or each reference row in turn (`varied`). */
+const inferRequest = (model: Model, varied = false): WrkRequest => {
   const ref = reference(model);
-  const body = JSON.stringify({ inputs: [{ name: ref.inputName, shape: [1, ref.inputs[0].length], datatype: 'FP32', data: ref.inputs[0] }] });
-  return { body, headers: { 'Content-Type': 'application/json' } };
+  const bodies = varied ? ref.inputs.map((row) => inferBody(ref, row)) : undefined;
+  return { body: inferBody(ref, ref.inputs[0]), bodies, headers: { 'Content-Type': 'application/json' } };
 };
 
 /** Repository whose model files link to serving/models, with batching forced off when asked. */
@@ -198,7 +201,7 @@ async function main(): Promise<void> {
         ports: { off: SERVER_PORT, on: CAPTURE_ON_PORT },
         repository: captureRepo,
         model: 'digits-mlp',
-        request: inferRequest('digits-mlp'),
+        request: inferRequest('digits-mlp', true),
         serverEnv: serverEnv(context),
         serverCpus: cpus.server,
         load: (url, request, serverPid) =>

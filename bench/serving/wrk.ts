@@ -24,6 +24,11 @@ export function ensureWrk(): string {
 export interface WrkRequest {
   /** The request body, written to a file the Lua script reads once per wrk thread. */
   readonly body: Buffer | string;
+  /**
+   * Bodies to send in turn instead of `body` (one JSON text each, no line breaks): traffic whose content varies, where
+   * what the server does depends on it (compressing captured requests: identical ones compress ten times cheaper).
+   */
+  readonly bodies?: readonly string[];
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -45,16 +50,33 @@ export interface WrkResult {
  */
 function luaScript(dir: string, name: string, request: WrkRequest): string {
   const bodyPath = join(dir, `${name}.body`);
-  writeFileSync(bodyPath, request.body);
   const headers = Object.entries(request.headers)
     .map(([key, value]) => `wrk.headers[${JSON.stringify(key)}] = ${JSON.stringify(value)}`)
     .join('\n');
-  const script = `
-local file = assert(io.open(${JSON.stringify(bodyPath)}, "rb"))
-wrk.method = "POST"
+  let body: string;
+  if (request.bodies === undefined) {
+    writeFileSync(bodyPath, request.body);
+    body = `local file = assert(io.open(${JSON.stringify(bodyPath)}, "rb"))
 wrk.body = file:read("*all")
-file:close()
+file:close()`;
+  } else {
+    if (request.bodies.some((text) => /[\r\n]/.test(text))) throw new Error('wrk bodies are read one per line: no line breaks');
+    writeFileSync(bodyPath, `${request.bodies.join('\n')}\n`);
+    // Each request formatted once, in init; request() hands them out in turn.
+    body = `local requests = {}
+init = function(args)
+  for line in io.lines(${JSON.stringify(bodyPath)}) do requests[#requests + 1] = wrk.format(nil, nil, nil, line) end
+end
+local next_request = 0
+request = function()
+  next_request = next_request % #requests + 1
+  return requests[next_request]
+end`;
+  }
+  const script = `
+wrk.method = "POST"
 ${headers}
+${body}
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('WRK_RESULT {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"status_errors":%d}\\n',
@@ -80,9 +102,12 @@ export interface WrkRun {
   readonly workDir: string;
 }
 
+/** Script files written so far: runs side by side get files of their own. */
+let scripts = 0;
+
 /** A warm-up run (discarded), then the measured run: one wrk thread, closed loop on `connections` keep-alive connections. */
 export async function runWrk(run: WrkRun): Promise<WrkResult> {
-  const script = luaScript(run.workDir, `c${run.connections}`, run.request);
+  const script = luaScript(run.workDir, `run${++scripts}-c${run.connections}`, run.request);
   if (run.warmupSeconds > 0) await wrk(run, script, run.warmupSeconds);
   const before = processCpu(run.serverPid);
   const report = await wrk(run, script, run.seconds);
