@@ -1,15 +1,7 @@
 import { decideServing, ForcedTargetInfeasibleError, NoFeasibleTargetError, seedGuidanceTarget, type TrafficProfile } from '../../../../lib/decision';
+import { SAMPLE_MODEL_PROFILES } from '../../../../lib/decision/worked-examples';
 
-const light: TrafficProfile = {
-  monthlyRequests: 40_000_000,
-  peakRps: 60,
-  p99LatencyMs: 150,
-  payloadKb: 4,
-  computeMsPerInference: 8,
-  memoryMb: 2048,
-  gpu: false,
-  teamSize: 3,
-};
+const light: TrafficProfile = SAMPLE_MODEL_PROFILES.churnClassifier;
 // A heavy CPU model (a transformer on CPU): where the seed guidance's bands hold.
 const heavy: TrafficProfile = {
   monthlyRequests: 0,

@@ -1,4 +1,5 @@
-import { decideServing, type TrafficProfile } from '../../../../lib/decision';
+import { decideServing } from '../../../../lib/decision';
+import { SAMPLE_MODEL_PROFILES } from '../../../../lib/decision/worked-examples';
 
 // Expected costs are worked out by hand from lib/decision/pricing.ts and assumptions.ts (730 h/month,
 // 2,628,000 s/month, 512 MB runtime overhead, 60% target utilization, 0.25 vCPU / 512 MiB ADOT sidecar on
@@ -6,46 +7,7 @@ import { decideServing, type TrafficProfile } from '../../../../lib/decision';
 // arm64 price rows, so each decision here is priced on arm64 (the default, x86_64, is what the README tables show).
 const ARM = { architecture: 'arm64' } as const;
 
-const devChurn: TrafficProfile = {
-  monthlyRequests: 200_000,
-  peakRps: 5,
-  p99LatencyMs: 1500,
-  payloadKb: 4,
-  computeMsPerInference: 8,
-  memoryMb: 1024,
-  gpu: false,
-  teamSize: 1,
-};
-const churn: TrafficProfile = {
-  monthlyRequests: 40_000_000,
-  peakRps: 60,
-  p99LatencyMs: 150,
-  payloadKb: 4,
-  computeMsPerInference: 8,
-  memoryMb: 2048,
-  gpu: false,
-  teamSize: 3,
-};
-const fraud: TrafficProfile = {
-  monthlyRequests: 4_000_000_000,
-  peakRps: 4500,
-  p99LatencyMs: 50,
-  payloadKb: 2,
-  computeMsPerInference: 3,
-  memoryMb: 2048,
-  gpu: false,
-  teamSize: 8,
-};
-const embedder: TrafficProfile = {
-  monthlyRequests: 50_000_000,
-  peakRps: 150,
-  p99LatencyMs: 300,
-  payloadKb: 64,
-  computeMsPerInference: 25,
-  memoryMb: 8192,
-  gpu: true,
-  teamSize: 8,
-};
+const { devChurnClassifier: devChurn, churnClassifier: churn, fraudScorer: fraud, docEmbedder: embedder } = SAMPLE_MODEL_PROFILES;
 
 describe('worked examples (costs computed by hand)', () => {
   test('dev churn-classifier: on-demand Lambda, the only target a team of one may run', () => {
