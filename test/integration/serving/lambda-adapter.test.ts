@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { APIGatewayProxyEventV2Schema, LambdaFunctionUrlSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { FIXTURES, TempRepository } from './support/test-server';
+import { emfDocumentsDuring } from '../../support/emf';
 
 const repo = new TempRepository({ 'scale/1/model.onnx': 'scale-v1.onnx' });
 const savedEnv = { ...process.env };
@@ -123,27 +124,6 @@ describe('Lambda handler', () => {
 });
 
 describe('EMF figures of each invocation', () => {
-  /** EMF documents printed while `run` runs (Powertools Metrics writes them to stdout). */
-  async function emittedDuring(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-    const emitted: Record<string, unknown>[] = [];
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      if (text.includes('"_aws"'))
-        emitted.push(
-          ...text
-            .trim()
-            .split('\n')
-            .map((line) => JSON.parse(line) as Record<string, unknown>),
-        );
-      return true;
-    });
-    try {
-      await run();
-    } finally {
-      stdout.mockRestore();
-    }
-    return emitted;
-  }
   const metricNames = (doc: Record<string, unknown>) =>
     (doc._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] }).CloudWatchMetrics.flatMap((m) =>
       m.Metrics.map(({ Name }) => Name),
@@ -151,7 +131,7 @@ describe('EMF figures of each invocation', () => {
 
   it('publishes one request, its latency, queue time and batch size under the names of SERVING_EMF, with model and service dimensions', async () => {
     const { SERVING_EMF } = await import('../../../serving/src/metric-names');
-    const docs = await emittedDuring(() => entry.handler(httpApiEvent));
+    const docs = await emfDocumentsDuring(() => entry.handler(httpApiEvent));
     const byName = new Map(docs.flatMap((doc) => metricNames(doc).map((name) => [name, doc] as const)));
     expect([...byName.keys()].sort()).toEqual(
       [SERVING_EMF.metrics.requests, SERVING_EMF.metrics.requestLatency, SERVING_EMF.metrics.queueTime, SERVING_EMF.metrics.batchSize].sort(),
@@ -171,8 +151,8 @@ describe('EMF figures of each invocation', () => {
 
   it('publishes a rejected request by its status and nothing for a health check', async () => {
     const { SERVING_EMF } = await import('../../../serving/src/metric-names');
-    const bad = await emittedDuring(() => entry.handler(variant(functionUrlEvent, 'POST', '/v2/models/scale/infer', '{"inputs": [')));
+    const bad = await emfDocumentsDuring(() => entry.handler(variant(functionUrlEvent, 'POST', '/v2/models/scale/infer', '{"inputs": [')));
     expect(bad).toEqual([expect.objectContaining({ model: 'scale', status: '400', [SERVING_EMF.metrics.requests]: 1 })]);
-    expect(await emittedDuring(() => entry.handler(variant(functionUrlEvent, 'GET', '/v2/health/ready')))).toEqual([]);
+    expect(await emfDocumentsDuring(() => entry.handler(variant(functionUrlEvent, 'GET', '/v2/health/ready')))).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import { InferenceCapture } from '../../../../serving/src/capture/inference-capt
 import { deliveredEvent, putEventsProblems } from '../../../support/eventbridge-put-events';
 import { startS3rver, type S3rverFixture } from '../../../support/s3rver';
 import { memoryLogger } from '../../serving/support/test-server';
+import { captureEmf } from '../../../support/emf';
 
 const SILVER = 'silver';
 const REPOSITORY = 'repository';
@@ -88,9 +89,7 @@ async function capture(version: string, data: number[][], extraLines: string[] =
 }
 
 async function run(now: Date) {
-  const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+  const emf = captureEmf();
   const logger = new Logger({ serviceName: 'drift-detector', logLevel: 'SILENT' });
   const metrics = new Metrics({ namespace: 'MlopsBlueprint', serviceName: 'drift-detector' });
   try {
@@ -103,16 +102,9 @@ async function run(now: Date) {
       now: () => now,
     };
     const outcomes = await detectDrift(deps, config).catch((error: unknown) => error);
-    return {
-      outcomes,
-      emf: lines
-        .flatMap((line) => line.split('\n'))
-        .filter((line) => line.includes('"_aws"'))
-        .map((line) => JSON.parse(line)),
-    };
+    return { outcomes, emf: emf.documents };
   } finally {
-    spy.mockRestore();
-    void write;
+    emf.stop();
   }
 }
 
@@ -200,7 +192,7 @@ describe('drift detector', () => {
     expect(metric(DRIFT_METRICS.windowsBelowMinSamples, { model: MODEL })).toEqual([1]);
     expect(metric(DRIFT_METRICS.captureRecordsRejected, { model: MODEL })).toEqual([1]);
     const doc = first.emf.find((d) => d[DRIFT_METRICS.psi] !== undefined);
-    expect(doc._aws.CloudWatchMetrics[0]).toMatchObject({
+    expect((doc!._aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics[0]).toMatchObject({
       Namespace: 'MlopsBlueprint',
       Dimensions: [expect.arrayContaining(['service', 'model', 'version', 'feature'])],
     });

@@ -21,6 +21,7 @@ import { createRecordHandler } from '../../../../lambdas/materialize-features/ma
 import { parseSilverObject } from '../../../../lambdas/materialize-features/silver-object';
 import { encodeS3EventKey } from '../../../support/s3-event-key';
 import { startS3rver, type S3rverFixture } from '../../../support/s3rver';
+import { captureEmf, type EmfCapture } from '../../../support/emf';
 
 const SILVER = 'silver';
 const GOLD = 'gold';
@@ -272,24 +273,12 @@ describe('materialize-features record handler (SQS partial batch failures)', () 
   }
 
   /** EMF documents the handler printed (Powertools Metrics writes them to stdout). */
-  let emitted: Record<string, unknown>[] = [];
-  let stdout: jest.SpyInstance;
+  let emf: EmfCapture;
   beforeEach(() => {
-    emitted = [];
-    stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      const text = chunk.toString();
-      if (text.includes('"_aws"'))
-        emitted.push(
-          ...text
-            .trim()
-            .split('\n')
-            .map((line) => JSON.parse(line) as Record<string, unknown>),
-        );
-      return true;
-    });
+    emf = captureEmf();
   });
   afterEach(() => {
-    stdout.mockRestore();
+    emf.stop();
     metrics.clearMetrics();
   });
 
@@ -302,7 +291,7 @@ describe('materialize-features record handler (SQS partial batch failures)', () 
       'materialization-failures/feature-group=customer-churn-features/dataset=customer-events/ingest_date=2024-03-01/0a1b2c3d.jsonl',
     );
     const counts = Object.fromEntries(
-      emitted
+      emf.documents
         .filter((document) => document.FeatureGroup === 'customer-churn-features')
         .flatMap((document) => Object.entries(document).filter(([name]) => name.startsWith('Feature') && name !== 'FeatureGroup')),
     );
@@ -336,7 +325,7 @@ describe('materialize-features record handler (SQS partial batch failures)', () 
     const encoded = encodeS3EventKey(awkwardKey);
     expect(encoded).toBe('datasets/dataset%3Dcustomer-events/ingest_date%3D2024-03-01/red+flower%2B1+%C3%A9.parquet');
     expect(await run([sqsRecord('encoded', encoded)])).toEqual({ batchItemFailures: [] });
-    expect(emitted.find((document) => document.FeatureGroup === 'customer-churn-features' && 'FeatureRowsRead' in document)?.FeatureRowsRead).toBe(10);
+    expect(emf.documents.find((document) => document.FeatureGroup === 'customer-churn-features' && 'FeatureRowsRead' in document)?.FeatureRowsRead).toBe(10);
     expect(featureStoreMock.commandCalls(PutRecordCommand).length).toBeGreaterThan(0);
   });
 
