@@ -3,31 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { App, type AssetStaging } from 'aws-cdk-lib';
+import type { AssetStaging } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { loadEnvironment } from '../../../lib/config';
-import { DataStack } from '../../../stacks/data-stack';
-import { NetworkStack } from '../../../stacks/network-stack';
-import { PlatformStack } from '../../../stacks/platform-stack';
-import { fastCdkContext } from '../../support/cdk-context';
+import { buildPlatformStacks } from '../../support/platform-stacks';
 import { startS3rver } from '../../support/s3rver';
 import { customerEventsCsv } from '../lambdas/ingest/fixtures/customer-events';
 import { objectCreatedEvent } from '../lambdas/ingest/fixtures/object-created-event';
 
 /** The platform stack of one configured environment, with its data and network stacks; bundles the real handlers unless told not to. */
 function buildPlatformStack(environmentName: string, bundle: boolean) {
-  const context = { ...fastCdkContext(), ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) };
-  const app = new App({ context });
-  const { config } = loadEnvironment(app.node.tryGetContext('environments'), environmentName);
-  const data = new DataStack(app, 'Data', { config, environmentName: 'dev' });
-  const network = new NetworkStack(app, 'Network', { config });
-  const platform = new PlatformStack(app, 'Platform', {
-    environmentName,
-    config,
-    lakehouse: data.lakehouse,
-    modelRepository: data.modelRepository,
-    vpc: network.network.vpc,
-  });
+  const { config, platform } = buildPlatformStacks(environmentName, { bundle });
   return { config, platform, template: Template.fromStack(platform) };
 }
 

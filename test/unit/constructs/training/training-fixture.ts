@@ -1,28 +1,13 @@
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadEnvironment } from '../../../../lib/config';
-import { DataStack } from '../../../../stacks/data-stack';
-import { NetworkStack } from '../../../../stacks/network-stack';
-import { PlatformStack } from '../../../../stacks/platform-stack';
+import type { EnvironmentConfig } from '../../../../lib/config';
 import { TrainingStack } from '../../../../stacks/training-stack';
-import { fastCdkContext } from '../../../support/cdk-context';
+import { buildPlatformStacks } from '../../../support/platform-stacks';
 
 export const SERVING_IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/onnx-serving:1';
 
 /** The training stack of one configured environment with the stacks it builds on (no bundling, no schema validation). */
-export function buildTrainingStack(environmentName: string, mutate?: (config: ReturnType<typeof loadEnvironment>['config']) => void) {
-  const app = new App({ context: { ...fastCdkContext(), 'aws:cdk:bundling-stacks': [] } });
-  const { config } = loadEnvironment(app.node.tryGetContext('environments'), environmentName);
-  mutate?.(config);
-  const data = new DataStack(app, 'Data', { environmentName, config });
-  const network = new NetworkStack(app, 'Network', { config });
-  const platform = new PlatformStack(app, 'Platform', {
-    environmentName,
-    config,
-    lakehouse: data.lakehouse,
-    modelRepository: data.modelRepository,
-    vpc: network.network.vpc,
-  });
+export function buildTrainingStack(environmentName: string, mutate?: (config: EnvironmentConfig) => void) {
+  const { app, config, data, network, platform } = buildPlatformStacks(environmentName, { bundle: false, mutate });
   const training = new TrainingStack(app, 'Training', {
     environmentName,
     config,
